@@ -1,0 +1,45 @@
+package dev.switchboard.controller;
+
+import dev.switchboard.controller.internal.ControllerCore;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * The OpenFlow controller: accepts switches, runs their handshake and offers them to apps
+ * through {@link SwitchService} and {@link PacketInService}. Nothing here exposes Netty.
+ */
+public final class Controller implements AutoCloseable {
+    private final ControllerCore core;
+
+    public Controller(ControllerConfig config) {
+        this.core = new ControllerCore(config);
+    }
+
+    /**
+     * Starts listening.
+     *
+     * @return the bound addresses (with the real port where the config asked for port 0)
+     * @throws java.io.UncheckedIOException if an address cannot be bound; nothing stays bound then
+     */
+    public List<InetSocketAddress> start() {
+        return core.start();
+    }
+
+    public SwitchService switches() {
+        return core.registry();
+    }
+
+    public PacketInService packetIns() {
+        return core.pipeline();
+    }
+
+    public ControllerCounters counters() {
+        return core.counters().snapshot();
+    }
+
+    /** Closes every switch connection and stops listening. */
+    @Override
+    public void close() {
+        core.close();
+    }
+}

@@ -1,0 +1,172 @@
+package dev.switchboard.controller;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+
+/**
+ * How the OpenFlow side of the controller behaves. Immutable; build with {@link #builder()}.
+ *
+ * @param listen            addresses to accept switches on (port 0 picks a free port)
+ * @param versions          OpenFlow versions offered in HELLO; the highest common one is used
+ * @param handshakeTimeout  a switch that is not ready after this long is disconnected
+ * @param echoInterval      idle time after which the controller sends an ECHO_REQUEST
+ * @param maxMissedEchoes   the connection is closed after this many unanswered echo intervals
+ * @param maxMessageBytes   larger OpenFlow messages close the connection (at most 65535)
+ * @param missSendLength    bytes of a table-miss packet sent to the controller (0xffff: all)
+ * @param requestTimeout    default timeout of request/reply calls
+ * @param eventLoopThreads  threads serving switches; 0 means two per core
+ * @param useEpoll          use the native epoll transport when it is available
+ */
+public record ControllerConfig(
+        List<InetSocketAddress> listen,
+        Set<OFVersion> versions,
+        Duration handshakeTimeout,
+        Duration echoInterval,
+        int maxMissedEchoes,
+        int maxMessageBytes,
+        int missSendLength,
+        Duration requestTimeout,
+        int eventLoopThreads,
+        boolean useEpoll) {
+
+    public static final int DEFAULT_PORT = 6653;
+    public static final int LEGACY_PORT = 6633;
+    /** The OpenFlow header's length field is 16 bits. */
+    public static final int LARGEST_OPENFLOW_MESSAGE = 0xffff;
+    /** A DESC reply, which every handshake has, is 1072 bytes; leave room above it. */
+    public static final int SMALLEST_MESSAGE_LIMIT = 2048;
+
+    public ControllerConfig {
+        listen = List.copyOf(listen);
+        if (listen.isEmpty()) {
+            throw new IllegalArgumentException("at least one listen address is needed");
+        }
+        versions = Set.copyOf(versions);
+        if (versions.isEmpty()) {
+            throw new IllegalArgumentException("at least one OpenFlow version is needed");
+        }
+        requirePositive("handshakeTimeout", handshakeTimeout);
+        requirePositive("echoInterval", echoInterval);
+        requirePositive("requestTimeout", requestTimeout);
+        if (maxMissedEchoes < 1) {
+            throw new IllegalArgumentException("maxMissedEchoes must be at least 1, was " + maxMissedEchoes);
+        }
+        if (maxMessageBytes < SMALLEST_MESSAGE_LIMIT || maxMessageBytes > LARGEST_OPENFLOW_MESSAGE) {
+            throw new IllegalArgumentException("maxMessageBytes must be between " + SMALLEST_MESSAGE_LIMIT
+                    + " and 65535, was " + maxMessageBytes);
+        }
+        if (missSendLength < 0 || missSendLength > 0xffff) {
+            throw new IllegalArgumentException("missSendLength must be between 0 and 65535, was " + missSendLength);
+        }
+        if (eventLoopThreads < 0) {
+            throw new IllegalArgumentException("eventLoopThreads must not be negative, was " + eventLoopThreads);
+        }
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+    }
+
+    public OFVersion highestVersion() {
+        return versions.stream().max(Enum::compareTo).orElseThrow();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder()
+                .listen(listen)
+                .versions(versions)
+                .handshakeTimeout(handshakeTimeout)
+                .echoInterval(echoInterval)
+                .maxMissedEchoes(maxMissedEchoes)
+                .maxMessageBytes(maxMessageBytes)
+                .missSendLength(missSendLength)
+                .requestTimeout(requestTimeout)
+                .eventLoopThreads(eventLoopThreads)
+                .useEpoll(useEpoll);
+    }
+
+    /** Starts from the defaults: port 6653 on all addresses, OpenFlow 1.0 to 1.5. */
+    public static final class Builder {
+        private List<InetSocketAddress> listen = List.of(new InetSocketAddress(DEFAULT_PORT));
+        private Set<OFVersion> versions = EnumSet.range(OFVersion.OF_10, OFVersion.OF_15);
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration echoInterval = Duration.ofSeconds(5);
+        private int maxMissedEchoes = 3;
+        private int maxMessageBytes = LARGEST_OPENFLOW_MESSAGE;
+        private int missSendLength = 0xffff;
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private int eventLoopThreads = 0;
+        private boolean useEpoll = true;
+
+        public Builder listen(List<InetSocketAddress> value) {
+            listen = value;
+            return this;
+        }
+
+        public Builder listen(InetSocketAddress... value) {
+            return listen(List.of(value));
+        }
+
+        public Builder versions(Set<OFVersion> value) {
+            versions = value;
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration value) {
+            handshakeTimeout = value;
+            return this;
+        }
+
+        public Builder echoInterval(Duration value) {
+            echoInterval = value;
+            return this;
+        }
+
+        public Builder maxMissedEchoes(int value) {
+            maxMissedEchoes = value;
+            return this;
+        }
+
+        public Builder maxMessageBytes(int value) {
+            maxMessageBytes = value;
+            return this;
+        }
+
+        public Builder missSendLength(int value) {
+            missSendLength = value;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration value) {
+            requestTimeout = value;
+            return this;
+        }
+
+        public Builder eventLoopThreads(int value) {
+            eventLoopThreads = value;
+            return this;
+        }
+
+        public Builder useEpoll(boolean value) {
+            useEpoll = value;
+            return this;
+        }
+
+        public ControllerConfig build() {
+            return new ControllerConfig(listen, versions, handshakeTimeout, echoInterval, maxMissedEchoes,
+                    maxMessageBytes, missSendLength, requestTimeout, eventLoopThreads, useEpoll);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.switchboard.controller;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.projectfloodlight.openflow.protocol.OFBarrierReply;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPortDesc;
+import org.projectfloodlight.openflow.protocol.OFRequest;
+import org.projectfloodlight.openflow.protocol.OFStatsReply;
+import org.projectfloodlight.openflow.protocol.OFStatsRequest;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.OFPort;
+
+/**
+ * A switch that finished the handshake. Safe to use from any thread.
+ *
+ * <p>Writes made on the switch's own event-loop thread while it is handling that switch's
+ * messages (a packet-in processor, a listener) are flushed once at the end of the read
+ * burst; writes from any other thread are flushed at once.
+ */
+public interface OFSwitch {
+
+    DatapathId id();
+
+    /** The negotiated OpenFlow version. */
+    OFVersion version();
+
+    /** Builds messages of the negotiated version. */
+    OFFactory factory();
+
+    SwitchFeatures features();
+
+    SwitchDescription description();
+
+    /** The ports as last reported, by number; an immutable snapshot. */
+    Map<OFPort, OFPortDesc> ports();
+
+    default Optional<OFPortDesc> port(OFPort number) {
+        return Optional.ofNullable(ports().get(number));
+    }
+
+    InetSocketAddress remoteAddress();
+
+    boolean isConnected();
+
+    void write(OFMessage message);
+
+    void writeAll(Iterable<? extends OFMessage> messages);
+
+    /**
+     * Sends a request and completes with the reply of the same xid, exceptionally with
+     * {@link SwitchErrorException} if the switch answers with an ERROR, with a
+     * {@link java.util.concurrent.TimeoutException} after the configured request timeout,
+     * or with {@link SwitchDisconnectedException}.
+     */
+    <R extends OFMessage> CompletableFuture<R> request(OFRequest<R> request);
+
+    <R extends OFMessage> CompletableFuture<R> request(OFRequest<R> request, Duration timeout);
+
+    /** Sends a multipart (stats) request and completes with all parts of the reply. */
+    <R extends OFStatsReply> CompletableFuture<List<R>> requestStats(OFStatsRequest<R> request);
+
+    <R extends OFStatsReply> CompletableFuture<List<R>> requestStats(OFStatsRequest<R> request, Duration timeout);
+
+    /** Completes when the switch has processed everything sent to it before. */
+    default CompletableFuture<OFBarrierReply> barrier() {
+        return request(factory().buildBarrierRequest().build());
+    }
+
+    /** Closes the connection; the switch is removed and listeners are told. */
+    void disconnect();
+}

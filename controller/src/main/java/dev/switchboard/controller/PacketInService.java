@@ -1,0 +1,15 @@
+package dev.switchboard.controller;
+
+/**
+ * The packet-in pipeline. Processors run in ascending {@code order} (ties in registration
+ * order) until one answers {@link Disposition#STOP}. A processor that throws is logged and
+ * skipped for that packet; the pipeline goes on with the next one.
+ */
+public interface PacketInService {
+
+    /**
+     * @param name  shown in logs when the processor fails
+     * @param order position in the pipeline; lower runs first
+     */
+    Registration addProcessor(String name, int order, PacketInProcessor processor);
+}

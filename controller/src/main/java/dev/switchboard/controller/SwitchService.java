@@ -1,0 +1,22 @@
+package dev.switchboard.controller;
+
+import java.util.Collection;
+import java.util.Optional;
+import org.projectfloodlight.openflow.protocol.OFType;
+import org.projectfloodlight.openflow.types.DatapathId;
+
+/** The switches that are connected and ready, and their events. */
+public interface SwitchService {
+
+    /** A snapshot of the ready switches. */
+    Collection<OFSwitch> switches();
+
+    Optional<OFSwitch> getSwitch(DatapathId id);
+
+    Registration addSwitchListener(SwitchListener listener);
+
+    Registration addErrorListener(SwitchErrorListener listener);
+
+    /** Listens for messages of {@code type} that are not replies to a pending request. */
+    Registration addMessageListener(OFType type, MessageListener listener);
+}

@@ -1,0 +1,52 @@
+package dev.switchboard.controller.internal;
+
+import dev.switchboard.controller.ControllerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/** Wires the registry, the pipeline and the Netty server for {@link dev.switchboard.controller.Controller}. */
+public final class ControllerCore implements AutoCloseable {
+    private final Counters counters = new Counters();
+    private final SwitchRegistry registry = new SwitchRegistry();
+    private final PacketInPipeline pipeline = new PacketInPipeline(counters);
+    private final OpenFlowServer server;
+
+    public ControllerCore(ControllerConfig config) {
+        this.server = new OpenFlowServer(config, registry, pipeline, counters);
+    }
+
+    public List<InetSocketAddress> start() {
+        try {
+            return server.start();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding", e);
+        } catch (RuntimeException e) {
+            if (e instanceof UncheckedIOException) {
+                throw e;
+            }
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new UncheckedIOException("cannot listen for switches: " + cause.getMessage(),
+                    cause instanceof IOException io ? io : new IOException(cause));
+        }
+    }
+
+    public SwitchRegistry registry() {
+        return registry;
+    }
+
+    public PacketInPipeline pipeline() {
+        return pipeline;
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

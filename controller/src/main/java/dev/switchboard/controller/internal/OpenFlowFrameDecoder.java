@@ -1,0 +1,67 @@
+package dev.switchboard.controller.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * Cuts the byte stream into OpenFlow messages.
+ *
+ * <p>Wire format: every message starts with the 8-byte OpenFlow header {@code version:u8,
+ * type:u8, length:u16, xid:u32}; {@code length} counts the whole message, header included.
+ * A frame is emitted as a retained slice of exactly {@code length} bytes.
+ *
+ * <p>Checked before any body is buffered: the version is one openflowj reads (1.0 to 1.5;
+ * a HELLO of a newer version is let through, as version negotiation allows), the length is
+ * at least the header and at most the configured maximum. On the first violation the
+ * decoder discards everything that follows and raises one {@link OpenFlowProtocolException};
+ * the channel handler closes the connection.
+ */
+final class OpenFlowFrameDecoder extends ByteToMessageDecoder {
+    static final int HEADER_LENGTH = 8;
+    static final int HIGHEST_KNOWN_WIRE_VERSION = 6;
+    private static final int HELLO = 0;
+
+    private final int maxMessageBytes;
+    private boolean discarding;
+
+    OpenFlowFrameDecoder(int maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (discarding) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        while (in.readableBytes() >= HEADER_LENGTH) {
+            int start = in.readerIndex();
+            int length = in.getUnsignedShort(start + 2);
+            String problem = problemWith(in.getUnsignedByte(start), in.getUnsignedByte(start + 1), length);
+            if (problem != null) {
+                discarding = true;
+                in.skipBytes(in.readableBytes());
+                throw new OpenFlowProtocolException(problem);
+            }
+            if (in.readableBytes() < length) {
+                return;
+            }
+            out.add(in.readRetainedSlice(length));
+        }
+    }
+
+    private String problemWith(int version, int type, int length) {
+        if (version == 0 || (version > HIGHEST_KNOWN_WIRE_VERSION && type != HELLO)) {
+            return String.format("unsupported OpenFlow version 0x%02x (not an OpenFlow peer?)", version);
+        }
+        if (length < HEADER_LENGTH) {
+            return "length field " + length + " is smaller than the 8-byte OpenFlow header";
+        }
+        if (length > maxMessageBytes) {
+            return "message of " + length + " bytes exceeds the maximum of " + maxMessageBytes;
+        }
+        return null;
+    }
+}

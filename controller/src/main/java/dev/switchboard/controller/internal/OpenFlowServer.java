@@ -1,0 +1,103 @@
+package dev.switchboard.controller.internal;
+
+import dev.switchboard.controller.ControllerConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts switches. Each connection gets its own pipeline, codec before logic:
+ * {@code frame -> decoder -> encoder -> idle -> switch}, and lives on one event loop.
+ */
+public final class OpenFlowServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OpenFlowServer.class);
+
+    private final ControllerConfig config;
+    private final SwitchRegistry registry;
+    private final PacketInPipeline pipeline;
+    private final Counters counters;
+    private final OpenFlowMessageEncoder encoder = new OpenFlowMessageEncoder();
+    private final boolean epoll;
+    private final EventLoopGroup acceptors;
+    private final EventLoopGroup workers;
+    private final List<Channel> listening = new ArrayList<>();
+
+    public OpenFlowServer(ControllerConfig config, SwitchRegistry registry, PacketInPipeline pipeline, Counters counters) {
+        this.config = config;
+        this.registry = registry;
+        this.pipeline = pipeline;
+        this.counters = counters;
+        this.epoll = config.useEpoll() && Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.acceptors = new MultiThreadIoEventLoopGroup(1, io);
+        this.workers = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(), io);
+    }
+
+    /** Binds every listen address; on failure nothing stays bound. */
+    public List<InetSocketAddress> start() throws InterruptedException {
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(channelType)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        configure(channel.pipeline());
+                    }
+                });
+        List<InetSocketAddress> bound = new ArrayList<>();
+        try {
+            for (InetSocketAddress address : config.listen()) {
+                Channel channel = bootstrap.bind(address).sync().channel();
+                listening.add(channel);
+                bound.add((InetSocketAddress) channel.localAddress());
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            close();
+            throw e;
+        }
+        log.info("OpenFlow listening on {} ({} transport, versions {})", bound, epoll ? "epoll" : "nio",
+                config.versions().stream().sorted().toList());
+        return bound;
+    }
+
+    private void configure(ChannelPipeline channel) {
+        channel.addLast("frame", new OpenFlowFrameDecoder(config.maxMessageBytes()));
+        channel.addLast("decoder", new OpenFlowMessageDecoder(counters));
+        channel.addLast("encoder", encoder);
+        channel.addLast("idle", new IdleStateHandler(config.echoInterval().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
+        channel.addLast("switch", new SwitchChannelHandler(config, registry, pipeline, counters));
+    }
+
+    @Override
+    public void close() {
+        for (Channel channel : listening) {
+            channel.close().syncUninterruptibly();
+        }
+        listening.clear();
+        acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

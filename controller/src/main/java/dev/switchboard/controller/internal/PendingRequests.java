@@ -1,0 +1,126 @@
+package dev.switchboard.controller.internal;
+
+import dev.switchboard.controller.SwitchDisconnectedException;
+import dev.switchboard.controller.SwitchError;
+import dev.switchboard.controller.SwitchErrorException;
+import io.netty.channel.EventLoop;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.projectfloodlight.openflow.protocol.OFErrorMsg;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFStatsReply;
+import org.projectfloodlight.openflow.protocol.OFStatsReplyFlags;
+
+/**
+ * Requests of one connection waiting for their reply, by xid. Registered from any thread,
+ * answered on the connection's event loop; every entry leaves the map exactly once: by its
+ * reply, an ERROR, its timeout, or the connection closing.
+ */
+final class PendingRequests {
+
+    private final class Pending {
+        final long xid;
+        final String what;
+        final CompletableFuture<Object> future = new CompletableFuture<>();
+        final List<OFStatsReply> parts;
+        volatile ScheduledFuture<?> timeout;
+
+        Pending(long xid, String what, boolean multipart) {
+            this.xid = xid;
+            this.what = what;
+            this.parts = multipart ? new ArrayList<>() : null;
+        }
+
+        void complete(Object value) {
+            cancelTimeout();
+            future.complete(value);
+        }
+
+        void fail(Throwable cause) {
+            cancelTimeout();
+            future.completeExceptionally(cause);
+        }
+
+        private void cancelTimeout() {
+            ScheduledFuture<?> scheduled = timeout;
+            if (scheduled != null) {
+                scheduled.cancel(false);
+            }
+        }
+    }
+
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final SwitchConnection sw;
+
+    PendingRequests(SwitchConnection sw) {
+        this.sw = sw;
+    }
+
+    /** Registers a request before it is written, so that no reply can overtake it. */
+    @SuppressWarnings("unchecked")
+    <T> CompletableFuture<T> register(OFMessage request, boolean multipart, Duration timeout, EventLoop loop) {
+        Pending entry = new Pending(request.getXid(), request.getType().name(), multipart);
+        if (pending.putIfAbsent(entry.xid, entry) != null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "xid " + entry.xid + " is already waiting for a reply from " + sw.id()));
+        }
+        entry.timeout = loop.schedule(() -> {
+            if (pending.remove(entry.xid, entry)) {
+                entry.future.completeExceptionally(new TimeoutException(String.format(
+                        "switch %s did not answer %s xid %d within %s", sw.id(), entry.what, entry.xid, timeout)));
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return (CompletableFuture<T>) (CompletableFuture<?>) entry.future;
+    }
+
+    void forget(long xid, Throwable cause) {
+        Pending entry = pending.remove(xid);
+        if (entry != null) {
+            entry.fail(cause);
+        }
+    }
+
+    /**
+     * Offers a message from the switch.
+     *
+     * @return whether it answered a pending request
+     */
+    boolean offer(OFMessage message) {
+        if (pending.isEmpty()) {
+            return false;
+        }
+        long xid = message.getXid();
+        Pending entry = pending.get(xid);
+        if (entry == null) {
+            return false;
+        }
+        if (message instanceof OFErrorMsg error) {
+            pending.remove(xid);
+            entry.fail(new SwitchErrorException(sw, SwitchError.of(error)));
+        } else if (entry.parts != null && message instanceof OFStatsReply part) {
+            entry.parts.add(part);
+            if (!part.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
+                pending.remove(xid);
+                entry.complete(List.copyOf(entry.parts));
+            }
+        } else {
+            pending.remove(xid);
+            entry.complete(message);
+        }
+        return true;
+    }
+
+    void failAll(String reason) {
+        for (Long xid : List.copyOf(pending.keySet())) {
+            forget(xid, new SwitchDisconnectedException(
+                    "switch " + sw.id() + " disconnected before answering xid " + xid + ": " + reason));
+        }
+    }
+}

@@ -1,0 +1,388 @@
+package dev.switchboard.controller.internal;
+
+import dev.switchboard.controller.ControllerConfig;
+import dev.switchboard.controller.SwitchDescription;
+import dev.switchboard.controller.SwitchError;
+import dev.switchboard.controller.SwitchFeatures;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.projectfloodlight.openflow.protocol.OFBarrierReply;
+import org.projectfloodlight.openflow.protocol.OFConfigFlags;
+import org.projectfloodlight.openflow.protocol.OFDescStatsReply;
+import org.projectfloodlight.openflow.protocol.OFEchoRequest;
+import org.projectfloodlight.openflow.protocol.OFErrorMsg;
+import org.projectfloodlight.openflow.protocol.OFErrorType;
+import org.projectfloodlight.openflow.protocol.OFFactories;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFeaturesReply;
+import org.projectfloodlight.openflow.protocol.OFHello;
+import org.projectfloodlight.openflow.protocol.OFHelloFailedCode;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPacketIn;
+import org.projectfloodlight.openflow.protocol.OFPortDesc;
+import org.projectfloodlight.openflow.protocol.OFPortDescStatsReply;
+import org.projectfloodlight.openflow.protocol.OFPortStatus;
+import org.projectfloodlight.openflow.protocol.OFStatsReplyFlags;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.types.OFErrorCauseData;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TableId;
+import org.projectfloodlight.openflow.types.U64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One per connection: runs the handshake as the explicit states of {@link HandshakeState},
+ * then hands the ready switch's messages to the pending requests, the packet-in pipeline
+ * and the listeners.
+ *
+ * <p>Every field is touched only on the channel's event loop, except {@link #inReadBurst},
+ * which other threads read only through {@link #isInReadBurst()} (false off the loop).
+ */
+final class SwitchChannelHandler extends ChannelDuplexHandler {
+    private static final Logger log = LoggerFactory.getLogger(SwitchChannelHandler.class);
+
+    /** Marks the controller's own flows (the table-miss flow) in {@code ovs-ofctl dump-flows}. */
+    static final U64 CORE_COOKIE = U64.of(0x5342_0000_0000_0000L);
+    private static final int NO_BUFFER = 0xffff;
+
+    private final ControllerConfig config;
+    private final SwitchRegistry registry;
+    private final PacketInPipeline pipeline;
+    private final Counters counters;
+
+    private ChannelHandlerContext ctx;
+    private HandshakeState state = HandshakeState.WAIT_HELLO;
+    private OFFactory factory;
+    private long awaitedXid;
+    private OFFeaturesReply features;
+    private final List<OFPortDesc> handshakePorts = new ArrayList<>();
+    private final List<OFPortStatus> portStatusDuringHandshake = new ArrayList<>();
+    private SwitchDescription description = SwitchDescription.UNKNOWN;
+    private ScheduledFuture<?> handshakeTimer;
+    private SwitchConnection connection;
+    private int unansweredEchoes;
+    private boolean inReadBurst;
+    private boolean closing;
+
+    SwitchChannelHandler(ControllerConfig config, SwitchRegistry registry, PacketInPipeline pipeline, Counters counters) {
+        this.config = config;
+        this.registry = registry;
+        this.pipeline = pipeline;
+        this.counters = counters;
+        this.factory = OFFactories.getFactory(config.highestVersion());
+    }
+
+    boolean isInReadBurst() {
+        return ctx != null && ctx.executor().inEventLoop() && inReadBurst;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        ctx.writeAndFlush(VersionNegotiation.hello(config.versions()));
+        handshakeTimer = ctx.executor().schedule(this::handshakeTimedOut,
+                config.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        log.debug("{}: connected, HELLO sent", remote());
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        inReadBurst = true;
+        unansweredEchoes = 0;
+        OFMessage message = (OFMessage) msg;
+        if (closing) {
+            return;
+        }
+        if (state != HandshakeState.WAIT_HELLO && message.getVersion() != factory.getVersion()) {
+            closeForBadInput("sent a message of " + message.getVersion() + " on a connection that negotiated "
+                    + factory.getVersion());
+            return;
+        }
+        if (message instanceof OFEchoRequest echo) {
+            ctx.write(OFFactories.getFactory(echo.getVersion()).buildEchoReply()
+                    .setXid(echo.getXid()).setData(echo.getData()).build());
+            return;
+        }
+        switch (state) {
+            case WAIT_HELLO -> onHello(message);
+            case WAIT_FEATURES_REPLY -> onFeaturesReply(message);
+            case WAIT_PORT_DESC -> onPortDesc(message);
+            case WAIT_DESC -> onDesc(message);
+            case WAIT_BARRIER -> onBarrier(message);
+            case READY -> dispatch(message);
+            case CLOSED -> {
+            }
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        inReadBurst = false;
+        ctx.flush();
+        ctx.fireChannelReadComplete();
+    }
+
+    // ---- handshake
+
+    private void onHello(OFMessage message) {
+        if (!(message instanceof OFHello hello)) {
+            closeForBadInput("sent " + message.getType() + " before HELLO");
+            return;
+        }
+        Optional<OFVersion> version = VersionNegotiation.negotiate(config.versions(), hello);
+        if (version.isEmpty()) {
+            refuseHello(hello);
+            return;
+        }
+        factory = OFFactories.getFactory(version.get());
+        enter(HandshakeState.WAIT_FEATURES_REPLY, factory.buildFeaturesRequest().build());
+    }
+
+    private void refuseHello(OFHello hello) {
+        String reason = "no common OpenFlow version: switch offers " + VersionNegotiation.versionsIn(hello)
+                + ", controller offers " + config.versions().stream().sorted().toList();
+        OFFactory theirs = OFFactories.getFactory(hello.getVersion());
+        OFErrorMsg refusal = theirs.errorMsgs().buildHelloFailedErrorMsg()
+                .setXid(hello.getXid())
+                .setCode(OFHelloFailedCode.INCOMPATIBLE)
+                .setData(OFErrorCauseData.of(reason.getBytes(StandardCharsets.US_ASCII), hello.getVersion()))
+                .build();
+        log.warn("{}: closing: {}", remote(), reason);
+        closing = true;
+        ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void onFeaturesReply(OFMessage message) {
+        if (!(message instanceof OFFeaturesReply reply)) {
+            unexpectedDuringHandshake(message);
+            return;
+        }
+        if (isAtLeast13() && reply.getAuxiliaryId().getValue() != 0) {
+            closeForBadInput("opened an auxiliary connection (id " + reply.getAuxiliaryId() + "), which is not supported");
+            return;
+        }
+        features = reply;
+        if (isAtLeast13()) {
+            enter(HandshakeState.WAIT_PORT_DESC, factory.buildPortDescStatsRequest().build());
+        } else {
+            handshakePorts.addAll(reply.getPorts());
+            configure();
+        }
+    }
+
+    private void onPortDesc(OFMessage message) {
+        if (!(message instanceof OFPortDescStatsReply reply)) {
+            unexpectedDuringHandshake(message);
+            return;
+        }
+        handshakePorts.addAll(reply.getEntries());
+        if (!reply.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
+            configure();
+        }
+    }
+
+    /** SET_CONFIG and, from 1.3 on, the table-miss flow (1.0 sends misses to the controller by itself). */
+    private void configure() {
+        ctx.write(factory.buildSetConfig()
+                .setFlags(EnumSet.of(OFConfigFlags.FRAG_NORMAL))
+                .setMissSendLen(config.missSendLength())
+                .build());
+        if (isAtLeast13()) {
+            ctx.write(factory.buildFlowAdd()
+                    .setTableId(TableId.of(0))
+                    .setPriority(0)
+                    .setCookie(CORE_COOKIE)
+                    .setMatch(factory.buildMatch().build())
+                    .setInstructions(List.of(factory.instructions().applyActions(
+                            List.of(factory.actions().output(OFPort.CONTROLLER, NO_BUFFER)))))
+                    .build());
+        }
+        enter(HandshakeState.WAIT_DESC, factory.buildDescStatsRequest().build());
+    }
+
+    private void onDesc(OFMessage message) {
+        if (!(message instanceof OFDescStatsReply reply)) {
+            unexpectedDuringHandshake(message);
+            return;
+        }
+        description = SwitchDescription.of(reply);
+        enter(HandshakeState.WAIT_BARRIER, factory.buildBarrierRequest().build());
+    }
+
+    private void onBarrier(OFMessage message) {
+        if (!(message instanceof OFBarrierReply) || message.getXid() != awaitedXid) {
+            unexpectedDuringHandshake(message);
+            return;
+        }
+        handshakeTimer.cancel(false);
+        state = HandshakeState.READY;
+        connection = new SwitchConnection(ctx.channel(), this, registry, features.getDatapathId(), factory,
+                new SwitchFeatures(features.getNBuffers(), features.getNTables(), features.getCapabilities()),
+                description, handshakePorts, config.requestTimeout());
+        log.info("switch {} connected from {}: {}, {}, {} ports: {}", connection.id(), remote(),
+                describe(factory.getVersion()), description, handshakePorts.size(), describe(handshakePorts));
+        registry.add(connection);
+        for (OFPortStatus status : portStatusDuringHandshake) {
+            connection.apply(status);
+        }
+        portStatusDuringHandshake.clear();
+    }
+
+    private void enter(HandshakeState next, OFMessage request) {
+        state = next;
+        awaitedXid = request.getXid();
+        ctx.writeAndFlush(request);
+    }
+
+    /**
+     * Port changes may race the handshake (Floodlight once dropped switches for it): kept
+     * and applied once the switch is ready. An ERROR answering the awaited request ends the
+     * handshake; other messages are counted and dropped.
+     */
+    private void unexpectedDuringHandshake(OFMessage message) {
+        if (message instanceof OFPortStatus status) {
+            portStatusDuringHandshake.add(status);
+        } else if (message instanceof OFErrorMsg error) {
+            SwitchError decoded = SwitchError.of(error);
+            if (error.getErrType() == OFErrorType.HELLO_FAILED || error.getXid() == awaitedXid) {
+                closeForBadInput("answered the handshake (" + state + ") with ERROR " + decoded);
+            } else {
+                log.warn("{}: ERROR {} during handshake ({})", remote(), decoded, state);
+            }
+        } else {
+            counters.unhandledMessages.increment();
+            log.debug("{}: dropped {} during handshake ({})", remote(), message.getType(), state);
+        }
+    }
+
+    private void handshakeTimedOut() {
+        if (state != HandshakeState.READY && ctx.channel().isActive()) {
+            log.warn("{}: closing: handshake not complete after {} (stuck in {})",
+                    remote(), config.handshakeTimeout(), state);
+            closing = true;
+            ctx.close();
+        }
+    }
+
+    // ---- ready
+
+    private void dispatch(OFMessage message) {
+        switch (message.getType()) {
+            case PACKET_IN -> pipeline.process(connection, (OFPacketIn) message);
+            case PORT_STATUS -> connection.apply((OFPortStatus) message);
+            case ERROR -> onError((OFErrorMsg) message);
+            default -> {
+                if (!connection.pending().offer(message) && !registry.message(connection, message)) {
+                    counters.unhandledMessages.increment();
+                    log.debug("{}: unhandled {}", connection, message.getType());
+                }
+            }
+        }
+    }
+
+    private void onError(OFErrorMsg error) {
+        SwitchError decoded = SwitchError.of(error);
+        boolean answeredRequest = connection.pending().offer(error);
+        boolean someoneListens = registry.error(connection, decoded);
+        if (!answeredRequest && !someoneListens) {
+            log.warn("{}: ERROR {}", connection, decoded);
+        }
+    }
+
+    // ---- liveness and failure
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (!(event instanceof IdleStateEvent)) {
+            ctx.fireUserEventTriggered(event);
+            return;
+        }
+        if (unansweredEchoes >= config.maxMissedEchoes()) {
+            log.warn("{}: closing: silent for {} x {}, {} echo requests unanswered", remote(),
+                    unansweredEchoes + 1, config.echoInterval(), unansweredEchoes);
+            closing = true;
+            ctx.close();
+            return;
+        }
+        unansweredEchoes++;
+        ctx.writeAndFlush(factory.buildEchoRequest().build());
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (root instanceof OpenFlowProtocolException) {
+            closeForBadInput(root.getMessage());
+        } else if (root instanceof IOException) {
+            log.debug("{}: {}", remote(), root.toString());
+            ctx.close();
+        } else {
+            log.warn("{}: closing after an unexpected error", remote(), root);
+            closing = true;
+            ctx.close();
+        }
+    }
+
+    /** Logs once per connection what the peer did wrong, then closes it. */
+    private void closeForBadInput(String what) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        counters.connectionsClosedForBadInput.increment();
+        log.warn("{}{}: closing: {}", remote(), connection == null ? "" : " (switch " + connection.id() + ")", what);
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        HandshakeState was = state;
+        state = HandshakeState.CLOSED;
+        if (connection != null) {
+            log.info("switch {} disconnected ({})", connection.id(), remote());
+            registry.remove(connection);
+            connection.pending().failAll("connection closed");
+        } else {
+            log.debug("{}: closed during handshake ({})", remote(), was);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    private SocketAddress remote() {
+        return ctx.channel().remoteAddress();
+    }
+
+    private boolean isAtLeast13() {
+        return factory.getVersion().compareTo(OFVersion.OF_13) >= 0;
+    }
+
+    private static String describe(OFVersion version) {
+        int wire = version.getWireVersion();
+        return "OpenFlow 1." + (wire - 1);
+    }
+
+    private static String describe(List<OFPortDesc> ports) {
+        return ports.stream()
+                .map(p -> p.getPortNo().equals(OFPort.LOCAL) ? "LOCAL(" + p.getName() + ")"
+                        : p.getPortNo().getPortNumber() + "(" + p.getName() + ")")
+                .collect(Collectors.joining(" "));
+    }
+}

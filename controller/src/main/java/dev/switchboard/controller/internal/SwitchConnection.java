@@ -1,0 +1,195 @@
+package dev.switchboard.controller.internal;
+
+import dev.switchboard.controller.OFSwitch;
+import dev.switchboard.controller.SwitchDescription;
+import dev.switchboard.controller.SwitchDisconnectedException;
+import dev.switchboard.controller.SwitchFeatures;
+import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPortDesc;
+import org.projectfloodlight.openflow.protocol.OFPortStatus;
+import org.projectfloodlight.openflow.protocol.OFRequest;
+import org.projectfloodlight.openflow.protocol.OFStatsReply;
+import org.projectfloodlight.openflow.protocol.OFStatsRequest;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.OFPort;
+
+/** A ready switch: the {@link OFSwitch} behind which its Netty channel stays hidden. */
+final class SwitchConnection implements OFSwitch {
+    private final Channel channel;
+    private final SwitchChannelHandler handler;
+    private final SwitchRegistry registry;
+    private final DatapathId id;
+    private final OFFactory factory;
+    private final SwitchFeatures features;
+    private final SwitchDescription description;
+    private final Duration requestTimeout;
+    private final PendingRequests pending = new PendingRequests(this);
+    /** Replaced, never changed; written only on the channel's event loop. */
+    private volatile Map<OFPort, OFPortDesc> ports;
+
+    SwitchConnection(Channel channel, SwitchChannelHandler handler, SwitchRegistry registry, DatapathId id,
+            OFFactory factory, SwitchFeatures features, SwitchDescription description,
+            Collection<OFPortDesc> ports, Duration requestTimeout) {
+        this.channel = channel;
+        this.handler = handler;
+        this.registry = registry;
+        this.id = id;
+        this.factory = factory;
+        this.features = features;
+        this.description = description;
+        this.requestTimeout = requestTimeout;
+        Map<OFPort, OFPortDesc> byNumber = new LinkedHashMap<>();
+        for (OFPortDesc port : ports) {
+            byNumber.put(port.getPortNo(), port);
+        }
+        this.ports = Map.copyOf(byNumber);
+    }
+
+    @Override
+    public DatapathId id() {
+        return id;
+    }
+
+    @Override
+    public OFVersion version() {
+        return factory.getVersion();
+    }
+
+    @Override
+    public OFFactory factory() {
+        return factory;
+    }
+
+    @Override
+    public SwitchFeatures features() {
+        return features;
+    }
+
+    @Override
+    public SwitchDescription description() {
+        return description;
+    }
+
+    @Override
+    public Map<OFPort, OFPortDesc> ports() {
+        return ports;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) channel.remoteAddress();
+    }
+
+    @Override
+    public boolean isConnected() {
+        return channel.isActive();
+    }
+
+    @Override
+    public void write(OFMessage message) {
+        if (handler.isInReadBurst()) {
+            channel.write(message, channel.voidPromise());
+        } else {
+            channel.writeAndFlush(message, channel.voidPromise());
+        }
+    }
+
+    @Override
+    public void writeAll(Iterable<? extends OFMessage> messages) {
+        for (OFMessage message : messages) {
+            channel.write(message, channel.voidPromise());
+        }
+        if (!handler.isInReadBurst()) {
+            channel.flush();
+        }
+    }
+
+    @Override
+    public <R extends OFMessage> CompletableFuture<R> request(OFRequest<R> request) {
+        return request(request, requestTimeout);
+    }
+
+    @Override
+    public <R extends OFMessage> CompletableFuture<R> request(OFRequest<R> request, Duration timeout) {
+        return send(request, false, timeout);
+    }
+
+    @Override
+    public <R extends OFStatsReply> CompletableFuture<List<R>> requestStats(OFStatsRequest<R> request) {
+        return requestStats(request, requestTimeout);
+    }
+
+    @Override
+    public <R extends OFStatsReply> CompletableFuture<List<R>> requestStats(OFStatsRequest<R> request, Duration timeout) {
+        return send(request, true, timeout);
+    }
+
+    private <T> CompletableFuture<T> send(OFMessage request, boolean multipart, Duration timeout) {
+        if (!channel.isActive()) {
+            return CompletableFuture.failedFuture(
+                    new SwitchDisconnectedException("switch " + id + " is not connected"));
+        }
+        CompletableFuture<T> reply = pending.register(request, multipart, timeout, channel.eventLoop());
+        if (!reply.isDone()) {
+            channel.writeAndFlush(request).addListener(written -> {
+                if (!written.isSuccess()) {
+                    pending.forget(request.getXid(), written.cause());
+                }
+            });
+        }
+        return reply;
+    }
+
+    @Override
+    public void disconnect() {
+        channel.close();
+    }
+
+    PendingRequests pending() {
+        return pending;
+    }
+
+    /** On the event loop: applies a PORT_STATUS to the port map and tells listeners. */
+    void apply(OFPortStatus status) {
+        OFPortDesc port = status.getDesc();
+        OFPortDesc before = ports.get(port.getPortNo());
+        Map<OFPort, OFPortDesc> next = new LinkedHashMap<>(ports);
+        switch (status.getReason()) {
+            case ADD, MODIFY -> next.put(port.getPortNo(), port);
+            case DELETE -> next.remove(port.getPortNo());
+            default -> {
+                return;
+            }
+        }
+        ports = Map.copyOf(next);
+        switch (status.getReason()) {
+            case DELETE -> {
+                if (before != null) {
+                    registry.portRemoved(this, before);
+                }
+            }
+            default -> {
+                if (before == null) {
+                    registry.portAdded(this, port);
+                } else if (!before.equals(port)) {
+                    registry.portChanged(this, before, port);
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "switch " + id + " (" + remoteAddress() + ", " + version() + ")";
+    }
+}

@@ -1,0 +1,121 @@
+package dev.switchboard.controller.internal;
+
+import dev.switchboard.controller.MessageListener;
+import dev.switchboard.controller.OFSwitch;
+import dev.switchboard.controller.Registration;
+import dev.switchboard.controller.SwitchError;
+import dev.switchboard.controller.SwitchErrorListener;
+import dev.switchboard.controller.SwitchListener;
+import dev.switchboard.controller.SwitchService;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPortDesc;
+import org.projectfloodlight.openflow.protocol.OFType;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ready switches by datapath id, and the listeners told about them. At most one
+ * connection holds a datapath id: a newer one replaces the older, which is closed.
+ */
+public final class SwitchRegistry implements SwitchService {
+    private static final Logger log = LoggerFactory.getLogger(SwitchRegistry.class);
+
+    private final Map<DatapathId, SwitchConnection> switches = new ConcurrentHashMap<>();
+    private final ListenerSet<SwitchListener> switchListeners = new ListenerSet<>();
+    private final ListenerSet<SwitchErrorListener> errorListeners = new ListenerSet<>();
+    private final Map<OFType, ListenerSet<MessageListener>> messageListeners = new EnumMap<>(OFType.class);
+
+    SwitchRegistry() {
+        for (OFType type : OFType.values()) {
+            messageListeners.put(type, new ListenerSet<>());
+        }
+    }
+
+    @Override
+    public Collection<OFSwitch> switches() {
+        return List.copyOf(switches.values());
+    }
+
+    @Override
+    public Optional<OFSwitch> getSwitch(DatapathId id) {
+        return Optional.ofNullable(switches.get(id));
+    }
+
+    @Override
+    public Registration addSwitchListener(SwitchListener listener) {
+        return switchListeners.add(listener);
+    }
+
+    @Override
+    public Registration addErrorListener(SwitchErrorListener listener) {
+        return errorListeners.add(listener);
+    }
+
+    @Override
+    public Registration addMessageListener(OFType type, MessageListener listener) {
+        return messageListeners.get(type).add(listener);
+    }
+
+    /** Called on the new connection's event loop once its handshake is complete. */
+    void add(SwitchConnection sw) {
+        SwitchConnection replaced = switches.put(sw.id(), sw);
+        if (replaced != null) {
+            log.warn("switch {} connected again from {}; closing its older connection from {}",
+                    sw.id(), sw.remoteAddress(), replaced.remoteAddress());
+            switchListeners.fire("switchRemoved", l -> l.switchRemoved(replaced));
+            replaced.disconnect();
+        }
+        switchListeners.fire("switchAdded", l -> l.switchAdded(sw));
+    }
+
+    /** Called on the connection's event loop when it closes; a replaced connection is not reported twice. */
+    void remove(SwitchConnection sw) {
+        if (switches.remove(sw.id(), sw)) {
+            switchListeners.fire("switchRemoved", l -> l.switchRemoved(sw));
+        }
+    }
+
+    boolean isCurrent(SwitchConnection sw) {
+        return switches.get(sw.id()) == sw;
+    }
+
+    void portAdded(SwitchConnection sw, OFPortDesc port) {
+        if (isCurrent(sw)) {
+            switchListeners.fire("portAdded", l -> l.portAdded(sw, port));
+        }
+    }
+
+    void portChanged(SwitchConnection sw, OFPortDesc before, OFPortDesc after) {
+        if (isCurrent(sw)) {
+            switchListeners.fire("portChanged", l -> l.portChanged(sw, before, after));
+        }
+    }
+
+    void portRemoved(SwitchConnection sw, OFPortDesc port) {
+        if (isCurrent(sw)) {
+            switchListeners.fire("portRemoved", l -> l.portRemoved(sw, port));
+        }
+    }
+
+    boolean error(SwitchConnection sw, SwitchError error) {
+        errorListeners.fire("switchError", l -> l.switchError(sw, error));
+        return !errorListeners.isEmpty();
+    }
+
+    /** @return whether anyone listens for messages of this type */
+    boolean message(SwitchConnection sw, OFMessage message) {
+        ListenerSet<MessageListener> listeners = messageListeners.get(message.getType());
+        if (listeners.isEmpty()) {
+            return false;
+        }
+        listeners.fire("message " + message.getType(), l -> l.receive(sw, message));
+        return true;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** {@code ./switchboard demo --once} works and leaves nothing behind. */
+class DemoIT {
+    private static final Path ROOT = Path.of(System.getProperty("switchboard.root", "..")).toAbsolutePath().normalize();
+
+    @Test
+    void demoOnceConnectsOvsAndCleansUp() throws Exception {
+        boolean datapathDeviceBefore = Files.exists(Path.of("/sys/class/net/ovs-netdev"));
+        int port = freePort();
+        Process demo = new ProcessBuilder(ROOT.resolve("switchboard").toString(), "demo", "--once", "--port", String.valueOf(port))
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .start();
+        demo.getOutputStream().close();
+        String output;
+        try {
+            boolean finished = demo.waitFor(180, TimeUnit.SECONDS);
+            output = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(finished).as("demo finished in time; output:%n%s", output).isTrue();
+        } finally {
+            demo.destroyForcibly();
+        }
+
+        assertThat(demo.exitValue()).as("exit status; output:%n%s", output).isZero();
+        assertThat(output).contains("is_connected: true").contains("Demo check passed");
+        Matcher runDir = Pattern.compile("Private OVS started in (\\S+)").matcher(output);
+        assertThat(runDir.find()).as("output names the run directory:%n%s", output).isTrue();
+        String directory = runDir.group(1);
+        assertThat(Path.of(directory)).doesNotExist();
+        assertThat(processesMentioning(directory)).isEmpty();
+        assertThat(Path.of("/sys/class/net/sbdemo0")).doesNotExist();
+        if (!datapathDeviceBefore) {
+            assertThat(Path.of("/sys/class/net/ovs-netdev")).doesNotExist();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static Stream<String> processesMentioning(String text) {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(line -> line.contains(text)).orElse(false))
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse(""));
+    }
+}

@@ -1,0 +1,619 @@
+package dev.switchboard.ovsdb;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A private Open vSwitch: its own {@code ovsdb-server} and {@code ovs-vswitchd}, with every
+ * file (database, sockets, pidfiles, logs) in one run directory, so tests and the demo never
+ * touch or depend on the host's OVS.
+ *
+ * <p>Bridges must use the userspace datapath ({@code datapath_type=netdev}); there is no OVS
+ * kernel module here. Only one userspace {@code ovs-vswitchd} can run on a host (each needs the
+ * tap device {@code ovs-netdev}), so {@link #start} refuses to run beside another one, and only
+ * one {@code PrivateOvs} may be open per JVM.
+ *
+ * <p>Child processes that should use this instance ({@code mn}, {@code ovs-vsctl},
+ * {@code ovs-ofctl}) get {@link #environment()}: with {@code OVS_RUNDIR} set, the OVS tools find
+ * {@code db.sock} and {@code BRIDGE.mgmt} in the run directory.
+ *
+ * <p>All methods block on external processes: call them off any event loop. The command
+ * methods are safe to call from several threads; {@link #close()} is idempotent and also runs
+ * from a JVM shutdown hook, so an interrupted demo does not leave daemons behind.
+ */
+public final class PrivateOvs implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PrivateOvs.class);
+
+    static final Path DEFAULT_SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
+    private static final Path SYS_CLASS_NET = Path.of("/sys/class/net");
+    private static final Path PROC = Path.of("/proc");
+    /** The tap device a userspace {@code ovs-vswitchd} creates for its datapath. */
+    static final String NETDEV_TAP = "ovs-netdev";
+
+    /**
+     * Longest run directory: a unix socket path holds at most 107 bytes, and the longest socket
+     * inside it is {@code /BRIDGE.snoop} with a 15-character bridge name.
+     */
+    static final int MAX_RUN_DIRECTORY_LENGTH = 107 - "/123456789012345.snoop".length();
+
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration DAEMON_START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(3);
+
+    /** The one instance this JVM runs, or null; guarded by {@code PrivateOvs.class}. */
+    private static PrivateOvs running;
+
+    /** The two daemons, in start order. */
+    enum Daemon {
+        OVSDB_SERVER("ovsdb-server"),
+        OVS_VSWITCHD("ovs-vswitchd");
+
+        final String program;
+
+        Daemon(String program) {
+            this.program = program;
+        }
+
+        Path pidfile(Path dir) {
+            return dir.resolve(program + ".pid");
+        }
+
+        Path control(Path dir) {
+            return dir.resolve(program + ".ctl");
+        }
+    }
+
+    /** How to launch: the database schema and extra {@code ovs-vswitchd} arguments (a seam for tests). */
+    record Launch(Path schema, List<String> extraVswitchdArgs) {
+        static final Launch DEFAULT = new Launch(DEFAULT_SCHEMA, List.of());
+    }
+
+    private final Path runDirectory;
+    private final Map<String, String> environment;
+    /** Pids read from the pidfiles once each daemon started; guarded by {@code this}. */
+    private final Map<Daemon, Long> daemonPids = new EnumMap<>(Daemon.class);
+    private final Thread shutdownHook;
+    private boolean closed; // guarded by this
+
+    private PrivateOvs(Path runDirectory) {
+        this.runDirectory = runDirectory;
+        String dir = runDirectory.toString();
+        this.environment = Map.of("OVS_RUNDIR", dir, "OVS_LOGDIR", dir, "OVS_DBDIR", dir);
+        this.shutdownHook = new Thread(this::close, "private-ovs-shutdown");
+    }
+
+    /** Starts a private OVS in a fresh directory {@code /tmp/sbovs-*}. */
+    public static PrivateOvs start() {
+        return start(null, Launch.DEFAULT);
+    }
+
+    /**
+     * Starts a private OVS in {@code runDirectory}, creating it if missing. An existing directory
+     * must be empty or hold the files of an earlier private OVS that no longer runs (they are
+     * removed). {@link #close()} deletes the directory.
+     *
+     * @throws IllegalArgumentException if the path is too long for unix sockets or the directory
+     *                                  holds something else
+     * @throws IllegalStateException    if another userspace {@code ovs-vswitchd} runs on this host
+     *                                  or another {@code PrivateOvs} is open in this JVM
+     * @throws OvsCommandException      if an OVS program fails; what did start is stopped again
+     */
+    public static PrivateOvs start(Path runDirectory) {
+        return start(runDirectory, Launch.DEFAULT);
+    }
+
+    static PrivateOvs start(Path requestedDirectory, Launch launch) {
+        Path requested = requestedDirectory == null ? null : requestedDirectory.toAbsolutePath().normalize();
+        if (requested != null) {
+            checkLength(requested);
+        }
+        synchronized (PrivateOvs.class) {
+            if (running != null) {
+                throw new IllegalStateException("a private OVS is already running in this JVM, in "
+                        + running.runDirectory + "; a second userspace OVS cannot run beside it: close the first");
+            }
+            checkNoOtherUserspaceOvs();
+            Path dir = requested == null ? createTempRunDirectory() : prepareRunDirectory(requested);
+            PrivateOvs ovs = new PrivateOvs(dir);
+            running = ovs;
+            try {
+                Runtime.getRuntime().addShutdownHook(ovs.shutdownHook);
+                ovs.boot(launch);
+            } catch (RuntimeException | Error e) {
+                log.error("Private OVS in {} failed to start; stopping what did start", dir);
+                ovs.close();
+                throw e;
+            }
+            return ovs;
+        }
+    }
+
+    /** The directory holding the database, sockets, pidfiles and logs. */
+    public Path runDirectory() {
+        return runDirectory;
+    }
+
+    /** The OVSDB address of this instance, {@code unix:DIR/db.sock}. */
+    public String dbTarget() {
+        return "unix:" + runDirectory.resolve("db.sock");
+    }
+
+    /**
+     * Environment variables ({@code OVS_RUNDIR}, {@code OVS_LOGDIR}, {@code OVS_DBDIR}) that point
+     * OVS tools and Mininet run as child processes at this instance. Immutable.
+     */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /**
+     * Runs {@code ovs-vsctl --db=unix:DIR/db.sock --timeout=10 ARGS}.
+     *
+     * @return its standard output, trimmed
+     * @throws OvsCommandException if it fails
+     */
+    public String vsctl(String... args) {
+        List<String> command = new ArrayList<>(List.of("ovs-vsctl", "--db=" + dbTarget(), "--timeout=10"));
+        command.addAll(List.of(args));
+        return exec(command, COMMAND_TIMEOUT).strip();
+    }
+
+    /**
+     * Runs {@code ovs-ofctl ARGS} with {@link #environment()}, so a bare bridge name reaches
+     * {@code DIR/BRIDGE.mgmt}.
+     *
+     * @return its standard output, unchanged
+     * @throws OvsCommandException if it fails
+     */
+    public String ofctl(String... args) {
+        List<String> command = new ArrayList<>(List.of("ovs-ofctl"));
+        command.addAll(List.of(args));
+        return exec(command, COMMAND_TIMEOUT);
+    }
+
+    /**
+     * Runs {@code ovs-appctl ARGS} with {@link #environment()}. Without {@code -t}/{@code --target}
+     * the command goes to this instance's {@code ovs-vswitchd}; the targets {@code ovs-vswitchd}
+     * and {@code ovsdb-server} are mapped to this instance's control sockets.
+     *
+     * @return its standard output, unchanged
+     * @throws OvsCommandException if it fails
+     */
+    public String appctl(String... args) {
+        List<String> command = new ArrayList<>(List.of("ovs-appctl"));
+        boolean targetGiven = false;
+        int i = 0;
+        for (; i < args.length && args[i].startsWith("-"); i++) {
+            String arg = args[i];
+            if ((arg.equals("-t") || arg.equals("--target")) && i + 1 < args.length) {
+                command.add(arg);
+                command.add(controlTarget(args[++i]));
+                targetGiven = true;
+            } else if (arg.startsWith("--target=")) {
+                command.add("--target=" + controlTarget(arg.substring("--target=".length())));
+                targetGiven = true;
+            } else {
+                command.add(arg);
+            }
+        }
+        if (!targetGiven) {
+            command.add("--target=" + Daemon.OVS_VSWITCHD.control(runDirectory));
+        }
+        command.addAll(List.of(args).subList(i, args.length));
+        return exec(command, COMMAND_TIMEOUT);
+    }
+
+    /** The pids of this instance's daemons that are still alive ({@code ovsdb-server} first). */
+    public List<Long> pids() {
+        List<Long> alive = new ArrayList<>();
+        for (Daemon daemon : Daemon.values()) {
+            livePid(daemon).ifPresent(alive::add);
+        }
+        return List.copyOf(alive);
+    }
+
+    /**
+     * Stops the daemons ({@code ovs-vswitchd} with {@code exit --cleanup}, so the userspace
+     * datapath removes its tap devices; SIGKILL if one does not exit in time), removes any tap
+     * device left over, and deletes the run directory. Idempotent and best effort: failures are
+     * logged, never thrown. Works after a half-finished {@link #start}.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            removeShutdownHook();
+            List<String> bridges = bridgesForCleanup();
+            boolean vswitchdWasKilled = stop(Daemon.OVS_VSWITCHD, "exit", "--cleanup");
+            stop(Daemon.OVSDB_SERVER, "exit");
+            removeLeftoverTaps(bridges, vswitchdWasKilled);
+            deleteRecursively(runDirectory);
+            log.info("Private OVS in {} stopped", runDirectory);
+        } catch (RuntimeException | Error e) {
+            log.error("Stopping the private OVS in {} failed", runDirectory, e);
+        } finally {
+            synchronized (PrivateOvs.class) {
+                if (running == this) {
+                    running = null;
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PrivateOvs[" + runDirectory + "]";
+    }
+
+    // ---- start ----
+
+    private void boot(Launch launch) {
+        Path dir = runDirectory;
+        String db = dir.resolve("conf.db").toString();
+        exec(List.of("ovsdb-tool", "create", db, launch.schema().toString()), COMMAND_TIMEOUT);
+
+        exec(List.of("ovsdb-server", db,
+                "--remote=punix:" + dir.resolve("db.sock"),
+                "--remote=db:Open_vSwitch,Open_vSwitch,manager_options",
+                "--pidfile=" + Daemon.OVSDB_SERVER.pidfile(dir),
+                "--log-file=" + dir.resolve("ovsdb-server.log"),
+                "--unixctl=" + Daemon.OVSDB_SERVER.control(dir),
+                "--detach"), DAEMON_START_TIMEOUT);
+        recordPid(Daemon.OVSDB_SERVER);
+
+        exec(List.of("ovs-vsctl", "--db=" + dbTarget(), "--timeout=10", "--no-wait", "init"), COMMAND_TIMEOUT);
+
+        List<String> vswitchd = new ArrayList<>(List.of("ovs-vswitchd", dbTarget(),
+                "--pidfile=" + Daemon.OVS_VSWITCHD.pidfile(dir),
+                "--log-file=" + dir.resolve("ovs-vswitchd.log"),
+                "--unixctl=" + Daemon.OVS_VSWITCHD.control(dir),
+                "--detach"));
+        vswitchd.addAll(launch.extraVswitchdArgs());
+        exec(vswitchd, DAEMON_START_TIMEOUT);
+        recordPid(Daemon.OVS_VSWITCHD);
+
+        log.info("Private OVS running in {} (ovsdb-server pid {}, ovs-vswitchd pid {})", dir,
+                livePid(Daemon.OVSDB_SERVER).orElse(-1L), livePid(Daemon.OVS_VSWITCHD).orElse(-1L));
+    }
+
+    private void recordPid(Daemon daemon) {
+        Optional<Long> pid = readPidfile(daemon.pidfile(runDirectory));
+        if (pid.isEmpty() || !isAlive(pid.get(), daemon.program)) {
+            throw new IllegalStateException(daemon.program + " reported success but is not running (pidfile "
+                    + daemon.pidfile(runDirectory) + "); see " + runDirectory.resolve(daemon.program + ".log"));
+        }
+        synchronized (this) {
+            daemonPids.put(daemon, pid.get());
+        }
+    }
+
+    private static void checkLength(Path dir) {
+        int length = dir.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (length > MAX_RUN_DIRECTORY_LENGTH) {
+            throw new IllegalArgumentException("run directory " + dir + " is " + length + " bytes long; unix socket "
+                    + "paths inside it must stay under 108 bytes, so it may be at most "
+                    + MAX_RUN_DIRECTORY_LENGTH);
+        }
+    }
+
+    private static Path createTempRunDirectory() {
+        try {
+            Path dir = Files.createTempDirectory(Path.of("/tmp"), "sbovs-");
+            checkLength(dir);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a run directory under /tmp", e);
+        }
+    }
+
+    /**
+     * Creates {@code dir}, or accepts it if empty, or clears the files of an earlier private OVS
+     * whose daemons are gone. Refuses anything else, since {@link #close()} deletes the directory.
+     */
+    private static Path prepareRunDirectory(Path dir) {
+        try {
+            if (!Files.exists(dir)) {
+                Files.createDirectories(dir);
+                return dir;
+            }
+            if (!Files.isDirectory(dir)) {
+                throw new IllegalArgumentException("run directory " + dir + " exists and is not a directory");
+            }
+            if (isEmpty(dir)) {
+                return dir;
+            }
+            if (!Files.exists(dir.resolve("conf.db"))) {
+                throw new IllegalArgumentException("run directory " + dir + " is not empty and holds no earlier OVS "
+                        + "run (no conf.db); refusing to use it, as closing would delete it");
+            }
+            List<String> stillRunning = new ArrayList<>();
+            for (Daemon daemon : Daemon.values()) {
+                readPidfile(daemon.pidfile(dir))
+                        .filter(pid -> isAlive(pid, daemon.program))
+                        .ifPresent(pid -> stillRunning.add(daemon.program + " pid " + pid));
+            }
+            if (!stillRunning.isEmpty()) {
+                throw new IllegalStateException("an OVS from an earlier run still runs in " + dir + " ("
+                        + String.join(", ", stillRunning) + "); stop it with `ovs-appctl -t "
+                        + Daemon.OVS_VSWITCHD.control(dir) + " exit --cleanup` and `ovs-appctl -t "
+                        + Daemon.OVSDB_SERVER.control(dir) + " exit`");
+            }
+            log.warn("Removing the files of an earlier private OVS run from {}", dir);
+            try (Stream<Path> children = Files.list(dir)) {
+                for (Path child : (Iterable<Path>) children::iterator) {
+                    deleteRecursively(child);
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare run directory " + dir, e);
+        }
+    }
+
+    /**
+     * Fails if another userspace {@code ovs-vswitchd} runs on this host (its tap device
+     * {@code ovs-netdev} exists and an {@code ovs-vswitchd} process runs); deletes the tap if it
+     * is a leftover of a killed one.
+     */
+    static void checkNoOtherUserspaceOvs() {
+        if (!Files.exists(SYS_CLASS_NET.resolve(NETDEV_TAP))) {
+            return;
+        }
+        List<Long> vswitchds = processesNamed(Daemon.OVS_VSWITCHD.program);
+        if (!vswitchds.isEmpty()) {
+            throw new IllegalStateException("ovs-vswitchd is already running with a userspace datapath (pid"
+                    + (vswitchds.size() > 1 ? "s " : " ") + vswitchds.stream().map(String::valueOf)
+                    .reduce((a, b) -> a + ", " + b).orElse("") + "; its tap device " + NETDEV_TAP + " exists): "
+                    + "a second userspace OVS cannot run beside it on one host. Stop it first (the host's OVS: "
+                    + "/usr/share/openvswitch/scripts/ovs-ctl stop; a private one: ovs-appctl -t DIR/ovs-vswitchd.ctl "
+                    + "exit --cleanup)");
+        }
+        log.warn("Deleting tap device {} left behind by an ovs-vswitchd that no longer runs", NETDEV_TAP);
+        deleteLink(NETDEV_TAP);
+    }
+
+    // ---- stop ----
+
+    private void removeShutdownHook() {
+        if (Thread.currentThread() == shutdownHook) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // The JVM is exiting; the hook is running or will find this instance closed.
+        }
+    }
+
+    /** Bridge names, read while the database still answers, to find their taps if they are left behind. */
+    private List<String> bridgesForCleanup() {
+        if (livePid(Daemon.OVSDB_SERVER).isEmpty()) {
+            return List.of();
+        }
+        try {
+            String out = vsctl("list-br");
+            return out.isEmpty() ? List.of() : List.of(out.split("\\R"));
+        } catch (RuntimeException e) {
+            log.warn("Cannot list the bridges of the private OVS in {}: {}", runDirectory, e.getMessage());
+            return List.of();
+        }
+    }
+
+    /**
+     * Asks {@code daemon} to exit through its control socket, waits, and kills it if it stays.
+     *
+     * @return whether it had to be killed
+     */
+    private boolean stop(Daemon daemon, String... exitCommand) {
+        Optional<Long> pid = livePid(daemon);
+        if (pid.isEmpty()) {
+            return false;
+        }
+        List<String> command = new ArrayList<>(List.of("ovs-appctl", "--timeout=" + EXIT_TIMEOUT.toSeconds(),
+                "--target=" + daemon.control(runDirectory)));
+        command.addAll(List.of(exitCommand));
+        try {
+            exec(command, COMMAND_TIMEOUT);
+        } catch (RuntimeException e) {
+            log.warn("Asking {} (pid {}) to exit failed: {}", daemon.program, pid.get(), e.getMessage());
+        }
+        if (waitUntilGone(pid.get(), daemon.program, EXIT_TIMEOUT)) {
+            return false;
+        }
+        log.warn("{} (pid {}) did not exit within {} s; killing it", daemon.program, pid.get(),
+                EXIT_TIMEOUT.toSeconds());
+        ProcessHandle.of(pid.get()).ifPresent(ProcessHandle::destroyForcibly);
+        if (!waitUntilGone(pid.get(), daemon.program, KILL_TIMEOUT)) {
+            log.error("{} (pid {}) survived SIGKILL", daemon.program, pid.get());
+        }
+        return true;
+    }
+
+    /**
+     * Deletes tap devices a userspace {@code ovs-vswitchd} leaves when it dies without
+     * {@code --cleanup}: {@code ovs-netdev} and one per bridge. Only tun/tap devices, and only
+     * when no {@code ovs-vswitchd} runs any more (the devices cannot belong to a live one).
+     */
+    private void removeLeftoverTaps(List<String> bridges, boolean vswitchdWasKilled) {
+        List<String> candidates = new ArrayList<>(bridges);
+        candidates.add(NETDEV_TAP);
+        List<String> leftovers = candidates.stream()
+                .filter(name -> Files.exists(SYS_CLASS_NET.resolve(name).resolve("tun_flags")))
+                .toList();
+        if (leftovers.isEmpty()) {
+            return;
+        }
+        if (!processesNamed(Daemon.OVS_VSWITCHD.program).isEmpty()) {
+            if (vswitchdWasKilled) {
+                log.warn("Tap devices {} may be left over, but an ovs-vswitchd runs; leaving them", leftovers);
+            }
+            return;
+        }
+        for (String name : leftovers) {
+            log.warn("Deleting tap device {} left behind by the private OVS in {}", name, runDirectory);
+            try {
+                deleteLink(name);
+            } catch (RuntimeException e) {
+                log.warn("Cannot delete tap device {}: {}", name, e.getMessage());
+            }
+        }
+    }
+
+    private static void deleteLink(String name) {
+        List<String> command = List.of("ip", "link", "del", name);
+        CommandResult result = Commands.run(command, Map.of(), COMMAND_TIMEOUT);
+        if (!result.succeeded() && Files.exists(SYS_CLASS_NET.resolve(name))) {
+            throw new CommandException(command, result);
+        }
+    }
+
+    private static void deleteRecursively(Path path) {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    log.warn("Cannot delete {}: {}", p, e.toString());
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("Cannot delete {}: {}", path, e.toString());
+        }
+    }
+
+    // ---- processes ----
+
+    private String exec(List<String> command, Duration timeout) {
+        CommandResult result;
+        try {
+            result = Commands.run(command, environment, timeout);
+        } catch (CommandException e) {
+            throw new OvsCommandException(e);
+        }
+        if (!result.succeeded()) {
+            throw new OvsCommandException(command, result);
+        }
+        return result.stdout();
+    }
+
+    private String controlTarget(String target) {
+        for (Daemon daemon : Daemon.values()) {
+            if (daemon.program.equals(target)) {
+                return daemon.control(runDirectory).toString();
+            }
+        }
+        return target;
+    }
+
+    /** The daemon's pid, from the record or else its pidfile, if that process is alive. */
+    private Optional<Long> livePid(Daemon daemon) {
+        Long recorded;
+        synchronized (this) {
+            recorded = daemonPids.get(daemon);
+        }
+        Optional<Long> pid = recorded != null ? Optional.of(recorded) : readPidfile(daemon.pidfile(runDirectory));
+        return pid.filter(p -> isAlive(p, daemon.program));
+    }
+
+    private static Optional<Long> readPidfile(Path pidfile) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(pidfile, StandardCharsets.US_ASCII).strip()));
+        } catch (NoSuchFileException | NumberFormatException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            log.warn("Cannot read pidfile {}: {}", pidfile, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private static boolean waitUntilGone(long pid, String program, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (isAlive(pid, program)) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return !isAlive(pid, program);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether process {@code pid} runs {@code program}: it exists in /proc, is not a zombie
+     * (nobody may reap a detached daemon here), and its name matches, so a reused pid does not count.
+     */
+    static boolean isAlive(long pid, String program) {
+        Path proc = PROC.resolve(Long.toString(pid));
+        try {
+            String comm = Files.readString(proc.resolve("comm"), StandardCharsets.UTF_8).strip();
+            return comm.equals(program) && !isZombie(proc);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean isZombie(Path proc) throws IOException {
+        String stat = Files.readString(proc.resolve("stat"), StandardCharsets.UTF_8);
+        // "pid (comm) S ...": the state follows the last ')' since comm may hold one.
+        int close = stat.lastIndexOf(')');
+        char state = close >= 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
+        return state == 'Z' || state == 'X';
+    }
+
+    /** Pids of live (non-zombie) processes whose name is {@code program}. */
+    static List<Long> processesNamed(String program) {
+        List<Long> pids = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, "[0-9]*")) {
+            for (Path entry : entries) {
+                long pid;
+                try {
+                    pid = Long.parseLong(entry.getFileName().toString());
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (isAlive(pid, program)) {
+                    pids.add(pid);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list processes in " + PROC, e);
+        }
+        pids.sort(null);
+        return pids;
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> children = Files.list(dir)) {
+            return children.findAny().isEmpty();
+        }
+    }
+}

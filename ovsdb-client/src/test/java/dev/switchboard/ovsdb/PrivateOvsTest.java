@@ -1,0 +1,155 @@
+package dev.switchboard.ovsdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs real OVS daemons (installed here): needs root and the openvswitch-switch package, and
+ * no other userspace ovs-vswitchd on the host.
+ */
+class PrivateOvsTest {
+
+    private static final Path SYS_CLASS_NET = Path.of("/sys/class/net");
+
+    /** A per-run prefix, so leftovers of one run are told apart from another's. */
+    private static final String PREFIX = "sb" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+
+    @BeforeAll
+    static void needsRootAndOvs() {
+        assumeTrue(Commands.isInstalled("ovs-vswitchd") && Commands.isInstalled("ovsdb-server"),
+                "Open vSwitch is not installed");
+        assumeTrue("0".equals(Commands.run(Duration.ofSeconds(5), "id", "-u").stdout().strip()),
+                "a private OVS needs root");
+    }
+
+    @Test
+    void runsABridgeAndLeavesNothingBehind() {
+        String bridge = PREFIX + "br";
+        PrivateOvs ovs = PrivateOvs.start();
+        Path dir = ovs.runDirectory();
+        List<Long> pids;
+        try {
+            pids = ovs.pids();
+            assertThat(pids).hasSize(2);
+            assertThat(dir).startsWith(Path.of("/tmp")).isDirectory();
+            assertThat(ovs.dbTarget()).isEqualTo("unix:" + dir.resolve("db.sock"));
+            assertThat(ovs.environment()).containsEntry("OVS_RUNDIR", dir.toString());
+
+            ovs.vsctl("add-br", bridge, "--", "set", "bridge", bridge, "datapath_type=netdev");
+
+            assertThat(ovs.vsctl("list-br")).isEqualTo(bridge);
+            assertThat(ovs.ofctl("dump-flows", bridge)).contains("actions=NORMAL");
+            assertThat(ovs.appctl("dpif/show")).contains(bridge);
+            assertThat(ovs.appctl("-t", "ovsdb-server", "version")).contains("ovsdb-server");
+            assertThat(SYS_CLASS_NET.resolve(bridge)).exists();
+            assertThat(SYS_CLASS_NET.resolve(PrivateOvs.NETDEV_TAP)).exists();
+        } finally {
+            ovs.close();
+        }
+        ovs.close();
+
+        assertThat(ovs.pids()).isEmpty();
+        assertThat(pids).noneMatch(pid -> Files.exists(Path.of("/proc", pid.toString(), "comm"))
+                && (PrivateOvs.isAlive(pid, "ovs-vswitchd") || PrivateOvs.isAlive(pid, "ovsdb-server")));
+        assertThat(dir).doesNotExist();
+        assertThat(SYS_CLASS_NET.resolve(bridge)).doesNotExist();
+        assertThat(SYS_CLASS_NET.resolve(PrivateOvs.NETDEV_TAP)).doesNotExist();
+    }
+
+    @Test
+    void failedCommandNamesCommandStatusAndStderr() {
+        try (PrivateOvs ovs = PrivateOvs.start()) {
+            assertThatThrownBy(() -> ovs.vsctl("del-br", PREFIX + "none"))
+                    .isInstanceOf(OvsCommandException.class)
+                    .hasMessageContaining("ovs-vsctl")
+                    .hasMessageContaining("del-br " + PREFIX + "none")
+                    .hasMessageContaining("status 1")
+                    .hasMessageContaining("no bridge named");
+        }
+    }
+
+    @Test
+    void refusesToRunBesideAnotherUserspaceVswitchd() {
+        String bridge = PREFIX + "bx";
+        try (PrivateOvs ovs = PrivateOvs.start()) {
+            ovs.vsctl("add-br", bridge, "--", "set", "bridge", bridge, "datapath_type=netdev");
+            long vswitchd = ovs.pids().get(1);
+
+            assertThatThrownBy(PrivateOvs::start)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already running in this JVM");
+            assertThatThrownBy(PrivateOvs::checkNoOtherUserspaceOvs)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("pid " + vswitchd)
+                    .hasMessageContaining("second userspace OVS cannot run beside it");
+        }
+    }
+
+    @Test
+    void deletesAStaleNetdevTapLeftByAKilledVswitchd() {
+        assumeTrue(PrivateOvs.processesNamed("ovs-vswitchd").isEmpty(), "another ovs-vswitchd runs");
+        if (!Files.exists(SYS_CLASS_NET.resolve(PrivateOvs.NETDEV_TAP))) {
+            Commands.check(List.of("ip", "tuntap", "add", "dev", PrivateOvs.NETDEV_TAP, "mode", "tap"),
+                    java.util.Map.of(), Duration.ofSeconds(10));
+        }
+
+        try (PrivateOvs ovs = PrivateOvs.start()) {
+            assertThat(ovs.pids()).hasSize(2);
+        }
+        assertThat(SYS_CLASS_NET.resolve(PrivateOvs.NETDEV_TAP)).doesNotExist();
+    }
+
+    @Test
+    void aStartFailingHalfWayStopsWhatStartedAndRemovesTheDirectory(@TempDir Path parent) {
+        Path dir = parent.resolve("ovs");
+        List<Long> ovsdbServersBefore = PrivateOvs.processesNamed("ovsdb-server");
+        var launch = new PrivateOvs.Launch(PrivateOvs.DEFAULT_SCHEMA, List.of("--no-such-option"));
+
+        assertThatThrownBy(() -> PrivateOvs.start(dir, launch))
+                .isInstanceOf(OvsCommandException.class)
+                .hasMessageContaining("ovs-vswitchd")
+                .hasMessageContaining("exited with status");
+
+        assertThat(PrivateOvs.processesNamed("ovsdb-server")).isEqualTo(ovsdbServersBefore);
+        assertThat(dir).doesNotExist();
+        // The failed instance released the JVM-wide slot.
+        try (PrivateOvs ovs = PrivateOvs.start(dir)) {
+            assertThat(ovs.runDirectory()).isEqualTo(dir);
+        }
+        assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void reusesTheDirectoryOfAnEarlierRunButRefusesAForeignOne(@TempDir Path parent) throws IOException {
+        Path earlier = Files.createDirectory(parent.resolve("earlier"));
+        Files.writeString(earlier.resolve("conf.db"), "stale");
+        Files.writeString(earlier.resolve("ovs-vswitchd.pid"), "999999999\n");
+        try (PrivateOvs ovs = PrivateOvs.start(earlier)) {
+            assertThat(ovs.pids()).hasSize(2);
+        }
+
+        Path foreign = Files.createDirectory(parent.resolve("foreign"));
+        Files.writeString(foreign.resolve("notes.txt"), "mine");
+        assertThatThrownBy(() -> PrivateOvs.start(foreign))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("refusing");
+        assertThat(foreign.resolve("notes.txt")).exists();
+
+        Path tooLong = parent.resolve("x".repeat(PrivateOvs.MAX_RUN_DIRECTORY_LENGTH));
+        assertThatThrownBy(() -> PrivateOvs.start(tooLong))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unix socket");
+        assertThat(tooLong).doesNotExist();
+    }
+}
