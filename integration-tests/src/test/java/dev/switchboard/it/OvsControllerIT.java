@@ -89,7 +89,7 @@ class OvsControllerIT {
             await().atMost(PATIENCE).until(() -> ovs.vsctl("get", "controller", controllerRow, "is_connected").equals("true"));
 
             assertThat(sw.version()).isEqualTo(version);
-            assertThat(DatapathId.of(ovs.vsctl("get", "bridge", bridge, "datapath_id").replace("\"", ""))).isEqualTo(dpid);
+            assertThat(DatapathId.of(Long.parseUnsignedLong(ovs.vsctl("get", "bridge", bridge, "datapath_id").replace("\"", ""), 16))).isEqualTo(dpid);
             assertThat(sw.ports().values()).extracting(OFPortDesc::getName)
                     .containsExactlyInAnyOrder(bridge, bridge + "a", bridge + "b");
             assertThat(sw.port(OFPort.LOCAL)).hasValueSatisfying(p -> assertThat(p.getName()).isEqualTo(bridge));

@@ -70,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
             ovs.vsctl(bridgeCommand(bound));
             out.println("Bridge " + BRIDGE + " created (userspace datapath), controller tcp:127.0.0.1:" + bound.getPort());
 
-            DatapathId dpid = DatapathId.of(ovs.vsctl("get", "bridge", BRIDGE, "datapath_id").replace("\"", ""));
+            DatapathId dpid = DatapathId.of(Long.parseUnsignedLong(ovs.vsctl("get", "bridge", BRIDGE, "datapath_id").replace("\"", ""), 16));
             OFSwitch sw = awaitConnected(controller, ovs, dpid);
             report(out, ovs, sw);
             if (once) {
