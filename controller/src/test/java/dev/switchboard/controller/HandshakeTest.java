@@ -1,10 +1,15 @@
 package dev.switchboard.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.emulator.EmulatedSwitch;
 import dev.switchboard.emulator.EmulatedSwitchOptions;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -16,6 +21,7 @@ import org.projectfloodlight.openflow.protocol.OFDescStatsRequest;
 import org.projectfloodlight.openflow.protocol.OFErrorMsg;
 import org.projectfloodlight.openflow.protocol.OFErrorType;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFFlowModFailedCode;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFPortDesc;
 import org.projectfloodlight.openflow.protocol.OFPortReason;
@@ -148,6 +154,40 @@ class HandshakeTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> emulator.closeFuture().isDone());
             assertThat(log.warningsContaining("stuck in WAIT_FEATURES_REPLY")).hasSize(1);
             assertThat(fixture.controller.switches().switches()).isEmpty();
+        }
+    }
+
+    @Test
+    void switchThatRefusesTheTableMissFlowIsNotAnnounced() {
+        try (ControllerFixture fixture = new ControllerFixture(); LogCapture log = new LogCapture()) {
+            EmulatedSwitch emulator = EmulatedSwitch.prepare(emulator(1).helloVersion(OFVersion.OF_13)
+                    .supportedVersions(EnumSet.of(OFVersion.OF_13)).build());
+            emulator.onMessage(OFType.FLOW_MOD, flow -> List.of(emulator.factory().errorMsgs().buildFlowModFailedErrorMsg()
+                    .setXid(flow.getXid()).setCode(OFFlowModFailedCode.TABLE_FULL).build()));
+            fixture.connect(emulator);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> emulator.closeFuture().isDone());
+            assertThat(log.warningsContaining("refused the table-miss flow")).singleElement().asString().contains("TABLE_FULL");
+            assertThat(fixture.events).isEmpty();
+        }
+    }
+
+    @Test
+    void failedBindLeavesNothingBound() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int free;
+            try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                free = probe.getLocalPort();
+            }
+            Controller controller = new Controller(ControllerConfig.builder().listen(
+                    new InetSocketAddress("127.0.0.1", free), new InetSocketAddress("127.0.0.1", taken.getLocalPort())).build());
+
+            assertThatThrownBy(controller::start).isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining(String.valueOf(taken.getLocalPort()));
+            try (ServerSocket again = new ServerSocket(free, 50, InetAddress.getLoopbackAddress())) {
+                assertThat(again.getLocalPort()).isEqualTo(free);
+            }
+            controller.close();
         }
     }
 }

@@ -256,4 +256,32 @@ class SwitchApiTest {
             assertThat(removed.get(0).getType()).isEqualTo(OFType.FLOW_REMOVED);
         }
     }
+
+    @Test
+    void messageThatCannotBeEncodedIsDroppedButTheSwitchStays() {
+        try (ControllerFixture fixture = new ControllerFixture(); LogCapture log = new LogCapture()) {
+            EmulatedSwitch emulator = fixture.connect(1);
+            OFSwitch sw = fixture.awaitSwitch(emulator);
+            OFFactory f = sw.factory();
+
+            sw.write(f.buildPacketOut().setData(new byte[65530])
+                    .setActions(List.of(f.actions().output(OFPort.of(1), 0))).build());
+
+            assertThat(sw.barrier()).succeedsWithin(Duration.ofSeconds(5));
+            assertThat(emulator.isConnected()).isTrue();
+            assertThat(log.warningsContaining("cannot be encoded")).hasSize(1);
+        }
+    }
+
+    @Test
+    void multipartRequestThroughRequestIsRefusedWithAHint() {
+        try (ControllerFixture fixture = new ControllerFixture()) {
+            OFSwitch sw = fixture.awaitSwitch(fixture.connect(1));
+
+            CompletableFuture<?> reply = sw.request(sw.factory().buildFlowStatsRequest().build());
+
+            assertThat(reply).failsWithin(Duration.ofSeconds(1)).withThrowableThat()
+                    .havingRootCause().isInstanceOf(IllegalArgumentException.class).withMessageContaining("requestStats");
+        }
+    }
 }

@@ -1,8 +1,6 @@
 package dev.switchboard.controller.internal;
 
 import dev.switchboard.controller.ControllerConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -23,13 +21,6 @@ public final class ControllerCore implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding", e);
-        } catch (RuntimeException e) {
-            if (e instanceof UncheckedIOException) {
-                throw e;
-            }
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new UncheckedIOException("cannot listen for switches: " + cause.getMessage(),
-                    cause instanceof IOException io ? io : new IOException(cause));
         }
     }
 

@@ -54,6 +54,10 @@ final class OpenFlowMessageDecoder extends MessageToMessageDecoder<ByteBuf> {
                 throw new OpenFlowProtocolException(
                         "cannot parse a message of version " + version + ", type " + type + ": " + what);
             }
+        } catch (RuntimeException e) {
+            // openflowj fails on some malformed nested lengths with NPEs or index errors
+            throw new OpenFlowProtocolException(
+                    "cannot parse a message of version " + version + ", type " + type + ": " + e);
         }
     }
 

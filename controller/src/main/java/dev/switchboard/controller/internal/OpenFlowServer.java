@@ -17,6 +17,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,9 +76,13 @@ public final class OpenFlowServer implements AutoCloseable {
                 listening.add(channel);
                 bound.add((InetSocketAddress) channel.localAddress());
             }
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (Exception e) {
             close();
-            throw e;
+            if (e instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            throw new UncheckedIOException("cannot listen for switches on " + config.listen() + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
         }
         log.info("OpenFlow listening on {} ({} transport, versions {})", bound, epoll ? "epoll" : "nio",
                 config.versions().stream().sorted().toList());

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,6 +18,7 @@ import org.projectfloodlight.openflow.protocol.OFErrorMsg;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFStatsReply;
 import org.projectfloodlight.openflow.protocol.OFStatsReplyFlags;
+import org.projectfloodlight.openflow.protocol.OFType;
 
 /**
  * Requests of one connection waiting for their reply, by xid. Registered from any thread,
@@ -56,6 +58,9 @@ final class PendingRequests {
         }
     }
 
+    /** 16384 parts of up to 64 KiB each: a gigabyte of replies is more than any table holds. */
+    static final int MAX_REPLY_PARTS = 16_384;
+
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final SwitchConnection sw;
 
@@ -71,12 +76,16 @@ final class PendingRequests {
             return CompletableFuture.failedFuture(new IllegalStateException(
                     "xid " + entry.xid + " is already waiting for a reply from " + sw.id()));
         }
-        entry.timeout = loop.schedule(() -> {
-            if (pending.remove(entry.xid, entry)) {
-                entry.future.completeExceptionally(new TimeoutException(String.format(
-                        "switch %s did not answer %s xid %d within %s", sw.id(), entry.what, entry.xid, timeout)));
-            }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            entry.timeout = loop.schedule(() -> {
+                if (pending.remove(entry.xid, entry)) {
+                    entry.future.completeExceptionally(new TimeoutException(String.format(
+                            "switch %s did not answer %s xid %d within %s", sw.id(), entry.what, entry.xid, timeout)));
+                }
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            forget(entry.xid, new SwitchDisconnectedException("the controller is shutting down"));
+        }
         return (CompletableFuture<T>) (CompletableFuture<?>) entry.future;
     }
 
@@ -93,7 +102,7 @@ final class PendingRequests {
      * @return whether it answered a pending request
      */
     boolean offer(OFMessage message) {
-        if (pending.isEmpty()) {
+        if (pending.isEmpty() || !canAnswer(message.getType())) {
             return false;
         }
         long xid = message.getXid();
@@ -106,7 +115,11 @@ final class PendingRequests {
             entry.fail(new SwitchErrorException(sw, SwitchError.of(error)));
         } else if (entry.parts != null && message instanceof OFStatsReply part) {
             entry.parts.add(part);
-            if (!part.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
+            if (entry.parts.size() > MAX_REPLY_PARTS) {
+                pending.remove(xid);
+                entry.fail(new IllegalStateException("switch " + sw.id() + " sent more than " + MAX_REPLY_PARTS
+                        + " parts for " + entry.what + " xid " + xid + "; the reply was dropped"));
+            } else if (!part.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
                 pending.remove(xid);
                 entry.complete(List.copyOf(entry.parts));
             }
@@ -115,6 +128,15 @@ final class PendingRequests {
             entry.complete(message);
         }
         return true;
+    }
+
+    /** Messages a switch sends on its own never answer a request, whatever their xid. */
+    private static boolean canAnswer(OFType type) {
+        return switch (type) {
+            case PACKET_IN, PORT_STATUS, FLOW_REMOVED, HELLO, ECHO_REQUEST, ROLE_STATUS, TABLE_STATUS,
+                    REQUESTFORWARD, CONTROLLER_STATUS -> false;
+            default -> true;
+        };
     }
 
     void failAll(String reason) {

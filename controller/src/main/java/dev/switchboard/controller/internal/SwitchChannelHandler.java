@@ -8,13 +8,16 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.EncoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +61,11 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
     /** Marks the controller's own flows (the table-miss flow) in {@code ovs-ofctl dump-flows}. */
     static final U64 CORE_COOKIE = U64.of(0x5342_0000_0000_0000L);
     private static final int NO_BUFFER = 0xffff;
+    /**
+     * Before a peer finishes the handshake it is not trusted: what it may make us keep is
+     * capped (OVS bridges carry at most 65280 ports; a real switch stays far below this).
+     */
+    static final int MAX_HANDSHAKE_PORTS = 4096;
 
     private final ControllerConfig config;
     private final SwitchRegistry registry;
@@ -68,9 +76,12 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
     private HandshakeState state = HandshakeState.WAIT_HELLO;
     private OFFactory factory;
     private long awaitedXid;
+    private long setConfigXid = -1;
+    private long tableMissXid = -1;
     private OFFeaturesReply features;
     private final List<OFPortDesc> handshakePorts = new ArrayList<>();
-    private final List<OFPortStatus> portStatusDuringHandshake = new ArrayList<>();
+    /** The latest status of each port that changed during the handshake, in arrival order. */
+    private final Map<OFPort, OFPortStatus> portStatusDuringHandshake = new LinkedHashMap<>();
     private SwitchDescription description = SwitchDescription.UNKNOWN;
     private ScheduledFuture<?> handshakeTimer;
     private SwitchConnection connection;
@@ -180,7 +191,7 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
         if (isAtLeast13()) {
             enter(HandshakeState.WAIT_PORT_DESC, factory.buildPortDescStatsRequest().build());
         } else {
-            handshakePorts.addAll(reply.getPorts());
+            acceptPorts(reply.getPorts());
             configure();
         }
     }
@@ -190,27 +201,39 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
             unexpectedDuringHandshake(message);
             return;
         }
-        handshakePorts.addAll(reply.getEntries());
-        if (!reply.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
+        if (acceptPorts(reply.getEntries()) && !reply.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
             configure();
         }
     }
 
+    private boolean acceptPorts(List<OFPortDesc> ports) {
+        handshakePorts.addAll(ports);
+        if (handshakePorts.size() > MAX_HANDSHAKE_PORTS) {
+            closeForBadInput("described more than " + MAX_HANDSHAKE_PORTS + " ports during the handshake");
+            return false;
+        }
+        return true;
+    }
+
     /** SET_CONFIG and, from 1.3 on, the table-miss flow (1.0 sends misses to the controller by itself). */
     private void configure() {
-        ctx.write(factory.buildSetConfig()
+        OFMessage setConfig = factory.buildSetConfig()
                 .setFlags(EnumSet.of(OFConfigFlags.FRAG_NORMAL))
                 .setMissSendLen(config.missSendLength())
-                .build());
+                .build();
+        setConfigXid = setConfig.getXid();
+        ctx.write(setConfig);
         if (isAtLeast13()) {
-            ctx.write(factory.buildFlowAdd()
+            OFMessage tableMiss = factory.buildFlowAdd()
                     .setTableId(TableId.of(0))
                     .setPriority(0)
                     .setCookie(CORE_COOKIE)
                     .setMatch(factory.buildMatch().build())
                     .setInstructions(List.of(factory.instructions().applyActions(
                             List.of(factory.actions().output(OFPort.CONTROLLER, NO_BUFFER)))))
-                    .build());
+                    .build();
+            tableMissXid = tableMiss.getXid();
+            ctx.write(tableMiss);
         }
         enter(HandshakeState.WAIT_DESC, factory.buildDescStatsRequest().build());
     }
@@ -237,7 +260,7 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
         log.info("switch {} connected from {}: {}, {}, {} ports: {}", connection.id(), remote(),
                 describe(factory.getVersion()), description, handshakePorts.size(), describe(handshakePorts));
         registry.add(connection);
-        for (OFPortStatus status : portStatusDuringHandshake) {
+        for (OFPortStatus status : portStatusDuringHandshake.values()) {
             connection.apply(status);
         }
         portStatusDuringHandshake.clear();
@@ -256,11 +279,20 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
      */
     private void unexpectedDuringHandshake(OFMessage message) {
         if (message instanceof OFPortStatus status) {
-            portStatusDuringHandshake.add(status);
+            OFPort port = status.getDesc().getPortNo();
+            portStatusDuringHandshake.remove(port);
+            portStatusDuringHandshake.put(port, status);
+            if (portStatusDuringHandshake.size() > MAX_HANDSHAKE_PORTS) {
+                closeForBadInput("changed more than " + MAX_HANDSHAKE_PORTS + " ports during the handshake");
+            }
         } else if (message instanceof OFErrorMsg error) {
             SwitchError decoded = SwitchError.of(error);
-            if (error.getErrType() == OFErrorType.HELLO_FAILED || error.getXid() == awaitedXid) {
+            long xid = error.getXid();
+            if (error.getErrType() == OFErrorType.HELLO_FAILED || xid == awaitedXid) {
                 closeForBadInput("answered the handshake (" + state + ") with ERROR " + decoded);
+            } else if (xid == setConfigXid || xid == tableMissXid) {
+                closeForBadInput("refused the " + (xid == setConfigXid ? "SET_CONFIG" : "table-miss flow")
+                        + " with ERROR " + decoded + "; without it no packet reaches the controller");
             } else {
                 log.warn("{}: ERROR {} during handshake ({})", remote(), decoded, state);
             }
@@ -283,7 +315,11 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
 
     private void dispatch(OFMessage message) {
         switch (message.getType()) {
-            case PACKET_IN -> pipeline.process(connection, (OFPacketIn) message);
+            case PACKET_IN -> {
+                if (!connection.isReplaced()) {
+                    pipeline.process(connection, (OFPacketIn) message);
+                }
+            }
             case PORT_STATUS -> connection.apply((OFPortStatus) message);
             case ERROR -> onError((OFErrorMsg) message);
             default -> {
@@ -312,6 +348,9 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
             ctx.fireUserEventTriggered(event);
             return;
         }
+        if (state == HandshakeState.WAIT_HELLO) {
+            return; // no version to speak yet; the handshake timeout deals with a silent peer
+        }
         if (unansweredEchoes >= config.maxMissedEchoes()) {
             log.warn("{}: closing: silent for {} x {}, {} echo requests unanswered", remote(),
                     unansweredEchoes + 1, config.echoInterval(), unansweredEchoes);
@@ -328,6 +367,10 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (root instanceof OpenFlowProtocolException) {
             closeForBadInput(root.getMessage());
+        } else if (cause instanceof EncoderException) {
+            // an app wrote a message openflowj cannot encode (over 64 KiB, missing fields):
+            // that message is lost, the switch is not
+            log.warn("{}: dropped a message that cannot be encoded: {}", remote(), root.toString());
         } else if (root instanceof IOException) {
             log.debug("{}: {}", remote(), root.toString());
             ctx.close();

@@ -36,6 +36,8 @@ final class SwitchConnection implements OFSwitch {
     private final PendingRequests pending = new PendingRequests(this);
     /** Replaced, never changed; written only on the channel's event loop. */
     private volatile Map<OFPort, OFPortDesc> ports;
+    /** Set when a newer connection took this datapath id; its packets no longer reach apps. */
+    private volatile boolean replaced;
 
     SwitchConnection(Channel channel, SwitchChannelHandler handler, SwitchRegistry registry, DatapathId id,
             OFFactory factory, SwitchFeatures features, SwitchDescription description,
@@ -121,6 +123,10 @@ final class SwitchConnection implements OFSwitch {
 
     @Override
     public <R extends OFMessage> CompletableFuture<R> request(OFRequest<R> request, Duration timeout) {
+        if (request instanceof OFStatsRequest) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "a multipart request has several replies: use requestStats for " + request.getType()));
+        }
         return send(request, false, timeout);
     }
 
@@ -143,7 +149,9 @@ final class SwitchConnection implements OFSwitch {
         if (!reply.isDone()) {
             channel.writeAndFlush(request).addListener(written -> {
                 if (!written.isSuccess()) {
-                    pending.forget(request.getXid(), written.cause());
+                    pending.forget(request.getXid(), channel.isActive() ? written.cause()
+                            : new SwitchDisconnectedException("switch " + id + " disconnected before "
+                                    + request.getType() + " xid " + request.getXid() + " was sent"));
                 }
             });
         }
@@ -157,6 +165,14 @@ final class SwitchConnection implements OFSwitch {
 
     PendingRequests pending() {
         return pending;
+    }
+
+    void markReplaced() {
+        replaced = true;
+    }
+
+    boolean isReplaced() {
+        return replaced;
     }
 
     /** On the event loop: applies a PORT_STATUS to the port map and tells listeners. */

@@ -63,12 +63,19 @@ public final class SwitchRegistry implements SwitchService {
         return messageListeners.get(type).add(listener);
     }
 
+    /*
+     * Membership changes and port events are serialised on this registry: they come from
+     * different event loops, and listeners must see them in order (removed(old) before
+     * added(new), no port event after removed). They are rare; the packet path takes no lock.
+     */
+
     /** Called on the new connection's event loop once its handshake is complete. */
-    void add(SwitchConnection sw) {
+    synchronized void add(SwitchConnection sw) {
         SwitchConnection replaced = switches.put(sw.id(), sw);
         if (replaced != null) {
             log.warn("switch {} connected again from {}; closing its older connection from {}",
                     sw.id(), sw.remoteAddress(), replaced.remoteAddress());
+            replaced.markReplaced();
             switchListeners.fire("switchRemoved", l -> l.switchRemoved(replaced));
             replaced.disconnect();
         }
@@ -76,7 +83,7 @@ public final class SwitchRegistry implements SwitchService {
     }
 
     /** Called on the connection's event loop when it closes; a replaced connection is not reported twice. */
-    void remove(SwitchConnection sw) {
+    synchronized void remove(SwitchConnection sw) {
         if (switches.remove(sw.id(), sw)) {
             switchListeners.fire("switchRemoved", l -> l.switchRemoved(sw));
         }
@@ -86,19 +93,19 @@ public final class SwitchRegistry implements SwitchService {
         return switches.get(sw.id()) == sw;
     }
 
-    void portAdded(SwitchConnection sw, OFPortDesc port) {
+    synchronized void portAdded(SwitchConnection sw, OFPortDesc port) {
         if (isCurrent(sw)) {
             switchListeners.fire("portAdded", l -> l.portAdded(sw, port));
         }
     }
 
-    void portChanged(SwitchConnection sw, OFPortDesc before, OFPortDesc after) {
+    synchronized void portChanged(SwitchConnection sw, OFPortDesc before, OFPortDesc after) {
         if (isCurrent(sw)) {
             switchListeners.fire("portChanged", l -> l.portChanged(sw, before, after));
         }
     }
 
-    void portRemoved(SwitchConnection sw, OFPortDesc port) {
+    synchronized void portRemoved(SwitchConnection sw, OFPortDesc port) {
         if (isCurrent(sw)) {
             switchListeners.fire("portRemoved", l -> l.portRemoved(sw, port));
         }
