@@ -9,7 +9,7 @@ sealed interface JsonRpcMessage {
 
     /** {@code {"method": m, "params": [...], "id": id}} with a non-null id; the peer must answer. */
     record Request(String method, ArrayNode params, JsonNode id) implements JsonRpcMessage {
-        Request {
+        public Request {
             Objects.requireNonNull(method, "method");
             Objects.requireNonNull(params, "params");
             if (id == null || id.isNull()) {
@@ -20,7 +20,7 @@ sealed interface JsonRpcMessage {
 
     /** {@code {"method": m, "params": [...], "id": null}}; never answered. */
     record Notification(String method, ArrayNode params) implements JsonRpcMessage {
-        Notification {
+        public Notification {
             Objects.requireNonNull(method, "method");
             Objects.requireNonNull(params, "params");
         }
@@ -32,7 +32,7 @@ sealed interface JsonRpcMessage {
      * meaningless and may be JSON null.
      */
     record Response(JsonNode id, JsonNode result, JsonNode error) implements JsonRpcMessage {
-        Response {
+        public Response {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(result, "result");
             if (error != null && error.isNull()) {

@@ -82,18 +82,20 @@ public record BaseType(AtomicType type, Set<Object> enumValues, Long minInteger,
 
     /** Short English, for messages: {@code "integer in [1, 65279]"}, {@code "uuid (strong reference to Port)"}. */
     public String describe() {
-        StringBuilder s = new StringBuilder(type.jsonName());
+        return describe(type.jsonName());
+    }
+
+    /** {@link #describe()} with the type's name in the plural, for sets: {@code "strings (one of ...)"}. */
+    public String describePlural() {
+        return describe(type.jsonName() + "s");
+    }
+
+    private String describe(String typeName) {
+        StringBuilder s = new StringBuilder(typeName);
         if (!enumValues.isEmpty()) {
             s.append(" (one of ").append(listValues(enumValues)).append(')');
         }
-        if (minInteger != null || maxInteger != null) {
-            s.append(" in [").append(minInteger == null ? "" : minInteger).append(", ")
-                    .append(maxInteger == null ? "" : maxInteger).append(']');
-        }
-        if (minReal != null || maxReal != null) {
-            s.append(" in [").append(minReal == null ? "" : minReal).append(", ")
-                    .append(maxReal == null ? "" : maxReal).append(']');
-        }
+        s.append(range(minInteger, maxInteger)).append(range(minReal, maxReal));
         if (minLength != null || maxLength != null) {
             s.append(" of length ").append(minLength == null ? 0 : minLength).append("..")
                     .append(maxLength == null ? "" : maxLength);
@@ -103,6 +105,16 @@ public record BaseType(AtomicType type, Set<Object> enumValues, Long minInteger,
                     .append(refTable).append(')');
         }
         return s.toString();
+    }
+
+    private static String range(Object min, Object max) {
+        if (min != null && max != null) {
+            return " in [" + min + ", " + max + "]";
+        }
+        if (min != null) {
+            return " >= " + min;
+        }
+        return max != null ? " <= " + max : "";
     }
 
     /** Values for a message, at most ten of them: a long enumeration helps nobody read an error. */

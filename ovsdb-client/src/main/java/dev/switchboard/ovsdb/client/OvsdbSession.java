@@ -1,0 +1,284 @@
+package dev.switchboard.ovsdb.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.ovsdb.data.RowLookup;
+import dev.switchboard.ovsdb.data.RowUpdate;
+import dev.switchboard.ovsdb.data.TableUpdates;
+import dev.switchboard.ovsdb.jsonrpc.JsonRpcConnection;
+import dev.switchboard.ovsdb.jsonrpc.JsonRpcErrorException;
+import dev.switchboard.ovsdb.jsonrpc.JsonRpcHandler;
+import dev.switchboard.ovsdb.ops.Operation;
+import dev.switchboard.ovsdb.ops.OperationResult;
+import dev.switchboard.ovsdb.ops.TransactionCodec;
+import dev.switchboard.ovsdb.schema.DatabaseSchema;
+import dev.switchboard.ovsdb.schema.TableSchema;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RFC 7047 methods on one connection to one {@code ovsdb-server}: {@code list_dbs},
+ * {@code get_schema}, {@code transact}, {@code monitor} / {@code monitor_cond},
+ * {@code monitor_cancel}, {@code lock} / {@code steal} / {@code unlock} and {@code echo};
+ * and the server's {@code update}, {@code update2}, {@code locked} and {@code stolen}.
+ *
+ * <p>Everything is asynchronous; futures complete on the connection's event loop, and so do
+ * listener calls: chain blocking work with the {@code …Async} variants.
+ */
+public final class OvsdbSession implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OvsdbSession.class);
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    /** An open monitor: its id on the wire, its database and whom to tell. */
+    public record Monitor(String id, String database, boolean conditional, Map<String, List<String>> columns,
+            RowLookup current, UpdateListener listener) {
+    }
+
+    private final JsonRpcConnection connection;
+    private final Map<String, CompletableFuture<DatabaseSchema>> schemas = new ConcurrentHashMap<>();
+    private final Map<String, Monitor> monitors = new ConcurrentHashMap<>();
+    private final AtomicLong monitorIds = new AtomicLong();
+    private volatile LockListener lockListener = new LockListener() {
+        @Override
+        public void locked(String lock) {
+        }
+
+        @Override
+        public void stolen(String lock) {
+        }
+    };
+
+    OvsdbSession(JsonRpcConnection connection) {
+        this.connection = connection;
+    }
+
+    /**
+     * The handler to give the transport for connections that will become sessions; each
+     * connection's notifications are routed to the session made for it with {@link #of}.
+     */
+    public static final class Router implements JsonRpcHandler {
+        private final Map<JsonRpcConnection, OvsdbSession> sessions = new ConcurrentHashMap<>();
+
+        /** Makes the session of a connection this router handles. */
+        public OvsdbSession of(JsonRpcConnection connection) {
+            return sessions.computeIfAbsent(connection, OvsdbSession::new);
+        }
+
+        @Override
+        public void onNotification(JsonRpcConnection connection, String method, JsonNode params) {
+            OvsdbSession session = sessions.get(connection);
+            if (session == null) {
+                log.debug("{}: {} before the session was set up; ignored", connection.endpoint(), method);
+                return;
+            }
+            session.notification(method, params);
+        }
+
+        @Override
+        public void onClose(JsonRpcConnection connection) {
+            sessions.remove(connection);
+        }
+    }
+
+    public JsonRpcConnection connection() {
+        return connection;
+    }
+
+    public boolean isActive() {
+        return connection.isActive();
+    }
+
+    public CompletableFuture<List<String>> listDbs() {
+        return connection.call("list_dbs", JSON.arrayNode()).thenApply(result -> {
+            List<String> names = new ArrayList<>();
+            result.forEach(name -> names.add(name.asText()));
+            return List.copyOf(names);
+        });
+    }
+
+    /** The database's schema, fetched once per session. */
+    public CompletableFuture<DatabaseSchema> schema(String database) {
+        return schemas.computeIfAbsent(database, db -> {
+            CompletableFuture<DatabaseSchema> schema = connection.call("get_schema", JSON.arrayNode().add(db))
+                    .thenApply(DatabaseSchema::parse);
+            schema.whenComplete((s, e) -> {
+                if (e != null) {
+                    schemas.remove(db);
+                }
+            });
+            return schema;
+        });
+    }
+
+    /**
+     * Runs {@code operations} as one transaction. Every operation is checked against the
+     * schema first: an unknown table or column or a value of the wrong type throws
+     * {@link dev.switchboard.ovsdb.schema.OvsdbSchemaException} (at once when the schema is
+     * already loaded, else through the future) and nothing is sent. A transaction OVSDB
+     * refuses fails with {@link dev.switchboard.ovsdb.ops.OvsdbTransactionException}: none of
+     * it was applied.
+     */
+    public CompletableFuture<List<OperationResult>> transact(String database, List<Operation> operations) {
+        CompletableFuture<DatabaseSchema> schema = schema(database);
+        if (schema.isDone() && !schema.isCompletedExceptionally()) {
+            return send(schema.join(), operations);
+        }
+        return schema.thenCompose(s -> send(s, operations));
+    }
+
+    private CompletableFuture<List<OperationResult>> send(DatabaseSchema schema, List<Operation> operations) {
+        ArrayNode params = TransactionCodec.encode(schema, operations);
+        return connection.call("transact", params)
+                .thenApply(result -> TransactionCodec.decode(schema, operations, result));
+    }
+
+    public CompletableFuture<JsonNode> echo(JsonNode payload) {
+        return connection.call("echo", JSON.arrayNode().add(payload));
+    }
+
+    /**
+     * Starts a monitor. Prefers {@code monitor_cond} (row conditions, compact {@code update2}
+     * diffs) and falls back to {@code monitor} on servers without it. The initial contents reach
+     * {@code listener} as inserts before the future completes; every later committed change
+     * follows in order.
+     *
+     * @param current the listener's copy of the rows, which diffs are applied to
+     */
+    public CompletableFuture<Monitor> monitor(String database, Map<String, MonitorRequest> tables,
+            RowLookup current, UpdateListener listener) {
+        return schema(database).thenCompose(schema -> monitor(schema, tables, current, listener, true));
+    }
+
+    /** A plain RFC 7047 {@code monitor} (full rows in {@code update}); conditions are refused. */
+    public CompletableFuture<Monitor> monitorUnconditional(String database, Map<String, MonitorRequest> tables,
+            RowLookup current, UpdateListener listener) {
+        return schema(database).thenCompose(schema -> monitor(schema, tables, current, listener, false));
+    }
+
+    private CompletableFuture<Monitor> monitor(DatabaseSchema schema, Map<String, MonitorRequest> tables,
+            RowLookup current, UpdateListener listener, boolean conditional) {
+        String id = "sb-monitor-" + monitorIds.incrementAndGet();
+        ObjectNode requests = requests(schema, tables, conditional);
+        Map<String, List<String>> columns = new java.util.HashMap<>();
+        tables.forEach((name, request) -> columns.put(name, request.columns().isEmpty()
+                ? List.copyOf(schema.table(name).columns().keySet()) : request.columns()));
+        Monitor monitor = new Monitor(id, schema.name(), conditional, Map.copyOf(columns), current, listener);
+        monitors.put(id, monitor);
+        String method = conditional ? "monitor_cond" : "monitor";
+        ArrayNode params = JSON.arrayNode().add(schema.name()).add(id).add(requests);
+        return connection.call(method, params)
+                .handle((initial, failure) -> {
+                    if (failure == null) {
+                        deliver(monitor, schema, initial);
+                        return CompletableFuture.completedFuture(monitor);
+                    }
+                    monitors.remove(id);
+                    if (conditional && isUnknownMethod(failure) && hasNoConditions(tables)) {
+                        log.info("{}: no monitor_cond here; using monitor", connection.endpoint());
+                        return monitor(schema, tables, current, listener, false);
+                    }
+                    return CompletableFuture.<Monitor>failedFuture(unwrap(failure));
+                })
+                .thenCompose(f -> f);
+    }
+
+    private static ObjectNode requests(DatabaseSchema schema, Map<String, MonitorRequest> tables, boolean conditional) {
+        ObjectNode requests = JSON.objectNode();
+        tables.forEach((name, request) -> {
+            TableSchema table = schema.table(name);
+            ObjectNode entry = JSON.objectNode();
+            if (!request.columns().isEmpty()) {
+                ArrayNode columns = entry.putArray("columns");
+                for (String column : request.columns()) {
+                    table.column(column);
+                    columns.add(column);
+                }
+            }
+            if (!request.where().isEmpty()) {
+                if (!conditional) {
+                    throw new IllegalArgumentException("row conditions need monitor_cond");
+                }
+                entry.set("where", TransactionCodec.encodeConditions(table, request.where()));
+            }
+            requests.set(name, JSON.arrayNode().add(entry));
+        });
+        return requests;
+    }
+
+    private static boolean hasNoConditions(Map<String, MonitorRequest> tables) {
+        return tables.values().stream().map(MonitorRequest::where).allMatch(List::isEmpty);
+    }
+
+    public CompletableFuture<Void> monitorCancel(Monitor monitor) {
+        return connection.call("monitor_cancel", JSON.arrayNode().add(monitor.id()))
+                .thenRun(() -> monitors.remove(monitor.id()));
+    }
+
+    /**
+     * Asks for a lock. Completes with true if granted now; otherwise the server queues the
+     * request and {@link LockListener#locked} follows when it is granted.
+     */
+    public CompletableFuture<Boolean> lock(String lock) {
+        return connection.call("lock", JSON.arrayNode().add(lock)).thenApply(r -> r.path("locked").asBoolean());
+    }
+
+    /** Takes the lock from whoever holds it (they are told it was stolen). */
+    public CompletableFuture<Boolean> steal(String lock) {
+        return connection.call("steal", JSON.arrayNode().add(lock)).thenApply(r -> r.path("locked").asBoolean());
+    }
+
+    public CompletableFuture<Void> unlock(String lock) {
+        return connection.call("unlock", JSON.arrayNode().add(lock)).thenRun(() -> {
+        });
+    }
+
+    public void onLocks(LockListener listener) {
+        lockListener = listener;
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+    }
+
+    private void notification(String method, JsonNode params) {
+        switch (method) {
+            case "update", "update2" -> {
+                Monitor monitor = monitors.get(params.path(0).asText());
+                if (monitor == null) {
+                    log.debug("{}: {} for unknown monitor {}", connection.endpoint(), method, params.path(0));
+                    return;
+                }
+                DatabaseSchema schema = schemas.get(monitor.database()).join();
+                deliver(monitor, schema, params.path(1));
+            }
+            case "locked" -> lockListener.locked(params.path(0).asText());
+            case "stolen" -> lockListener.stolen(params.path(0).asText());
+            default -> log.debug("{}: ignored notification {}", connection.endpoint(), method);
+        }
+    }
+
+    private static void deliver(Monitor monitor, DatabaseSchema schema, JsonNode tableUpdates) {
+        List<RowUpdate> updates = monitor.conditional()
+                ? TableUpdates.parseUpdate2(schema, tableUpdates, monitor.current(), monitor.columns())
+                : TableUpdates.parseUpdate(schema, tableUpdates, monitor.current());
+        monitor.listener().update(updates);
+    }
+
+    private static boolean isUnknownMethod(Throwable failure) {
+        return unwrap(failure) instanceof JsonRpcErrorException error && error.getMessage().contains("unknown method");
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.switchboard.ovsdb.vswitch;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A port with one interface of the same name, to add to a bridge.
+ *
+ * @param options the interface's options: {@code peer} for patch ports, {@code remote_ip} and
+ *                {@code key} for tunnels
+ * @param tag     access VLAN, or null
+ * @param trunks  trunk VLANs; empty: all
+ */
+public record PortSpec(String bridge, String name, InterfaceType type, Map<String, String> options, Long tag,
+        Set<Long> trunks) {
+
+    public PortSpec {
+        Objects.requireNonNull(bridge, "bridge");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
+        options = Map.copyOf(options);
+        trunks = Set.copyOf(trunks);
+        if (tag != null && (tag < 0 || tag > 4095)) {
+            throw new IllegalArgumentException("port " + name + ": VLAN tag " + tag + " is not in 0..4095");
+        }
+        if (type == InterfaceType.PATCH && !options.containsKey("peer")) {
+            throw new IllegalArgumentException("patch port " + name + " needs the option peer=<other end>");
+        }
+        if (type.isTunnel() && !options.containsKey("remote_ip")) {
+            throw new IllegalArgumentException(type.name().toLowerCase() + " port " + name + " needs the option remote_ip");
+        }
+    }
+
+    public static PortSpec of(String bridge, String name, InterfaceType type) {
+        return new PortSpec(bridge, name, type, Map.of(), null, Set.of());
+    }
+
+    public static PortSpec patch(String bridge, String name, String peer) {
+        return new PortSpec(bridge, name, InterfaceType.PATCH, Map.of("peer", peer), null, Set.of());
+    }
+
+    public static PortSpec tunnel(String bridge, String name, InterfaceType type, String remoteIp, String key) {
+        Map<String, String> options = key == null ? Map.of("remote_ip", remoteIp) : Map.of("remote_ip", remoteIp, "key", key);
+        return new PortSpec(bridge, name, type, options, null, Set.of());
+    }
+
+    public PortSpec withTag(Long value) {
+        return new PortSpec(bridge, name, type, options, value, trunks);
+    }
+
+    public PortSpec withTrunks(Set<Long> value) {
+        return new PortSpec(bridge, name, type, options, tag, value);
+    }
+
+    public PortSpec withOptions(Map<String, String> value) {
+        return new PortSpec(bridge, name, type, value, tag, trunks);
+    }
+}
