@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.ovsdb.data.NamedUuid;
 import dev.switchboard.ovsdb.data.RowLookup;
 import dev.switchboard.ovsdb.data.RowUpdate;
 import dev.switchboard.ovsdb.data.TableUpdates;
@@ -228,17 +229,25 @@ public final class OvsdbSession implements AutoCloseable {
      * request and {@link LockListener#locked} follows when it is granted.
      */
     public CompletableFuture<Boolean> lock(String lock) {
-        return connection.call("lock", JSON.arrayNode().add(lock)).thenApply(r -> r.path("locked").asBoolean());
+        return connection.call("lock", lockParams(lock)).thenApply(r -> r.path("locked").asBoolean());
     }
 
     /** Takes the lock from whoever holds it (they are told it was stolen). */
     public CompletableFuture<Boolean> steal(String lock) {
-        return connection.call("steal", JSON.arrayNode().add(lock)).thenApply(r -> r.path("locked").asBoolean());
+        return connection.call("steal", lockParams(lock)).thenApply(r -> r.path("locked").asBoolean());
     }
 
     public CompletableFuture<Void> unlock(String lock) {
-        return connection.call("unlock", JSON.arrayNode().add(lock)).thenRun(() -> {
+        return connection.call("unlock", lockParams(lock)).thenRun(() -> {
         });
+    }
+
+    /** Lock names are RFC 7047 ids; the server answers anything else with a bare "syntax error". */
+    private static ArrayNode lockParams(String lock) {
+        if (!NamedUuid.isValidName(lock)) {
+            throw new IllegalArgumentException("lock name '" + lock + "' is not an OVSDB id ([a-zA-Z_][a-zA-Z0-9_]*)");
+        }
+        return JSON.arrayNode().add(lock);
     }
 
     public void onLocks(LockListener listener) {

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * ({@code db:Open_vSwitch,Open_vSwitch,manager_options}) and any extra remotes. {@link #close()}
  * kills it and deletes the directory.
  */
-final class OvsdbServerProcess implements AutoCloseable {
+public final class OvsdbServerProcess implements AutoCloseable {
 
     private static final Path SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -36,13 +36,13 @@ final class OvsdbServerProcess implements AutoCloseable {
         this.extraArgs = List.copyOf(extraArgs);
     }
 
-    static boolean available() {
+    public static boolean available() {
         return Commands.isInstalled("ovsdb-server") && Commands.isInstalled("ovsdb-tool")
                 && Files.exists(SCHEMA);
     }
 
     /** @param extraArgs more {@code ovsdb-server} options, such as {@code --remote=ptcp:0:127.0.0.1} */
-    static OvsdbServerProcess start(String... extraArgs) {
+    public static OvsdbServerProcess start(String... extraArgs) {
         Path dir;
         try {
             dir = Files.createTempDirectory(Path.of("/tmp"), "sbrpc-");
@@ -62,20 +62,20 @@ final class OvsdbServerProcess implements AutoCloseable {
         }
     }
 
-    Path directory() {
+    public Path directory() {
         return dir;
     }
 
-    Path socket() {
+    public Path socket() {
         return dir.resolve("db.sock");
     }
 
-    Endpoint unixEndpoint() {
+    public Endpoint unixEndpoint() {
         return Endpoint.unix(socket());
     }
 
     /** The port of the (single) {@code ptcp:0}/{@code pssl:0} remote, from the log of the current run. */
-    int listeningPort() {
+    public int listeningPort() {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             try {
@@ -100,7 +100,7 @@ final class OvsdbServerProcess implements AutoCloseable {
     }
 
     /** {@code ovs-vsctl --no-wait} (no ovs-vswitchd here to wait for) against this server. */
-    String vsctl(String... args) {
+    public String vsctl(String... args) {
         List<String> command = new ArrayList<>(List.of("ovs-vsctl", "--db=unix:" + socket(), "--timeout=10",
                 "--no-wait"));
         command.addAll(List.of(args));
@@ -108,7 +108,7 @@ final class OvsdbServerProcess implements AutoCloseable {
     }
 
     /** Kills the server (SIGKILL, as a crash would) and waits until it is gone. */
-    void kill() {
+    public void kill() {
         if (pid <= 0) {
             return;
         }
@@ -122,7 +122,7 @@ final class OvsdbServerProcess implements AutoCloseable {
     }
 
     /** Starts the server again on the same database and socket. */
-    void restart() {
+    public void restart() {
         kill();
         try {
             Files.deleteIfExists(socket());
