@@ -137,9 +137,50 @@ public final class OvsdbSession implements AutoCloseable {
     }
 
     private CompletableFuture<List<OperationResult>> send(DatabaseSchema schema, List<Operation> operations) {
+        return start(schema, operations).result();
+    }
+
+    private Transaction start(DatabaseSchema schema, List<Operation> operations) {
         ArrayNode params = TransactionCodec.encode(schema, operations);
-        return connection.call("transact", params)
-                .thenApply(result -> TransactionCodec.decode(schema, operations, result));
+        JsonRpcConnection.Call call = connection.start("transact", params);
+        return new Transaction(call, call.result().thenApply(result -> TransactionCodec.decode(schema, operations, result)));
+    }
+
+    /** A transaction under way, which can be cancelled while the server holds it (in a {@code wait}). */
+    public final class Transaction {
+        private final JsonRpcConnection.Call call;
+        private final CompletableFuture<List<OperationResult>> result;
+
+        private Transaction(JsonRpcConnection.Call call, CompletableFuture<List<OperationResult>> result) {
+            this.call = call;
+            this.result = result;
+        }
+
+        public CompletableFuture<List<OperationResult>> result() {
+            return result;
+        }
+
+        /**
+         * Sends RFC 7047's {@code cancel} for the transaction and stops waiting for it: the
+         * result fails with a CancellationException at once. The RFC has the server answer
+         * with the error "canceled" and apply nothing; ovsdb-server 3.1 was seen to ignore the
+         * notification and keep holding a transaction blocked in a {@code wait} until its
+         * condition, timeout or the connection's end, so do not count on the server side.
+         */
+        public void cancel() {
+            connection.notify("cancel", JSON.arrayNode().add(call.id()));
+            result.cancel(false);
+            call.result().cancel(false);
+        }
+
+        public long id() {
+            return call.id();
+        }
+    }
+
+    /** As {@link #transact}, for a transaction that may have to be cancelled; the schema must be loaded. */
+    public Transaction begin(String database, List<Operation> operations) {
+        return start(schema(database).join(), operations);
     }
 
     public CompletableFuture<JsonNode> echo(JsonNode payload) {

@@ -69,6 +69,15 @@ public final class JsonRpcConnection implements AutoCloseable {
      * @throws IllegalArgumentException if {@code params} is not an array or {@code timeout} is not positive
      */
     public CompletableFuture<JsonNode> call(String method, JsonNode params, Duration timeout) {
+        return start(method, params, timeout).result();
+    }
+
+    /** A call under way: its id on the wire (for a later {@code cancel}) and its result. */
+    public record Call(long id, CompletableFuture<JsonNode> result) {
+    }
+
+    /** As {@link #call(String, JsonNode, Duration)}, and tells the call's id. */
+    public Call start(String method, JsonNode params, Duration timeout) {
         Objects.requireNonNull(method, "method");
         ArrayNode array = paramsArray(method, params);
         Objects.requireNonNull(timeout, "timeout");
@@ -84,7 +93,11 @@ public final class JsonRpcConnection implements AutoCloseable {
                 }
             });
         }
-        return future;
+        return new Call(id, future);
+    }
+
+    public Call start(String method, JsonNode params) {
+        return start(method, params, callTimeout);
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.switchboard.ovsdb.data.NamedUuid;
 import dev.switchboard.ovsdb.data.Row;
 import dev.switchboard.ovsdb.data.RowLookup;
 import dev.switchboard.ovsdb.jsonrpc.ConnectionClosedException;
+import dev.switchboard.ovsdb.jsonrpc.JsonRpcErrorException;
 import dev.switchboard.ovsdb.jsonrpc.Endpoint;
 import dev.switchboard.ovsdb.jsonrpc.JsonRpcOptions;
 import dev.switchboard.ovsdb.jsonrpc.JsonRpcTransport;
@@ -177,6 +178,36 @@ class OvsdbClientTest {
         server.restart();
         await().atMost(PATIENCE).until(client::isConnected);
         assertThat(server.vsctl("get", "open_vswitch", ".", "external_ids")).isEqualTo("{}");
+    }
+
+    @Test
+    void cancelledTransactionStopsWaitingAndAppliesNothing() throws Exception {
+        Row root = rootRow();
+        OvsdbSession.Transaction waiting = client.session().begin(DB, List.of(
+                new Update("Open_vSwitch", List.of(Condition.uuidIs(root.uuid())), Map.of("external_ids", Map.of("never", "seen"))),
+                new Wait("Open_vSwitch", List.of(Condition.uuidIs(root.uuid())), List.of("next_cfg"), true,
+                        List.of(Map.of("next_cfg", 999L)), null)));
+
+        waiting.cancel();
+
+        assertThat(waiting.result()).isCancelled();
+        await().atMost(PATIENCE).until(() -> java.nio.file.Files.readString(server.directory().resolve("ovsdb-server.log"))
+                .contains("method=\"cancel\", params=[" + waiting.id() + "]"));
+        assertThat(server.vsctl("get", "open_vswitch", ".", "external_ids")).isEqualTo("{}");
+    }
+
+    @Test
+    void plainMonitorDeliversFullRows() throws Exception {
+        server.vsctl("add-br", "sbplain");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        client.session().monitorUnconditional(DB, Map.of("Bridge", MonitorRequest.columns("name", "fail_mode")),
+                RowLookup.NONE, updates -> updates.forEach(u -> seen.add(
+                        u.newRow() == null ? "deleted" : u.newRow().getString("name") + " " + u.newRow().get("fail_mode"))))
+                .get();
+        server.vsctl("set", "bridge", "sbplain", "fail_mode=secure");
+
+        await().atMost(PATIENCE).until(() -> seen.size() == 2);
+        assertThat(seen).containsExactly("sbplain []", "sbplain [secure]");
     }
 
     @Test

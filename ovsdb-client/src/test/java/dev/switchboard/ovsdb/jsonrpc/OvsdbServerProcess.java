@@ -149,7 +149,7 @@ public final class OvsdbServerProcess implements AutoCloseable {
                 "--pidfile=" + dir.resolve("ovsdb-server.pid"),
                 "--log-file=" + dir.resolve("ovsdb-server.log"),
                 "--unixctl=" + dir.resolve("ovsdb-server.ctl"),
-                "--detach"));
+                "-vjsonrpc:file:dbg", "--detach"));
         command.addAll(extraArgs);
         Commands.check(command, Map.of(), TIMEOUT);
         try {
