@@ -273,15 +273,7 @@ public final class PrivateOvs implements AutoCloseable {
         Path dir = runDirectory;
         String db = dir.resolve("conf.db").toString();
         exec(List.of("ovsdb-tool", "create", db, launch.schema().toString()), COMMAND_TIMEOUT);
-
-        exec(List.of("ovsdb-server", db,
-                "--remote=punix:" + dir.resolve("db.sock"),
-                "--remote=db:Open_vSwitch,Open_vSwitch,manager_options",
-                "--pidfile=" + Daemon.OVSDB_SERVER.pidfile(dir),
-                "--log-file=" + dir.resolve("ovsdb-server.log"),
-                "--unixctl=" + Daemon.OVSDB_SERVER.control(dir),
-                "--detach"), DAEMON_START_TIMEOUT);
-        recordPid(Daemon.OVSDB_SERVER);
+        startOvsdbServer();
 
         exec(List.of("ovs-vsctl", "--db=" + dbTarget(), "--timeout=10", "--no-wait", "init"), COMMAND_TIMEOUT);
 
@@ -296,6 +288,32 @@ public final class PrivateOvs implements AutoCloseable {
 
         log.info("Private OVS running in {} (ovsdb-server pid {}, ovs-vswitchd pid {})", dir,
                 livePid(Daemon.OVSDB_SERVER).orElse(-1L), livePid(Daemon.OVS_VSWITCHD).orElse(-1L));
+    }
+
+    private void startOvsdbServer() {
+        Path dir = runDirectory;
+        exec(List.of("ovsdb-server", dir.resolve("conf.db").toString(),
+                "--remote=punix:" + dir.resolve("db.sock"),
+                "--remote=db:Open_vSwitch,Open_vSwitch,manager_options",
+                "--pidfile=" + Daemon.OVSDB_SERVER.pidfile(dir),
+                "--log-file=" + dir.resolve("ovsdb-server.log"),
+                "--unixctl=" + Daemon.OVSDB_SERVER.control(dir),
+                "--detach"), DAEMON_START_TIMEOUT);
+        recordPid(Daemon.OVSDB_SERVER);
+    }
+
+    /**
+     * Stops {@code ovsdb-server} and starts it again on the same database and socket, as an
+     * operator's restart would: every client (ovs-vswitchd too) loses its connection and must
+     * reconnect. For tests of reconnection.
+     */
+    public synchronized void restartOvsdbServer() {
+        if (closed) {
+            throw new IllegalStateException("the private OVS in " + runDirectory + " is closed");
+        }
+        stop(Daemon.OVSDB_SERVER, "exit");
+        startOvsdbServer();
+        log.info("ovsdb-server in {} restarted (pid {})", runDirectory, livePid(Daemon.OVSDB_SERVER).orElse(-1L));
     }
 
     private void recordPid(Daemon daemon) {

@@ -1,6 +1,5 @@
 package dev.switchboard.server;
 
-import dev.switchboard.controller.Controller;
 import dev.switchboard.controller.ControllerConfig;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -21,17 +20,18 @@ final class ControllerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ControllerConfig config = options.resolve();
-        Controller controller = new Controller(config);
+        Switchboard switchboard;
         try {
-            controller.start();
-        } catch (RuntimeException e) {
-            controller.close();
+            switchboard = Switchboard.start(config, options.file().ovsdb());
+        } catch (java.io.UncheckedIOException e) {
             throw new UserFacingException(e.getMessage() + " (is another controller running? try --port)", e);
+        } catch (IllegalArgumentException e) {
+            throw new UserFacingException(e.getMessage(), e);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping");
-            controller.close();
+            switchboard.close();
             stopped.countDown();
         }, "shutdown"));
         stopped.await();

@@ -26,9 +26,13 @@ final class ControllerOptions {
             description = "OpenFlow versions to offer, e.g. 1.0,1.3 (default 1.0 to 1.5).")
     List<String> versions;
 
+    /** The configuration file's contents (defaults without --config). */
+    SwitchboardConfig file() {
+        return config == null ? SwitchboardConfig.defaults() : SwitchboardConfig.load(config);
+    }
+
     ControllerConfig resolve() {
-        SwitchboardConfig file = config == null ? SwitchboardConfig.defaults() : SwitchboardConfig.load(config);
-        ControllerConfig.Builder builder = file.controllerConfig();
+        ControllerConfig.Builder builder = file().controllerConfig();
         ControllerConfig base = builder.build();
         if (port != null || address != null || legacyPort) {
             String host = address != null ? address : base.listen().get(0).getHostString();

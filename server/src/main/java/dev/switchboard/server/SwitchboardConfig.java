@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.switchboard.controller.ControllerConfig;
+import dev.switchboard.ovsdb.jsonrpc.Endpoint;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.projectfloodlight.openflow.protocol.OFVersion;
@@ -32,14 +34,57 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
  *   maxMissedEchoes: 3
  * </pre>
  */
-public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow) {
+public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @JsonProperty("ovsdb") Ovsdb ovsdb) {
 
     public SwitchboardConfig {
         openflow = openflow == null ? new OpenFlow(null, null, null, null, null, null, null, null, null, null) : openflow;
+        ovsdb = ovsdb == null ? new Ovsdb(null, null, null, null, null) : ovsdb;
     }
 
     public static SwitchboardConfig defaults() {
-        return new SwitchboardConfig(null);
+        return new SwitchboardConfig(null, null);
+    }
+
+    /**
+     * The {@code ovsdb:} section: OVSDB servers to manage, and the bridges they must have.
+     *
+     * @param connect     servers to connect to: {@code unix:PATH}, {@code tcp:HOST:PORT}, {@code ssl:HOST:PORT}
+     * @param listen      where servers connect to us ({@code ovs-vsctl set-manager tcp:OUR_IP:PORT}):
+     *                    {@code ptcp:PORT[:HOST]}, {@code pssl:PORT[:HOST]}
+     * @param tls         key, certificate and CA certificate (PEM) for ssl and pssl
+     * @param controllers the controller targets the declared bridges get; default: this
+     *                    controller's first OpenFlow address, as {@code tcp:HOST:PORT}
+     * @param bridges     bridges every managed server must have, pointed at the controllers
+     */
+    public record Ovsdb(List<String> connect, List<String> listen, Tls tls, List<String> controllers, List<Bridge> bridges) {
+
+        public Ovsdb {
+            connect = connect == null ? List.of() : List.copyOf(connect);
+            listen = listen == null ? List.of() : List.copyOf(listen);
+            controllers = controllers == null ? List.of() : List.copyOf(controllers);
+            bridges = bridges == null ? List.of() : List.copyOf(bridges);
+        }
+
+        public boolean isEmpty() {
+            return connect.isEmpty() && listen.isEmpty();
+        }
+    }
+
+    public record Tls(String privateKey, String certificate, String caCertificate) {
+    }
+
+    /** A declared bridge; unset keys are left as OVS has them. */
+    public record Bridge(String name, String datapathType, String failMode, List<String> protocols,
+            Map<String, String> otherConfig, Map<String, String> externalIds) {
+
+        public Bridge {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("every bridge under ovsdb.bridges needs a name");
+            }
+            protocols = protocols == null ? List.of() : List.copyOf(protocols);
+            otherConfig = otherConfig == null ? Map.of() : Map.copyOf(otherConfig);
+            externalIds = externalIds == null ? Map.of() : Map.copyOf(externalIds);
+        }
     }
 
     /** The {@code openflow:} section; null means the default. */
@@ -68,6 +113,7 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow) {
             SwitchboardConfig config = yaml.readValue(file.toFile(), SwitchboardConfig.class);
             config = config == null ? defaults() : config;
             config.controllerConfig();
+            config.ovsdbEndpoints();
             return config;
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": no such file");
@@ -82,6 +128,21 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file + ": " + e.getMessage());
+        }
+    }
+
+    /** Parses every OVSDB endpoint so that a typo fails at load time, naming it. */
+    void ovsdbEndpoints() {
+        for (String text : ovsdb.connect()) {
+            Endpoint endpoint = Endpoint.parse(text);
+            if (endpoint.isPassive()) {
+                throw new IllegalArgumentException("ovsdb.connect: '" + text + "' is passive; put it under ovsdb.listen");
+            }
+        }
+        for (String text : ovsdb.listen()) {
+            if (!Endpoint.parse(text).isPassive()) {
+                throw new IllegalArgumentException("ovsdb.listen: '" + text + "' is not passive (ptcp: or pssl:)");
+            }
         }
     }
 

@@ -53,7 +53,15 @@ public final class OvsdbClient implements AutoCloseable {
 
     /** Connects to {@code endpoint} (unix, tcp or ssl) and stays connected until closed. */
     public static OvsdbClient connect(JsonRpcTransport transport, Endpoint endpoint, Replica replica) {
+        return connect(transport, endpoint, replica, new ConnectionListener() {
+        });
+    }
+
+    /** As {@link #connect(JsonRpcTransport, Endpoint, Replica)}, with a listener that hears even the first synchronisation. */
+    public static OvsdbClient connect(JsonRpcTransport transport, Endpoint endpoint, Replica replica,
+            ConnectionListener listener) {
         OvsdbClient client = new OvsdbClient(endpoint.toString(), replica);
+        client.listeners.add(listener);
         client.reconnecting = new ReconnectingClient(transport, endpoint, client.router, new ReconnectingClient.Listener() {
             @Override
             public void connected(JsonRpcConnection connection) {

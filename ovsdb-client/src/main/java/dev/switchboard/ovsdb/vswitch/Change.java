@@ -10,6 +10,14 @@ public sealed interface Change {
     record AddBridge(BridgeSpec bridge, boolean mayExist) implements Change {
     }
 
+    /**
+     * Sets what {@code bridge} declares on an existing bridge: its datapath type, fail mode and
+     * protocols where given (non-null, non-empty), and its other_config and external_ids keys
+     * (other keys are kept).
+     */
+    record ConfigureBridge(BridgeSpec bridge) implements Change {
+    }
+
     /** {@code ifExists}: no such bridge is fine (as {@code ovs-vsctl --if-exists del-br}). */
     record DeleteBridge(String name, boolean ifExists) implements Change {
     }

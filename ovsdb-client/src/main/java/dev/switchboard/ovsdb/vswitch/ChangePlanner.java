@@ -114,6 +114,8 @@ final class ChangePlanner {
     private void apply(Change change) {
         if (change instanceof Change.AddBridge add) {
             addBridge(add.bridge(), add.mayExist());
+        } else if (change instanceof Change.ConfigureBridge configure) {
+            configureBridge(configure.bridge());
         } else if (change instanceof Change.DeleteBridge delete) {
             deleteBridge(delete.name(), delete.ifExists());
         } else if (change instanceof Change.AddPort add) {
@@ -166,6 +168,37 @@ final class ChangePlanner {
         verifyRootBridges();
         rootBridges.add(bridge);
         rootBridgesChanged = true;
+    }
+
+    private void configureBridge(BridgeSpec spec) {
+        BridgeState bridge = requireBridge(spec.name());
+        if (bridge.uuid == null) {
+            throw new VSwitchException("configure new bridge " + spec.name() + " in its BridgeSpec");
+        }
+        Row row = snapshot.row("Bridge", bridge.uuid).orElseThrow();
+        Map<String, Object> update = new LinkedHashMap<>();
+        if (spec.datapathType() != null) {
+            update.put("datapath_type", spec.datapathType());
+        }
+        if (spec.failMode() != null) {
+            update.put("fail_mode", Set.of(spec.failMode()));
+        }
+        if (!spec.protocols().isEmpty()) {
+            update.put("protocols", spec.protocols());
+        }
+        if (!spec.otherConfig().isEmpty()) {
+            Map<String, String> merged = new LinkedHashMap<>(row.getMap("other_config", String.class, String.class));
+            merged.putAll(spec.otherConfig());
+            update.put("other_config", merged);
+        }
+        if (!spec.externalIds().isEmpty()) {
+            Map<String, String> merged = new LinkedHashMap<>(row.getMap("external_ids", String.class, String.class));
+            merged.putAll(spec.externalIds());
+            update.put("external_ids", merged);
+        }
+        if (!update.isEmpty()) {
+            changes.add(new Update("Bridge", List.of(Condition.uuidIs(bridge.uuid)), update));
+        }
     }
 
     private void deleteBridge(String name, boolean ifExists) {

@@ -124,6 +124,48 @@ public final class OpenVSwitch {
                 row.getOptional("error", String.class));
     }
 
+    // ---- declared state
+
+    /**
+     * Makes the database hold what is declared, changing only what differs: each bridge
+     * exists with its declared settings and exactly {@code controllers} as its controllers.
+     * Safe to call again and again (on every reconnection): when everything is as declared it
+     * sends nothing.
+     *
+     * @return the changes it applied (empty when none were needed)
+     */
+    public CompletableFuture<List<Change>> ensure(List<BridgeSpec> declared, List<String> controllers) {
+        List<Change> needed = new ArrayList<>();
+        for (BridgeSpec spec : declared) {
+            Optional<BridgeView> existing = bridge(spec.name());
+            if (existing.isEmpty()) {
+                needed.add(new Change.AddBridge(spec, true));
+                needed.add(new Change.SetControllers(spec.name(), controllers));
+                continue;
+            }
+            BridgeView bridge = existing.get();
+            if (differs(bridge, spec)) {
+                needed.add(new Change.ConfigureBridge(spec));
+            }
+            Set<String> targets = Set.copyOf(bridge.controllers().stream().map(ControllerView::target).toList());
+            if (!targets.equals(Set.copyOf(controllers))) {
+                needed.add(new Change.SetControllers(spec.name(), controllers));
+            }
+        }
+        if (needed.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return apply(needed).thenApply(result -> List.copyOf(needed));
+    }
+
+    private static boolean differs(BridgeView bridge, BridgeSpec spec) {
+        return (spec.datapathType() != null && !spec.datapathType().equals(bridge.datapathType()))
+                || (spec.failMode() != null && !Optional.of(spec.failMode()).equals(bridge.failMode()))
+                || (!spec.protocols().isEmpty() && !spec.protocols().equals(bridge.protocols()))
+                || !bridge.otherConfig().entrySet().containsAll(spec.otherConfig().entrySet())
+                || !bridge.externalIds().entrySet().containsAll(spec.externalIds().entrySet());
+    }
+
     // ---- changing
 
     /** Applies {@code changes} as one transaction with the default options. */

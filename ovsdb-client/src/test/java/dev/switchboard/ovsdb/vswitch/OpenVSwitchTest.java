@@ -209,4 +209,23 @@ class OpenVSwitchTest {
         }
         assertThat(ovs.vsctl("list-ports", br).lines()).contains(name("x1"), name("x2"));
     }
+
+    @Test
+    void ensureChangesOnlyWhatDiffersFromTheDeclaration() throws Exception {
+        String br = name("h");
+        BridgeSpec declared = BridgeSpec.named(br).withDatapathType("netdev").withFailMode("secure")
+                .withProtocols(Set.of("OpenFlow13"));
+        List<String> controllers = List.of("tcp:127.0.0.1:6653");
+
+        assertThat(vswitch.ensure(List.of(declared), controllers).get()).hasSize(2);
+        assertThat(vswitch.ensure(List.of(declared), controllers).get()).isEmpty();
+        ovs.vsctl("set", "bridge", br, "fail_mode=standalone", "--", "del-controller", br);
+        await().atMost(Duration.ofSeconds(10)).until(() -> vswitch.bridge(br).orElseThrow().controllers().isEmpty());
+
+        assertThat(vswitch.ensure(List.of(declared), controllers).get())
+                .containsExactly(new Change.ConfigureBridge(declared), new Change.SetControllers(br, controllers));
+        assertThat(ovs.vsctl("get", "bridge", br, "fail_mode")).isEqualTo("secure");
+        assertThat(ovs.vsctl("get-controller", br)).isEqualTo("tcp:127.0.0.1:6653");
+        assertThat(ovs.vsctl("get", "bridge", br, "protocols")).isEqualTo("[OpenFlow13]");
+    }
 }

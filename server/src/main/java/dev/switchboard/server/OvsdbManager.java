@@ -1,0 +1,136 @@
+package dev.switchboard.server;
+
+import dev.switchboard.ovsdb.client.OvsdbClient;
+import dev.switchboard.ovsdb.jsonrpc.Endpoint;
+import dev.switchboard.ovsdb.jsonrpc.JsonRpcOptions;
+import dev.switchboard.ovsdb.jsonrpc.JsonRpcTransport;
+import dev.switchboard.ovsdb.jsonrpc.TlsFiles;
+import dev.switchboard.ovsdb.vswitch.BridgeSpec;
+import dev.switchboard.ovsdb.vswitch.Change;
+import dev.switchboard.ovsdb.vswitch.OpenVSwitch;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OVSDB servers the controller manages, from the config's {@code ovsdb:} section: it
+ * connects to the active ones (reconnecting when they go away), accepts the passive ones,
+ * and every time a server is synchronised (first connection and each reconnection) makes
+ * sure the declared bridges exist, pointed at this controller. That is idempotent: a server
+ * already as declared gets no transaction at all.
+ */
+public final class OvsdbManager implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OvsdbManager.class);
+
+    private final JsonRpcTransport transport;
+    private final List<BridgeSpec> bridges;
+    private final List<String> controllers;
+    private final List<OvsdbClient> clients = new CopyOnWriteArrayList<>();
+    private final List<JsonRpcTransport.Listener> listeners = new ArrayList<>();
+
+    OvsdbManager(SwitchboardConfig.Ovsdb config, List<String> controllers) {
+        SwitchboardConfig.Tls tls = config.tls();
+        JsonRpcOptions options = JsonRpcOptions.defaults();
+        if (tls != null) {
+            options = options.withTls(new TlsFiles(Path.of(tls.privateKey()), Path.of(tls.certificate()),
+                    Path.of(tls.caCertificate())));
+        }
+        this.transport = new JsonRpcTransport(options);
+        this.bridges = config.bridges().stream().map(OvsdbManager::spec).toList();
+        this.controllers = List.copyOf(controllers);
+        try {
+            for (String target : config.connect()) {
+                clients.add(OvsdbClient.connect(transport, Endpoint.parse(target), OpenVSwitch.newReplica(),
+                        new OvsdbClient.ConnectionListener() {
+                            @Override
+                            public void synchronised(OvsdbClient client) {
+                                applyDeclared(client);
+                            }
+                        }));
+            }
+            for (String target : config.listen()) {
+                JsonRpcTransport.Listener listener = OvsdbClient.accept(transport, Endpoint.parse(target),
+                        OpenVSwitch::newReplica, this::accepted);
+                listeners.add(listener);
+                log.info("waiting for OVSDB servers on {} (ovs-vsctl set-manager tcp:<this host>:{})",
+                        listener.localAddress(), listener.localAddress().getPort());
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static BridgeSpec spec(SwitchboardConfig.Bridge bridge) {
+        return new BridgeSpec(bridge.name(), bridge.datapathType(), bridge.failMode(), Set.copyOf(bridge.protocols()),
+                bridge.otherConfig(), bridge.externalIds());
+    }
+
+    /** The controller targets a bridge gets by default: this controller's own OpenFlow addresses. */
+    static List<String> defaultControllers(List<InetSocketAddress> openflow) {
+        Set<String> targets = new LinkedHashSet<>();
+        for (InetSocketAddress address : openflow) {
+            String host = address.getAddress() == null || address.getAddress().isAnyLocalAddress()
+                    ? "127.0.0.1" : address.getAddress().getHostAddress();
+            targets.add("tcp:" + host + ":" + address.getPort());
+        }
+        return List.copyOf(targets);
+    }
+
+    private void accepted(OvsdbClient client) {
+        clients.add(client);
+        log.info("OVSDB server {} connected to us", client.name());
+        applyDeclared(client);
+        client.addListener(new OvsdbClient.ConnectionListener() {
+            @Override
+            public void disconnected(OvsdbClient gone) {
+                clients.remove(gone);
+                log.info("OVSDB server {} disconnected", gone.name());
+            }
+        });
+    }
+
+    private void applyDeclared(OvsdbClient client) {
+        if (bridges.isEmpty()) {
+            return;
+        }
+        new OpenVSwitch(client).ensure(bridges, controllers).whenComplete((changes, failure) -> {
+            if (failure != null) {
+                log.warn("{}: cannot apply the declared bridges: {}", client.name(), failure.getMessage());
+            } else if (changes.isEmpty()) {
+                log.info("{}: bridges {} are as declared", client.name(), names());
+            } else {
+                log.info("{}: applied {}", client.name(), describe(changes));
+            }
+        });
+    }
+
+    private List<String> names() {
+        return bridges.stream().map(BridgeSpec::name).toList();
+    }
+
+    private static String describe(List<Change> changes) {
+        return changes.stream().map(change -> change.getClass().getSimpleName()).toList().toString();
+    }
+
+    public List<OvsdbClient> clients() {
+        return List.copyOf(clients);
+    }
+
+    public List<InetSocketAddress> listening() {
+        return listeners.stream().map(JsonRpcTransport.Listener::localAddress).toList();
+    }
+
+    @Override
+    public void close() {
+        clients.forEach(OvsdbClient::close);
+        listeners.forEach(JsonRpcTransport.Listener::close);
+        transport.close();
+    }
+}
