@@ -143,6 +143,15 @@ final class OvsCommand {
         return spec.commandLine().getErr();
     }
 
+    /** Names one a line, or a JSON array with --json. */
+    void printNames(List<String> names) {
+        if (json) {
+            printJson(OvsOutput.strings(names));
+        } else {
+            names.forEach(out()::println);
+        }
+    }
+
     void printJson(JsonNode value) {
         out().print(OvsOutput.print(value));
     }
@@ -255,12 +264,7 @@ final class OvsCommand {
         @Override
         public Integer call() {
             return ovs.connected(connection -> {
-                List<String> names = connection.vswitch().bridges().stream().map(BridgeView::name).toList();
-                if (ovs.json) {
-                    ovs.printJson(OvsOutput.strings(names));
-                } else {
-                    names.forEach(ovs.out()::println);
-                }
+                ovs.printNames(connection.vswitch().bridges().stream().map(BridgeView::name).toList());
             });
         }
     }
@@ -279,12 +283,7 @@ final class OvsCommand {
             return ovs.connected(connection -> {
                 BridgeView view = connection.vswitch().bridge(bridge)
                         .orElseThrow(() -> new UserFacingException("no bridge named " + bridge));
-                List<String> names = OvsOutput.portNames(view);
-                if (ovs.json) {
-                    ovs.printJson(OvsOutput.strings(names));
-                } else {
-                    names.forEach(ovs.out()::println);
-                }
+                ovs.printNames(OvsOutput.portNames(view));
             });
         }
     }
