@@ -1,0 +1,2 @@
+/** Linux host networking over iproute2; see HostNetwork. */
+package dev.switchboard.hostnet;
