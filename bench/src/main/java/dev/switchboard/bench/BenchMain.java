@@ -6,10 +6,19 @@ import picocli.CommandLine.Command;
 /** {@code ./switchboard bench …}: scripted benchmarks; results go to docs/benchmarks.md by hand. */
 @Command(name = "switchboard bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {OvsdbBench.class, CommandLine.HelpCommand.class})
 public final class BenchMain {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new BenchMain()).execute(args));
+        CommandLine commandLine = new CommandLine(new BenchMain())
+                .setExecutionExceptionHandler((e, command, parsed) -> {
+                    // A failed check or a busy host is said in one line; anything else is a bug: show where.
+                    if (!(e instanceof IllegalStateException || e instanceof IllegalArgumentException)) {
+                        e.printStackTrace(command.getErr());
+                    }
+                    command.getErr().println("switchboard bench: " + e.getMessage());
+                    return 1;
+                });
+        System.exit(commandLine.execute(args));
     }
 }
