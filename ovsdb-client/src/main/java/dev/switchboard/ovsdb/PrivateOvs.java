@@ -245,10 +245,12 @@ public final class PrivateOvs implements AutoCloseable {
         }
         try {
             removeShutdownHook();
-            List<String> bridges = bridgesForCleanup();
-            boolean vswitchdWasKilled = stop(Daemon.OVS_VSWITCHD, "exit", "--cleanup");
-            stop(Daemon.OVSDB_SERVER, "exit");
-            removeLeftoverTaps(bridges, vswitchdWasKilled);
+            List<String> taps = tapsForCleanup();
+            // removing a userspace port's tap takes the kernel ~16 ms: give big bridges the time
+            Duration exitTimeout = EXIT_TIMEOUT.plusMillis(25L * taps.size());
+            boolean vswitchdWasKilled = stop(Daemon.OVS_VSWITCHD, exitTimeout, "exit", "--cleanup");
+            stop(Daemon.OVSDB_SERVER, EXIT_TIMEOUT, "exit");
+            removeLeftoverTaps(taps, vswitchdWasKilled);
             deleteRecursively(runDirectory);
             log.info("Private OVS in {} stopped", runDirectory);
         } catch (RuntimeException | Error e) {
@@ -311,7 +313,7 @@ public final class PrivateOvs implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the private OVS in " + runDirectory + " is closed");
         }
-        stop(Daemon.OVSDB_SERVER, "exit");
+        stop(Daemon.OVSDB_SERVER, EXIT_TIMEOUT, "exit");
         startOvsdbServer();
         log.info("ovsdb-server in {} restarted (pid {})", runDirectory, livePid(Daemon.OVSDB_SERVER).orElse(-1L));
     }
@@ -425,16 +427,24 @@ public final class PrivateOvs implements AutoCloseable {
         }
     }
 
-    /** Bridge names, read while the database still answers, to find their taps if they are left behind. */
-    private List<String> bridgesForCleanup() {
+    /**
+     * The tap devices this instance made (its internal and tap interfaces, bridges' own ports
+     * among them), read while the database still answers, to find them if they are left behind.
+     * System interfaces (veths, a user's own TAP) are not ours to delete.
+     */
+    private List<String> tapsForCleanup() {
         if (livePid(Daemon.OVSDB_SERVER).isEmpty()) {
             return List.of();
         }
         try {
-            String out = vsctl("list-br");
-            return out.isEmpty() ? List.of() : List.of(out.split("\\R"));
+            List<String> names = new ArrayList<>();
+            for (String type : List.of("internal", "tap")) {
+                String out = vsctl("--bare", "--columns=name", "find", "interface", "type=" + type);
+                out.lines().map(String::strip).filter(line -> !line.isEmpty()).forEach(names::add);
+            }
+            return names;
         } catch (RuntimeException e) {
-            log.warn("Cannot list the bridges of the private OVS in {}: {}", runDirectory, e.getMessage());
+            log.warn("Cannot list the interfaces of the private OVS in {}: {}", runDirectory, e.getMessage());
             return List.of();
         }
     }
@@ -444,24 +454,24 @@ public final class PrivateOvs implements AutoCloseable {
      *
      * @return whether it had to be killed
      */
-    private boolean stop(Daemon daemon, String... exitCommand) {
+    private boolean stop(Daemon daemon, Duration exitTimeout, String... exitCommand) {
         Optional<Long> pid = livePid(daemon);
         if (pid.isEmpty()) {
             return false;
         }
-        List<String> command = new ArrayList<>(List.of("ovs-appctl", "--timeout=" + EXIT_TIMEOUT.toSeconds(),
+        List<String> command = new ArrayList<>(List.of("ovs-appctl", "--timeout=" + Math.max(1, exitTimeout.toSeconds()),
                 "--target=" + daemon.control(runDirectory)));
         command.addAll(List.of(exitCommand));
         try {
-            exec(command, COMMAND_TIMEOUT);
+            exec(command, exitTimeout.plus(COMMAND_TIMEOUT));
         } catch (RuntimeException e) {
             log.warn("Asking {} (pid {}) to exit failed: {}", daemon.program, pid.get(), e.getMessage());
         }
-        if (waitUntilGone(pid.get(), daemon.program, EXIT_TIMEOUT)) {
+        if (waitUntilGone(pid.get(), daemon.program, exitTimeout)) {
             return false;
         }
         log.warn("{} (pid {}) did not exit within {} s; killing it", daemon.program, pid.get(),
-                EXIT_TIMEOUT.toSeconds());
+                exitTimeout.toSeconds());
         ProcessHandle.of(pid.get()).ifPresent(ProcessHandle::destroyForcibly);
         if (!waitUntilGone(pid.get(), daemon.program, KILL_TIMEOUT)) {
             log.error("{} (pid {}) survived SIGKILL", daemon.program, pid.get());
@@ -471,11 +481,11 @@ public final class PrivateOvs implements AutoCloseable {
 
     /**
      * Deletes tap devices a userspace {@code ovs-vswitchd} leaves when it dies without
-     * {@code --cleanup}: {@code ovs-netdev} and one per bridge. Only tun/tap devices, and only
+     * {@code --cleanup}: {@code ovs-netdev} and one per internal or tap port. Only tun/tap devices, and only
      * when no {@code ovs-vswitchd} runs any more (the devices cannot belong to a live one).
      */
-    private void removeLeftoverTaps(List<String> bridges, boolean vswitchdWasKilled) {
-        List<String> candidates = new ArrayList<>(bridges);
+    private void removeLeftoverTaps(List<String> taps, boolean vswitchdWasKilled) {
+        List<String> candidates = new ArrayList<>(taps);
         candidates.add(NETDEV_TAP);
         List<String> leftovers = candidates.stream()
                 .filter(name -> Files.exists(SYS_CLASS_NET.resolve(name).resolve("tun_flags")))

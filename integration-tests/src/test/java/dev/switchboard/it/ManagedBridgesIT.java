@@ -1,0 +1,116 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.server.Switchboard;
+import dev.switchboard.server.SwitchboardConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.projectfloodlight.openflow.types.DatapathId;
+
+/**
+ * The server configured with OVSDB endpoints makes sure the declared bridges exist, pointed
+ * at it, on the first connection and again after every reconnection, actively and passively.
+ */
+class ManagedBridgesIT {
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static PrivateOvs ovs;
+
+    @BeforeAll
+    static void start() {
+        ovs = PrivateOvs.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (ovs != null) {
+            ovs.close();
+        }
+    }
+
+    private static SwitchboardConfig config(String yaml) throws Exception {
+        Path file = Files.createTempFile("sb-config", ".yaml");
+        try {
+            Files.writeString(file, yaml);
+            return SwitchboardConfig.load(file);
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    /** The bridge's datapath id, once ovs-vswitchd created the bridge and wrote it. */
+    private static DatapathId datapathOf(String bridge) {
+        String id = await().atMost(PATIENCE).until(() -> ovs.vsctl("get", "bridge", bridge, "datapath_id"),
+                text -> text.startsWith("\""));
+        return DatapathId.of(Long.parseUnsignedLong(id.replace("\"", ""), 16));
+    }
+
+    @Test
+    void activeServerGetsTheDeclaredBridgeAgainAfterARestart() throws Exception {
+        String bridge = RunNames.name("mgd");
+        SwitchboardConfig config = config("""
+                openflow:
+                  listen: ["127.0.0.1:0"]
+                ovsdb:
+                  connect: ["%s"]
+                  bridges:
+                    - name: %s
+                      datapathType: netdev
+                      failMode: secure
+                      protocols: [OpenFlow13]
+                """.formatted(ovs.dbTarget(), bridge));
+        try (Switchboard switchboard = Switchboard.start(config.controllerConfig().build(), config.ovsdb())) {
+            String target = "tcp:127.0.0.1:" + switchboard.openflowAddresses().get(0).getPort();
+
+            await().atMost(PATIENCE).until(() -> ovs.vsctl("list-br").lines().anyMatch(bridge::equals));
+            assertThat(ovs.vsctl("get-controller", bridge)).isEqualTo(target);
+            assertThat(ovs.vsctl("get", "bridge", bridge, "fail_mode")).isEqualTo("secure");
+            assertThat(ovs.vsctl("get", "bridge", bridge, "protocols")).isEqualTo("[OpenFlow13]");
+            DatapathId dpid = datapathOf(bridge);
+            await().atMost(PATIENCE).until(() -> switchboard.controller().switches().getSwitch(dpid).isPresent());
+
+            ovs.vsctl("del-controller", bridge, "--", "set", "bridge", bridge, "fail_mode=standalone");
+            await().atMost(PATIENCE).until(() -> switchboard.controller().switches().getSwitch(dpid).isEmpty());
+            ovs.restartOvsdbServer();
+
+            await().atMost(PATIENCE).until(() -> ovs.vsctl("get-controller", bridge).equals(target));
+            assertThat(ovs.vsctl("get", "bridge", bridge, "fail_mode")).isEqualTo("secure");
+            await().atMost(PATIENCE).until(() -> switchboard.controller().switches().getSwitch(dpid).isPresent());
+        } finally {
+            ovs.vsctl("--if-exists", "del-br", bridge);
+        }
+    }
+
+    @Test
+    void passiveServerThatConnectsToUsGetsTheDeclaredBridge() throws Exception {
+        String bridge = RunNames.name("psv");
+        SwitchboardConfig config = config("""
+                openflow:
+                  listen: ["127.0.0.1:0"]
+                ovsdb:
+                  listen: ["ptcp:0:127.0.0.1"]
+                  bridges:
+                    - name: %s
+                      datapathType: netdev
+                """.formatted(bridge));
+        try (Switchboard switchboard = Switchboard.start(config.controllerConfig().build(), config.ovsdb())) {
+            int managerPort = switchboard.ovsdb().orElseThrow().listening().get(0).getPort();
+
+            ovs.vsctl("set-manager", "tcp:127.0.0.1:" + managerPort);
+
+            await().atMost(PATIENCE).until(() -> ovs.vsctl("list-br").lines().anyMatch(bridge::equals));
+            DatapathId dpid = datapathOf(bridge);
+            await().atMost(PATIENCE).until(() -> switchboard.controller().switches().getSwitch(dpid).isPresent());
+            assertThat(switchboard.ovsdb().orElseThrow().clients()).hasSize(1);
+        } finally {
+            ovs.vsctl("del-manager");
+            ovs.vsctl("--if-exists", "del-br", bridge);
+        }
+    }
+}
