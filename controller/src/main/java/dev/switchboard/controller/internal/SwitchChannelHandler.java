@@ -333,8 +333,9 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
 
     private void onError(OFErrorMsg error) {
         SwitchError decoded = SwitchError.of(error);
-        boolean answeredRequest = connection.pending().offer(error);
+        // listeners first: whoever waits on the request then finds them told already
         boolean someoneListens = registry.error(connection, decoded);
+        boolean answeredRequest = connection.pending().offer(error);
         if (!answeredRequest && !someoneListens) {
             log.warn("{}: ERROR {}", connection, decoded);
         }
