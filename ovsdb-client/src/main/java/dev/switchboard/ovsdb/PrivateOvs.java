@@ -119,6 +119,40 @@ public final class PrivateOvs implements AutoCloseable {
         return start(runDirectory, Launch.DEFAULT);
     }
 
+    /**
+     * Starts a private OVS that outlives this process, as a lab's must: no shutdown hook stops
+     * it. Stop it later, from any process, with {@link #attach}{@code (runDirectory)} and
+     * {@link #close()}.
+     */
+    public static PrivateOvs startDetached(Path runDirectory) {
+        PrivateOvs ovs = start(runDirectory, Launch.DEFAULT);
+        ovs.removeShutdownHook();
+        synchronized (PrivateOvs.class) {
+            if (running == ovs) {
+                running = null;
+            }
+        }
+        return ovs;
+    }
+
+    /**
+     * The private OVS whose files are in {@code runDirectory}, started earlier, perhaps by
+     * another process; empty when the directory holds no private OVS. Its daemons may have died
+     * since: {@link #isRunning()} tells, and {@link #close()} still cleans up.
+     */
+    public static Optional<PrivateOvs> attach(Path runDirectory) {
+        Path dir = runDirectory.toAbsolutePath().normalize();
+        if (!Files.exists(dir.resolve("conf.db"))) {
+            return Optional.empty();
+        }
+        return Optional.of(new PrivateOvs(dir));
+    }
+
+    /** Whether both daemons are alive. */
+    public boolean isRunning() {
+        return livePid(Daemon.OVSDB_SERVER).isPresent() && livePid(Daemon.OVS_VSWITCHD).isPresent();
+    }
+
     static PrivateOvs start(Path requestedDirectory, Launch launch) {
         Path requested = requestedDirectory == null ? null : requestedDirectory.toAbsolutePath().normalize();
         if (requested != null) {
