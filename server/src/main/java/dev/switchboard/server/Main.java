@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code switchboard} command line; the launcher script calls it after building. */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, version = "Switchboard 0.1.0",
         description = "OpenFlow / Open vSwitch SDN controller.",
-        subcommands = {ControllerCommand.class, DemoCommand.class, OvsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ControllerCommand.class, DemoCommand.class, LabCommand.class, OvsCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

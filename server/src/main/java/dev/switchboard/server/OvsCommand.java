@@ -200,7 +200,7 @@ final class OvsCommand {
      * Unless {@code SWITCHBOARD_LOG_LEVEL} asks for more, only errors are logged: the output of
      * these commands is what they print (and the log goes to standard output, like it).
      */
-    private static void quietLogging() {
+    static void quietLogging() {
         if (System.getenv("SWITCHBOARD_LOG_LEVEL") == null
                 && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
             context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.ERROR);
