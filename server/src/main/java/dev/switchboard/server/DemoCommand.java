@@ -1,84 +1,77 @@
 package dev.switchboard.server;
 
-import dev.switchboard.controller.Controller;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import dev.switchboard.controller.ControllerConfig;
-import dev.switchboard.controller.OFSwitch;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.hostnet.HostNetwork;
+import dev.switchboard.lab.run.LabRunner;
+import dev.switchboard.lab.run.LabState;
+import dev.switchboard.lab.run.PingReport;
+import dev.switchboard.lab.spec.LabSpec;
+import dev.switchboard.lab.spec.OvsSwitch;
+import dev.switchboard.ovsdb.Commands;
+import dev.switchboard.ovsdb.CommandResult;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Collectors;
-import org.projectfloodlight.openflow.protocol.OFPortDesc;
-import org.projectfloodlight.openflow.types.DatapathId;
-import org.projectfloodlight.openflow.types.OFPort;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code switchboard demo}: a private OVS, the controller, and a bridge pointed at it;
- * shows that OVS connected and how to look, then tears everything down on Ctrl-C (or at
- * once with {@code --once}).
+ * {@code switchboard demo}: the seed lecture's hands-on labs, for real. Starts the controller,
+ * brings up two namespaces joined by a veth pair, then through a Linux bridge, then through an
+ * OVS bridge controlled by Switchboard, pings across each, shows where to look, and removes it
+ * all on Ctrl-C (or at once with {@code --once}).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start a private OVS and the controller, connect a bridge, show it works.")
+        description = "Run the seed's labs (veth, Linux bridge, OVS controlled by Switchboard) and show the pings.")
 final class DemoCommand implements Callable<Integer> {
-    static final String BRIDGE = "sbdemo0";
-    private static final List<String> PORTS = List.of("sbdemo-p1", "sbdemo-p2");
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
+    static final List<String> EXAMPLES = List.of("seed-veth.yaml", "seed-linux-bridge.yaml", "seed-ovs.yaml");
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
     @Option(names = "--port", paramLabel = "PORT", description = "OpenFlow port for the controller (default 6653).")
     int port = ControllerConfig.DEFAULT_PORT;
 
-    @Option(names = "--once", description = "Check that it works, tear down and exit (0 when it worked).")
+    @Option(names = "--once", description = "Check that it works, tear down and exit (0 when every ping passed).")
     boolean once;
 
-    @Option(names = "--run-dir", paramLabel = "DIR",
-            description = "Directory for the private OVS (default: a new one under /tmp); removed at the end.")
-    Path runDirectory;
+    @Option(names = "--examples", paramLabel = "DIR", description = "Where the seed labs are (default: ./examples).")
+    Path examples = Path.of("examples");
+
+    private final PrintStream out = System.out;
 
     @Override
     public Integer call() throws Exception {
-        PrintStream out = System.out;
-        ControllerConfig config = ControllerConfig.builder()
-                .listen(new InetSocketAddress("127.0.0.1", port))
-                .build();
-        Teardown teardown = new Teardown();
+        quietLibraries();
+        List<LabSpec> labs = loadLabs();
+        LabRunner runner = new LabRunner(new HostNetwork(), out);
+        Teardown teardown = new Teardown(runner);
         Thread hook = new Thread(teardown::run, "demo-teardown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            Controller controller = new Controller(config);
-            teardown.controller = controller;
-            InetSocketAddress bound;
-            try {
-                bound = controller.start().get(0);
-            } catch (RuntimeException e) {
-                throw new UserFacingException(e.getMessage() + " (another controller on port " + port
-                        + "? try ./switchboard demo --port 6654)", e);
+            Switchboard switchboard = startController();
+            teardown.switchboard = switchboard;
+            boolean allPassed = true;
+            for (LabSpec lab : labs) {
+                allPassed &= runLab(runner, switchboard, lab, teardown);
             }
-            out.println("Controller listening on tcp:" + bound.getHostString() + ":" + bound.getPort());
-
-            PrivateOvs ovs = runDirectory == null ? PrivateOvs.start() : PrivateOvs.start(runDirectory);
-            teardown.ovs = ovs;
-            out.println("Private OVS started in " + ovs.runDirectory() + " (pids " + ovs.pids() + ")");
-
-            ovs.vsctl(bridgeCommand(bound));
-            out.println("Bridge " + BRIDGE + " created (userspace datapath), controller tcp:127.0.0.1:" + bound.getPort());
-
-            DatapathId dpid = DatapathId.of(Long.parseUnsignedLong(ovs.vsctl("get", "bridge", BRIDGE, "datapath_id").replace("\"", ""), 16));
-            OFSwitch sw = awaitConnected(controller, ovs, dpid);
-            report(out, ovs, sw);
+            howToLook(labs);
             if (once) {
-                out.println("Demo check passed; tearing down.");
-                return 0;
+                out.println(allPassed ? "Demo check passed; tearing down." : "Demo check FAILED; tearing down.");
+                return allPassed ? 0 : 1;
             }
             out.println();
-            out.println("Press Ctrl-C to stop; everything above is removed then.");
+            out.println("Press Ctrl-C to stop; every lab above is removed then.");
             new CountDownLatch(1).await();
             return 0;
         } finally {
@@ -91,74 +84,145 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static String[] bridgeCommand(InetSocketAddress controller) {
-        List<String> args = new java.util.ArrayList<>(List.of(
-                "add-br", BRIDGE, "--", "set", "bridge", BRIDGE, "datapath_type=netdev",
-                "protocols=OpenFlow10,OpenFlow13,OpenFlow14,OpenFlow15", "fail_mode=secure"));
-        for (String port : PORTS) {
-            args.addAll(List.of("--", "add-port", BRIDGE, port, "--", "set", "interface", port, "type=internal"));
+    private List<LabSpec> loadLabs() throws IOException {
+        List<LabSpec> labs = new ArrayList<>();
+        for (String name : EXAMPLES) {
+            Path file = examples.resolve(name);
+            if (!Files.isReadable(file)) {
+                throw new UserFacingException("cannot read " + file + " (run the demo from Switchboard's directory, or give --examples DIR)");
+            }
+            labs.add(LabRunner.specOf(Files.readString(file), null, null));
         }
-        args.addAll(List.of("--", "set-controller", BRIDGE, "tcp:127.0.0.1:" + controller.getPort()));
-        return args.toArray(String[]::new);
+        return labs;
     }
 
-    private static OFSwitch awaitConnected(Controller controller, PrivateOvs ovs, DatapathId dpid)
-            throws InterruptedException {
+    private Switchboard startController() {
+        ControllerConfig config = ControllerConfig.builder().listen(new InetSocketAddress("127.0.0.1", port)).build();
+        try {
+            Switchboard switchboard = Switchboard.start(config, SwitchboardConfig.defaults().ovsdb(), List.of("normal"));
+            out.println("Controller listening on tcp:127.0.0.1:" + switchboard.openflowAddresses().get(0).getPort()
+                    + " (app: normal)");
+            return switchboard;
+        } catch (java.io.UncheckedIOException e) {
+            throw new UserFacingException(e.getMessage() + " (another controller on port " + port
+                    + "? try ./switchboard demo --port 6654)", e);
+        }
+    }
+
+    private boolean runLab(LabRunner runner, Switchboard switchboard, LabSpec lab, Teardown teardown) throws Exception {
+        boolean usesOvs = lab.switches().stream().anyMatch(OvsSwitch.class::isInstance);
+        String controller = usesOvs ? "tcp:127.0.0.1:" + switchboard.openflowAddresses().get(0).getPort() : null;
+        LabSpec spec = controller == null ? lab : lab.withController(controller);
+        out.println();
+        out.println("=== " + spec.name() + ": " + describe(spec));
+        teardown.labs.add(spec.name());
+        String source = Files.readString(examples.resolve(EXAMPLES.get(teardown.labs.size() - 1)));
+        runner.up(spec, source, controller);
+        if (usesOvs) {
+            awaitSwitches(switchboard, spec);
+        }
+        PingReport report = runner.ping(spec.name());
+        return !report.failed();
+    }
+
+    private static String describe(LabSpec spec) {
+        if (spec.switches().isEmpty()) {
+            return "two namespaces joined by a veth pair";
+        }
+        return spec.switches().get(0) instanceof OvsSwitch
+                ? "the same through an OVS bridge controlled by Switchboard"
+                : "the same through a Linux bridge";
+    }
+
+    private void awaitSwitches(Switchboard switchboard, LabSpec spec) throws InterruptedException {
+        long wanted = spec.switches().stream().filter(OvsSwitch.class::isInstance).count();
         Instant deadline = Instant.now().plus(CONNECT_TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            Optional<OFSwitch> sw = controller.switches().getSwitch(dpid);
-            boolean ovsSaysConnected = ovs.vsctl("--columns=is_connected", "list", "controller").contains("true");
-            if (sw.isPresent() && ovsSaysConnected && sw.get().ports().size() == PORTS.size() + 1) {
-                return sw.get();
+        while (switchboard.controller().switches().switches().size() < wanted) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new UserFacingException("OVS did not connect to the controller within " + CONNECT_TIMEOUT.toSeconds() + " s");
             }
             Thread.sleep(100);
         }
-        throw new UserFacingException("OVS did not connect to the controller within " + CONNECT_TIMEOUT.toSeconds()
-                + " s; see " + ovs.runDirectory().resolve("ovs-vswitchd.log"));
+        switchboard.controller().switches().switches().forEach(sw -> out.println("  OVS bridge connected to Switchboard: datapath "
+                + sw.id() + ", " + sw.version() + ", ports " + sw.ports().size()));
+        String db = LabState.read(spec.name()).map(s -> s.contents().ovsDb()).orElse(null);
+        if (db != null) {
+            String bridge = spec.names().bridge(spec.switches().get(0).name());
+            awaitIsConnected(db, bridge);
+            out.println("  ovs-vsctl: controller of " + bridge + " is_connected: true");
+            CommandResult flows = Commands.run(List.of("ovs-ofctl", "-O", "OpenFlow13", "dump-flows", mgmt(db, bridge)),
+                    Map.of(), Duration.ofSeconds(10));
+            out.println("  flows (ovs-ofctl dump-flows):");
+            flows.stdout().lines().forEach(line -> out.println("    " + line));
+        }
     }
 
-    private static void report(PrintStream out, PrivateOvs ovs, OFSwitch sw) {
-        String mgmt = "unix:" + ovs.runDirectory().resolve(BRIDGE + ".mgmt");
-        String ofVersion = "OpenFlow1" + (sw.version().getWireVersion() - 1);
-        out.println();
-        out.println("OVS is connected to Switchboard:");
-        out.println("  ovs-vsctl list controller  ->  is_connected: true");
-        out.println("  switch " + sw.id() + " from " + sw.remoteAddress() + ", " + ofVersion + ", " + sw.description());
-        out.println("  ports: " + sw.ports().values().stream().map(DemoCommand::describe).sorted()
-                .collect(Collectors.joining(" ")));
-        out.println();
-        out.println("Flows the controller installed (ovs-ofctl -O " + ofVersion + " dump-flows):");
-        ovs.ofctl("-O", ofVersion, "dump-flows", mgmt).lines().forEach(line -> out.println("  " + line));
+    private static void awaitIsConnected(String db, String bridge) throws InterruptedException {
+        Instant deadline = Instant.now().plus(CONNECT_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            CommandResult result = Commands.run(List.of("ovs-vsctl", "--db=" + db, "--columns=is_connected", "list", "controller"),
+                    Map.of(), Duration.ofSeconds(10));
+            if (result.stdout().contains("true")) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new UserFacingException("OVS never reported the controller of " + bridge + " connected");
+    }
+
+    /** The bridge's OpenFlow management socket: beside the database for a private OVS. */
+    private static String mgmt(String db, String bridge) {
+        Path socket = Path.of(db.substring("unix:".length()));
+        return "unix:" + socket.resolveSibling(bridge + ".mgmt");
+    }
+
+    private void howToLook(List<LabSpec> labs) {
+        LabSpec ovsLab = labs.get(labs.size() - 1);
+        String db = LabState.read(ovsLab.name()).map(s -> s.contents().ovsDb()).orElse("unix:/var/run/openvswitch/db.sock");
+        String bridge = ovsLab.names().bridge(ovsLab.switches().get(0).name());
         out.println();
         out.println("Look for yourself (while the demo runs):");
-        out.println("  ovs-vsctl --db=" + ovs.dbTarget() + " show");
-        out.println("  ovs-ofctl -O " + ofVersion + " dump-flows " + mgmt);
-        out.println("  ovs-ofctl -O " + ofVersion + " show " + mgmt);
-        out.println("  less " + ovs.runDirectory().resolve("ovs-vswitchd.log"));
+        for (LabSpec lab : labs) {
+            out.println("  ./switchboard lab status " + lab.name());
+        }
+        out.println("  ./switchboard lab exec --lab " + ovsLab.name() + " net0 -- ping -c 3 10.0.8.2");
+        out.println("  ./switchboard ovs --db " + db + " show");
+        out.println("  ovs-ofctl -O OpenFlow13 dump-flows " + mgmt(db, bridge));
+        out.println("  ip netns list");
     }
 
-    private static String describe(OFPortDesc port) {
-        String number = port.getPortNo().equals(OFPort.LOCAL) ? "LOCAL" : String.valueOf(port.getPortNo().getPortNumber());
-        return number + "(" + port.getName() + ")";
+    /** The controller logs what connects; OVSDB connection chatter stays out of the way. */
+    private static void quietLibraries() {
+        if (System.getenv("SWITCHBOARD_LOG_LEVEL") == null && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.getLogger("dev.switchboard.ovsdb").setLevel(Level.WARN);
+        }
     }
 
-    /** Stops what was started, in reverse order, once, from the finally block or the Ctrl-C hook. */
-    private static final class Teardown {
-        volatile Controller controller;
-        volatile PrivateOvs ovs;
+    /** Takes the labs down and stops the controller, once, from the finally block or the Ctrl-C hook. */
+    private final class Teardown {
+        private final LabRunner runner;
+        final List<String> labs = new ArrayList<>();
+        volatile Switchboard switchboard;
         private boolean done;
+
+        Teardown(LabRunner runner) {
+            this.runner = runner;
+        }
 
         synchronized void run() {
             if (done) {
                 return;
             }
             done = true;
-            if (ovs != null) {
-                ovs.close();
-                System.out.println("Private OVS stopped, bridge and " + ovs.runDirectory() + " removed.");
+            for (String lab : labs) {
+                try {
+                    runner.down(lab);
+                } catch (RuntimeException e) {
+                    System.err.println("switchboard: taking lab " + lab + " down failed: " + e.getMessage());
+                }
             }
-            if (controller != null) {
-                controller.close();
+            if (switchboard != null) {
+                switchboard.close();
             }
         }
     }

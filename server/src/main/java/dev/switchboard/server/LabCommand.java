@@ -87,7 +87,7 @@ final class LabCommand {
         public Integer call() {
             return guarded(() -> {
                 String text = source.topo != null ? "topo:" + source.topo : read(source.spec);
-                String target = controller == null ? null : controller.startsWith("tcp:") ? controller.substring(4) : controller;
+                String target = controller == null ? null : controller.startsWith("tcp:") ? controller : "tcp:" + controller;
                 LabSpec spec = LabRunner.specOf(text, name, target);
                 runner().up(spec, text, target);
                 return 0;

@@ -18,9 +18,28 @@ public final class Switchboard implements AutoCloseable {
         this.ovsdb = ovsdb;
     }
 
+    /** The apps {@code --apps} knows so far. */
+    public static final List<String> APPS = List.of("normal");
+
     /** Starts everything, or nothing: on failure what started is stopped again. */
     public static Switchboard start(ControllerConfig openflowConfig, SwitchboardConfig.Ovsdb ovsdbConfig) {
+        return start(openflowConfig, ovsdbConfig, List.of());
+    }
+
+    /**
+     * @param apps app names from {@link #APPS}
+     * @throws IllegalArgumentException for an unknown app, before anything starts
+     */
+    public static Switchboard start(ControllerConfig openflowConfig, SwitchboardConfig.Ovsdb ovsdbConfig, List<String> apps) {
+        for (String app : apps) {
+            if (!APPS.contains(app)) {
+                throw new IllegalArgumentException("unknown app '" + app + "' (known: " + String.join(", ", APPS) + ")");
+            }
+        }
         Controller controller = new Controller(openflowConfig);
+        if (apps.contains("normal")) {
+            controller.switches().addSwitchListener(new NormalForwarding());
+        }
         try {
             List<InetSocketAddress> bound = controller.start();
             OvsdbManager ovsdb = null;
