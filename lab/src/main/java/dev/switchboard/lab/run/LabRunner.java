@@ -206,7 +206,7 @@ public final class LabRunner {
             bridgeSpec = bridgeSpec.withOtherConfig(otherConfig);
             changes.add(vswitch.bridge(bridge).isPresent() ? new Change.ConfigureBridge(bridgeSpec)
                     : new Change.AddBridge(bridgeSpec, true));
-            changes.add(new Change.SetControllers(bridge, ovs.controller().map(c -> List.of("tcp:" + c)).orElse(List.of())));
+            changes.add(new Change.SetControllers(bridge, ovs.controller().map(c -> List.of(c.toString())).orElse(List.of())));
         }
         for (Wire wire : spec.wiring()) {
             for (Port port : List.of(wire.a(), wire.b())) {
