@@ -102,7 +102,9 @@ public final class OvsdbManager implements AutoCloseable {
         }
         new OpenVSwitch(client).ensure(bridges, controllers).whenComplete((changes, failure) -> {
             if (failure != null) {
-                log.warn("{}: cannot apply the declared bridges: {}", client.name(), failure.getMessage());
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                log.warn("{}: cannot apply the declared bridges: {}", client.name(), cause.getMessage());
             } else if (changes.isEmpty()) {
                 log.info("{}: bridges {} are as declared", client.name(), names());
             } else {

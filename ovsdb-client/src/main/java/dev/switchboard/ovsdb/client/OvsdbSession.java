@@ -309,7 +309,15 @@ public final class OvsdbSession implements AutoCloseable {
                     return;
                 }
                 DatabaseSchema schema = schemas.get(monitor.database()).join();
-                deliver(monitor, schema, params.path(1));
+                try {
+                    deliver(monitor, schema, params.path(1));
+                } catch (RuntimeException e) {
+                    // a lost update would leave every later diff applied to the wrong rows:
+                    // drop the connection, and the reconnection reads everything afresh (as OVS's IDL does)
+                    log.warn("{}: cannot apply an {} ({}); reconnecting to read the database again",
+                            connection.endpoint(), method, e.toString());
+                    connection.close();
+                }
             }
             case "locked" -> lockListener.locked(params.path(0).asText());
             case "stolen" -> lockListener.stolen(params.path(0).asText());

@@ -62,7 +62,8 @@ final class ChangePlanner {
         }
     }
 
-    private record PortState(Object ref, String bridge) {
+    /** A port as the batch sees it, with the names of its interfaces (one, for the ports we make). */
+    private record PortState(Object ref, String bridge, Set<String> interfaceNames) {
     }
 
     private final Snapshot snapshot;
@@ -77,6 +78,10 @@ final class ChangePlanner {
     private final Map<String, String> insertedPorts = new LinkedHashMap<>();
     private final Map<String, String> insertedInterfaces = new LinkedHashMap<>();
     private final Set<UUID> deleted = new LinkedHashSet<>();
+    private final Map<String, List<Insert>> controllerInserts = new HashMap<>();
+    private final Map<String, Update> controllerUpdates = new HashMap<>();
+    private final List<Insert> managerInserts = new ArrayList<>();
+    private Update managerUpdate;
     private final Set<Object> rootBridges;
     private boolean rootBridgesChanged;
     private int names;
@@ -94,7 +99,11 @@ final class ChangePlanner {
             for (Object port : bridgePorts) {
                 Row portRow = portRows.get((UUID) port);
                 if (portRow != null) {
-                    ports.put(portRow.getString("name"), new PortState(port, name));
+                    Set<String> names = new LinkedHashSet<>();
+                    for (Object iface : portRow.getSet("interfaces", Object.class)) {
+                        snapshot.row("Interface", (UUID) iface).ifPresent(row -> names.add(row.getString("name")));
+                    }
+                    ports.put(portRow.getString("name"), new PortState(port, name, names));
                 }
             }
         }
@@ -164,7 +173,7 @@ final class ChangePlanner {
         insertedBridges.put(spec.name(), bridge.name());
         BridgeState state = new BridgeState(spec.name(), null, bridge, row, Set.of(port));
         bridges.put(spec.name(), state);
-        ports.put(spec.name(), new PortState(port, spec.name()));
+        ports.put(spec.name(), new PortState(port, spec.name(), Set.of(spec.name())));
         verifyRootBridges();
         rootBridges.add(bridge);
         rootBridgesChanged = true;
@@ -176,6 +185,7 @@ final class ChangePlanner {
             throw new VSwitchException("configure new bridge " + spec.name() + " in its BridgeSpec");
         }
         Row row = snapshot.row("Bridge", bridge.uuid).orElseThrow();
+        verifyRootBridges();
         Map<String, Object> update = new LinkedHashMap<>();
         if (spec.datapathType() != null) {
             update.put("datapath_type", spec.datapathType());
@@ -185,6 +195,12 @@ final class ChangePlanner {
         }
         if (!spec.protocols().isEmpty()) {
             update.put("protocols", spec.protocols());
+        }
+        if (!spec.otherConfig().isEmpty() || !spec.externalIds().isEmpty()) {
+            // the maps are written whole: make sure nobody changed them since they were read
+            verifications.computeIfAbsent("maps." + bridge.name, key -> new Wait("Bridge",
+                    List.of(Condition.uuidIs(bridge.uuid)), List.of("other_config", "external_ids"), true,
+                    List.of(Map.of("other_config", row.get("other_config"), "external_ids", row.get("external_ids"))), 0L));
         }
         if (!spec.otherConfig().isEmpty()) {
             Map<String, String> merged = new LinkedHashMap<>(row.getMap("other_config", String.class, String.class));
@@ -216,6 +232,11 @@ final class ChangePlanner {
         rootBridges.remove(bridge.uuid);
         rootBridgesChanged = true;
         bridges.remove(name);
+        for (PortState port : ports.values()) {
+            if (port.bridge().equals(name)) {
+                forgetInterfaces(port);
+            }
+        }
         ports.values().removeIf(p -> p.bridge().equals(name));
         deleted.add(bridge.uuid);
     }
@@ -239,7 +260,7 @@ final class ChangePlanner {
         NamedUuid port = insertPortRows(spec.name(), spec.type(), spec.options(), spec.tag(), spec.trunks());
         verifyPorts(bridge);
         bridge.ports.add(port);
-        ports.put(spec.name(), new PortState(port, spec.bridge()));
+        ports.put(spec.name(), new PortState(port, spec.bridge(), Set.of(spec.name())));
     }
 
     private void deletePort(String bridgeName, String name, boolean ifExists) {
@@ -260,32 +281,50 @@ final class ChangePlanner {
         verifyPorts(bridge);
         bridge.ports.remove(uuid);
         ports.remove(name);
+        forgetInterfaces(port);
         deleted.add(uuid);
     }
 
     private void setControllers(String bridgeName, List<String> targets) {
         BridgeState bridge = requireBridge(bridgeName);
+        // a later setting in the same batch replaces an earlier one: rows nobody references
+        // would be garbage-collected, and must not be inserted at all
+        inserts.removeAll(controllerInserts.getOrDefault(bridgeName, List.of()));
+        changes.remove(controllerUpdates.remove(bridgeName));
+        List<Insert> made = new ArrayList<>();
         Set<Object> controllers = new LinkedHashSet<>();
         for (String target : targets) {
             NamedUuid controller = nextName("controller");
-            inserts.add(new Insert("Controller", Map.of("target", target), controller.name()));
+            Insert insert = new Insert("Controller", Map.of("target", target), controller.name());
+            made.add(insert);
             controllers.add(controller);
         }
+        inserts.addAll(made);
+        controllerInserts.put(bridgeName, made);
         if (bridge.insertRow != null) {
             bridge.insertRow.put("controller", controllers);
         } else {
-            changes.add(new Update("Bridge", List.of(Condition.uuidIs(bridge.uuid)), Map.of("controller", controllers)));
+            verifyRootBridges();
+            Update update = new Update("Bridge", List.of(Condition.uuidIs(bridge.uuid)), Map.of("controller", controllers));
+            controllerUpdates.put(bridgeName, update);
+            changes.add(update);
         }
     }
 
     private void setManagers(List<String> targets) {
+        inserts.removeAll(managerInserts);
+        managerInserts.clear();
+        changes.remove(managerUpdate);
         Set<Object> managers = new LinkedHashSet<>();
         for (String target : targets) {
             NamedUuid manager = nextName("manager");
-            inserts.add(new Insert("Manager", Map.of("target", target), manager.name()));
+            Insert insert = new Insert("Manager", Map.of("target", target), manager.name());
+            managerInserts.add(insert);
             managers.add(manager);
         }
-        changes.add(new Update(ROOT, List.of(Condition.uuidIs(root.uuid())), Map.of("manager_options", managers)));
+        inserts.addAll(managerInserts);
+        managerUpdate = new Update(ROOT, List.of(Condition.uuidIs(root.uuid())), Map.of("manager_options", managers));
+        changes.add(managerUpdate);
     }
 
     private void setVlan(String portName, Long tag, Set<Long> trunks) {
@@ -298,9 +337,25 @@ final class ChangePlanner {
         }
         Map<String, Object> row = Map.of("tag", tag == null ? Set.of() : Set.of(tag), "trunks", trunks);
         if (port.ref() instanceof UUID uuid) {
+            verifyPorts(bridges.get(port.bridge()));
             changes.add(new Update("Port", List.of(Condition.uuidIs(uuid)), row));
         } else {
             throw new VSwitchException("set the VLAN of new port " + portName + " in its PortSpec");
+        }
+    }
+
+    /** A deleted port's interfaces: their names are free again, and new ones are no longer made. */
+    private void forgetInterfaces(PortState port) {
+        for (String iface : port.interfaceNames()) {
+            interfaces.remove(iface);
+            String uuidName = insertedInterfaces.remove(iface);
+            if (uuidName != null) {
+                inserts.removeIf(op -> op instanceof Insert insert && uuidName.equals(insert.uuidName()));
+            }
+        }
+        if (port.ref() instanceof NamedUuid named) {
+            insertedPorts.values().remove(named.name());
+            inserts.removeIf(op -> op instanceof Insert insert && named.name().equals(insert.uuidName()));
         }
     }
 

@@ -135,6 +135,15 @@ public final class OpenVSwitch {
      * @return the changes it applied (empty when none were needed)
      */
     public CompletableFuture<List<Change>> ensure(List<BridgeSpec> declared, List<String> controllers) {
+        List<Change> needed = neededFor(declared, controllers);
+        if (needed.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        // on a retry the replica is newer: what is needed is worked out again from it
+        return attempt(() -> neededFor(declared, controllers), ApplyOptions.DEFAULT, 1).thenApply(result -> needed);
+    }
+
+    private List<Change> neededFor(List<BridgeSpec> declared, List<String> controllers) {
         List<Change> needed = new ArrayList<>();
         for (BridgeSpec spec : declared) {
             Optional<BridgeView> existing = bridge(spec.name());
@@ -152,10 +161,7 @@ public final class OpenVSwitch {
                 needed.add(new Change.SetControllers(spec.name(), controllers));
             }
         }
-        if (needed.isEmpty()) {
-            return CompletableFuture.completedFuture(List.of());
-        }
-        return apply(needed).thenApply(result -> List.copyOf(needed));
+        return needed;
     }
 
     private static boolean differs(BridgeView bridge, BridgeSpec spec) {
@@ -174,7 +180,8 @@ public final class OpenVSwitch {
     }
 
     public CompletableFuture<ChangeResult> apply(List<Change> changes, ApplyOptions options) {
-        return attempt(List.copyOf(changes), options, 1);
+        List<Change> fixed = List.copyOf(changes);
+        return attempt(() -> fixed, options, 1);
     }
 
     /** Applies and waits; for tools. Unwraps the cause of a failure. */
@@ -189,11 +196,12 @@ public final class OpenVSwitch {
         }
     }
 
-    private CompletableFuture<ChangeResult> attempt(List<Change> changes, ApplyOptions options, int attempt) {
+    private CompletableFuture<ChangeResult> attempt(java.util.function.Supplier<List<Change>> changes, ApplyOptions options,
+            int attempt) {
         Snapshot base = client.replica().snapshot();
         ChangePlanner.Plan plan;
         try {
-            plan = ChangePlanner.plan(base, changes, !options.noWait());
+            plan = ChangePlanner.plan(base, changes.get(), !options.noWait());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -214,10 +222,15 @@ public final class OpenVSwitch {
                 });
     }
 
+    /**
+     * Another writer got there first: a verified column changed (our {@code wait} "timed
+     * out"), or it took a name we add (the commit's "constraint violation" on a name index).
+     * Planned again on the newer replica, the batch then succeeds or says what is in the way.
+     */
     private static boolean isConflict(Throwable failure) {
         return failure instanceof OvsdbTransactionException refused
-                && refused.operation() instanceof Wait
-                && "timed out".equals(refused.error());
+                && ((refused.operation() instanceof Wait && "timed out".equals(refused.error()))
+                || (refused.operation() == null && "constraint violation".equals(refused.error())));
     }
 
     /** After the commit: wait until the replica shows it (and, unless noWait, until ovs-vswitchd applied it). */
@@ -232,15 +245,25 @@ public final class OpenVSwitch {
         Map<String, UUID> ports = resolve(plan.insertedPorts(), byUuidName);
         Map<String, UUID> interfaces = resolve(plan.insertedInterfaces(), byUuidName);
         long nextCfg = plan.nextCfgSelect() < 0 ? -1 : results.get(plan.nextCfgSelect()).rows().get(0).getLong("next_cfg");
-        Set<UUID> inserted = Set.copyOf(byUuidName.values());
+        // only rows the batch keeps: bridges, ports and interfaces it made (controller and
+        // manager rows are replaced and garbage-collected as OVSDB pleases)
+        Set<UUID> inserted = new java.util.HashSet<>();
+        inserted.addAll(bridges.values());
+        inserted.addAll(ports.values());
+        inserted.addAll(interfaces.values());
         CompletableFuture<Snapshot> shown = client.replica().await(snapshot -> shows(snapshot, inserted, plan.deleted())
                 && (nextCfg < 0 || curCfg(snapshot) >= nextCfg), options.timeout());
         return shown.handle((snapshot, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                 if (cause instanceof TimeoutException) {
+                    if (nextCfg < 0 || !shows(client.replica().snapshot(), inserted, plan.deleted())) {
+                        throw new VSwitchException("committed, but the change did not show in the replica of "
+                                + client.name() + " within " + options.timeout().toMillis() + " ms");
+                    }
                     throw new VSwitchException("committed, but ovs-vswitchd did not apply the change within "
-                            + options.timeout().toSeconds() + " s (is ovs-vswitchd running? cur_cfg stays below " + nextCfg + ")");
+                            + options.timeout().toMillis() + " ms (is ovs-vswitchd running? cur_cfg stays below "
+                            + nextCfg + ")");
                 }
                 throw new CompletionException(cause);
             }

@@ -228,4 +228,37 @@ class OpenVSwitchTest {
         assertThat(ovs.vsctl("get-controller", br)).isEqualTo("tcp:127.0.0.1:6653");
         assertThat(ovs.vsctl("get", "bridge", br, "protocols")).isEqualTo("[OpenFlow13]");
     }
+
+    @Test
+    void deletingAndAddingTheSameNamesInOneBatchWorksAsInOvsVsctl() {
+        String br = name("i");
+        String port = name("ip");
+        vswitch.applyNow(List.of(new Change.AddBridge(BridgeSpec.named(br).withDatapathType("netdev"), false),
+                new Change.AddPort(PortSpec.of(br, port, InterfaceType.INTERNAL), false)), ApplyOptions.DEFAULT);
+
+        vswitch.applyNow(List.of(new Change.DeletePort(br, port, false),
+                new Change.AddPort(PortSpec.of(br, port, InterfaceType.INTERNAL).withTag(5L), false)), ApplyOptions.DEFAULT);
+        assertThat(ovs.vsctl("get", "port", port, "tag")).isEqualTo("5");
+
+        vswitch.applyNow(List.of(new Change.DeleteBridge(br, true),
+                new Change.AddBridge(BridgeSpec.named(br).withDatapathType("netdev").withFailMode("secure"), false)),
+                ApplyOptions.DEFAULT);
+        assertThat(ovs.vsctl("get", "bridge", br, "fail_mode")).isEqualTo("secure");
+        assertThat(ovs.vsctl("list-ports", br)).isEmpty();
+    }
+
+    @Test
+    void laterSettingInTheSameBatchReplacesTheEarlierOne() {
+        String br = name("j");
+        vswitch.applyNow(List.of(new Change.AddBridge(BridgeSpec.named(br).withDatapathType("netdev"), false)),
+                ApplyOptions.DEFAULT);
+
+        vswitch.applyNow(List.of(new Change.SetControllers(br, List.of("tcp:127.0.0.1:1")),
+                new Change.SetControllers(br, List.of("tcp:127.0.0.1:2")),
+                new Change.SetManagers(List.of("ptcp:16641:127.0.0.1")), new Change.SetManagers(List.of())),
+                new ApplyOptions(false, Duration.ofSeconds(10), 5));
+
+        assertThat(ovs.vsctl("get-controller", br)).isEqualTo("tcp:127.0.0.1:2");
+        assertThat(ovs.vsctl("get-manager")).isEmpty();
+    }
 }
