@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ./switchboard bench …}: scripted benchmarks; results go to docs/benchmarks.md by hand. */
 @Command(name = "switchboard bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark.",
-        subcommands = {OvsdbBench.class, CommandLine.HelpCommand.class})
+        subcommands = {OvsdbBench.class, LabBench.class, CommandLine.HelpCommand.class})
 public final class BenchMain {
 
     public static void main(String[] args) {

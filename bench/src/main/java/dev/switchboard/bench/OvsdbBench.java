@@ -126,7 +126,7 @@ final class OvsdbBench implements Callable<Integer> {
                     slowWay = Duration.ofNanos(System.nanoTime() - wayStart);
                 }
                 progress.printf("run %d/%d %-40s add %s s, delete %s s%n", r, runs, way.label(),
-                        OvsdbReport.seconds(sample.add()), OvsdbReport.seconds(sample.delete()));
+                        Stats.seconds(sample.add()), Stats.seconds(sample.delete()));
                 samples.add(sample);
             }
             if (r == 1) {

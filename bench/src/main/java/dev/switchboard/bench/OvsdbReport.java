@@ -83,23 +83,10 @@ final class OvsdbReport {
                 throw new IllegalArgumentException("no sample of " + way.label());
             }
             summaries.put(way, new Summary(way, mine.size(),
-                    median(mine.stream().map(Sample::add).toList()),
-                    median(mine.stream().map(Sample::delete).toList())));
+                    Stats.median(mine.stream().map(Sample::add).toList()),
+                    Stats.median(mine.stream().map(Sample::delete).toList())));
         }
         return new OvsdbReport(ports, summaries);
-    }
-
-    /** The middle value; the mean of the two middle ones for an even count. */
-    static Duration median(List<Duration> values) {
-        if (values.isEmpty()) {
-            throw new IllegalArgumentException("the median of nothing");
-        }
-        List<Duration> sorted = values.stream().sorted().toList();
-        int middle = sorted.size() / 2;
-        if (sorted.size() % 2 == 1) {
-            return sorted.get(middle);
-        }
-        return sorted.get(middle - 1).plus(sorted.get(middle)).dividedBy(2);
     }
 
     Summary summary(Way way) {
@@ -131,12 +118,13 @@ final class OvsdbReport {
         lines.add(String.format(Locale.ROOT, "%-40s %4s %10s %10s %10s", "way", "runs", "add", "delete", "total"));
         for (Summary summary : summaries.values()) {
             lines.add(String.format(Locale.ROOT, "%-40s %4d %10s %10s %10s", summary.way().label(), summary.runs(),
-                    seconds(summary.add()) + " s", seconds(summary.delete()) + " s", seconds(summary.total()) + " s"));
+                    Stats.seconds(summary.add()) + " s", Stats.seconds(summary.delete()) + " s",
+                    Stats.seconds(summary.total()) + " s"));
         }
         for (Ratio ratio : ratios()) {
             lines.add(String.format(Locale.ROOT, "%s = %s (target %s: %s); add alone %s, delete alone %s",
-                    ratio.name(), number(ratio.value()), ratio.target("<=", ">="), ratio.met() ? "met" : "NOT met",
-                    number(ratio.addValue()), number(ratio.deleteValue())));
+                    ratio.name(), Stats.number(ratio.value()), ratio.target("<=", ">="), ratio.met() ? "met" : "NOT met",
+                    Stats.number(ratio.addValue()), Stats.number(ratio.deleteValue())));
         }
         return String.join("\n", lines) + "\n";
     }
@@ -147,16 +135,16 @@ final class OvsdbReport {
         lines.add("| Way | Runs | Add (s) | Delete (s) | Total (s) |");
         lines.add("|---|---:|---:|---:|---:|");
         for (Summary summary : summaries.values()) {
-            lines.add("| " + summary.way().label() + " | " + summary.runs() + " | " + seconds(summary.add()) + " | "
-                    + seconds(summary.delete()) + " | " + seconds(summary.total()) + " |");
+            lines.add("| " + summary.way().label() + " | " + summary.runs() + " | " + Stats.seconds(summary.add()) + " | "
+                    + Stats.seconds(summary.delete()) + " | " + Stats.seconds(summary.total()) + " |");
         }
         lines.add("");
         lines.add("| Ratio | Of totals | Target | Met | Add alone | Delete alone |");
         lines.add("|---|---:|---|---|---:|---:|");
         for (Ratio ratio : ratios()) {
-            lines.add("| " + ratio.name() + " | " + number(ratio.value()) + " | " + ratio.target("≤", "≥") + " | "
-                    + (ratio.met() ? "yes" : "**no**") + " | " + number(ratio.addValue()) + " | "
-                    + number(ratio.deleteValue()) + " |");
+            lines.add("| " + ratio.name() + " | " + Stats.number(ratio.value()) + " | " + ratio.target("≤", "≥") + " | "
+                    + (ratio.met() ? "yes" : "**no**") + " | " + Stats.number(ratio.addValue()) + " | "
+                    + Stats.number(ratio.deleteValue()) + " |");
         }
         return String.join("\n", lines) + "\n";
     }
@@ -170,15 +158,5 @@ final class OvsdbReport {
             }
         }
         return note.toString();
-    }
-
-    static String seconds(Duration duration) {
-        return String.format(Locale.ROOT, "%.3f", duration.toNanos() / 1e9);
-    }
-
-    /** Two decimals below 10, one below 100, none above: enough for a ratio. */
-    static String number(double value) {
-        String pattern = value < 10 ? "%.2f" : value < 100 ? "%.1f" : "%.0f";
-        return String.format(Locale.ROOT, pattern, value);
     }
 }

@@ -17,22 +17,6 @@ class OvsdbReportTest {
         return Duration.ofMillis(millis);
     }
 
-    @Test
-    void medianOfAnOddCountIsTheMiddleValue() {
-        assertThat(OvsdbReport.median(List.of(ms(30), ms(10), ms(20)))).isEqualTo(ms(20));
-        assertThat(OvsdbReport.median(List.of(ms(7)))).isEqualTo(ms(7));
-    }
-
-    @Test
-    void medianOfAnEvenCountIsTheMeanOfTheTwoMiddleValues() {
-        assertThat(OvsdbReport.median(List.of(ms(40), ms(10), ms(20), ms(1000)))).isEqualTo(ms(30));
-    }
-
-    @Test
-    void medianOfNothingIsAnError() {
-        assertThatThrownBy(() -> OvsdbReport.median(List.of())).isInstanceOf(IllegalArgumentException.class);
-    }
-
     /** (a) 1 s + 1 s, (b) 3 s + 3 s, (c) 60 s + 60 s, (d) 0.9 s + 0.9 s, with a noisy run of (a). */
     private static List<Sample> samples() {
         List<Sample> samples = new ArrayList<>();
