@@ -1,24 +1,62 @@
 package dev.switchboard.lab.run;
 
 import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovsdb.client.MonitorRequest;
 import dev.switchboard.ovsdb.client.OvsdbClient;
+import dev.switchboard.ovsdb.client.Replica;
 import dev.switchboard.ovsdb.jsonrpc.Endpoint;
 import dev.switchboard.ovsdb.jsonrpc.JsonRpcOptions;
 import dev.switchboard.ovsdb.jsonrpc.JsonRpcTransport;
+import dev.switchboard.ovsdb.ops.Condition;
+import dev.switchboard.ovsdb.ops.Mutate;
+import dev.switchboard.ovsdb.ops.Mutation;
+import dev.switchboard.ovsdb.ops.Operation;
+import dev.switchboard.ovsdb.ops.OperationResult;
+import dev.switchboard.ovsdb.ops.Select;
+import dev.switchboard.ovsdb.ops.Update;
 import dev.switchboard.ovsdb.vswitch.OpenVSwitch;
+import dev.switchboard.ovsdb.vswitch.VSwitchException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The Open vSwitch labs put their OVS switches in: the host's when it runs, otherwise one
  * private OVS shared by all labs, which outlives the command that started it and is stopped
  * when the last lab that used it goes down.
+ *
+ * <p>Besides the typed {@link OpenVSwitch} layer it sets two columns that layer has no field
+ * for yet: {@code Interface.ofport_request} (so switch ports get Mininet's numbers as OpenFlow
+ * port numbers) and {@code Bridge.rstp_enable} (a switch's {@code stp: true}). Both are set
+ * after the ports and bridges exist, in a transaction of their own that waits for
+ * ovs-vswitchd; OVS renumbers a port by removing and adding it again.
  */
 final class LabOvs implements AutoCloseable {
     static final Path HOST_DB = Path.of("/var/run/openvswitch/db.sock");
     private static final Duration SYNC = Duration.ofSeconds(30);
+    private static final Duration APPLY = Duration.ofSeconds(30);
+
+    /**
+     * Where a lab's OVS switches live, decided before anything is started so that the lab's
+     * state records it first.
+     *
+     * @param db        the OVSDB target, {@code unix:PATH}
+     * @param isPrivate whether it is the private OVS under the labs directory
+     */
+    record Location(String db, boolean isPrivate) {
+        Location {
+            Objects.requireNonNull(db, "db");
+        }
+    }
 
     private final String db;
     private final boolean isPrivate;
@@ -30,7 +68,7 @@ final class LabOvs implements AutoCloseable {
         this.isPrivate = isPrivate;
         this.transport = new JsonRpcTransport(JsonRpcOptions.defaults());
         try {
-            this.client = OvsdbClient.connect(transport, Endpoint.parse(db), OpenVSwitch.newReplica());
+            this.client = OvsdbClient.connect(transport, Endpoint.parse(db), replica());
             client.awaitSynchronised(SYNC);
         } catch (RuntimeException e) {
             transport.close();
@@ -38,14 +76,37 @@ final class LabOvs implements AutoCloseable {
         }
     }
 
+    /** What {@link OpenVSwitch} replicates, plus the columns this class sets itself. */
+    private static Replica replica() {
+        Map<String, MonitorRequest> tables = new LinkedHashMap<>(OpenVSwitch.newReplica().tables());
+        tables.computeIfPresent("Interface", (table, request) -> withColumn(request, "ofport_request"));
+        tables.computeIfPresent("Bridge", (table, request) -> withColumn(request, "rstp_enable"));
+        return new Replica(OpenVSwitch.DATABASE, tables);
+    }
+
+    private static MonitorRequest withColumn(MonitorRequest request, String column) {
+        if (request.columns().isEmpty() || request.columns().contains(column)) {
+            return request; // every column already
+        }
+        List<String> columns = new ArrayList<>(request.columns());
+        columns.add(column);
+        return new MonitorRequest(columns, request.where());
+    }
+
     static Path privateDirectory() {
         return LabState.directory().resolve("ovs");
     }
 
-    /** Connects to the host's OVS if it runs, else to the private one, starting it if needed. */
-    static LabOvs open() {
-        if (hostOvsRuns()) {
-            return new LabOvs("unix:" + HOST_DB, false);
+    /** The host's OVS if it runs, else the private one (which may still have to be started). */
+    static Location choose() {
+        return hostOvsRuns() ? new Location("unix:" + HOST_DB, false)
+                : new Location("unix:" + privateDirectory().toAbsolutePath().normalize().resolve("db.sock"), true);
+    }
+
+    /** Connects to {@code where}, starting the private OVS if that is where and it does not run. */
+    static LabOvs open(Location where) {
+        if (!where.isPrivate()) {
+            return new LabOvs(where.db(), false);
         }
         Optional<PrivateOvs> existing = PrivateOvs.attach(privateDirectory()).filter(PrivateOvs::isRunning);
         PrivateOvs ovs = existing.orElseGet(() -> PrivateOvs.startDetached(privateDirectory()));
@@ -54,7 +115,10 @@ final class LabOvs implements AutoCloseable {
 
     /** Connects to the OVSDB a lab recorded, if it still answers. */
     static Optional<LabOvs> reopen(String db, boolean isPrivate) {
-        if (isPrivate && PrivateOvs.attach(privateDirectory()).filter(PrivateOvs::isRunning).isEmpty()) {
+        if (isPrivate && !privateRuns()) {
+            return Optional.empty();
+        }
+        if (!isPrivate && !hostOvsRuns()) {
             return Optional.empty();
         }
         try {
@@ -64,7 +128,12 @@ final class LabOvs implements AutoCloseable {
         }
     }
 
-    /** Stops the private OVS (and removes its directory) unless another lab still uses it. */
+    /** Whether the private OVS under the labs directory runs. */
+    static boolean privateRuns() {
+        return PrivateOvs.attach(privateDirectory()).filter(PrivateOvs::isRunning).isPresent();
+    }
+
+    /** Stops the private OVS (and removes its directory) unless some lab's state still names it. */
     static void stopPrivateIfUnused() {
         boolean used = LabState.labs().stream().map(LabState::read).flatMap(Optional::stream)
                 .anyMatch(state -> state.contents().privateOvs());
@@ -73,7 +142,7 @@ final class LabOvs implements AutoCloseable {
         }
     }
 
-    private static boolean hostOvsRuns() {
+    static boolean hostOvsRuns() {
         if (!Files.exists(HOST_DB)) {
             return false;
         }
@@ -93,6 +162,92 @@ final class LabOvs implements AutoCloseable {
 
     OpenVSwitch vswitch() {
         return new OpenVSwitch(client);
+    }
+
+    /** Whether bridge {@code name} runs RSTP. */
+    boolean rstpEnabled(String name) {
+        return client.replica().snapshot().findBy("Bridge", "name", name)
+                .map(row -> row.getBoolean("rstp_enable")).orElse(false);
+    }
+
+    /**
+     * Gives each named interface its OpenFlow port number ({@code ofport_request}), changing only
+     * those whose request differs, and waits until ovs-vswitchd has renumbered them.
+     *
+     * @param wanted interface name to port number; interfaces that do not exist are skipped
+     * @return how many interfaces were changed
+     */
+    int requestPortNumbers(Map<String, Integer> wanted) {
+        var snapshot = client.replica().snapshot();
+        List<Operation> updates = new ArrayList<>();
+        Map<String, Integer> changed = new LinkedHashMap<>();
+        wanted.forEach((name, number) -> snapshot.findBy("Interface", "name", name).ifPresent(row -> {
+            if (!row.getOptional("ofport_request", Long.class).equals(Optional.of((long) number))) {
+                updates.add(new Update("Interface", List.of(Condition.uuidIs(row.uuid())),
+                        Map.of("ofport_request", (long) number)));
+                changed.put(name, number);
+            }
+        }));
+        if (updates.isEmpty()) {
+            return 0;
+        }
+        transact(updates, "set the OpenFlow port numbers of " + changed.keySet());
+        await(s -> changed.entrySet().stream().allMatch(e -> s.findBy("Interface", "name", e.getKey())
+                .flatMap(row -> row.getOptional("ofport", Long.class)).filter(p -> p == (long) e.getValue()).isPresent()),
+                "ovs-vswitchd to give ports their numbers " + changed);
+        return changed.size();
+    }
+
+    /** Turns RSTP on or off on the named bridges where it differs; returns how many changed. */
+    int setRstp(Map<String, Boolean> wanted) {
+        var snapshot = client.replica().snapshot();
+        List<Operation> updates = new ArrayList<>();
+        wanted.forEach((name, on) -> snapshot.findBy("Bridge", "name", name).ifPresent(row -> {
+            if (row.getBoolean("rstp_enable") != on) {
+                updates.add(new Update("Bridge", List.of(Condition.uuidIs(row.uuid())), Map.of("rstp_enable", on)));
+            }
+        }));
+        if (!updates.isEmpty()) {
+            transact(updates, "set rstp_enable on " + wanted.keySet());
+        }
+        return updates.size();
+    }
+
+    /**
+     * Commits {@code operations} with {@code next_cfg} incremented, as {@code ovs-vsctl} does, and
+     * waits until ovs-vswitchd has applied them ({@code cur_cfg} caught up): without the increment
+     * ovs-vswitchd takes some changes (such as {@code rstp_enable}) in only at its next
+     * reconfiguration.
+     */
+    private void transact(List<Operation> operations, String what) {
+        List<Operation> all = new ArrayList<>(operations);
+        all.add(new Mutate("Open_vSwitch", List.of(), List.of(Mutation.add("next_cfg", 1))));
+        all.add(new Select("Open_vSwitch", List.of(), List.of("next_cfg")));
+        long nextCfg;
+        try {
+            List<OperationResult> results = client.transact(all).get(APPLY.toMillis(), TimeUnit.MILLISECONDS);
+            nextCfg = results.get(results.size() - 1).rows().get(0).getLong("next_cfg");
+        } catch (ExecutionException e) {
+            throw new VSwitchException("cannot " + what + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new VSwitchException("cannot " + what + ": OVSDB did not answer within " + APPLY.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VSwitchException("interrupted while trying to " + what, e);
+        }
+        await(s -> s.rows("Open_vSwitch").values().stream().anyMatch(row -> row.getLong("cur_cfg") >= nextCfg),
+                "ovs-vswitchd to " + what + " (cur_cfg to reach " + nextCfg + ")");
+    }
+
+    private void await(java.util.function.Predicate<Replica.Snapshot> condition, String what) {
+        try {
+            client.replica().await(condition, APPLY).get();
+        } catch (ExecutionException e) {
+            throw new VSwitchException("waited " + APPLY.toSeconds() + " s in vain for " + what, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VSwitchException("interrupted while waiting for " + what, e);
+        }
     }
 
     @Override

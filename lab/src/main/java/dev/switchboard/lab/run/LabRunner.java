@@ -1,12 +1,11 @@
 package dev.switchboard.lab.run;
 
-import dev.switchboard.hostnet.Changes;
 import dev.switchboard.hostnet.ExecResult;
 import dev.switchboard.hostnet.HostNetwork;
 import dev.switchboard.hostnet.KernelFeature;
+import dev.switchboard.hostnet.KernelFeatureMissingException;
 import dev.switchboard.hostnet.Link;
 import dev.switchboard.hostnet.Netns;
-import dev.switchboard.hostnet.VethSpec;
 import dev.switchboard.lab.spec.Host;
 import dev.switchboard.lab.spec.KernelNeed;
 import dev.switchboard.lab.spec.LabNames;
@@ -15,26 +14,19 @@ import dev.switchboard.lab.spec.LabSpecs;
 import dev.switchboard.lab.spec.LinkKind;
 import dev.switchboard.lab.spec.LinuxBridge;
 import dev.switchboard.lab.spec.NodeRole;
-import dev.switchboard.lab.spec.OpenFlowVersion;
 import dev.switchboard.lab.spec.OvsSwitch;
 import dev.switchboard.lab.spec.Port;
-import dev.switchboard.lab.spec.Route;
 import dev.switchboard.lab.spec.Switch;
+import dev.switchboard.lab.spec.Tap;
 import dev.switchboard.lab.spec.Topologies;
 import dev.switchboard.lab.spec.Wire;
-import dev.switchboard.ovsdb.vswitch.ApplyOptions;
-import dev.switchboard.ovsdb.vswitch.BridgeSpec;
-import dev.switchboard.ovsdb.vswitch.Change;
-import dev.switchboard.ovsdb.vswitch.ChangeResult;
-import dev.switchboard.ovsdb.vswitch.InterfaceType;
 import dev.switchboard.ovsdb.vswitch.OpenVSwitch;
-import dev.switchboard.ovsdb.vswitch.PortSpec;
-import dev.switchboard.ovsdb.vswitch.VSwitchException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,13 +34,17 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Brings labs up and down. {@code up} converges: what exists already is left as it is, what
- * is missing is made, so running it again is harmless. Every object is written to the lab's
- * {@link LabState} before it is made, so {@code down} removes exactly what the lab made, also
- * after a {@code kill -9} in the middle of {@code up}. Blocking: run it off event loops.
+ * Brings labs up and down. {@code up} converges: what exists already and is as specified is
+ * left as it is, what is missing or wrong is made, so running it again changes nothing and
+ * repairs a lab whose objects were deleted by hand ({@link KernelSide}, {@link OvsSide}).
+ * Every object is written to the lab's {@link LabState} before it is made, and {@code down}
+ * removes what the state and the lab's name prefix find ({@link LabTeardown}), so it removes
+ * exactly what the lab made, also after a {@code kill -9} in the middle of {@code up}. Labs
+ * are changed one at a time per host ({@link LabLock}). Blocking: run it off event loops.
  */
 public final class LabRunner {
     private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(60);
+    private static final Path TUN_DEVICE = Path.of("/dev/net/tun");
 
     private final HostNetwork net;
     private final PrintStream progress;
@@ -71,235 +67,129 @@ public final class LabRunner {
 
     // ---- up
 
+    /**
+     * Brings the lab up, or makes an existing one whole again. Refused before anything changes:
+     * a lab whose switches form a loop that floods (a broadcast storm; see
+     * {@link LabSpec#floodingLoops()}), and one that needs what this machine lacks (netem for a
+     * delay or loss, htb for a rate, the tun driver for taps). If the lab did not exist and
+     * bringing it up fails half way, what was made is removed again.
+     *
+     * @param source     what the spec was made from ({@code topo:NAME} or YAML text), kept in the
+     *                   lab's state so that {@code status} and {@code ping} can rebuild it
+     * @param controller the controller the spec's OVS switches point at, or null
+     */
     public void up(LabSpec spec, String source, String controller) {
-        checkKernel(spec);
-        LabNames names = spec.names();
-        boolean needsOvs = spec.switches().stream().anyMatch(OvsSwitch.class::isInstance);
-        LabOvs ovs = needsOvs ? LabOvs.open() : null;
-        try {
-            LabState state = LabState.read(spec.name()).orElseGet(() -> LabState.create(spec.name(), source, controller,
-                    ovs == null ? null : ovs.db(), ovs != null && ovs.isPrivate()));
-            progress.printf("lab %s: %d hosts, %d switches, %d links%s%n", spec.name(), spec.hosts().size(),
-                    spec.switches().size(), spec.links().size(), ovs == null ? "" : " (OVS: " + ovs.db() + ")");
-            bringUpKernelSide(spec, names, state);
-            if (ovs != null) {
-                bringUpOvs(spec, names, state, ovs.vswitch());
+        refuseLoops(spec);
+        checkMachine(spec);
+        spec.warnings().forEach(w -> progress.println("warning: " + w)); // no loops: refused above
+        try (LabLock lock = LabLock.acquire(progress)) {
+            Optional<LabState> existing = LabState.read(spec.name());
+            boolean needsOvs = spec.switches().stream().anyMatch(OvsSwitch.class::isInstance);
+            Optional<LabOvs.Location> recorded = existing.map(LabState::contents).filter(c -> c.ovsDb() != null)
+                    .map(c -> new LabOvs.Location(c.ovsDb(), c.privateOvs()));
+            Optional<LabOvs.Location> where = recorded.or(() -> needsOvs ? Optional.of(LabOvs.choose()) : Optional.empty());
+            String db = where.map(LabOvs.Location::db).orElse(null);
+            boolean privateOvs = where.map(LabOvs.Location::isPrivate).orElse(false);
+            // recorded before the private OVS may be started, so that down stops it even after a kill -9
+            LabState state = existing.orElseGet(() -> LabState.create(spec.name(), source, controller, db, privateOvs));
+            state.describe(source, controller, db, privateOvs);
+            progress.printf("lab %s: %d hosts, %d switches, %d links%s%s%n", spec.name(), spec.hosts().size(),
+                    spec.switches().size(), spec.links().size(), spec.taps().isEmpty() ? "" : ", " + spec.taps().size() + " taps",
+                    needsOvs ? " (OVS: " + db + ")" : "");
+            try {
+                Set<String> made = new KernelSide(net, spec, state).converge(progress);
+                if (needsOvs) {
+                    try (LabOvs ovs = LabOvs.open(where.orElseThrow())) {
+                        new OvsSide(spec, state, ovs).converge(made, progress);
+                    }
+                }
+            } catch (RuntimeException e) {
+                if (existing.isEmpty()) {
+                    progress.printf("lab %s: bringing it up failed; removing what was made%n", spec.name());
+                    try {
+                        tearDown(spec.name());
+                    } catch (RuntimeException cleanup) {
+                        e.addSuppressed(cleanup);
+                    }
+                }
+                throw e;
             }
             progress.printf("lab %s is up%n", spec.name());
-        } finally {
-            if (ovs != null) {
-                ovs.close();
-            }
         }
     }
 
-    private void checkKernel(LabSpec spec) {
+    private static void refuseLoops(LabSpec spec) {
+        List<List<String>> loops = spec.floodingLoops();
+        if (!loops.isEmpty()) {
+            String which = loops.stream().map(l -> String.join(", ", l)).collect(Collectors.joining("; "));
+            throw new IllegalArgumentException("lab " + spec.name() + " is refused: switches " + which + " are joined"
+                    + " in a loop and would flood without STP or a controller, a broadcast storm. Give the switches a"
+                    + " controller (lab up --controller HOST:PORT) or set stp: true on them in a YAML spec (OVS runs"
+                    + " RSTP). Nothing was changed.");
+        }
+    }
+
+    /** Refuses a lab whose links or taps need what this machine lacks, naming the first need. */
+    private void checkMachine(LabSpec spec) {
         Set<KernelNeed> needs = spec.kernelNeeds();
-        if (needs.contains(KernelNeed.NETEM)) {
-            net.kernelFeatures().require(KernelFeature.NETEM);
-        }
-        if (needs.contains(KernelNeed.HTB)) {
-            net.kernelFeatures().require(KernelFeature.HTB);
-        }
-    }
-
-    private void bringUpKernelSide(LabSpec spec, LabNames names, LabState state) {
-        Set<String> namespaces = new HashSet<>(net.namespaces());
-        Set<String> rootLinks = net.links(Netns.ROOT).stream().map(Link::name).collect(Collectors.toSet());
-        Changes changes = net.changes();
-        for (Host host : spec.hosts()) {
-            String ns = names.namespace(host.name());
-            if (!namespaces.contains(ns)) {
-                state.intend(LabState.Kind.NAMESPACE, ns);
-                changes.createNamespace(ns);
-            }
-        }
-        for (Switch sw : spec.switches()) {
-            if (sw instanceof LinuxBridge bridge && !rootLinks.contains(names.bridge(bridge.name()))) {
-                state.intend(LabState.Kind.LINUX_BRIDGE, names.bridge(bridge.name()));
-                changes.createBridge(dev.switchboard.hostnet.BridgeSpec.builder(names.bridge(bridge.name()))
-                        .stp(bridge.stp()).build());
-            }
-        }
         for (Wire wire : spec.wiring()) {
-            if (wire.link().kind() == LinkKind.PATCH) {
-                continue;
+            dev.switchboard.lab.spec.Shaping shaping = wire.link().shaping();
+            if (shaping.needsNetem()) {
+                requireFeature(spec, KernelFeature.NETEM, wire.label() + " asks for "
+                        + shaping.delay().map(d -> "delay " + dev.switchboard.lab.spec.Shaping.formatDelay(d)).orElse("")
+                        + (shaping.delay().isPresent() && shaping.loss().isPresent() ? " and " : "")
+                        + (shaping.loss().isPresent() ? "loss " + shaping.loss().getAsDouble() + "%" : ""));
             }
-            addVeth(spec, names, state, changes, wire, namespaces, rootLinks);
-        }
-        for (Host host : spec.hosts()) {
-            Netns ns = Netns.named(names.namespace(host.name()));
-            boolean fresh = !namespaces.contains(names.namespace(host.name()));
-            host.gateway().ifPresent(gateway -> changes.setDefaultGateway(ns, gateway));
-            for (Route route : host.routes()) {
-                if (fresh) {
-                    changes.addRoute(ns, dev.switchboard.hostnet.Route.to(cidr(route.to())).via(route.via()));
-                }
+            if (shaping.rate().isPresent()) {
+                requireFeature(spec, KernelFeature.HTB, wire.label() + " asks for rate " + shaping.rate().get());
             }
         }
-        if (!changes.isEmpty()) {
-            progress.printf("  kernel: %d changes%n", changes.size());
-            changes.apply();
+        if (needs.contains(KernelNeed.TUN) && !Files.exists(TUN_DEVICE)) {
+            throw new IllegalStateException("lab " + spec.name() + " cannot come up: its taps need the tun driver, and "
+                    + TUN_DEVICE + " is missing. Nothing was changed.");
         }
     }
 
-    private void addVeth(LabSpec spec, LabNames names, LabState state, Changes changes, Wire wire,
-            Set<String> namespaces, Set<String> rootLinks) {
-        Port a = wire.a();
-        Port b = wire.b();
-        Netns nsA = namespaceOf(names, a);
-        Netns nsB = namespaceOf(names, b);
-        String nameA = a.role() == NodeRole.HOST ? a.name() : a.rootName();
-        String nameB = b.role() == NodeRole.HOST ? b.name() : b.rootName();
-        if (exists(nsA, nameA, namespaces, rootLinks, names, a)) {
-            return;
+    private void requireFeature(LabSpec spec, KernelFeature feature, String what) {
+        var features = net.kernelFeatures();
+        if (!features.has(feature)) {
+            throw new KernelFeatureMissingException(feature, "lab " + spec.name() + " cannot come up: " + what
+                    + ", which needs the kernel feature " + feature.description() + ", and this kernel ("
+                    + features.kernelRelease() + ") lacks it. Nothing was changed.");
         }
-        if (nsA.isRoot()) {
-            state.intend(LabState.Kind.VETH, nameA);
-        } else if (nsB.isRoot()) {
-            state.intend(LabState.Kind.VETH, nameB);
-        }
-        VethSpec.Builder veth = VethSpec.builder(nameA, nameB).namespace(nsA).peerNamespace(nsB);
-        wire.link().mtu().ifPresent(veth::mtu);
-        changes.createVeth(veth.build());
-        for (Port port : List.of(a, b)) {
-            Netns ns = namespaceOf(names, port);
-            String device = port.role() == NodeRole.HOST ? port.name() : port.rootName();
-            for (var address : port.addresses()) {
-                changes.addAddress(ns, device, cidr(address));
-            }
-            if (port.role() == NodeRole.SWITCH && spec.findSwitch(port.node()).orElseThrow() instanceof LinuxBridge) {
-                changes.enslave(Netns.ROOT, device, names.bridge(port.node()));
-            }
-            if (!wire.link().shaping().isNone()) {
-                changes.shape(ns, device, shaping(wire.link().shaping()));
-            }
-        }
-    }
-
-    private boolean exists(Netns ns, String device, Set<String> namespaces, Set<String> rootLinks, LabNames names, Port port) {
-        if (ns.isRoot()) {
-            return rootLinks.contains(device);
-        }
-        String name = names.namespace(port.node());
-        return namespaces.contains(name) && net.link(ns, device).isPresent();
-    }
-
-    private static Netns namespaceOf(LabNames names, Port port) {
-        return port.role() == NodeRole.HOST ? Netns.named(names.namespace(port.node())) : Netns.ROOT;
-    }
-
-    private void bringUpOvs(LabSpec spec, LabNames names, LabState state, OpenVSwitch vswitch) {
-        List<Change> changes = new ArrayList<>();
-        for (Switch sw : spec.switches()) {
-            if (!(sw instanceof OvsSwitch ovs)) {
-                continue;
-            }
-            String bridge = names.bridge(ovs.name());
-            state.intend(LabState.Kind.OVS_BRIDGE, bridge);
-            BridgeSpec bridgeSpec = BridgeSpec.named(bridge).withDatapathType("netdev")
-                    .withFailMode(ovs.effectiveFailMode().name().toLowerCase())
-                    .withProtocols(ovs.protocols().stream().map(OpenFlowVersion::text).collect(Collectors.toSet()))
-                    .withExternalIds(Map.of("switchboard-lab", spec.name()));
-            Map<String, String> otherConfig = new LinkedHashMap<>();
-            ovs.datapathIdHex().ifPresent(dpid -> otherConfig.put("datapath-id", dpid));
-            bridgeSpec = bridgeSpec.withOtherConfig(otherConfig);
-            changes.add(vswitch.bridge(bridge).isPresent() ? new Change.ConfigureBridge(bridgeSpec)
-                    : new Change.AddBridge(bridgeSpec, true));
-            changes.add(new Change.SetControllers(bridge, ovs.controller().map(c -> List.of(c.toString())).orElse(List.of())));
-        }
-        for (Wire wire : spec.wiring()) {
-            for (Port port : List.of(wire.a(), wire.b())) {
-                if (port.role() != NodeRole.SWITCH || !(spec.findSwitch(port.node()).orElseThrow() instanceof OvsSwitch)) {
-                    continue;
-                }
-                String bridge = names.bridge(port.node());
-                PortSpec portSpec = wire.link().kind() == LinkKind.PATCH
-                        ? PortSpec.patch(bridge, port.rootName(), (port == wire.a() ? wire.b() : wire.a()).rootName())
-                        : PortSpec.of(bridge, port.rootName(), InterfaceType.SYSTEM);
-                portSpec = portSpec.withOptions(portSpec.options());
-                changes.add(new Change.AddPort(portSpec, true));
-            }
-        }
-        ChangeResult result = vswitch.applyNow(changes, ApplyOptions.DEFAULT);
-        if (!result.interfaceErrors().isEmpty()) {
-            throw new VSwitchException("OVS could not set up " + result.interfaceErrors());
-        }
-        progress.printf("  ovs: %d bridges, %d ports added%n", result.bridges().size(), result.ports().size());
-    }
-
-    private static dev.switchboard.hostnet.Cidr cidr(dev.switchboard.lab.spec.Cidr cidr) {
-        return dev.switchboard.hostnet.Cidr.parse(cidr.toString());
-    }
-
-    private static dev.switchboard.hostnet.Shaping shaping(dev.switchboard.lab.spec.Shaping shaping) {
-        dev.switchboard.hostnet.Shaping.Builder builder = dev.switchboard.hostnet.Shaping.builder();
-        shaping.rate().ifPresent(rate -> builder.rateBitsPerSecond(rate.bitsPerSecond()));
-        shaping.delay().ifPresent(builder::delay);
-        shaping.loss().ifPresent(builder::lossPercent);
-        return builder.build();
     }
 
     // ---- down
 
     /** Removes everything the lab made; returns false when there was no such lab. */
     public boolean down(String lab) {
-        LabNames names = LabNames.of(lab);
+        LabNames.checkLabName(lab);
+        try (LabLock lock = LabLock.acquire(progress)) {
+            return tearDown(lab);
+        }
+    }
+
+    private boolean tearDown(String lab) {
         Optional<LabState> state = LabState.read(lab);
-        Set<String> bridges = new HashSet<>();
-        Set<String> namespaces = new HashSet<>();
-        Set<String> links = new HashSet<>();
-        state.ifPresent(s -> s.contents().objects().forEach(entry -> {
-            switch (entry.kind()) {
-                case OVS_BRIDGE -> bridges.add(entry.name());
-                case NAMESPACE -> namespaces.add(entry.name());
-                default -> links.add(entry.name());
-            }
-        }));
-        if (state.isPresent() && state.get().contents().ovsDb() != null) {
-            LabState.Contents contents = state.get().contents();
-            LabOvs.reopen(contents.ovsDb(), contents.privateOvs()).ifPresent(ovs -> {
-                try (ovs) {
-                    OpenVSwitch vswitch = ovs.vswitch();
-                    vswitch.bridges().stream().map(b -> b.name()).filter(names::owns).forEach(bridges::add);
-                    List<Change> deletions = bridges.stream().map(b -> (Change) new Change.DeleteBridge(b, true)).toList();
-                    vswitch.applyNow(deletions, ApplyOptions.DEFAULT);
-                }
-            });
-        }
-        Set<String> existingNamespaces = new HashSet<>(net.namespaces());
-        existingNamespaces.stream().filter(names::owns).forEach(namespaces::add);
-        Map<String, Link> rootLinks = net.links(Netns.ROOT).stream().collect(Collectors.toMap(Link::name, l -> l, (x, y) -> x));
-        rootLinks.keySet().stream().filter(names::owns).filter(name -> !bridges.contains(name)).forEach(links::add);
-        boolean found = state.isPresent() || !namespaces.isEmpty() || !links.isEmpty();
-        // root-side ends first: deleting one removes its peer in a namespace at once, whereas a
-        // deleted namespace's veths vanish from the root namespace only a moment later
-        Changes changes = net.changes();
-        Set<String> goneWithPeer = new HashSet<>();
-        for (String name : links.stream().filter(rootLinks::containsKey).sorted().toList()) {
-            if (goneWithPeer.add(name)) {
-                changes.deleteLink(Netns.ROOT, name);
-                rootLinks.get(name).peer().ifPresent(goneWithPeer::add);
-            }
-        }
-        namespaces.stream().filter(existingNamespaces::contains).sorted().forEach(changes::deleteNamespace);
-        if (!changes.isEmpty()) {
-            changes.apply();
-        }
+        LabTeardown teardown = new LabTeardown(net, lab, state);
+        boolean found = teardown.run();
         state.ifPresent(LabState::delete);
-        if (state.map(s -> s.contents().privateOvs()).orElse(false)) {
+        if (state.map(s -> s.contents().privateOvs()).orElse(false) || LabOvs.privateRuns()) {
             LabOvs.stopPrivateIfUnused();
         }
         if (found) {
-            progress.printf("lab %s is down (%d namespaces, %d links, %d OVS bridges removed)%n", lab,
-                    namespaces.size(), links.size(), bridges.size());
+            progress.printf("lab %s is down (%s)%n", lab, teardown.summary());
         }
         return found;
     }
 
     // ---- status, ping, exec
 
-    /** What the lab should have and whether it is there; one line each. */
+    /**
+     * What the lab should have and whether it is there, one line each: {@code KIND WHAT OBJECT
+     * STATE}. A line whose object is missing, down, or not where it belongs ends with
+     * {@code MISSING} or {@code DOWN}; every other line with {@code ok} and perhaps details.
+     */
     public List<String> status(String lab) {
         LabState state = LabState.read(lab).orElseThrow(() -> new IllegalArgumentException("no lab named " + lab));
         LabSpec spec = specOf(state.contents().source(), lab, state.contents().controller());
@@ -311,38 +201,111 @@ public final class LabRunner {
             String ns = names.namespace(host.name());
             lines.add(line("host", host.name(), "namespace " + ns, namespaces.contains(ns) ? "ok" : "MISSING"));
         }
-        Optional<LabOvs> ovs = state.contents().ovsDb() == null ? Optional.empty()
-                : LabOvs.reopen(state.contents().ovsDb(), state.contents().privateOvs());
+        String db = state.contents().ovsDb();
+        Optional<LabOvs> ovs = db == null ? Optional.empty() : LabOvs.reopen(db, state.contents().privateOvs());
         try {
+            Optional<OpenVSwitch> vswitch = ovs.map(LabOvs::vswitch);
             for (Switch sw : spec.switches()) {
                 String bridge = names.bridge(sw.name());
+                String object = sw.kind().text() + " " + bridge;
                 String found;
-                if (sw instanceof OvsSwitch) {
-                    found = ovs.map(o -> o.vswitch().bridge(bridge).map(b -> "ok" + b.controllers().stream()
-                            .map(c -> ", controller " + c.target() + (c.connected() ? " connected" : " not connected"))
-                            .collect(Collectors.joining())).orElse("MISSING")).orElse("OVS NOT RUNNING");
-                } else {
+                if (!(sw instanceof OvsSwitch)) {
                     Link link = rootLinks.get(bridge);
                     found = link == null ? "MISSING" : link.up() ? "ok" : "DOWN";
+                } else if (vswitch.isEmpty()) {
+                    object += " (no OVS answers at " + db + ")";
+                    found = "MISSING";
+                } else {
+                    found = vswitch.get().bridge(bridge).map(b -> "ok" + (ovs.get().rstpEnabled(bridge) ? ", RSTP" : "")
+                            + b.controllers().stream().map(c -> ", controller " + c.target()
+                                    + (c.connected() ? " connected" : " not connected")).collect(Collectors.joining()))
+                            .orElse("MISSING");
                 }
-                lines.add(line("switch", sw.name(), sw.kind().toString().toLowerCase() + " " + bridge, found));
+                lines.add(line("switch", sw.name(), object, found));
+            }
+            for (Wire wire : spec.wiring()) {
+                lines.add(line("link", wire.a().label() + " <-> " + wire.b().label(), linkObject(wire),
+                        linkState(spec, wire, namespaces, rootLinks, vswitch)));
+            }
+            Map<String, Port> tapPorts = spec.tapPorts();
+            for (Tap tap : spec.taps()) {
+                String device = names.tap(tap.name());
+                Link link = rootLinks.get(device);
+                Port port = tapPorts.get(tap.name());
+                String object = tap.mode().text() + " " + device + (port == null ? "" : " on " + port.label());
+                String found;
+                if (link == null) {
+                    found = "MISSING";
+                } else if (port != null && !onSwitch(spec, port, link, vswitch)) {
+                    found = "not on " + names.bridge(port.node()) + ": MISSING";
+                } else {
+                    found = !link.up() ? "DOWN" : link.carrier() ? "ok, in use" : "ok, no program attached";
+                }
+                lines.add(line("tap", tap.name(), object, found));
             }
         } finally {
             ovs.ifPresent(LabOvs::close);
         }
-        for (Wire wire : spec.wiring()) {
-            String device = wire.a().role() == NodeRole.SWITCH ? wire.a().rootName()
-                    : wire.b().role() == NodeRole.SWITCH ? wire.b().rootName() : null;
-            String found = device == null ? "(between namespaces)"
-                    : wire.link().kind() == LinkKind.PATCH ? "(OVS patch)"
-                    : rootLinks.containsKey(device) ? (rootLinks.get(device).up() ? "ok" : "DOWN") : "MISSING";
-            lines.add(line("link", wire.a().label() + " <-> " + wire.b().label(), device == null ? "" : device, found));
-        }
         return lines;
     }
 
+    private static String linkObject(Wire wire) {
+        if (wire.link().kind() == LinkKind.PATCH) {
+            return "OVS patch";
+        }
+        Port root = wire.a().role() == NodeRole.SWITCH ? wire.a() : wire.b().role() == NodeRole.SWITCH ? wire.b() : null;
+        return root == null ? "veth between namespaces" : root.rootName();
+    }
+
+    private String linkState(LabSpec spec, Wire wire, Set<String> namespaces, Map<String, Link> rootLinks,
+            Optional<OpenVSwitch> vswitch) {
+        for (Port port : List.of(wire.a(), wire.b())) {
+            if (port.role() == NodeRole.HOST) {
+                String ns = spec.names().namespace(port.node());
+                if (!namespaces.contains(ns)) {
+                    return "MISSING";
+                }
+                if (wire.link().kind() == LinkKind.VETH) {
+                    Optional<Link> link = net.link(Netns.named(ns), port.name());
+                    if (link.isEmpty()) {
+                        return port.label() + ": MISSING";
+                    }
+                    if (!link.get().up()) {
+                        return port.label() + ": DOWN";
+                    }
+                }
+                continue;
+            }
+            if (wire.link().kind() == LinkKind.VETH) {
+                Link link = rootLinks.get(port.rootName());
+                if (link == null) {
+                    return "MISSING";
+                }
+                if (!link.up()) {
+                    return "DOWN";
+                }
+                if (!onSwitch(spec, port, link, vswitch)) {
+                    return "not on " + spec.names().bridge(port.node()) + ": MISSING";
+                }
+            } else if (vswitch.isPresent() && vswitch.get().bridge(spec.names().bridge(port.node()))
+                    .flatMap(b -> b.port(port.rootName())).isEmpty()) {
+                return port.rootName() + ": MISSING";
+            }
+        }
+        return "ok";
+    }
+
+    /** Whether a switch port's device is a port of its switch (with its OpenFlow port number, for OVS). */
+    private static boolean onSwitch(LabSpec spec, Port port, Link link, Optional<OpenVSwitch> vswitch) {
+        String bridge = spec.names().bridge(port.node());
+        if (spec.findSwitch(port.node()).orElseThrow() instanceof LinuxBridge) {
+            return link.master().equals(Optional.of(bridge));
+        }
+        return vswitch.map(v -> v.bridge(bridge).flatMap(b -> b.port(port.rootName())).isPresent()).orElse(true);
+    }
+
     private static String line(String kind, String what, String object, String state) {
-        return String.format("%-6s %-24s %-22s %s", kind, what, object, state);
+        return String.format("%-6s %-24s %-30s %s", kind, what, object, state);
     }
 
     /** All pairs of hosts, as Mininet's pingall; the report's {@code failed()} tells whether any pair failed. */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,7 +22,7 @@ import java.util.Optional;
 public final class LabState {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** The kinds of objects a lab makes, in the order {@code down} removes them. */
+    /** The kinds of objects a lab makes (OVS ports go with their bridges and are not recorded). */
     public enum Kind { VETH, NAMESPACE, OVS_BRIDGE, LINUX_BRIDGE, TAP }
 
     public record Entry(Kind kind, String name) {
@@ -100,14 +101,36 @@ public final class LabState {
 
     /** Records an object about to be made; durable before this returns. */
     public void intend(Kind kind, String name) {
-        if (records(kind, name)) {
-            return;
-        }
+        intendAll(List.of(new Entry(kind, name)));
+    }
+
+    /** Records objects about to be made, with one write; durable before this returns. */
+    public void intendAll(Collection<Entry> entries) {
         List<Entry> objects = new ArrayList<>(contents.objects());
-        objects.add(new Entry(kind, name));
-        contents = new Contents(contents.lab(), contents.source(), contents.controller(), contents.ovsDb(),
-                contents.privateOvs(), objects);
-        write();
+        boolean changed = false;
+        for (Entry entry : entries) {
+            if (!objects.contains(entry)) {
+                objects.add(entry);
+                changed = true;
+            }
+        }
+        if (changed) {
+            contents = new Contents(contents.lab(), contents.source(), contents.controller(), contents.ovsDb(),
+                    contents.privateOvs(), objects);
+            write();
+        }
+    }
+
+    /**
+     * Records what the lab is now made from and where its OVS switches go, keeping the objects
+     * recorded so far (an {@code up} of a changed spec adds to them); durable before this returns.
+     */
+    public void describe(String source, String controller, String ovsDb, boolean privateOvs) {
+        Contents next = new Contents(contents.lab(), source, controller, ovsDb, privateOvs, contents.objects());
+        if (!next.equals(contents)) {
+            contents = next;
+            write();
+        }
     }
 
     public void forget(Kind kind, String name) {

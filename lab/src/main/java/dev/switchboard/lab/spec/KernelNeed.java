@@ -28,5 +28,7 @@ public enum KernelNeed {
      */
     NETEM,
     /** IPv6 in the namespaces: some address, gateway or route is IPv6. */
-    IPV6
+    IPV6,
+    /** The tun driver ({@code /dev/net/tun}): one persistent device per {@link Tap}. */
+    TUN
 }

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  *       <td>{@code <lab>-<host>-e<index>}</td><td>{@code seed-net0-e0}</td></tr>
  *   <tr><td>that interface inside the namespace</td><td>the link's {@code interface}, default
  *       {@code eth<index>}</td><td>{@code eth0}</td></tr>
+ *   <tr><td>TAP or TUN device {@code tap0}</td><td>{@code <lab>-<tap>}</td><td>{@code seed-tap0}</td></tr>
  * </table>
  *
  * <p>Port numbers and interface indexes follow Mininet (see {@link Port}). The staging name
@@ -70,7 +71,11 @@ public final class LabNames {
         return lab + "-";
     }
 
-    /** Whether {@code name} (an interface, bridge, namespace or OVS port) belongs to this lab. */
+    /**
+     * Whether {@code name} (an interface, bridge, namespace or OVS port) belongs to this lab: it
+     * starts with {@link #prefix()}. Lab names contain no {@code -}, so the prefix of one lab is
+     * never the start of another's ({@code ab-} does not start {@code abc-s1}).
+     */
     public boolean owns(String name) {
         return name != null && name.startsWith(prefix());
     }
@@ -83,6 +88,11 @@ public final class LabNames {
     /** The OVS bridge or Linux bridge of switch {@code switchName}: {@code <lab>-<switch>}. */
     public String bridge(String switchName) {
         return prefix() + switchName;
+    }
+
+    /** The TAP or TUN device {@code tap}: {@code <lab>-<tap>}, in the root namespace. */
+    public String tap(String tap) {
+        return prefix() + tap;
     }
 
     /**

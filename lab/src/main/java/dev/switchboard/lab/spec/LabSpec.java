@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  *
  * <p>What the constructor checks, beyond each record's own checks: the lab name
  * ({@link LabNames}); host and switch names unique together; links end on existing
- * nodes; {@code patch} links only between ovs switches; ports only on switch ends,
+ * nodes; {@code patch} links only between ovs switches; taps named apart from hosts and
+ * switches, attached to an existing switch, and not of mode TUN when attached; ports only on switch ends,
  * interface names and addresses only on host ends; no switch port number or host
  * interface name used twice (so at most one link per interface); every derived kernel
  * name within {@value LabNames#MAX_KERNEL_NAME} characters and unique; no address used
@@ -35,8 +36,10 @@ import java.util.stream.Collectors;
  * @param hosts    in the order given (Mininet-named topologies: the order Mininet adds them)
  * @param switches in the order given
  * @param links    in the order given: it decides port numbers ({@link Port})
+ * @param taps     TAP and TUN devices, in the order given; a tap attached to a switch takes the
+ *                 switch's next port number after its links ({@link #tapPorts()})
  */
-public record LabSpec(String name, List<Host> hosts, List<Switch> switches, List<Link> links) {
+public record LabSpec(String name, List<Host> hosts, List<Switch> switches, List<Link> links, List<Tap> taps) {
 
     public LabSpec {
         if (name == null) {
@@ -45,10 +48,16 @@ public record LabSpec(String name, List<Host> hosts, List<Switch> switches, List
         hosts = List.copyOf(hosts);
         switches = List.copyOf(switches);
         links = List.copyOf(links);
-        List<Problem> problems = LabValidator.problems(name, hosts, switches, links);
+        taps = List.copyOf(taps);
+        List<Problem> problems = LabValidator.problems(name, hosts, switches, links, taps);
         if (!problems.isEmpty()) {
             throw new LabSpecException(problems);
         }
+    }
+
+    /** A lab without taps. */
+    public LabSpec(String name, List<Host> hosts, List<Switch> switches, List<Link> links) {
+        this(name, hosts, switches, links, List.of());
     }
 
     /** An empty builder for a lab named {@code name}. */
@@ -62,6 +71,7 @@ public record LabSpec(String name, List<Host> hosts, List<Switch> switches, List
         b.hosts.addAll(hosts);
         b.switches.addAll(switches);
         b.links.addAll(links);
+        b.taps.addAll(taps);
         return b;
     }
 
@@ -73,6 +83,21 @@ public record LabSpec(String name, List<Host> hosts, List<Switch> switches, List
     /** The host named {@code hostName}. */
     public Optional<Host> findHost(String hostName) {
         return hosts.stream().filter(h -> h.name().equals(hostName)).findFirst();
+    }
+
+    /** The tap named {@code tapName}. */
+    public Optional<Tap> findTap(String tapName) {
+        return taps.stream().filter(t -> t.name().equals(tapName)).findFirst();
+    }
+
+    /**
+     * The switch port of every tap that is attached to a switch, by tap name, in the order of
+     * {@link #taps()}: its node is the switch, its number the switch's next after its link
+     * ports and earlier taps (on an OVS switch, the OpenFlow port number), its name the tap's
+     * device {@link LabNames#tap}.
+     */
+    public Map<String, Port> tapPorts() {
+        return Collections.unmodifiableMap(LabValidator.tapPorts(names(), taps, wiring()));
     }
 
     /** The switch named {@code switchName}. */
@@ -127,6 +152,9 @@ public record LabSpec(String name, List<Host> hosts, List<Switch> switches, List
                 }
             }
         }
+        if (!taps.isEmpty()) {
+            needs.add(KernelNeed.TUN);
+        }
         for (Host host : hosts) {
             boolean v6Gateway = host.gateway().filter(g -> g.getAddress().length == 16).isPresent();
             if (v6Gateway || host.routes().stream().anyMatch(r -> !r.to().isIpv4())) {
@@ -144,6 +172,27 @@ public record LabSpec(String name, List<Host> hosts, List<Switch> switches, List
      */
     public List<String> warnings() {
         List<String> out = new ArrayList<>();
+        for (List<String> members : floodingLoops()) {
+            out.add("switches " + String.join(", ", members) + " are joined in a loop and flood without STP or a"
+                    + " controller: a broadcast storm; set stp: true on them or give them a controller");
+        }
+        Set<String> linked = new HashSet<>();
+        links.forEach(l -> {
+            linked.add(l.a().node());
+            linked.add(l.b().node());
+        });
+        hosts.stream().filter(h -> !linked.contains(h.name()))
+                .forEach(h -> out.add("host " + h.name() + " has no links: its namespace will have only lo"));
+        return out;
+    }
+
+    /**
+     * The loops of switches that flood on their own, without STP or a controller
+     * ({@link Switch#floodsWithoutLoopProtection()}): the switches of each connected group of
+     * such switches that holds a loop, in natural order; the groups sorted too. Bringing one up
+     * makes a broadcast storm, so a runtime should refuse it.
+     */
+    public List<List<String>> floodingLoops() {
         Map<String, String> parent = new HashMap<>();
         Set<String> looped = new TreeSet<>(NaturalOrder.INSTANCE);
         Map<String, Switch> flooding = switches.stream().filter(Switch::floodsWithoutLoopProtection)
@@ -164,22 +213,15 @@ public record LabSpec(String name, List<Host> hosts, List<Switch> switches, List
                 }
             }
         }
+        List<List<String>> loops = new ArrayList<>();
         for (String loopRoot : Set.copyOf(looped)) {
             String root = root(parent, loopRoot);
             List<String> members = flooding.keySet().stream().filter(s -> root(parent, s).equals(root))
                     .sorted(NaturalOrder.INSTANCE).toList();
-            out.add("switches " + String.join(", ", members) + " are joined in a loop and flood without STP or a"
-                    + " controller: a broadcast storm; set stp: true on them or give them a controller");
+            loops.add(members);
         }
-        out.sort(NaturalOrder.INSTANCE);
-        Set<String> linked = new HashSet<>();
-        links.forEach(l -> {
-            linked.add(l.a().node());
-            linked.add(l.b().node());
-        });
-        hosts.stream().filter(h -> !linked.contains(h.name()))
-                .forEach(h -> out.add("host " + h.name() + " has no links: its namespace will have only lo"));
-        return out;
+        loops.sort((x, y) -> NaturalOrder.INSTANCE.compare(x.get(0), y.get(0)));
+        return List.copyOf(loops);
     }
 
     private static String root(Map<String, String> parent, String node) {
@@ -229,7 +271,7 @@ public record LabSpec(String name, List<Host> hosts, List<Switch> switches, List
     public LabSpec withController(ControllerTarget target) {
         List<Switch> changed = switches.stream()
                 .map(s -> s instanceof OvsSwitch ovs ? (Switch) ovs.withController(target) : s).toList();
-        return new LabSpec(name, hosts, changed, links);
+        return new LabSpec(name, hosts, changed, links, taps);
     }
 
     /**
@@ -238,13 +280,13 @@ public record LabSpec(String name, List<Host> hosts, List<Switch> switches, List
      * @throws LabSpecException if the name is invalid or makes a derived name too long
      */
     public LabSpec withName(String newName) {
-        return new LabSpec(newName, hosts, switches, links);
+        return new LabSpec(newName, hosts, switches, links, taps);
     }
 
     @Override
     public String toString() {
         return "LabSpec[" + name + ": " + hosts.size() + " hosts, " + switches.size() + " switches, "
-                + links.size() + " links]";
+                + links.size() + " links" + (taps.isEmpty() ? "" : ", " + taps.size() + " taps") + "]";
     }
 
     /** Collects a lab's objects; {@link #build()} validates. Not thread-safe. */
@@ -254,6 +296,7 @@ public record LabSpec(String name, List<Host> hosts, List<Switch> switches, List
         private final List<Host> hosts = new ArrayList<>();
         private final List<Switch> switches = new ArrayList<>();
         private final List<Link> links = new ArrayList<>();
+        private final List<Tap> taps = new ArrayList<>();
 
         private Builder(String name) {
             this.name = name;
@@ -299,13 +342,18 @@ public record LabSpec(String name, List<Host> hosts, List<Switch> switches, List
             return link(Link.veth(a, b));
         }
 
+        public Builder tap(Tap tap) {
+            taps.add(tap);
+            return this;
+        }
+
         /**
          * The lab.
          *
          * @throws LabSpecException listing every problem
          */
         public LabSpec build() {
-            return new LabSpec(name, hosts, switches, links);
+            return new LabSpec(name, hosts, switches, links, taps);
         }
     }
 }

@@ -44,7 +44,7 @@ public final class LabSpecs {
      *     controller: "tcp:127.0.0.1:6653"  # ovs: tcp:IP[:PORT] (IPv6 in brackets); none: standalone learning
      *     failMode: secure        # ovs: secure | standalone; default secure with a controller, else standalone
      *     datapathId: "0000000000000001"    # ovs: quoted hex, 1..16 digits; default: OVS chooses
-     *     stp: false              # both kinds; default false
+     *     stp: false              # both kinds; default false. ovs runs RSTP, linux-bridge the kernel's STP
      * links:                      # in order; the order numbers ports as Mininet does (see Port)
      *   - {a: net0, b: br0, addresses: {net0: [10.0.8.1/24]}}
      *   - a: {node: net1, interface: eth0, addresses: [10.0.8.2/24]}
@@ -55,6 +55,12 @@ public final class LabSpecs {
      *     delay: 2ms              # s, ms, us (unit required)
      *     loss: 1                 # percent, 0..100 (1 or "1%")
      *     queue: 100              # packets
+     * taps:                       # tap name -> settings: persistent TAP/TUN devices <lab>-<tap> (see Tap)
+     *   tap0:
+     *     bridge: br0             # the switch it is a port of (linux-bridge or ovs); default: none
+     *     mode: tap               # tap (Ethernet, default) | tun (IP packets; cannot be a switch port)
+     *     owner: 1000             # uid that may attach without privileges; default: root only
+     *     group: 1000             # gid that may attach
      * }</pre>
      *
      * <p>A link end is a node name ({@code a: net0}) or a mapping: {@code node}, and for a

@@ -26,28 +26,30 @@ final class LabValidator {
     private final List<Host> hosts;
     private final List<Switch> switches;
     private final List<Link> links;
+    private final List<Tap> taps;
     private final List<Problem> problems = new ArrayList<>();
     private final Map<String, NodeRole> roles = new HashMap<>();
     private final Map<String, Switch> switchesByName = new HashMap<>();
     private final Map<String, String> pathOfNode = new HashMap<>();
 
-    private LabValidator(String lab, List<Host> hosts, List<Switch> switches, List<Link> links) {
+    private LabValidator(String lab, List<Host> hosts, List<Switch> switches, List<Link> links, List<Tap> taps) {
         this.lab = lab;
         this.hosts = hosts;
         this.switches = switches;
         this.links = links;
+        this.taps = taps;
     }
 
     /** Every problem of the lab, in a stable order; empty if it is valid. */
-    static List<Problem> problems(String lab, List<Host> hosts, List<Switch> switches, List<Link> links) {
-        LabValidator v = new LabValidator(lab, hosts, switches, links);
+    static List<Problem> problems(String lab, List<Host> hosts, List<Switch> switches, List<Link> links, List<Tap> taps) {
+        LabValidator v = new LabValidator(lab, hosts, switches, links, taps);
         v.check();
         return List.copyOf(v.problems);
     }
 
     /** The wiring of a lab that {@link #problems} found valid. */
     static List<Wire> wiring(String lab, List<Host> hosts, List<Switch> switches, List<Link> links) {
-        LabValidator v = new LabValidator(lab, hosts, switches, links);
+        LabValidator v = new LabValidator(lab, hosts, switches, links, List.of());
         v.indexNodes();
         List<Wire> wires = v.number();
         if (!v.problems.isEmpty()) {
@@ -56,9 +58,35 @@ final class LabValidator {
         return wires;
     }
 
+    /**
+     * The switch ports of the taps that are attached to a switch, by tap name, in the order of
+     * {@code taps}: each is numbered after every port its switch has already (link ports and
+     * earlier taps), so Mininet's numbering of the links is unchanged.
+     */
+    static Map<String, Port> tapPorts(LabNames names, List<Tap> taps, List<Wire> wires) {
+        Map<String, Integer> highest = new HashMap<>();
+        for (Wire wire : wires) {
+            for (Port port : List.of(wire.a(), wire.b())) {
+                if (port.role() == NodeRole.SWITCH) {
+                    highest.merge(port.node(), port.number(), Math::max);
+                }
+            }
+        }
+        Map<String, Port> out = new LinkedHashMap<>();
+        for (Tap tap : taps) {
+            tap.bridge().ifPresent(sw -> {
+                int number = highest.merge(sw, 1, Integer::sum);
+                String device = names.tap(tap.name());
+                out.put(tap.name(), new Port(sw, NodeRole.SWITCH, number, device, device, List.of()));
+            });
+        }
+        return out;
+    }
+
     private void check() {
         Optional<LabNames> names = checkLabName();
         indexNodes();
+        checkTaps();
         if (!checkLinkEnds()) {
             return; // numbering needs every end to name a node
         }
@@ -67,6 +95,42 @@ final class LabValidator {
         checkAddresses(wires);
         checkHostRouting(wires);
         checkDatapathIds();
+    }
+
+    private void checkTaps() {
+        Map<String, String> tapNames = new HashMap<>();
+        for (Tap tap : taps) {
+            String path = "taps." + tap.name();
+            NodeRole role = roles.get(tap.name());
+            if (role != null || tapNames.putIfAbsent(tap.name(), path) != null) {
+                problems.add(new Problem(path, "the name " + tap.name() + " is already taken by a "
+                        + (role == null ? "tap" : role == NodeRole.HOST ? "host" : "switch")
+                        + "; host, switch and tap names must be unique"));
+                continue;
+            }
+            pathOfNode.put(tap.name(), path);
+            if (tap.bridge().isEmpty()) {
+                continue;
+            }
+            String bridge = tap.bridge().get();
+            String bridgePath = path + ".bridge";
+            if (tap.mode() == TapMode.TUN) {
+                problems.add(new Problem(path + ".mode", "tap " + tap.name() + " is a TUN device: it carries IP packets,"
+                        + " not Ethernet frames, so it cannot be a port of switch " + bridge + "; use mode: tap, or drop bridge"));
+            }
+            NodeRole bridgeRole = roles.get(bridge);
+            if (bridgeRole == null) {
+                List<String> switchNames = new ArrayList<>(switchesByName.keySet());
+                switchNames.sort(NaturalOrder.INSTANCE);
+                problems.add(new Problem(bridgePath, "no switch is named " + bridge + (switchNames.isEmpty()
+                        ? " (the lab has no switches)"
+                        : " (switches: " + switchNames.stream().limit(NAMES_SHOWN).collect(Collectors.joining(", "))
+                                + (switchNames.size() > NAMES_SHOWN ? ", …" : "") + ")")));
+            } else if (bridgeRole == NodeRole.HOST) {
+                problems.add(new Problem(bridgePath, bridge + " is a host: a tap attaches to a switch (a linux-bridge or"
+                        + " an ovs switch); to give a host an interface, link it to a switch"));
+            }
+        }
     }
 
     private Optional<LabNames> checkLabName() {
@@ -121,6 +185,11 @@ final class LabValidator {
 
     private boolean checkEnd(LinkEnd end, String path) {
         NodeRole role = roles.get(end.node());
+        if (role == null && taps.stream().anyMatch(t -> t.name().equals(end.node()))) {
+            problems.add(new Problem(path, end.node() + " is a tap: links join hosts and switches; attach the tap to a"
+                    + " switch with its bridge key instead"));
+            return false;
+        }
         if (role == null) {
             problems.add(new Problem(path, "no host or switch is named " + end.node() + known()));
             return false;
@@ -225,6 +294,16 @@ final class LabValidator {
                 checkLength(port.rootName(), what, path, port.node(), tooLong);
                 claim(owners, port.rootName(), what, path);
             }
+        }
+        for (Tap tap : taps) {
+            if (roles.containsKey(tap.name())) {
+                continue; // its name is taken: reported by checkTaps
+            }
+            String device = names.tap(tap.name());
+            String path = "taps." + tap.name();
+            String what = "device of tap " + tap.name();
+            checkLength(device, what, path, tap.name(), tooLong);
+            claim(owners, device, what, path);
         }
     }
 

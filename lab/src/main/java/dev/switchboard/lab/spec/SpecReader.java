@@ -30,20 +30,23 @@ import java.util.function.Supplier;
  */
 final class SpecReader {
 
-    private static final Set<String> ROOT_KEYS = Set.of("name", "hosts", "switches", "links");
+    private static final Set<String> ROOT_KEYS = Set.of("name", "hosts", "switches", "links", "taps");
     private static final Set<String> HOST_KEYS = Set.of("gateway", "routes");
     private static final Set<String> ROUTE_KEYS = Set.of("to", "via");
     private static final Set<String> OVS_KEYS = Set.of("kind", "stp", "protocols", "failMode", "controller", "datapathId");
     private static final Set<String> LINUX_BRIDGE_KEYS = Set.of("kind", "stp");
     private static final Set<String> LINK_KEYS = Set.of("a", "b", "kind", "mtu", "rate", "delay", "loss", "queue", "addresses");
     private static final Set<String> END_KEYS = Set.of("node", "interface", "port", "addresses");
+    private static final Set<String> TAP_KEYS = Set.of("bridge", "mode", "owner", "group");
 
     /** Names people bring from Mininet, OVS or habit, and what this format calls them. */
     private static final Map<String, String> RENAMED = Map.ofEntries(
             Map.entry("bw", "rate"), Map.entry("max_queue_size", "queue"), Map.entry("dpid", "datapathId"),
             Map.entry("datapath_id", "datapathId"), Map.entry("fail_mode", "failMode"), Map.entry("intf", "interface"),
             Map.entry("ip", "addresses"), Map.entry("ips", "addresses"), Map.entry("address", "addresses"),
-            Map.entry("defaultRoute", "gateway"), Map.entry("type", "kind"), Map.entry("nodes", "hosts"));
+            Map.entry("defaultRoute", "gateway"), Map.entry("type", "kind"), Map.entry("nodes", "hosts"),
+            Map.entry("switch", "bridge"), Map.entry("master", "bridge"), Map.entry("user", "owner"),
+            Map.entry("uid", "owner"), Map.entry("gid", "group"));
 
     private final List<Problem> problems;
     private final Map<String, Integer> lines = new HashMap<>();
@@ -128,7 +131,27 @@ final class SpecReader {
                 link(links.items().get(i), "links[" + i + "]").ifPresent(builder::link);
             }
         });
+        optionalMapping(doc, "taps", "").ifPresent(taps -> taps.entries().forEach((tapName, body) ->
+                tap(tapName, body, "taps." + tapName).ifPresent(builder::tap)));
         return builder;
+    }
+
+    private Optional<Tap> tap(String name, Value value, String path) {
+        Optional<Mapping> body = body(value, path, "tap " + name);
+        if (body.isEmpty()) {
+            return Optional.empty();
+        }
+        Mapping m = body.get();
+        int before = problems.size();
+        keys(m, path, TAP_KEYS);
+        Optional<String> bridge = text(m, "bridge", path);
+        TapMode mode = parsed(m, "mode", path, TapMode::fromText).orElse(TapMode.TAP);
+        OptionalInt owner = integer(m, "owner", path);
+        OptionalInt group = integer(m, "group", path);
+        if (problems.size() > before) {
+            return Optional.empty();
+        }
+        return construct(path, () -> new Tap(name, bridge, mode, owner, group));
     }
 
     private Optional<Host> host(String name, Value value, String path) {
@@ -408,9 +431,9 @@ final class SpecReader {
     }
 
     private static List<String> ordered(Set<String> keys) {
-        List<String> order = List.of("name", "hosts", "switches", "links", "gateway", "routes", "to", "via", "kind",
-                "protocols", "failMode", "controller", "datapathId", "stp", "a", "b", "node", "interface", "port",
-                "addresses", "mtu", "rate", "delay", "loss", "queue");
+        List<String> order = List.of("name", "hosts", "switches", "links", "taps", "gateway", "routes", "to", "via",
+                "kind", "protocols", "failMode", "controller", "datapathId", "stp", "a", "b", "node", "interface", "port",
+                "addresses", "mtu", "rate", "delay", "loss", "queue", "bridge", "mode", "owner", "group");
         return order.stream().filter(keys::contains).toList();
     }
 

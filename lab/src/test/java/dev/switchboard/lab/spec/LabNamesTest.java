@@ -21,6 +21,21 @@ class LabNamesTest {
         assertThat(seed.owns("seed-s1-e3")).isTrue();
         assertThat(seed.owns("seed2-s1")).isFalse();
         assertThat(seed.owns("seeds1")).isFalse();
+        assertThat(seed.tap("tap0")).isEqualTo("seed-tap0");
+    }
+
+    @Test
+    void labsWhoseNamesShareAPrefixNeverOwnEachOthersObjects() {
+        LabNames ab = LabNames.of("ab");
+        LabNames abc = LabNames.of("abc");
+        assertThat(ab.owns("abc-s1")).isFalse();
+        assertThat(ab.owns("abc-h1")).isFalse();
+        assertThat(abc.owns("ab-c-h1")).isFalse(); // node names may hold '-', lab names may not
+        assertThat(abc.owns("ab-s1")).isFalse();
+        assertThat(ab.owns("ab-c-h1")).isTrue();
+        assertThat(abc.owns("abc-s1-e1")).isTrue();
+        assertThat(ab.owns("ab")).isFalse();
+        assertThat(ab.owns(null)).isFalse();
     }
 
     @Test

@@ -230,6 +230,19 @@ class LabSpecTest {
     }
 
     @Test
+    void floodingLoopsListTheSwitchesOfEachLoopedGroup() {
+        LabSpec twoLoops = LabSpec.builder("a").ovsSwitch("s1").ovsSwitch("s2").ovsSwitch("s10").linuxBridge("b1")
+                .linuxBridge("b2").ovsSwitch("s3")
+                .link("s10", "s2").link("s2", "s1").link("s1", "s10").link("b1", "b2").link("b2", "b1").link("s3", "s1")
+                .build();
+        assertThat(twoLoops.floodingLoops()).containsExactly(List.of("b1", "b2"), List.of("s1", "s2", "s3", "s10"));
+        assertThat(twoLoops.withController("tcp:127.0.0.1:6653").floodingLoops()).containsExactly(List.of("b1", "b2"));
+        assertThat(LabSpec.builder("a").ovsSwitch("s1").ovsSwitch("s2").link("s1", "s2").build().floodingLoops()).isEmpty();
+        assertThat(Topologies.parse("ring,4").floodingLoops()).containsExactly(List.of("s1", "s2", "s3", "s4"));
+        assertThat(Topologies.parse("tree,2,3").floodingLoops()).isEmpty();
+    }
+
+    @Test
     void withControllerSetsEveryOvsSwitchAndLeavesBridges() {
         LabSpec lab = seed().addSwitch(OvsSwitch.named("s1").withFailMode(FailMode.STANDALONE)).ovsSwitch("s2").build();
         assertThat(((OvsSwitch) lab.findSwitch("s2").orElseThrow()).effectiveFailMode()).isEqualTo(FailMode.STANDALONE);

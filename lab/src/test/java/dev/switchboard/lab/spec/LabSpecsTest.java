@@ -244,7 +244,7 @@ class LabSpecsTest {
                 "lab.yaml:1: name: lab name 'Lab-1' must be a lower-case letter followed by at most 5 lower-case letters or"
                         + " digits (it prefixes every interface name, which Linux limits to 15 characters)");
         assertThat(problems("name: x\ntopology: tree\n")).containsExactly(
-                "lab.yaml:2: topology: unknown key; expected one of name, hosts, switches, links");
+                "lab.yaml:2: topology: unknown key; expected one of name, hosts, switches, links, taps");
     }
 
     @Test

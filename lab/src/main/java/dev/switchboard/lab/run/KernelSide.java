@@ -1,0 +1,336 @@
+package dev.switchboard.lab.run;
+
+import dev.switchboard.hostnet.BridgeSpec;
+import dev.switchboard.hostnet.Changes;
+import dev.switchboard.hostnet.HostNetwork;
+import dev.switchboard.hostnet.Link;
+import dev.switchboard.hostnet.Netns;
+import dev.switchboard.hostnet.Route;
+import dev.switchboard.hostnet.TapSpec;
+import dev.switchboard.hostnet.VethSpec;
+import dev.switchboard.lab.spec.Cidr;
+import dev.switchboard.lab.spec.Host;
+import dev.switchboard.lab.spec.LabNames;
+import dev.switchboard.lab.spec.LabSpec;
+import dev.switchboard.lab.spec.LinkKind;
+import dev.switchboard.lab.spec.LinuxBridge;
+import dev.switchboard.lab.spec.NodeRole;
+import dev.switchboard.lab.spec.Port;
+import dev.switchboard.lab.spec.Shaping;
+import dev.switchboard.lab.spec.Switch;
+import dev.switchboard.lab.spec.Tap;
+import dev.switchboard.lab.spec.TapMode;
+import dev.switchboard.lab.spec.Wire;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The kernel half of {@code lab up}: reads what exists (the root namespace, and every host
+ * namespace that exists already), records in the lab's state every object it is about to
+ * make, and makes what is missing or wrong in one hostnet batch: namespaces, Linux bridges,
+ * veth pairs with their addresses, bridge ports and shaping, TAP devices, default gateways
+ * and routes. A host interface gets a MAC derived from its names ({@link #mac}), so one made
+ * again is the same to its neighbours. What is as specified is left alone, so a second run changes nothing, and a
+ * run after an object was deleted by hand makes just that object (and what died with it)
+ * again. It never removes anything that is not the lab's own.
+ */
+final class KernelSide {
+    /** How many host namespaces are read at once. */
+    private static final int READERS = 8;
+
+    private final HostNetwork net;
+    private final LabSpec spec;
+    private final LabNames names;
+    private final LabState state;
+    private final Set<String> madeSwitchDevices = new HashSet<>();
+
+    KernelSide(HostNetwork net, LabSpec spec, LabState state) {
+        this.net = net;
+        this.spec = spec;
+        this.names = spec.names();
+        this.state = state;
+    }
+
+    /** What a host namespace that existed before this run holds. */
+    private record HostView(Map<String, Link> links, Map<String, List<dev.switchboard.hostnet.Cidr>> addresses,
+            List<Route> routes) {
+    }
+
+    /**
+     * Brings the kernel side to the spec.
+     *
+     * @return the root-namespace devices of switch ports (veth ends, taps) made in this run:
+     *         an OVS port on a device made again must be added again, since ovs-vswitchd keeps
+     *         reading the device that was deleted
+     */
+    Set<String> converge(PrintStream progress) {
+        Set<String> namespaces = new HashSet<>(net.namespaces());
+        Map<String, Link> root = byName(net.links(Netns.ROOT));
+        Map<String, HostView> hosts = readHosts(namespaces);
+        List<LabState.Entry> intents = new ArrayList<>();
+        Changes changes = net.changes();
+
+        for (Host host : spec.hosts()) {
+            String ns = names.namespace(host.name());
+            if (!namespaces.contains(ns)) {
+                intents.add(new LabState.Entry(LabState.Kind.NAMESPACE, ns));
+                changes.createNamespace(ns);
+            }
+        }
+        for (Switch sw : spec.switches()) {
+            if (sw instanceof LinuxBridge bridge) {
+                String name = names.bridge(bridge.name());
+                Link existing = root.get(name);
+                if (existing == null) {
+                    intents.add(new LabState.Entry(LabState.Kind.LINUX_BRIDGE, name));
+                    changes.createBridge(BridgeSpec.builder(name).stp(bridge.stp()).build());
+                } else if (!existing.up()) {
+                    changes.setUp(Netns.ROOT, name);
+                }
+            }
+        }
+        for (Wire wire : spec.wiring()) {
+            if (wire.link().kind() == LinkKind.VETH) {
+                veth(wire, root, hosts, intents, changes);
+            }
+        }
+        Map<String, Port> tapPorts = spec.tapPorts();
+        for (Tap tap : spec.taps()) {
+            tap(tap, Optional.ofNullable(tapPorts.get(tap.name())), root, intents, changes);
+        }
+        for (Host host : spec.hosts()) {
+            routes(host, Optional.ofNullable(hosts.get(names.namespace(host.name()))), changes);
+        }
+        if (!changes.isEmpty()) {
+            state.intendAll(intents);
+            progress.printf("  kernel: %d changes%n", changes.size());
+            changes.apply();
+        }
+        return Set.copyOf(madeSwitchDevices);
+    }
+
+    private Map<String, HostView> readHosts(Set<String> namespaces) {
+        List<Host> existing = spec.hosts().stream().filter(h -> namespaces.contains(names.namespace(h.name()))).toList();
+        Map<String, HostView> out = new HashMap<>();
+        if (existing.isEmpty()) {
+            return out;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(READERS, existing.size()));
+        try {
+            Map<String, Future<HostView>> reads = new HashMap<>();
+            for (Host host : existing) {
+                reads.put(names.namespace(host.name()), pool.submit(() -> readHost(host)));
+            }
+            for (Map.Entry<String, Future<HostView>> read : reads.entrySet()) {
+                out.put(read.getKey(), read.getValue().get());
+            }
+            return out;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the lab's namespaces", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private HostView readHost(Host host) {
+        Netns ns = Netns.named(names.namespace(host.name()));
+        Map<String, Link> links = byName(net.links(ns));
+        Map<String, List<dev.switchboard.hostnet.Cidr>> addresses = new HashMap<>();
+        for (Port port : spec.portsOf(host.name())) {
+            if (port.role() == NodeRole.HOST && !port.addresses().isEmpty() && links.containsKey(port.name())) {
+                addresses.put(port.name(), net.addresses(ns, port.name()));
+            }
+        }
+        boolean routed = host.gateway().isPresent() || !host.routes().isEmpty();
+        return new HostView(links, addresses, routed ? net.routes(ns) : List.of());
+    }
+
+    /** One end of a veth: where it lives and what it is called there. */
+    private record End(Port port, Netns ns, String device) {
+    }
+
+    private End end(Port port) {
+        return port.role() == NodeRole.HOST
+                ? new End(port, Netns.named(names.namespace(port.node())), port.name())
+                : new End(port, Netns.ROOT, port.rootName());
+    }
+
+    private Optional<Link> find(End end, Map<String, Link> root, Map<String, HostView> hosts) {
+        if (end.ns().isRoot()) {
+            return Optional.ofNullable(root.get(end.device()));
+        }
+        HostView host = hosts.get(end.ns().name().orElseThrow());
+        return host == null ? Optional.empty() : Optional.ofNullable(host.links().get(end.device()));
+    }
+
+    private void veth(Wire wire, Map<String, Link> root, Map<String, HostView> hosts, List<LabState.Entry> intents,
+            Changes changes) {
+        End a = end(wire.a());
+        End b = end(wire.b());
+        Optional<Link> linkA = find(a, root, hosts);
+        Optional<Link> linkB = find(b, root, hosts);
+        if (linkA.isPresent() && linkB.isPresent()) {
+            for (End end : List.of(a, b)) {
+                repair(end, end == a ? linkA.get() : linkB.get(), hosts, changes);
+            }
+            return;
+        }
+        // One end without the other is not a pair of this lab's (a veth's ends die together): replace it.
+        linkA.ifPresent(link -> changes.deleteLink(a.ns(), a.device()));
+        linkB.ifPresent(link -> changes.deleteLink(b.ns(), b.device()));
+        for (End end : List.of(a, b)) {
+            if (end.ns().isRoot()) {
+                intents.add(new LabState.Entry(LabState.Kind.VETH, end.device()));
+            }
+        }
+        VethSpec.Builder veth = VethSpec.builder(a.device(), b.device()).namespace(a.ns()).peerNamespace(b.ns());
+        wire.link().mtu().ifPresent(veth::mtu);
+        if (a.port().role() == NodeRole.HOST) {
+            veth.mac(mac(names.lab(), a.port()));
+        }
+        if (b.port().role() == NodeRole.HOST) {
+            veth.peerMac(mac(names.lab(), b.port()));
+        }
+        changes.createVeth(veth.build());
+        for (End end : List.of(a, b)) {
+            for (Cidr address : end.port().addresses()) {
+                changes.addAddress(end.ns(), end.device(), cidr(address));
+            }
+            if (end.port().role() == NodeRole.SWITCH) {
+                madeSwitchDevices.add(end.device());
+                if (isLinuxBridge(end.port().node())) {
+                    changes.enslave(Netns.ROOT, end.device(), names.bridge(end.port().node()));
+                }
+            }
+            if (!wire.link().shaping().isNone()) {
+                changes.shape(end.ns(), end.device(), shaping(wire.link().shaping()));
+            }
+        }
+    }
+
+    /** An existing veth end: up, on its bridge, with its addresses. */
+    private void repair(End end, Link link, Map<String, HostView> hosts, Changes changes) {
+        if (!link.up()) {
+            changes.setUp(end.ns(), end.device());
+        }
+        Port port = end.port();
+        if (port.role() == NodeRole.SWITCH && isLinuxBridge(port.node())) {
+            String bridge = names.bridge(port.node());
+            if (!link.master().equals(Optional.of(bridge))) {
+                changes.enslave(Netns.ROOT, end.device(), bridge);
+            }
+        }
+        if (port.role() == NodeRole.HOST && !port.addresses().isEmpty()) {
+            List<dev.switchboard.hostnet.Cidr> present = hosts.get(end.ns().name().orElseThrow()).addresses()
+                    .getOrDefault(end.device(), List.of());
+            for (Cidr address : port.addresses()) {
+                dev.switchboard.hostnet.Cidr wanted = cidr(address);
+                if (!present.contains(wanted)) {
+                    changes.addAddress(end.ns(), end.device(), wanted);
+                }
+            }
+        }
+    }
+
+    private void tap(Tap tap, Optional<Port> port, Map<String, Link> root, List<LabState.Entry> intents, Changes changes) {
+        String device = names.tap(tap.name());
+        Optional<String> linuxBridge = tap.bridge().filter(this::isLinuxBridge).map(names::bridge);
+        Link existing = root.get(device);
+        if (existing == null) {
+            intents.add(new LabState.Entry(LabState.Kind.TAP, device));
+            TapSpec.Builder builder = TapSpec.builder(device)
+                    .mode(tap.mode() == TapMode.TUN ? TapSpec.Mode.TUN : TapSpec.Mode.TAP);
+            tap.owner().ifPresent(builder::owner);
+            tap.group().ifPresent(builder::group);
+            changes.createTap(builder.build());
+            linuxBridge.ifPresent(bridge -> changes.enslave(Netns.ROOT, device, bridge));
+            port.ifPresent(p -> madeSwitchDevices.add(device));
+            return;
+        }
+        if (!existing.up()) {
+            changes.setUp(Netns.ROOT, device);
+        }
+        linuxBridge.filter(bridge -> !existing.master().equals(Optional.of(bridge)))
+                .ifPresent(bridge -> changes.enslave(Netns.ROOT, device, bridge));
+    }
+
+    /** The host's gateway and routes that are missing. In a namespace made in this run, all of them. */
+    private void routes(Host host, Optional<HostView> view, Changes changes) {
+        Netns ns = Netns.named(names.namespace(host.name()));
+        List<Route> present = view.map(HostView::routes).orElse(List.of());
+        host.gateway().ifPresent(gateway -> {
+            Route wanted = Route.defaultVia(gateway);
+            if (present.stream().noneMatch(r -> r.destination().equals(wanted.destination())
+                    && r.gateway().equals(wanted.gateway()))) {
+                changes.setDefaultGateway(ns, gateway);
+            }
+        });
+        for (dev.switchboard.lab.spec.Route route : host.routes()) {
+            Route wanted = Route.to(cidr(route.to())).via(route.via());
+            if (present.stream().noneMatch(r -> r.destination().equals(wanted.destination())
+                    && r.gateway().equals(wanted.gateway()))) {
+                changes.addRoute(ns, wanted);
+            }
+        }
+    }
+
+    /**
+     * The MAC of a host interface: locally administered, derived from the lab, host and
+     * interface names, so that an interface made again (after a repair) has the MAC its
+     * neighbours have cached, and pings work again at once.
+     */
+    static String mac(String lab, Port port) {
+        byte[] hash;
+        try {
+            hash = MessageDigest.getInstance("SHA-256").digest((lab + "/" + port.node() + "/" + port.name())
+                    .getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+        StringBuilder mac = new StringBuilder("02");
+        for (int i = 0; i < 5; i++) {
+            mac.append(':').append(HexFormat.of().toHexDigits(hash[i]));
+        }
+        return mac.toString();
+    }
+
+    private boolean isLinuxBridge(String switchName) {
+        return spec.findSwitch(switchName).filter(LinuxBridge.class::isInstance).isPresent();
+    }
+
+    private static Map<String, Link> byName(List<Link> links) {
+        return links.stream().collect(Collectors.toMap(Link::name, Function.identity(), (x, y) -> x));
+    }
+
+    static dev.switchboard.hostnet.Cidr cidr(Cidr cidr) {
+        return dev.switchboard.hostnet.Cidr.parse(cidr.toString());
+    }
+
+    private static dev.switchboard.hostnet.Shaping shaping(Shaping shaping) {
+        dev.switchboard.hostnet.Shaping.Builder builder = dev.switchboard.hostnet.Shaping.builder();
+        shaping.rate().ifPresent(rate -> builder.rateBitsPerSecond(rate.bitsPerSecond())
+                .limiter(dev.switchboard.hostnet.Shaping.RateLimiter.HTB)); // as Mininet's TCLink, see KernelNeed.HTB
+        shaping.delay().ifPresent(builder::delay);
+        shaping.loss().ifPresent(builder::lossPercent);
+        return builder.build();
+    }
+}
