@@ -69,7 +69,7 @@ final class LabCommand {
             Path spec;
 
             @Option(names = "--topo", paramLabel = "NAME",
-                    description = "A Mininet-named topology: single,N  linear,N  tree,DEPTH,FANOUT  ring,N  minimal.")
+                    description = "A Mininet-named topology: single,N  linear,N  tree,DEPTH,FANOUT  ring,N (needs --controller)  minimal.")
             String topo;
         }
 
