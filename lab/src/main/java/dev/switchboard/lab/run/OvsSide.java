@@ -149,11 +149,13 @@ final class OvsSide {
                 PortSpec portSpec = wire.link().kind() == LinkKind.PATCH
                         ? PortSpec.patch(bridge, port.rootName(), (port == wire.a() ? wire.b() : wire.a()).rootName())
                         : PortSpec.of(bridge, port.rootName(), InterfaceType.SYSTEM);
-                out.add(new WantedPort(portSpec, port.number()));
+                // asked for at creation, so OVS need not renumber (remove and re-add) the port later
+                out.add(new WantedPort(portSpec.withOfportRequest((long) port.number()), port.number()));
             }
         }
         spec.tapPorts().values().stream().filter(port -> isOvs(port.node())).forEach(port -> out.add(new WantedPort(
-                PortSpec.of(names.bridge(port.node()), port.rootName(), InterfaceType.SYSTEM), port.number())));
+                PortSpec.of(names.bridge(port.node()), port.rootName(), InterfaceType.SYSTEM)
+                        .withOfportRequest((long) port.number()), port.number())));
         return out;
     }
 

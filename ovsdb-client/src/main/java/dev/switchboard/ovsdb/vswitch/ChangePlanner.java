@@ -151,7 +151,7 @@ final class ChangePlanner {
         if (ports.containsKey(spec.name()) || interfaces.contains(spec.name())) {
             throw new VSwitchException("cannot create bridge " + spec.name() + ": a port or interface of that name exists");
         }
-        NamedUuid port = insertPortRows(spec.name(), InterfaceType.INTERNAL, Map.of(), null, Set.of());
+        NamedUuid port = insertPortRows(spec.name(), InterfaceType.INTERNAL, Map.of(), null, Set.of(), null);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("name", spec.name());
         if (spec.datapathType() != null) {
@@ -257,7 +257,8 @@ final class ChangePlanner {
         if (interfaces.contains(spec.name())) {
             throw new VSwitchException("an interface named " + spec.name() + " already exists");
         }
-        NamedUuid port = insertPortRows(spec.name(), spec.type(), spec.options(), spec.tag(), spec.trunks());
+        NamedUuid port = insertPortRows(spec.name(), spec.type(), spec.options(), spec.tag(), spec.trunks(),
+                spec.ofportRequest());
         verifyPorts(bridge);
         bridge.ports.add(port);
         ports.put(spec.name(), new PortState(port, spec.bridge(), Set.of(spec.name())));
@@ -368,13 +369,17 @@ final class ChangePlanner {
     }
 
     /** Inserts an Interface and a Port holding it, both named {@code name}; returns the port's uuid-name. */
-    private NamedUuid insertPortRows(String name, InterfaceType type, Map<String, String> options, Long tag, Set<Long> trunks) {
+    private NamedUuid insertPortRows(String name, InterfaceType type, Map<String, String> options, Long tag, Set<Long> trunks,
+            Long ofportRequest) {
         NamedUuid iface = nextName("iface");
         Map<String, Object> interfaceRow = new LinkedHashMap<>();
         interfaceRow.put("name", name);
         interfaceRow.put("type", type.ovsName());
         if (!options.isEmpty()) {
             interfaceRow.put("options", options);
+        }
+        if (ofportRequest != null) {
+            interfaceRow.put("ofport_request", Set.of(ofportRequest));
         }
         inserts.add(new Insert("Interface", interfaceRow, iface.name()));
         interfaces.add(name);

@@ -57,7 +57,7 @@ public final class OpenVSwitch {
         tables.put("Bridge", MonitorRequest.columns("name", "datapath_type", "datapath_id", "fail_mode", "protocols",
                 "other_config", "external_ids", "ports", "controller"));
         tables.put("Port", MonitorRequest.columns("name", "interfaces", "tag", "trunks"));
-        tables.put("Interface", MonitorRequest.columns("name", "type", "options", "ofport", "error"));
+        tables.put("Interface", MonitorRequest.columns("name", "type", "options", "ofport", "ofport_request", "error"));
         tables.put("Controller", MonitorRequest.columns("target", "is_connected"));
         tables.put("Manager", MonitorRequest.columns("target", "is_connected"));
         return new Replica(DATABASE, tables);

@@ -11,9 +11,14 @@ import java.util.Set;
  *                {@code key} for tunnels
  * @param tag     access VLAN, or null
  * @param trunks  trunk VLANs; empty: all
+ * @param ofportRequest the OpenFlow port number to ask for ({@code ofport_request}), or null for any
  */
 public record PortSpec(String bridge, String name, InterfaceType type, Map<String, String> options, Long tag,
-        Set<Long> trunks) {
+        Set<Long> trunks, Long ofportRequest) {
+
+    public PortSpec(String bridge, String name, InterfaceType type, Map<String, String> options, Long tag, Set<Long> trunks) {
+        this(bridge, name, type, options, tag, trunks, null);
+    }
 
     public PortSpec {
         Objects.requireNonNull(bridge, "bridge");
@@ -26,6 +31,9 @@ public record PortSpec(String bridge, String name, InterfaceType type, Map<Strin
         }
         if (type == InterfaceType.PATCH && !options.containsKey("peer")) {
             throw new IllegalArgumentException("patch port " + name + " needs the option peer=<other end>");
+        }
+        if (ofportRequest != null && (ofportRequest < 1 || ofportRequest > 0xfeff)) {
+            throw new IllegalArgumentException("port " + name + ": OpenFlow port number " + ofportRequest + " is not in 1..65279");
         }
         if (type.isTunnel() && !options.containsKey("remote_ip")) {
             throw new IllegalArgumentException(type.name().toLowerCase() + " port " + name + " needs the option remote_ip");
@@ -46,14 +54,18 @@ public record PortSpec(String bridge, String name, InterfaceType type, Map<Strin
     }
 
     public PortSpec withTag(Long value) {
-        return new PortSpec(bridge, name, type, options, value, trunks);
+        return new PortSpec(bridge, name, type, options, value, trunks, ofportRequest);
     }
 
     public PortSpec withTrunks(Set<Long> value) {
-        return new PortSpec(bridge, name, type, options, tag, value);
+        return new PortSpec(bridge, name, type, options, tag, value, ofportRequest);
     }
 
     public PortSpec withOptions(Map<String, String> value) {
-        return new PortSpec(bridge, name, type, value, tag, trunks);
+        return new PortSpec(bridge, name, type, value, tag, trunks, ofportRequest);
+    }
+
+    public PortSpec withOfportRequest(Long value) {
+        return new PortSpec(bridge, name, type, options, tag, trunks, value);
     }
 }
