@@ -137,22 +137,30 @@ final class LabTeardown {
         Set<String> spaces = new TreeSet<>(recorded(LabState.Kind.NAMESPACE));
         namespaces.stream().filter(names::owns).forEach(spaces::add);
 
-        // root-side ends first: deleting one removes its peer in a namespace at once, whereas a
-        // deleted namespace's veths vanish from the root namespace only a moment later
+        // Namespaces first, and no root-side end of a veth into one of them: the kernel removes
+        // a dying namespace's devices and their peers together, in one go (216 namespaces: 0.13 s),
+        // whereas deleting veths one by one costs it ~17 ms each. Those root ends leave a moment
+        // later; leftovers() waits for that. Veths between two switches and bridges are deleted.
         Changes changes = net.changes();
-        Set<String> goneWithPeer = new HashSet<>();
-        for (String name : links) {
-            Link link = rootLinks.get(name);
-            if (link != null && goneWithPeer.add(name)) {
-                changes.deleteLink(Netns.ROOT, name);
-                linksRemoved.add(name);
-                link.peer().ifPresent(goneWithPeer::add);
-            }
-        }
+        Set<String> dying = new HashSet<>();
         for (String ns : spaces) {
             if (namespaces.contains(ns)) {
                 changes.deleteNamespace(ns);
                 namespacesRemoved.add(ns);
+                dying.add(ns);
+            }
+        }
+        Set<String> goneWithPeer = new HashSet<>();
+        for (String name : links) {
+            Link link = rootLinks.get(name);
+            if (link == null || !goneWithPeer.add(name)) {
+                continue;
+            }
+            linksRemoved.add(name);
+            boolean peerDiesWithNamespace = link.peerNamespace().flatMap(Netns::name).filter(dying::contains).isPresent();
+            if (!peerDiesWithNamespace) {
+                changes.deleteLink(Netns.ROOT, name);
+                link.peer().ifPresent(goneWithPeer::add);
             }
         }
         if (!changes.isEmpty()) {
