@@ -54,8 +54,13 @@ final class IpRoute2 {
      * @throws NotFoundException if the namespace does not exist
      */
     JsonNode json(Netns ns, String what, String... args) {
+        return readJson(ip(), ns, what, args);
+    }
+
+    /** Runs {@code PROGRAM [-n NS] -json ARGS} (ip or tc, which take the same options) and parses its output. */
+    private JsonNode readJson(String program, Netns ns, String what, String... args) {
         List<String> command = new ArrayList<>();
-        command.add(ip());
+        command.add(program);
         ns.name().ifPresent(name -> {
             command.add("-n");
             command.add(name);
@@ -83,19 +88,7 @@ final class IpRoute2 {
 
     /** Runs {@code tc [-n NS] -json ARGS}. */
     JsonNode tcJson(Netns ns, String what, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(tc());
-        ns.name().ifPresent(name -> {
-            command.add("-n");
-            command.add(name);
-        });
-        command.add("-json");
-        command.addAll(List.of(args));
-        ExecResult result = Processes.run(command, null, timeout);
-        if (!result.succeeded()) {
-            throw readFailure(ns, what, result);
-        }
-        return parse(result.stdout(), what + " in " + ns);
+        return readJson(tc(), ns, what, args);
     }
 
     HostNetworkException readFailure(Netns ns, String what, ExecResult result) {

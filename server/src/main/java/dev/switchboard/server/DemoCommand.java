@@ -1,7 +1,5 @@
 package dev.switchboard.server;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
 import dev.switchboard.controller.ControllerConfig;
 import dev.switchboard.hostnet.HostNetwork;
 import dev.switchboard.lab.run.LabRunner;
@@ -23,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        quietLibraries();
+        CliLogging.quietOvsdb();
         List<LabSpec> labs = loadLabs();
         LabRunner runner = new LabRunner(new HostNetwork(), out);
         Teardown teardown = new Teardown(runner);
@@ -189,13 +186,6 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  ./switchboard ovs --db " + db + " show");
         out.println("  ovs-ofctl -O OpenFlow13 dump-flows " + mgmt(db, bridge));
         out.println("  ip netns list");
-    }
-
-    /** The controller logs what connects; OVSDB connection chatter stays out of the way. */
-    private static void quietLibraries() {
-        if (System.getenv("SWITCHBOARD_LOG_LEVEL") == null && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            context.getLogger("dev.switchboard.ovsdb").setLevel(Level.WARN);
-        }
     }
 
     /** Takes the labs down and stops the controller, once, from the finally block or the Ctrl-C hook. */

@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
 final class LabCommand {
 
     static LabRunner runner() {
-        OvsCommand.quietLogging();
+        CliLogging.errorsOnly();
         return new LabRunner(new HostNetwork(), System.out);
     }
 

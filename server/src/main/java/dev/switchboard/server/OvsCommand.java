@@ -1,7 +1,5 @@
 package dev.switchboard.server;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,8 +39,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -116,7 +112,7 @@ final class OvsCommand {
     int connected(Task task) {
         Duration timeout = timeout();
         TlsFiles tls = tls();
-        quietLogging();
+        CliLogging.errorsOnly();
         try (OvsConnection connection = OvsConnection.open(db, tls, timeout)) {
             task.run(connection);
         } catch (RuntimeException e) {
@@ -194,17 +190,6 @@ final class OvsCommand {
             return new UserFacingException("does not fit the " + OpenVSwitch.DATABASE + " schema: " + e.getMessage(), e);
         }
         return e;
-    }
-
-    /**
-     * Unless {@code SWITCHBOARD_LOG_LEVEL} asks for more, only errors are logged: the output of
-     * these commands is what they print (and the log goes to standard output, like it).
-     */
-    static void quietLogging() {
-        if (System.getenv("SWITCHBOARD_LOG_LEVEL") == null
-                && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.ERROR);
-        }
     }
 
     /** {@code KEY=VALUE} option values; none when the option was not given. */

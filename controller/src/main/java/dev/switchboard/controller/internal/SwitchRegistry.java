@@ -122,7 +122,7 @@ public final class SwitchRegistry implements SwitchService {
         if (listeners.isEmpty()) {
             return false;
         }
-        listeners.fire("message " + message.getType(), l -> l.receive(sw, message));
+        listeners.fire(message.getType().name(), l -> l.receive(sw, message));
         return true;
     }
 }

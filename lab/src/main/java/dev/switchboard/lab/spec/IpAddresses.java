@@ -55,47 +55,10 @@ public final class IpAddresses {
 
     /** The canonical text: dotted quad for IPv4, RFC 5952 (lower case, longest zero run as {@code ::}) for IPv6. */
     public static String format(InetAddress address) {
-        if (address instanceof Inet4Address) {
-            return address.getHostAddress();
-        }
-        if (!(address instanceof Inet6Address)) {
+        if (!(address instanceof Inet4Address) && !(address instanceof Inet6Address)) {
             throw new IllegalArgumentException("not an IP address: " + address);
         }
-        byte[] b = address.getAddress();
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLength = 1; // RFC 5952 4.2.2: a single zero group is not compressed
-        for (int i = 0; i < 8; ) {
-            if (groups[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j;
-        }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                out.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
-                out.append(':');
-            }
-            out.append(Integer.toHexString(groups[i]));
-        }
-        return out.toString();
+        return dev.switchboard.hostnet.IpAddresses.format(address);
     }
 
     static byte[] parseV4(String text) {
