@@ -1,0 +1,151 @@
+package dev.switchboard.controller.app;
+
+import dev.switchboard.controller.MessageListener;
+import dev.switchboard.controller.OFSwitch;
+import dev.switchboard.controller.PacketInProcessor;
+import dev.switchboard.controller.PacketInService;
+import dev.switchboard.controller.Registration;
+import dev.switchboard.controller.SwitchErrorListener;
+import dev.switchboard.controller.SwitchListener;
+import dev.switchboard.controller.SwitchService;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.projectfloodlight.openflow.protocol.OFType;
+import org.projectfloodlight.openflow.types.DatapathId;
+
+/** One app's view of the controller; remembers every registration so that stopping undoes them. */
+final class DefaultAppContext implements AppContext, AutoCloseable {
+    private final SwitchboardApp app;
+    private final SwitchService switchesDelegate;
+    private final SwitchService switches;
+    private final PacketInService packetIns;
+    private final AppConfig config;
+    private final Map<Class<?>, Object> services;
+    private final AppFlows flows;
+    private final List<Registration> registrations = new CopyOnWriteArrayList<>();
+    private volatile ScheduledExecutorService scheduler;
+
+    DefaultAppContext(SwitchboardApp app, SwitchService switches, PacketInService packetIns,
+            AppConfig config, Map<Class<?>, Object> services) {
+        this.app = app;
+        this.switchesDelegate = switches;
+        this.switches = new TrackedSwitches();
+        this.packetIns = packetIns;
+        this.config = config;
+        this.services = services;
+        this.flows = new CookieFlows(AppCookies.cookie(app.name()), switches);
+    }
+
+    @Override
+    public String appName() {
+        return app.name();
+    }
+
+    @Override
+    public SwitchService switches() {
+        return switches;
+    }
+
+    @Override
+    public Registration addPacketInProcessor(PacketInProcessor processor) {
+        return track(packetIns.addProcessor(app.name(), app.pipelineOrder(), processor));
+    }
+
+    @Override
+    public AppFlows flows() {
+        return flows;
+    }
+
+    @Override
+    public AppConfig config() {
+        return config;
+    }
+
+    @Override
+    public <T> T service(Class<T> type) {
+        Object service = services.get(type);
+        if (service == null) {
+            throw new IllegalStateException("app '" + app.name() + "' needs a " + type.getSimpleName()
+                    + " but no app started before it publishes one (does it list the app in requires()?)");
+        }
+        return type.cast(service);
+    }
+
+    @Override
+    public <T> void publish(Class<T> type, T service) {
+        Object before = services.putIfAbsent(type, service);
+        if (before != null) {
+            throw new IllegalStateException("a " + type.getSimpleName() + " is already published");
+        }
+        track(() -> services.remove(type, service));
+    }
+
+    @Override
+    public synchronized ScheduledExecutorService scheduler() {
+        if (scheduler == null) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "app-" + app.name());
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return scheduler;
+    }
+
+    private Registration track(Registration registration) {
+        registrations.add(registration);
+        return () -> {
+            registrations.remove(registration);
+            registration.close();
+        };
+    }
+
+    /** Removes everything the app registered and stops its timer. */
+    @Override
+    public void close() {
+        ScheduledExecutorService timer;
+        synchronized (this) {
+            timer = scheduler;
+        }
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        for (Registration registration : registrations) {
+            registration.close();
+        }
+        registrations.clear();
+    }
+
+    /** The controller's switch service, with the app's listeners tracked. */
+    private final class TrackedSwitches implements SwitchService {
+        @Override
+        public Collection<OFSwitch> switches() {
+            return switchesDelegate.switches();
+        }
+
+        @Override
+        public Optional<OFSwitch> getSwitch(DatapathId id) {
+            return switchesDelegate.getSwitch(id);
+        }
+
+        @Override
+        public Registration addSwitchListener(SwitchListener listener) {
+            return track(switchesDelegate.addSwitchListener(listener));
+        }
+
+        @Override
+        public Registration addErrorListener(SwitchErrorListener listener) {
+            return track(switchesDelegate.addErrorListener(listener));
+        }
+
+        @Override
+        public Registration addMessageListener(OFType type, MessageListener listener) {
+            return track(switchesDelegate.addMessageListener(type, listener));
+        }
+    }
+}
