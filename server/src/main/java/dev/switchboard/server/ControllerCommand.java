@@ -1,7 +1,11 @@
 package dev.switchboard.server;
 
 import dev.switchboard.controller.ControllerConfig;
+import dev.switchboard.controller.app.AppCookies;
+import dev.switchboard.controller.app.AppRuntime;
+import dev.switchboard.controller.app.SwitchboardApp;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -20,20 +24,31 @@ final class ControllerCommand implements Callable<Integer> {
     ControllerOptions options = new ControllerOptions();
 
     @Option(names = "--apps", split = ",", paramLabel = "APP",
-            description = "Apps to run, comma-separated. So far: normal (every switch forwards with OVS's NORMAL).")
+            description = "Apps to run, comma-separated, e.g. l2-learning or forwarding,routing; the apps they "
+                    + "need start with them. Default: the config file's apps section. --list-apps shows them all.")
     List<String> apps;
+
+    @Option(names = "--list-apps", description = "List the apps on the class path, with their flow cookies, and exit.")
+    boolean listApps;
 
     @Override
     public Integer call() throws InterruptedException {
+        if (listApps) {
+            listApps();
+            return 0;
+        }
         ControllerConfig config = options.resolve();
+        SwitchboardConfig file = options.file();
+        List<String> names = apps != null ? apps : List.copyOf(file.apps().keySet());
         Switchboard switchboard;
         try {
-            switchboard = Switchboard.start(config, options.file().ovsdb(), apps == null ? List.of() : apps);
+            switchboard = Switchboard.start(config, file.ovsdb(), names, file.apps());
         } catch (java.io.UncheckedIOException e) {
             throw new UserFacingException(e.getMessage() + " (is another controller running? try --port)", e);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw new UserFacingException(e.getMessage(), e);
         }
+        log.info("running apps: {}", switchboard.apps().isEmpty() ? "none" : String.join(", ", switchboard.apps()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping");
@@ -42,5 +57,13 @@ final class ControllerCommand implements Callable<Integer> {
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private static void listApps() {
+        Map<String, SwitchboardApp> available = AppRuntime.available(ControllerCommand.class.getClassLoader());
+        System.out.printf("%-14s %-20s %-24s %s%n", "APP", "COOKIE", "REQUIRES", "WHAT IT DOES");
+        available.forEach((name, app) -> System.out.printf("%-14s %-20s %-24s %s%n", name,
+                AppCookies.cookie(name), app.requires().isEmpty() ? "-" : String.join(",", app.requires()),
+                app.description()));
     }
 }

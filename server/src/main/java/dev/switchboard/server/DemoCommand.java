@@ -96,7 +96,7 @@ final class DemoCommand implements Callable<Integer> {
     private Switchboard startController() {
         ControllerConfig config = ControllerConfig.builder().listen(new InetSocketAddress("127.0.0.1", port)).build();
         try {
-            Switchboard switchboard = Switchboard.start(config, SwitchboardConfig.defaults().ovsdb(), List.of("normal"));
+            Switchboard switchboard = Switchboard.start(config, SwitchboardConfig.defaults().ovsdb(), List.of("normal"), Map.of());
             out.println("Controller listening on tcp:127.0.0.1:" + switchboard.openflowAddresses().get(0).getPort()
                     + " (app: normal)");
             return switchboard;

@@ -2,6 +2,8 @@ package dev.switchboard.server;
 
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.SwitchListener;
+import dev.switchboard.controller.app.AppContext;
+import dev.switchboard.controller.app.SwitchboardApp;
 import java.util.List;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
@@ -13,22 +15,35 @@ import org.projectfloodlight.openflow.types.U64;
 /**
  * The smallest forwarding there is: every switch that connects gets one flow handing all
  * packets to OVS's own NORMAL (learning switch) pipeline. It lets a lab behind Switchboard
- * pass traffic before the real apps (L2 learning, shortest-path forwarding) exist; enabled
- * with {@code --apps normal}.
+ * pass traffic with no controller logic at all; enabled with {@code --apps normal}.
  */
-final class NormalForwarding implements SwitchListener {
-    /** "SB" then app 0x01: names this app's flows in {@code ovs-ofctl dump-flows}. */
-    static final U64 COOKIE = U64.of(0x5342_0100_0000_0000L);
+public final class NormalForwarding implements SwitchboardApp {
     static final int PRIORITY = 1;
 
     @Override
-    public void switchAdded(OFSwitch sw) {
-        sw.write(normalFlow(sw.factory()));
+    public String name() {
+        return "normal";
     }
 
-    static OFFlowAdd normalFlow(OFFactory f) {
+    @Override
+    public String description() {
+        return "every switch forwards with OVS's own NORMAL pipeline (no controller logic)";
+    }
+
+    @Override
+    public void start(AppContext context) {
+        U64 cookie = context.flows().cookie();
+        context.switches().addSwitchListener(new SwitchListener() {
+            @Override
+            public void switchAdded(OFSwitch sw) {
+                sw.write(normalFlow(sw.factory(), cookie));
+            }
+        });
+    }
+
+    static OFFlowAdd normalFlow(OFFactory f, U64 cookie) {
         List<OFAction> normal = List.of(f.actions().output(OFPort.NORMAL, 0xffff));
-        OFFlowAdd.Builder flow = f.buildFlowAdd().setCookie(COOKIE).setPriority(PRIORITY).setMatch(f.buildMatch().build());
+        OFFlowAdd.Builder flow = f.buildFlowAdd().setCookie(cookie).setPriority(PRIORITY).setMatch(f.buildMatch().build());
         if (f.getVersion() == OFVersion.OF_10) {
             flow.setActions(normal);
         } else {

@@ -2,45 +2,49 @@ package dev.switchboard.server;
 
 import dev.switchboard.controller.Controller;
 import dev.switchboard.controller.ControllerConfig;
+import dev.switchboard.controller.app.AppConfig;
+import dev.switchboard.controller.app.AppRuntime;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** The running server: the OpenFlow controller and, when configured, the OVSDB servers it manages. */
+/**
+ * The running server: the OpenFlow controller, its apps and, when configured, the OVSDB
+ * servers it manages.
+ */
 public final class Switchboard implements AutoCloseable {
     private final Controller controller;
+    private final AppRuntime apps;
     private final List<InetSocketAddress> openflow;
     private final OvsdbManager ovsdb;
 
-    private Switchboard(Controller controller, List<InetSocketAddress> openflow, OvsdbManager ovsdb) {
+    private Switchboard(Controller controller, AppRuntime apps, List<InetSocketAddress> openflow, OvsdbManager ovsdb) {
         this.controller = controller;
+        this.apps = apps;
         this.openflow = openflow;
         this.ovsdb = ovsdb;
     }
 
-    /** The apps {@code --apps} knows so far. */
-    public static final List<String> APPS = List.of("normal");
-
-    /** Starts everything, or nothing: on failure what started is stopped again. */
     public static Switchboard start(ControllerConfig openflowConfig, SwitchboardConfig.Ovsdb ovsdbConfig) {
-        return start(openflowConfig, ovsdbConfig, List.of());
+        return start(openflowConfig, ovsdbConfig, List.of(), Map.of());
     }
 
     /**
-     * @param apps app names from {@link #APPS}
-     * @throws IllegalArgumentException for an unknown app, before anything starts
+     * Starts everything, or nothing: on failure what started is stopped again.
+     *
+     * @param appNames   the apps to run; the apps they require start with them
+     * @param appConfigs each app's config section by name (missing: empty)
+     * @throws IllegalArgumentException for an unknown app or a bad app config, before anything listens
      */
-    public static Switchboard start(ControllerConfig openflowConfig, SwitchboardConfig.Ovsdb ovsdbConfig, List<String> apps) {
-        for (String app : apps) {
-            if (!APPS.contains(app)) {
-                throw new IllegalArgumentException("unknown app '" + app + "' (known: " + String.join(", ", APPS) + ")");
-            }
-        }
+    public static Switchboard start(ControllerConfig openflowConfig, SwitchboardConfig.Ovsdb ovsdbConfig,
+            List<String> appNames, Map<String, Map<String, Object>> appConfigs) {
         Controller controller = new Controller(openflowConfig);
-        if (apps.contains("normal")) {
-            controller.switches().addSwitchListener(new NormalForwarding());
-        }
+        AppRuntime apps = null;
         try {
+            apps = AppRuntime.start(controller, appNames,
+                    name -> AppConfig.of("apps." + name, appConfigs.get(name)),
+                    Switchboard.class.getClassLoader());
             List<InetSocketAddress> bound = controller.start();
             OvsdbManager ovsdb = null;
             if (!ovsdbConfig.isEmpty()) {
@@ -48,15 +52,33 @@ public final class Switchboard implements AutoCloseable {
                         ? OvsdbManager.defaultControllers(bound) : ovsdbConfig.controllers();
                 ovsdb = new OvsdbManager(ovsdbConfig, targets);
             }
-            return new Switchboard(controller, bound, ovsdb);
+            return new Switchboard(controller, apps, bound, ovsdb);
         } catch (RuntimeException e) {
+            if (apps != null) {
+                apps.close();
+            }
             controller.close();
             throw e;
         }
     }
 
+    /** Starts with the apps and app configs of a config file. */
+    public static Switchboard start(SwitchboardConfig config) {
+        return start(config.controllerConfig().build(), config.ovsdb(), List.copyOf(config.apps().keySet()), config.apps());
+    }
+
     public Controller controller() {
         return controller;
+    }
+
+    /** The running apps' names, required ones first. */
+    public List<String> apps() {
+        return apps.names();
+    }
+
+    /** A service one of the running apps published (topology, hosts, …). */
+    public <T> Optional<T> service(Class<T> type) {
+        return apps.service(type);
     }
 
     public List<InetSocketAddress> openflowAddresses() {
@@ -67,8 +89,10 @@ public final class Switchboard implements AutoCloseable {
         return Optional.ofNullable(ovsdb);
     }
 
+    /** Stops the apps (deleting their flows from the switches), then the OVSDB sessions and the controller. */
     @Override
     public void close() {
+        apps.close();
         if (ovsdb != null) {
             ovsdb.close();
         }

@@ -32,17 +32,32 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
  *   handshakeTimeout: 10s
  *   echoInterval: 5s
  *   maxMissedEchoes: 3
+ * apps:
+ *   forwarding: {}
+ *   routing:
+ *     interfaces: [{gateway: 10.0.1.1/24}, {gateway: 10.0.2.1/24}]
  * </pre>
  */
-public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @JsonProperty("ovsdb") Ovsdb ovsdb) {
+public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @JsonProperty("ovsdb") Ovsdb ovsdb,
+        @JsonProperty("apps") Map<String, Map<String, Object>> apps) {
 
+    /**
+     * @param apps the apps to run, by name, each with its own settings ({@code {}} or nothing
+     *             when it has none); {@code --apps} on the command line picks others but the
+     *             settings still come from here
+     */
     public SwitchboardConfig {
         openflow = openflow == null ? new OpenFlow(null, null, null, null, null, null, null, null, null, null) : openflow;
         ovsdb = ovsdb == null ? new Ovsdb(null, null, null, null, null) : ovsdb;
+        Map<String, Map<String, Object>> copy = new java.util.LinkedHashMap<>();
+        if (apps != null) {
+            apps.forEach((name, settings) -> copy.put(name, settings == null ? Map.of() : settings));
+        }
+        apps = java.util.Collections.unmodifiableMap(copy);
     }
 
     public static SwitchboardConfig defaults() {
-        return new SwitchboardConfig(null, null);
+        return new SwitchboardConfig(null, null, null);
     }
 
     /**

@@ -27,9 +27,11 @@ public final class AppRuntime implements AutoCloseable {
     private static final long FLOW_CLEANUP_SECONDS = 3;
 
     private final List<RunningApp> running;
+    private final Map<Class<?>, Object> services;
 
-    private AppRuntime(List<RunningApp> running) {
+    private AppRuntime(List<RunningApp> running, Map<Class<?>, Object> services) {
         this.running = running;
+        this.services = services;
     }
 
     /** Every app on the class path, by name. */
@@ -115,7 +117,7 @@ public final class AppRuntime implements AutoCloseable {
                 app.start(running.context());
             } catch (Exception e) {
                 running.context().close();
-                new AppRuntime(started).close();
+                new AppRuntime(started, services).close();
                 if (e instanceof IllegalArgumentException) {
                     throw new IllegalArgumentException("app '" + app.name() + "': " + e.getMessage(), e);
                 }
@@ -124,7 +126,12 @@ public final class AppRuntime implements AutoCloseable {
             started.add(running);
             log.info("app {} started (flow cookie {})", app.name(), running.context().flows().cookie());
         }
-        return new AppRuntime(started);
+        return new AppRuntime(started, services);
+    }
+
+    /** A service a running app published. */
+    public <T> java.util.Optional<T> service(Class<T> type) {
+        return java.util.Optional.ofNullable(type.cast(services.get(type)));
     }
 
     /** The running apps' names, in start order. */

@@ -1,0 +1,242 @@
+package dev.switchboard.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.controller.app.AppConfig;
+import dev.switchboard.controller.app.AppContext;
+import dev.switchboard.controller.app.AppCookies;
+import dev.switchboard.controller.app.AppRuntime;
+import dev.switchboard.controller.app.SwitchboardApp;
+import dev.switchboard.emulator.EmulatedSwitch;
+import dev.switchboard.emulator.EmulatedSwitchOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowDelete;
+import org.projectfloodlight.openflow.protocol.OFFlowDeleteStrict;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
+import org.projectfloodlight.openflow.protocol.OFType;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.U64;
+
+class AppRuntimeTest {
+
+    /** An app that records what happens to it. */
+    private static final class Probe implements SwitchboardApp {
+        final String name;
+        final List<String> requires;
+        final List<String> log;
+        final int order;
+        boolean failOnStart;
+
+        Probe(String name, List<String> log, int order, String... requires) {
+            this.name = name;
+            this.requires = List.of(requires);
+            this.log = log;
+            this.order = order;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public List<String> requires() {
+            return requires;
+        }
+
+        @Override
+        public int pipelineOrder() {
+            return order;
+        }
+
+        @Override
+        public void start(AppContext context) {
+            if (failOnStart) {
+                throw new IllegalStateException("boom");
+            }
+            log.add("start " + name);
+            context.addPacketInProcessor((sw, packetIn) -> {
+                log.add("packet " + name);
+                if (name.equals("thrower")) {
+                    throw new IllegalStateException("app bug");
+                }
+                return Disposition.CONTINUE;
+            });
+            context.switches().addSwitchListener(new SwitchListener() {
+                @Override
+                public void switchAdded(OFSwitch sw) {
+                    log.add("switch " + name);
+                }
+            });
+        }
+
+        @Override
+        public void stop() {
+            log.add("stop " + name);
+        }
+    }
+
+    private static Map<String, SwitchboardApp> catalog(SwitchboardApp... apps) {
+        Map<String, SwitchboardApp> map = new java.util.TreeMap<>();
+        for (SwitchboardApp app : apps) {
+            map.put(app.name(), app);
+        }
+        return map;
+    }
+
+    @Test
+    void requiredAppsStartFirstOnceAndStopInReverse() {
+        List<String> log = new CopyOnWriteArrayList<>();
+        Map<String, SwitchboardApp> apps = catalog(new Probe("topology", log, 100), new Probe("hosts", log, 200, "topology"),
+                new Probe("forwarding", log, 400, "topology", "hosts"), new Probe("routing", log, 300, "topology", "hosts"));
+        List<SwitchboardApp> resolved = AppRuntime.resolve(List.of("forwarding", "routing"), apps);
+        assertThat(resolved).extracting(SwitchboardApp::name).containsExactly("topology", "hosts", "forwarding", "routing");
+
+        try (ControllerFixture fixture = new ControllerFixture()) {
+            AppRuntime runtime = AppRuntime.start(fixture.controller.switches(), fixture.controller.packetIns(),
+                    resolved, name -> AppConfig.empty("apps." + name));
+            assertThat(runtime.names()).containsExactly("topology", "hosts", "forwarding", "routing");
+            runtime.close();
+        }
+        assertThat(log).containsExactly("start topology", "start hosts", "start forwarding", "start routing",
+                "stop routing", "stop forwarding", "stop hosts", "stop topology");
+    }
+
+    @Test
+    void unknownAppsAndCyclesAreNamed() {
+        List<String> log = new ArrayList<>();
+        Map<String, SwitchboardApp> apps = catalog(new Probe("a", log, 1, "b"), new Probe("b", log, 1, "a"),
+                new Probe("c", log, 1, "missing"));
+        assertThatThrownBy(() -> AppRuntime.resolve(List.of("nope"), apps))
+                .hasMessageContaining("unknown app 'nope'").hasMessageContaining("known: a, b, c");
+        assertThatThrownBy(() -> AppRuntime.resolve(List.of("c"), apps))
+                .hasMessageContaining("unknown app 'missing' (required by 'c')");
+        assertThatThrownBy(() -> AppRuntime.resolve(List.of("a"), apps))
+                .hasMessageContaining("cycle: a -> b -> a");
+    }
+
+    @Test
+    void aFailedStartStopsTheAppsAlreadyStarted() {
+        List<String> log = new CopyOnWriteArrayList<>();
+        Probe broken = new Probe("broken", log, 2, "base");
+        broken.failOnStart = true;
+        try (ControllerFixture fixture = new ControllerFixture()) {
+            assertThatThrownBy(() -> AppRuntime.start(fixture.controller.switches(), fixture.controller.packetIns(),
+                    AppRuntime.resolve(List.of("broken"), catalog(new Probe("base", log, 1), broken)),
+                    name -> AppConfig.empty(name)))
+                    .hasMessageContaining("app 'broken' failed to start").hasMessageContaining("boom");
+            assertThat(log).containsExactly("start base", "stop base");
+            // nothing of base is left registered
+            EmulatedSwitch emulator = fixture.connect(7);
+            fixture.awaitSwitch(emulator);
+            emulator.sendPacketIn(OFPort.of(1), new byte[64]);
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !log.contains("packet base"));
+            assertThat(log).doesNotContain("switch base");
+        }
+    }
+
+    @Test
+    void anAppsExceptionDoesNotStopTheOthersAndStoppingRemovesItsRegistrations() {
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (ControllerFixture fixture = new ControllerFixture()) {
+            AppRuntime runtime = AppRuntime.start(fixture.controller.switches(), fixture.controller.packetIns(),
+                    AppRuntime.resolve(List.of("after"), catalog(new Probe("thrower", log, 1), new Probe("after", log, 2, "thrower"))),
+                    name -> AppConfig.empty(name));
+            EmulatedSwitch emulator = fixture.connect(8);
+            fixture.awaitSwitch(emulator);
+            emulator.sendPacketIn(OFPort.of(1), new byte[64]);
+            await().atMost(Duration.ofSeconds(5)).until(() -> log.contains("packet after"));
+            assertThat(log).containsSubsequence("packet thrower", "packet after");
+            assertThat(log).contains("switch thrower", "switch after");
+
+            runtime.close();
+            log.clear();
+            emulator.sendPacketIn(OFPort.of(1), new byte[64]);
+            EmulatedSwitch second = fixture.connect(9);
+            fixture.awaitSwitch(second);
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(log::isEmpty);
+        }
+    }
+
+    @Test
+    void cookiesNameTheAppAndStoppingDeletesItsFlowsOnOpenFlow13() throws Exception {
+        assertThat(AppCookies.cookie("l2-learning")).isEqualTo(U64.of(0x5342_0400_0000_0000L));
+        assertThat(AppCookies.number("my-app")).isBetween(0x80, 0xFF);
+        assertThat(AppCookies.owner(U64.of(0x5342_0500_0000_002AL), List.of("l2-learning", "forwarding"))).isEqualTo("forwarding");
+
+        try (ControllerFixture fixture = new ControllerFixture()) {
+            AppRuntime runtime = AppRuntime.start(fixture.controller.switches(), fixture.controller.packetIns(),
+                    AppRuntime.resolve(List.of("forwarding"), catalog(new Probe("forwarding", new ArrayList<>(), 1))),
+                    name -> AppConfig.empty(name));
+            EmulatedSwitch emulator = fixture.connect(EmulatedSwitchOptions.builder()
+                    .datapathId(DatapathId.of(10)).supportedVersions(Set.of(OFVersion.OF_13)).build());
+            fixture.awaitSwitch(emulator);
+            runtime.close();
+            OFFlowDelete delete = emulator.received(OFFlowDelete.class).get(0);
+            assertThat(delete.getCookie()).isEqualTo(U64.of(0x5342_0500_0000_0000L));
+            assertThat(delete.getCookieMask()).isEqualTo(U64.of(AppCookies.APP_MASK));
+        }
+    }
+
+    @Test
+    void onOpenFlow10StoppingDeletesOnlyTheAppsFlowsOneByOne() {
+        try (ControllerFixture fixture = new ControllerFixture()) {
+            AppRuntime runtime = AppRuntime.start(fixture.controller.switches(), fixture.controller.packetIns(),
+                    AppRuntime.resolve(List.of("routing"), catalog(new Probe("routing", new ArrayList<>(), 1))),
+                    name -> AppConfig.empty(name));
+            EmulatedSwitch emulator = fixture.connect(EmulatedSwitchOptions.builder()
+                    .datapathId(DatapathId.of(11)).supportedVersions(Set.of(OFVersion.OF_10)).build());
+            fixture.awaitSwitch(emulator);
+            // after the handshake, whose DESC request is a STATS_REQUEST too
+            AtomicInteger statsRequests = new AtomicInteger();
+            emulator.onMessage(OFType.STATS_REQUEST, request -> {
+                statsRequests.incrementAndGet();
+                OFFactory f = emulator.factory();
+                List<OFFlowStatsEntry> entries = List.of(
+                        entry(f, 0x5342_0600_0000_0007L, 20, 1),
+                        entry(f, 0x5342_0400_0000_0001L, 30, 2),
+                        entry(f, 0x5342_0600_0000_0009L, 40, 3));
+                return List.of(f.buildFlowStatsReply().setXid(request.getXid()).setEntries(entries).build());
+            });
+            runtime.close();
+            assertThat(statsRequests).hasValue(1);
+            assertThat(emulator.received(OFFlowDeleteStrict.class))
+                    .extracting(OFFlowDeleteStrict::getPriority).containsExactly(20, 40);
+        }
+    }
+
+    private static OFFlowStatsEntry entry(OFFactory f, long cookie, int priority, int inPort) {
+        return f.buildFlowStatsEntry().setCookie(U64.of(cookie)).setPriority(priority)
+                .setMatch(f.buildMatch().setExact(org.projectfloodlight.openflow.protocol.match.MatchField.IN_PORT,
+                        OFPort.of(inPort)).build())
+                .setDurationSec(1).setTableId(org.projectfloodlight.openflow.types.TableId.of(0)).build();
+    }
+
+    @Test
+    void configBindsRecordsWithDurationsAndNamesBadKeys() {
+        record Settings(Duration idleTimeout, Integer max, List<String> names) {
+        }
+        Settings settings = AppConfig.of("apps.x", Map.of("idleTimeout", "30s", "max", 5, "names", List.of("a")))
+                .bind(Settings.class);
+        assertThat(settings).isEqualTo(new Settings(Duration.ofSeconds(30), 5, List.of("a")));
+        assertThat(AppConfig.empty("apps.x").bind(Settings.class)).isEqualTo(new Settings(null, null, null));
+        assertThatThrownBy(() -> AppConfig.of("apps.x", Map.of("idle", "30s")).bind(Settings.class))
+                .hasMessageContaining("apps.x: unknown key 'idle'").hasMessageContaining("idleTimeout");
+        assertThatThrownBy(() -> AppConfig.of("apps.x", Map.of("idleTimeout", "soon")).bind(Settings.class))
+                .hasMessageContaining("apps.x: bad value at 'idleTimeout'").hasMessageContaining("'soon' is not a duration");
+        assertThat(TimeUnit.SECONDS).isNotNull();
+    }
+}
