@@ -122,6 +122,11 @@ final class KernelSide {
             progress.printf("  kernel: %d changes%n", changes.size());
             changes.apply();
         }
+        for (Host host : spec.hosts()) {
+            if (host.forwarding()) {
+                enableForwarding(host);
+            }
+        }
         return Set.copyOf(madeSwitchDevices);
     }
 
@@ -271,6 +276,16 @@ final class KernelSide {
         }
         linuxBridge.filter(bridge -> !existing.master().equals(Optional.of(bridge)))
                 .ifPresent(bridge -> changes.enslave(Netns.ROOT, device, bridge));
+    }
+
+    /** A namespace starts with forwarding off; sysctl is idempotent, so this runs on every up. */
+    private void enableForwarding(Host host) {
+        Netns ns = Netns.named(names.namespace(host.name()));
+        var result = net.exec(ns, List.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=1",
+                "net.ipv6.conf.all.forwarding=1"), java.time.Duration.ofSeconds(10));
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("host " + host.name() + ": cannot turn forwarding on: " + result.stderr().strip());
+        }
     }
 
     /** The host's gateway and routes that are missing. In a namespace made in this run, all of them. */

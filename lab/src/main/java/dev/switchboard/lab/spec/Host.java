@@ -12,13 +12,19 @@ import java.util.Optional;
  * @param name    unique among the lab's hosts and switches; see {@link LabNames#checkNodeName}
  * @param gateway default route's next hop, inside one of the host's subnets
  * @param routes  further static routes, in order
+ * @param forwarding whether the host routes packets between its interfaces (IPv4 and IPv6
+ *                   forwarding on in its namespace): a Linux router in the lab
  */
-public record Host(String name, Optional<InetAddress> gateway, List<Route> routes) {
+public record Host(String name, Optional<InetAddress> gateway, List<Route> routes, boolean forwarding) {
 
     public Host {
         LabNames.checkNodeName(name);
         Objects.requireNonNull(gateway, "gateway");
         routes = List.copyOf(routes);
+    }
+
+    public Host(String name, Optional<InetAddress> gateway, List<Route> routes) {
+        this(name, gateway, routes, false);
     }
 
     /** A host with no gateway and no routes. */
@@ -27,7 +33,11 @@ public record Host(String name, Optional<InetAddress> gateway, List<Route> route
     }
 
     public Host withGateway(InetAddress newGateway) {
-        return new Host(name, Optional.of(newGateway), routes);
+        return new Host(name, Optional.of(newGateway), routes, forwarding);
+    }
+
+    public Host withForwarding(boolean on) {
+        return new Host(name, gateway, routes, on);
     }
 
     /** With the gateway parsed strictly from {@code address}. */
@@ -36,6 +46,6 @@ public record Host(String name, Optional<InetAddress> gateway, List<Route> route
     }
 
     public Host withRoutes(List<Route> newRoutes) {
-        return new Host(name, gateway, newRoutes);
+        return new Host(name, gateway, newRoutes, forwarding);
     }
 }

@@ -31,7 +31,7 @@ import java.util.function.Supplier;
 final class SpecReader {
 
     private static final Set<String> ROOT_KEYS = Set.of("name", "hosts", "switches", "links", "taps");
-    private static final Set<String> HOST_KEYS = Set.of("gateway", "routes");
+    private static final Set<String> HOST_KEYS = Set.of("gateway", "routes", "forwarding");
     private static final Set<String> ROUTE_KEYS = Set.of("to", "via");
     private static final Set<String> OVS_KEYS = Set.of("kind", "stp", "protocols", "failMode", "controller", "datapathId");
     private static final Set<String> LINUX_BRIDGE_KEYS = Set.of("kind", "stp");
@@ -169,7 +169,8 @@ final class SpecReader {
                 route(seq.items().get(i), path + ".routes[" + i + "]").ifPresent(routes::add);
             }
         });
-        return problems.size() > before ? Optional.empty() : construct(path, () -> new Host(name, gateway, routes));
+        boolean forwarding = bool(m, "forwarding", path).orElse(false);
+        return problems.size() > before ? Optional.empty() : construct(path, () -> new Host(name, gateway, routes, forwarding));
     }
 
     private Optional<Route> route(Value value, String path) {
@@ -431,7 +432,7 @@ final class SpecReader {
     }
 
     private static List<String> ordered(Set<String> keys) {
-        List<String> order = List.of("name", "hosts", "switches", "links", "taps", "gateway", "routes", "to", "via",
+        List<String> order = List.of("name", "hosts", "switches", "links", "taps", "gateway", "routes", "forwarding", "to", "via",
                 "kind", "protocols", "failMode", "controller", "datapathId", "stp", "a", "b", "node", "interface", "port",
                 "addresses", "mtu", "rate", "delay", "loss", "queue", "bridge", "mode", "owner", "group");
         return order.stream().filter(keys::contains).toList();

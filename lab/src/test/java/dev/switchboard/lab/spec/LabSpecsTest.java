@@ -42,6 +42,22 @@ class LabSpecsTest {
     }
 
     @Test
+    void aHostCanBeARouter() {
+        LabSpec lab = LabSpecs.parse("""
+                name: r
+                hosts:
+                  r: {forwarding: true}
+                  h: {}
+                links:
+                  - {a: {node: r, addresses: [10.0.3.1/24]}, b: {node: h, addresses: [10.0.3.10/24]}}
+                """);
+        assertThat(lab.hosts()).extracting(Host::name, Host::forwarding)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("r", true), org.assertj.core.groups.Tuple.tuple("h", false));
+        assertThat(problems("name: r\nhosts:\n  r: {forwarding: maybe}\n"))
+                .anySatisfy(line -> assertThat(line).contains("hosts.r.forwarding"));
+    }
+
+    @Test
     void theSeedExampleLoadsAsWritten() {
         LabSpec lab = LabSpecs.parse(SEED);
 
@@ -142,7 +158,7 @@ class LabSpecsTest {
                   - a: net1
                   - just text
                 """)).containsExactly(
-                "lab.yaml:3: hosts.net0.bw: unknown key; expected one of gateway, routes",
+                "lab.yaml:3: hosts.net0.bw: unknown key; expected one of gateway, routes, forwarding",
                 "lab.yaml:4: hosts.net1: expected the settings of host net1 ({} for the defaults), found a list",
                 "lab.yaml:6: switches.br0.protocols: only kind ovs has protocols; br0 is a linux-bridge",
                 "lab.yaml:6: switches.br0.stp: expected true or false, found text (no)",
@@ -262,7 +278,7 @@ class LabSpecsTest {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "name: x\nhosts:\n  h1: {gw: 10.0.0.1}\n");
         assertThatThrownBy(() -> LabSpecs.load(bad)).isInstanceOfSatisfying(LabSpecException.class, e -> {
-            assertThat(e.getMessage()).isEqualTo(bad + ":3: hosts.h1.gw: unknown key; expected one of gateway, routes");
+            assertThat(e.getMessage()).isEqualTo(bad + ":3: hosts.h1.gw: unknown key; expected one of gateway, routes, forwarding");
             assertThat(e.source()).contains(bad.toString());
             assertThat(e.problems()).singleElement().satisfies(p -> {
                 assertThat(p.path()).isEqualTo("hosts.h1.gw");
