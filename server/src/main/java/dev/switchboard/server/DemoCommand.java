@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code switchboard demo}: the seed lecture's hands-on labs, for real. Starts the controller,
@@ -31,9 +32,13 @@ import picocli.CommandLine.Option;
  * all on Ctrl-C (or at once with {@code --once}).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the seed's labs (veth, Linux bridge, OVS controlled by Switchboard) and show the pings.")
+        description = {"Run the seed's labs (veth, Linux bridge, OVS controlled by Switchboard) and show the pings.",
+                "With EXAMPLE, a directory holding lab.yaml and controller.yaml (e.g. examples/routing), "
+                        + "run that lab under a controller with that config instead."})
 final class DemoCommand implements Callable<Integer> {
     static final List<String> EXAMPLES = List.of("seed-veth.yaml", "seed-linux-bridge.yaml", "seed-ovs.yaml");
+    /** The seed's OVS lab is the seed's "virtual switch": a learning switch in the controller. */
+    static final List<String> SEED_APPS = List.of("normal");
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
     @Option(names = "--port", paramLabel = "PORT", description = "OpenFlow port for the controller (default 6653).")
@@ -45,12 +50,20 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--examples", paramLabel = "DIR", description = "Where the seed labs are (default: ./examples).")
     Path examples = Path.of("examples");
 
+    @Parameters(arity = "0..1", paramLabel = "EXAMPLE",
+            description = "A directory with lab.yaml and controller.yaml to run instead of the seed's labs.")
+    Path example;
+
     private final PrintStream out = System.out;
+
+    /** A lab as loaded, with the text it came from (the lab's intent log keeps it). */
+    private record Lab(LabSpec spec, String source, String description) {
+    }
 
     @Override
     public Integer call() throws Exception {
         CliLogging.quietOvsdb();
-        List<LabSpec> labs = loadLabs();
+        List<Lab> labs = loadLabs();
         LabRunner runner = new LabRunner(new HostNetwork(), out);
         Teardown teardown = new Teardown(runner);
         Thread hook = new Thread(teardown::run, "demo-teardown");
@@ -59,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
             Switchboard switchboard = startController();
             teardown.switchboard = switchboard;
             boolean allPassed = true;
-            for (LabSpec lab : labs) {
+            for (Lab lab : labs) {
                 allPassed &= runLab(runner, switchboard, lab, teardown);
             }
             howToLook(labs);
@@ -81,40 +94,55 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private List<LabSpec> loadLabs() throws IOException {
-        List<LabSpec> labs = new ArrayList<>();
+    private List<Lab> loadLabs() throws IOException {
+        List<Lab> labs = new ArrayList<>();
+        if (example != null) {
+            Path file = readable(example.resolve("lab.yaml"));
+            String source = Files.readString(file);
+            labs.add(new Lab(LabRunner.specOf(source, null, null), source, file.toString()));
+            return labs;
+        }
         for (String name : EXAMPLES) {
-            Path file = examples.resolve(name);
-            if (!Files.isReadable(file)) {
-                throw new UserFacingException("cannot read " + file + " (run the demo from Switchboard's directory, or give --examples DIR)");
-            }
-            labs.add(LabRunner.specOf(Files.readString(file), null, null));
+            String source = Files.readString(readable(examples.resolve(name)));
+            LabSpec spec = LabRunner.specOf(source, null, null);
+            labs.add(new Lab(spec, source, describe(spec)));
         }
         return labs;
     }
 
+    private static Path readable(Path file) {
+        if (!Files.isReadable(file)) {
+            throw new UserFacingException("cannot read " + file + " (run the demo from Switchboard's directory, or give --examples DIR)");
+        }
+        return file;
+    }
+
     private Switchboard startController() {
         ControllerConfig config = ControllerConfig.builder().listen(new InetSocketAddress("127.0.0.1", port)).build();
+        SwitchboardConfig file = example == null ? null : SwitchboardConfig.load(readable(example.resolve("controller.yaml")));
+        List<String> apps = file == null ? SEED_APPS : List.copyOf(file.apps().keySet());
         try {
-            Switchboard switchboard = Switchboard.start(config, SwitchboardConfig.defaults().ovsdb(), List.of("normal"), Map.of());
+            Switchboard switchboard = Switchboard.start(config, SwitchboardConfig.defaults().ovsdb(), apps,
+                    file == null ? Map.of() : file.apps());
             out.println("Controller listening on tcp:127.0.0.1:" + switchboard.openflowAddresses().get(0).getPort()
-                    + " (app: normal)");
+                    + " (apps: " + String.join(", ", switchboard.apps()) + ")");
             return switchboard;
         } catch (java.io.UncheckedIOException e) {
             throw new UserFacingException(e.getMessage() + " (another controller on port " + port
                     + "? try ./switchboard demo --port 6654)", e);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new UserFacingException(e.getMessage(), e);
         }
     }
 
-    private boolean runLab(LabRunner runner, Switchboard switchboard, LabSpec lab, Teardown teardown) throws Exception {
-        boolean usesOvs = lab.switches().stream().anyMatch(OvsSwitch.class::isInstance);
+    private boolean runLab(LabRunner runner, Switchboard switchboard, Lab lab, Teardown teardown) throws Exception {
+        boolean usesOvs = lab.spec().switches().stream().anyMatch(OvsSwitch.class::isInstance);
         String controller = usesOvs ? "tcp:127.0.0.1:" + switchboard.openflowAddresses().get(0).getPort() : null;
-        LabSpec spec = controller == null ? lab : lab.withController(controller);
+        LabSpec spec = controller == null ? lab.spec() : lab.spec().withController(controller);
         out.println();
-        out.println("=== " + spec.name() + ": " + describe(spec));
+        out.println("=== " + spec.name() + ": " + lab.description());
         teardown.labs.add(spec.name());
-        String source = Files.readString(examples.resolve(EXAMPLES.get(teardown.labs.size() - 1)));
-        runner.up(spec, source, controller);
+        runner.up(spec, lab.source(), controller);
         if (usesOvs) {
             awaitSwitches(switchboard, spec);
         }
@@ -173,7 +201,8 @@ final class DemoCommand implements Callable<Integer> {
         return "unix:" + socket.resolveSibling(bridge + ".mgmt");
     }
 
-    private void howToLook(List<LabSpec> labs) {
+    private void howToLook(List<Lab> loaded) {
+        List<LabSpec> labs = loaded.stream().map(Lab::spec).toList();
         LabSpec ovsLab = labs.get(labs.size() - 1);
         String db = LabState.read(ovsLab.name()).map(s -> s.contents().ovsDb()).orElse("unix:/var/run/openvswitch/db.sock");
         String bridge = ovsLab.names().bridge(ovsLab.switches().get(0).name());
@@ -182,7 +211,11 @@ final class DemoCommand implements Callable<Integer> {
         for (LabSpec lab : labs) {
             out.println("  ./switchboard lab status " + lab.name());
         }
-        out.println("  ./switchboard lab exec --lab " + ovsLab.name() + " net0 -- ping -c 3 10.0.8.2");
+        if (example == null) {
+            out.println("  ./switchboard lab exec --lab " + ovsLab.name() + " net0 -- ping -c 3 10.0.8.2");
+        } else {
+            out.println("  ./switchboard lab ping " + ovsLab.name());
+        }
         out.println("  ./switchboard ovs --db " + db + " show");
         out.println("  ovs-ofctl -O OpenFlow13 dump-flows " + mgmt(db, bridge));
         out.println("  ip netns list");
