@@ -1,0 +1,88 @@
+package org.example.hub;
+
+import dev.switchboard.controller.Disposition;
+import dev.switchboard.controller.OFSwitch;
+import dev.switchboard.controller.app.AppContext;
+import dev.switchboard.controller.app.SwitchboardApp;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFPacketIn;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.OFBufferId;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every switch becomes a hub: a packet that reaches the controller is flooded out of every
+ * port but the one it came in on, and a flow for its in-port does the same for the packets
+ * after it. Enabled with {@code --apps hub}; configured under {@code apps: hub:}.
+ */
+public final class HubApp implements SwitchboardApp {
+    private static final Logger log = LoggerFactory.getLogger(HubApp.class);
+
+    /** The app's settings; a missing key takes its default. */
+    public record Settings(Integer priority, Duration idleTimeout) {
+        public Settings {
+            priority = priority == null ? 10 : priority;
+            idleTimeout = idleTimeout == null ? Duration.ofSeconds(30) : idleTimeout;
+        }
+    }
+
+    private final LongAdder flooded = new LongAdder();
+    private Settings settings;
+    private AppContext context;
+
+    @Override
+    public String name() {
+        return "hub";
+    }
+
+    @Override
+    public String description() {
+        return "example third-party app: floods every packet, like a hub";
+    }
+
+    @Override
+    public void start(AppContext context) {
+        this.context = context;
+        this.settings = context.config().bind(Settings.class);
+        context.addPacketInProcessor(this::flood);
+    }
+
+    /** Runs on the switch's event loop: build the two messages and go, nothing that blocks. */
+    private Disposition flood(OFSwitch sw, OFPacketIn packetIn) {
+        OFFactory f = sw.factory();
+        OFPort inPort = f.getVersion() == OFVersion.OF_10 ? packetIn.getInPort() : packetIn.getMatch().get(MatchField.IN_PORT);
+        List<OFAction> flood = List.of(f.actions().output(OFPort.FLOOD, 0xffff));
+        OFFlowAdd.Builder flow = f.buildFlowAdd()
+                .setCookie(context.flows().cookie())
+                .setPriority(settings.priority())
+                .setIdleTimeout((int) settings.idleTimeout().toSeconds())
+                .setMatch(f.buildMatch().setExact(MatchField.IN_PORT, inPort).build());
+        if (f.getVersion() == OFVersion.OF_10) {
+            flow.setActions(flood);
+        } else {
+            flow.setInstructions(List.of(f.instructions().applyActions(flood)));
+        }
+        sw.write(flow.build());
+        sw.write(f.buildPacketOut()
+                .setBufferId(packetIn.getBufferId())
+                .setInPort(inPort)
+                .setActions(flood)
+                .setData(packetIn.getBufferId().equals(OFBufferId.NO_BUFFER) ? packetIn.getData() : new byte[0])
+                .build());
+        flooded.increment();
+        return Disposition.STOP;
+    }
+
+    @Override
+    public void stop() {
+        log.info("hub flooded {} packets", flooded.sum());
+    }
+}

@@ -1,0 +1,69 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.controller.ControllerConfig;
+import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.server.Switchboard;
+import dev.switchboard.server.SwitchboardConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Apps are found on the class path by name: a built-in one started in-process, and the
+ * third-party example app of docs/apps.md added as a jar beside ours through the launcher,
+ * each driving a real Mininet network.
+ */
+class AppPluginIT {
+    private static final Path ROOT = Path.of(System.getProperty("switchboard.root", "..")).toAbsolutePath().normalize();
+
+    @Test
+    void normalAppForwardsAndItsFlowCarriesItsCookie() {
+        try (Switchboard switchboard = Switchboard.start(
+                        ControllerConfig.builder().listen(new InetSocketAddress("127.0.0.1", 0)).build(),
+                        SwitchboardConfig.defaults().ovsdb(), List.of("normal"), Map.of());
+                PrivateOvs ovs = PrivateOvs.start();
+                MininetNetwork net = MininetNetwork.start(ovs, "single,3",
+                        switchboard.openflowAddresses().get(0).getPort(), "OpenFlow13", RunNames.name("n"))) {
+            assertThat(net.pingAll()).isZero();
+            assertThat(ovs.ofctl("-O", "OpenFlow13", "dump-flows", net.kernelName("s1")))
+                    .containsPattern("cookie=0x5342010000000000,.*n_packets=[1-9].*actions=NORMAL");
+        }
+    }
+
+    @Test
+    void aThirdPartyJarOnTheClassPathIsAnApp() throws Exception {
+        Path hubJar = ROOT.resolve("examples/hub-app/target/hub-app.jar");
+        assertThat(hubJar).exists();
+        int port = freePort();
+        Path log = Files.createTempFile("hub-controller", ".log");
+        ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("switchboard").toString(), "controller",
+                "--address", "127.0.0.1", "--port", String.valueOf(port), "--apps", "hub")
+                .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("SWITCHBOARD_CLASSPATH", hubJar.toString());
+        Process controller = builder.start();
+        try (PrivateOvs ovs = PrivateOvs.start();
+                MininetNetwork net = MininetNetwork.start(ovs, "single,3", port, "OpenFlow10", RunNames.name("p"))) {
+            assertThat(net.pingAll()).as(Files.readString(log)).isZero();
+            String hubCookie = "cookie=0x5342" + Integer.toHexString(dev.switchboard.controller.app.AppCookies.number("hub"));
+            assertThat(ovs.ofctl("dump-flows", net.kernelName("s1"))).contains(hubCookie).contains("actions=FLOOD");
+        } finally {
+            controller.destroy();
+            controller.waitFor(20, TimeUnit.SECONDS);
+        }
+        assertThat(Files.readString(log)).contains("app hub started").contains("hub flooded");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
