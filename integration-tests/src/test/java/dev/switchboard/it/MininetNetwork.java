@@ -60,10 +60,14 @@ final class MininetNetwork implements AutoCloseable {
                     String.valueOf(port), protocols).redirectErrorStream(true);
             builder.environment().putAll(ovs.environment());
             MininetNetwork network = new MininetNetwork(builder.start(), prefix);
-            JsonNode started = network.next(START_LIMIT);
-            if (!started.path("started").asBoolean()) {
+            try {
+                JsonNode started = network.next(START_LIMIT);
+                if (!started.path("started").asBoolean()) {
+                    throw new IllegalStateException("Mininet did not start: " + started);
+                }
+            } catch (RuntimeException e) {
                 network.close();
-                throw new IllegalStateException("Mininet did not start: " + started);
+                throw e;
             }
             return network;
         } catch (IOException e) {
