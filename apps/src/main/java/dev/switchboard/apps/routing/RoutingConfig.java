@@ -1,5 +1,6 @@
 package dev.switchboard.apps.routing;
 
+import dev.switchboard.controller.app.AppConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.projectfloodlight.openflow.types.MacAddress;
  *     via: 10.0.2.254              # inside a connected subnet
  * </pre>
  *
- * Missing keys take their defaults; the constructor checks everything so that a bad file
+ * Missing keys take their defaults; {@link #load} checks everything so that a bad file
  * fails at start, with the key named.
  */
 record RoutingConfig(String routerMac, List<Interface> interfaces, List<Route> routes,
@@ -41,6 +42,27 @@ record RoutingConfig(String routerMac, List<Interface> interfaces, List<Route> r
         routes = routes == null ? List.of() : List.copyOf(routes);
         idleTimeout = idleTimeout == null ? DEFAULT_IDLE_TIMEOUT : idleTimeout;
         arpTimeout = arpTimeout == null ? DEFAULT_ARP_TIMEOUT : arpTimeout;
+    }
+
+    /**
+     * Binds and checks the section. The checks run after binding rather than in the
+     * constructor: Jackson calls a record's constructor before it reports unknown keys, and a
+     * misspelt {@code interface:} should be reported as such, not as "no interfaces".
+     *
+     * @throws IllegalArgumentException naming the section and the key at fault
+     */
+    static RoutingConfig load(AppConfig section, String sectionName) {
+        RoutingConfig config = section.bind(RoutingConfig.class);
+        try {
+            config.check();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(sectionName + ": " + e.getMessage(), e);
+        }
+        return config;
+    }
+
+    /** @throws IllegalArgumentException naming the key at fault */
+    void check() {
         parseRouterMac(routerMac);
         if (idleTimeout.isNegative() || idleTimeout.toSeconds() > 0xFFFF) {
             throw new IllegalArgumentException("idleTimeout: " + idleTimeout + " is not 0 to 65535 seconds");
@@ -48,7 +70,7 @@ record RoutingConfig(String routerMac, List<Interface> interfaces, List<Route> r
         if (arpTimeout.isZero() || arpTimeout.isNegative()) {
             throw new IllegalArgumentException("arpTimeout: must be positive");
         }
-        table(interfaces, routes);
+        table();
     }
 
     MacAddress routerMacAddress() {
@@ -64,9 +86,9 @@ record RoutingConfig(String routerMac, List<Interface> interfaces, List<Route> r
         try {
             mac = MacAddress.of(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("routerMac: '" + text + "' is not a MAC address", e);
+            throw new IllegalArgumentException("routerMac: '" + text + "' is not a MAC address"); // no cause: see keyed
         }
-        if (mac.isMulticast() || mac.equals(MacAddress.NONE)) {
+        if (mac.isMulticast() || mac.isBroadcast() || mac.equals(MacAddress.NONE)) {
             throw new IllegalArgumentException("routerMac: " + text + " must be a unicast address");
         }
         return mac;
@@ -102,7 +124,8 @@ record RoutingConfig(String routerMac, List<Interface> interfaces, List<Route> r
         try {
             return parse.get();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+            // No cause: the config binder reports the innermost message, which must name the key.
+            throw new IllegalArgumentException(key + ": " + e.getMessage());
         }
     }
 }
