@@ -21,10 +21,10 @@ import org.projectfloodlight.openflow.types.OFPort;
 /** A fixed topology: switches with ports 1..n, cables between them, shortest paths by BFS; no spanning tree. */
 record FakeTopology(long version, Map<DatapathId, Integer> portCounts, Set<Link> links) implements Topology {
 
-    static FakeTopology of(Map<DatapathId, Integer> portCounts, List<SwitchPort[]> cables) {
+    /** @param cables one link per cable; the other direction is added */
+    static FakeTopology of(Map<DatapathId, Integer> portCounts, List<Link> cables) {
         Set<Link> links = new LinkedHashSet<>();
-        for (SwitchPort[] cable : cables) {
-            Link link = new Link(cable[0], cable[1], Link.Kind.DIRECT);
+        for (Link link : cables) {
             links.add(link);
             links.add(link.reversed());
         }
