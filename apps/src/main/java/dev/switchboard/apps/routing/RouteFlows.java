@@ -1,0 +1,249 @@
+package dev.switchboard.apps.routing;
+
+import dev.switchboard.controller.OFSwitch;
+import dev.switchboard.controller.SwitchService;
+import dev.switchboard.controller.app.AppFlows;
+import dev.switchboard.topology.Link;
+import dev.switchboard.topology.SwitchPort;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.match.Match;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.EthType;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFBufferId;
+import org.projectfloodlight.openflow.types.OFGroup;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TableId;
+import org.projectfloodlight.openflow.types.U64;
+
+/**
+ * The flows that route one destination along a path, and their removal when the next hop
+ * moves or goes or a link of the path fails.
+ *
+ * <p>At the ingress switch the flow matches IPv4 to the router MAC and this destination
+ * (/32: a prefix-wide flow could shadow a longer prefix the table routes elsewhere),
+ * decrements the TTL, rewrites both MACs and outputs towards the next hop; each later switch
+ * of the path matches the next hop's MAC and the destination and outputs along the path.
+ * The destination switch is written first and the ingress switch last, so no packet meets a
+ * switch that does not know the flow yet.
+ *
+ * <p>Each flow's cookie carries its next hop's address as the app's tag, so one delete by
+ * cookie clears a next hop on OpenFlow 1.1+. OpenFlow 1.0 has no cookie mask: there each
+ * flow is remembered (match and priority) and deleted strictly. On 1.0 the TTL is decremented
+ * with Nicira's {@code NXAST_DEC_TTL} (openflowj's {@code OFActionNiciraDecTtl}), which OVS
+ * implements, so 1.0 switches get flows as well.
+ *
+ * <p>Installs are rare next to packets (one per new destination and ingress switch), so the
+ * bookkeeping takes a short lock rather than a lock-free structure.
+ */
+final class RouteFlows {
+    /** Ingress flows: above forwarding's MAC flows, which would otherwise see the router MAC. */
+    static final int INGRESS_PRIORITY = 3_100;
+    /** Transit flows: above forwarding's flows for the next hop's MAC, so the path is ours. */
+    static final int TRANSIT_PRIORITY = 3_000;
+    /** Past this many remembered 1.0 flows per next hop, the rest are left to idle out. */
+    static final int MAX_REMEMBERED_FLOWS = 4_096;
+
+    /** A flow as needed to delete it strictly. */
+    record InstalledFlow(DatapathId dpid, Match match, int priority) {
+    }
+
+    /** What was installed for one next hop. */
+    private static final class NextHopFlows {
+        final MacAddress mac;
+        final Set<Link> links = new HashSet<>();
+        final Set<DatapathId> switches = new HashSet<>();
+        final Set<InstalledFlow> flows = new LinkedHashSet<>();
+
+        NextHopFlows(MacAddress mac) {
+            this.mac = mac;
+        }
+    }
+
+    private final SwitchService switchService;
+    private final AppFlows appFlows;
+    private final MacAddress routerMac;
+    private final int idleTimeoutSeconds;
+    private final Map<IPv4Address, NextHopFlows> installed = new HashMap<>();
+
+    RouteFlows(SwitchService switchService, AppFlows appFlows, MacAddress routerMac, Duration idleTimeout) {
+        this.switchService = switchService;
+        this.appFlows = appFlows;
+        this.routerMac = routerMac;
+        this.idleTimeoutSeconds = (int) idleTimeout.toSeconds();
+    }
+
+    /** The cookie of every flow towards {@code nextHop}. */
+    U64 cookie(IPv4Address nextHop) {
+        return appFlows.cookie(nextHop.getInt() & 0xFFFF_FFFFL);
+    }
+
+    /**
+     * Installs the flows that carry packets for {@code destination} from {@code ingress} to
+     * the next hop at {@code host}, along {@code path} (empty when on the same switch).
+     * Nothing is installed unless every switch of the path is connected.
+     */
+    void install(IPv4Address destination, IPv4Address nextHop, MacAddress nextHopMac,
+            DatapathId ingress, SwitchPort host, List<Link> path) {
+        record Hop(OFSwitch sw, OFPort out, boolean ingress) {
+        }
+        List<Hop> hops = new ArrayList<>();
+        // Destination switch first, ingress last.
+        List<SwitchPort> outs = new ArrayList<>();
+        outs.add(host);
+        for (int i = path.size() - 1; i >= 0; i--) {
+            outs.add(path.get(i).src());
+        }
+        for (int i = 0; i < outs.size(); i++) {
+            Optional<OFSwitch> sw = switchService.getSwitch(outs.get(i).dpid());
+            if (sw.isEmpty()) {
+                return;
+            }
+            hops.add(new Hop(sw.get(), outs.get(i).port(), i == outs.size() - 1));
+        }
+        if (!hops.get(hops.size() - 1).sw().id().equals(ingress)) {
+            return; // the path does not start where the packet came in: a stale snapshot
+        }
+        U64 cookie = cookie(nextHop);
+        List<InstalledFlow> written = new ArrayList<>();
+        for (Hop hop : hops) {
+            OFFactory f = hop.sw().factory();
+            Match match = f.buildMatch()
+                    .setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                    .setExact(MatchField.ETH_DST, hop.ingress() ? routerMac : nextHopMac)
+                    .setExact(MatchField.IPV4_DST, destination)
+                    .build();
+            int priority = hop.ingress() ? INGRESS_PRIORITY : TRANSIT_PRIORITY;
+            List<OFAction> actions = hop.ingress()
+                    ? routeActions(f, nextHopMac, hop.out())
+                    : List.of(f.actions().output(hop.out(), 0));
+            hop.sw().write(flowAdd(f, cookie, priority, match, actions));
+            written.add(new InstalledFlow(hop.sw().id(), match, priority));
+        }
+        synchronized (installed) {
+            NextHopFlows flows = installed.computeIfAbsent(nextHop, ip -> new NextHopFlows(nextHopMac));
+            flows.links.addAll(path);
+            for (InstalledFlow flow : written) {
+                flows.switches.add(flow.dpid());
+                if (flows.flows.size() < MAX_REMEMBERED_FLOWS) {
+                    flows.flows.add(flow);
+                }
+            }
+        }
+    }
+
+    /**
+     * Decrement first: when the TTL runs out, OVS stops the action list there and sends the
+     * packet to the controller unchanged, still addressed to the router MAC, so the
+     * packet-in is recognised as a routed packet and answered with time exceeded.
+     */
+    private List<OFAction> routeActions(OFFactory f, MacAddress nextHopMac, OFPort out) {
+        return switch (f.getVersion()) {
+            case OF_10 -> List.of(f.actions().niciraDecTtl(), f.actions().setDlSrc(routerMac),
+                    f.actions().setDlDst(nextHopMac), f.actions().output(out, 0));
+            case OF_11 -> List.of(f.actions().decNwTtl(), f.actions().setDlSrc(routerMac),
+                    f.actions().setDlDst(nextHopMac), f.actions().output(out, 0));
+            default -> List.of(f.actions().decNwTtl(),
+                    f.actions().setField(f.oxms().ethSrc(routerMac)),
+                    f.actions().setField(f.oxms().ethDst(nextHopMac)),
+                    f.actions().output(out, 0));
+        };
+    }
+
+    private OFFlowAdd flowAdd(OFFactory f, U64 cookie, int priority, Match match, List<OFAction> actions) {
+        OFFlowAdd.Builder b = f.buildFlowAdd()
+                .setCookie(cookie)
+                .setPriority(priority)
+                .setIdleTimeout(idleTimeoutSeconds)
+                .setHardTimeout(0)
+                .setBufferId(OFBufferId.NO_BUFFER)
+                .setMatch(match);
+        if (f.getVersion() == OFVersion.OF_10) {
+            b.setActions(actions);
+        } else {
+            b.setInstructions(List.of(f.instructions().applyActions(actions)));
+        }
+        return b.build();
+    }
+
+    /** The next hops with flows whose MAC is {@code mac}. */
+    Set<IPv4Address> nextHopsWithMac(MacAddress mac) {
+        Set<IPv4Address> found = new HashSet<>();
+        synchronized (installed) {
+            installed.forEach((ip, flows) -> {
+                if (flows.mac.equals(mac)) {
+                    found.add(ip);
+                }
+            });
+        }
+        return found;
+    }
+
+    /** The next hops with flows along one of {@code links} or on one of {@code switches}. */
+    Set<IPv4Address> nextHopsCrossing(Collection<Link> links, Collection<DatapathId> switches) {
+        Set<IPv4Address> found = new HashSet<>();
+        synchronized (installed) {
+            installed.forEach((ip, flows) -> {
+                if (links.stream().anyMatch(flows.links::contains)
+                        || switches.stream().anyMatch(flows.switches::contains)) {
+                    found.add(ip);
+                }
+            });
+        }
+        return found;
+    }
+
+    /** Deletes every flow towards {@code nextHop}, from every switch that has one. */
+    void remove(IPv4Address nextHop) {
+        NextHopFlows flows;
+        synchronized (installed) {
+            flows = installed.remove(nextHop);
+        }
+        if (flows == null) {
+            return;
+        }
+        U64 cookie = cookie(nextHop);
+        for (DatapathId dpid : flows.switches) {
+            switchService.getSwitch(dpid).filter(OFSwitch::isConnected).ifPresent(sw -> {
+                OFFactory f = sw.factory();
+                if (f.getVersion() == OFVersion.OF_10) {
+                    flows.flows.stream().filter(flow -> flow.dpid().equals(dpid)).forEach(flow ->
+                            sw.write(f.buildFlowDeleteStrict()
+                                    .setMatch(flow.match())
+                                    .setPriority(flow.priority())
+                                    .setOutPort(OFPort.ANY)
+                                    .build()));
+                } else {
+                    sw.write(f.buildFlowDelete()
+                            .setCookie(cookie)
+                            .setCookieMask(U64.of(-1L)) // exactly this next hop's tag
+                            .setTableId(TableId.ALL)
+                            .setOutPort(OFPort.ANY)
+                            .setOutGroup(OFGroup.ANY)
+                            .build());
+                }
+            });
+        }
+    }
+
+    int nextHopCount() {
+        synchronized (installed) {
+            return installed.size();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.switchboard.apps.routing;
+
+import dev.switchboard.controller.Registration;
+import dev.switchboard.controller.app.AppContext;
+import dev.switchboard.controller.app.PipelineOrder;
+import dev.switchboard.controller.app.SwitchboardApp;
+import dev.switchboard.hosts.HostService;
+import dev.switchboard.topology.TopologyService;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code routing}: an IPv4 router spread over the OpenFlow network, a virtual gateway at
+ * every edge port; configured under {@code apps.routing} (see {@link RoutingConfig}).
+ */
+public final class RoutingApp implements SwitchboardApp {
+    private static final Logger log = LoggerFactory.getLogger(RoutingApp.class);
+    private static final long ARP_CACHE_SWEEP_SECONDS = 60;
+
+    /** The topology and host services' listeners: not tracked by the context, so closed here. */
+    private final List<Registration> registrations = new CopyOnWriteArrayList<>();
+    private volatile Router router;
+
+    @Override
+    public String name() {
+        return "routing";
+    }
+
+    @Override
+    public String description() {
+        return "IPv4 router: a gateway address per subnet at every edge port, static routes, flows per destination";
+    }
+
+    @Override
+    public List<String> requires() {
+        return List.of("topology", "hosts");
+    }
+
+    @Override
+    public int pipelineOrder() {
+        return PipelineOrder.ROUTING;
+    }
+
+    @Override
+    public void start(AppContext context) {
+        RoutingConfig config = RoutingConfig.load(context.config(), "apps." + name());
+        RoutingTable table = config.table();
+        TopologyService topology = context.service(TopologyService.class);
+        HostService hosts = context.service(HostService.class);
+        ArpCache arpCache = new ArpCache(System::nanoTime);
+        RouteFlows flows = new RouteFlows(context.switches(), context.flows(), config.routerMacAddress(),
+                config.idleTimeout());
+        Router started = new Router(table, config.routerMacAddress(), context.switches(), topology, hosts,
+                arpCache, context.scheduler(), config.arpTimeout(), flows);
+        registrations.add(hosts.addListener(started));
+        registrations.add(topology.addListener(started));
+        context.scheduler().scheduleWithFixedDelay(arpCache::expire,
+                ARP_CACHE_SWEEP_SECONDS, ARP_CACHE_SWEEP_SECONDS, TimeUnit.SECONDS);
+        context.addPacketInProcessor(started);
+        router = started;
+        log.info("routing: router MAC {}, subnets {}, static routes {}", config.routerMacAddress(),
+                table.subnets(), table.routes());
+    }
+
+    @Override
+    public void stop() {
+        registrations.forEach(Registration::close);
+        registrations.clear();
+        Router running = router;
+        if (running != null) {
+            running.stop();
+        }
+    }
+}
