@@ -9,7 +9,6 @@ import dev.switchboard.controller.packet.EthernetFrames;
 import dev.switchboard.topology.InPorts;
 import dev.switchboard.topology.Link;
 import dev.switchboard.topology.SwitchPort;
-import dev.switchboard.topology.Topology;
 import dev.switchboard.topology.TopologyEvent;
 import dev.switchboard.topology.TopologyListener;
 import dev.switchboard.topology.TopologyService;
@@ -412,11 +411,6 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
                 log.warn("host listener {} failed", listener, e);
             }
         }
-    }
-
-    /** For tests: the topology the tracker consults. */
-    Topology topology() {
-        return topology.current();
     }
 
     private static long u64(byte[] bytes, int at) {

@@ -13,8 +13,6 @@ import java.security.SecureRandom;
 public final class TopologyApp implements SwitchboardApp {
     public static final String NAME = "topology";
 
-    private volatile LinkDiscovery discovery;
-
     @Override
     public String name() {
         return NAME;
@@ -42,11 +40,5 @@ public final class TopologyApp implements SwitchboardApp {
         context.addPacketInProcessor(started);
         context.switches().addSwitchListener(started);
         started.start();
-        discovery = started;
-    }
-
-    /** The running app's service, for tests and wiring; null before start. */
-    TopologyService service() {
-        return discovery;
     }
 }

@@ -228,10 +228,6 @@ final class TopologySnapshot implements Topology {
         return enabledPorts.getOrDefault(dpid, Set.of());
     }
 
-    boolean isQuarantined(SwitchPort port) {
-        return quarantined.contains(port);
-    }
-
     /** Whether {@code other} describes the same network (all but the version). */
     boolean sameNetworkAs(TopologySnapshot other) {
         return switches.equals(other.switches) && links.equals(other.links)
