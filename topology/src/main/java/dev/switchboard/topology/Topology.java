@@ -44,8 +44,8 @@ public interface Topology {
 
     /**
      * True when a broadcast that came in at {@code port} may be flooded: the port is an edge
-     * port or on the spanning tree. Broadcasts that arrive over a blocked link are dropped,
-     * which is what keeps loops from storming.
+     * port or on the spanning tree, and not quarantined. Broadcasts that arrive over a blocked
+     * link are dropped, which is what keeps loops from storming. False for unknown switches.
      */
     boolean acceptsBroadcast(SwitchPort port);
 }

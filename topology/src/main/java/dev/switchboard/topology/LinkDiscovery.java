@@ -1,0 +1,457 @@
+package dev.switchboard.topology;
+
+import dev.switchboard.controller.Disposition;
+import dev.switchboard.controller.OFSwitch;
+import dev.switchboard.controller.PacketInProcessor;
+import dev.switchboard.controller.Registration;
+import dev.switchboard.controller.SwitchListener;
+import dev.switchboard.controller.SwitchService;
+import dev.switchboard.controller.packet.EthernetFrames;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFPacketIn;
+import org.projectfloodlight.openflow.protocol.OFPacketOut;
+import org.projectfloodlight.openflow.protocol.OFPortConfig;
+import org.projectfloodlight.openflow.protocol.OFPortDesc;
+import org.projectfloodlight.openflow.protocol.OFPortState;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.OFBufferId;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * LLDP/BDDP link discovery and the topology snapshots it publishes.
+ *
+ * <p>Threads: switch and port events and probes arrive on the switches' event loops,
+ * probing, expiry and quarantine ends run on the app's timer. Every change of the network
+ * model happens under {@link #lock}, which also keeps snapshots and listener calls in order.
+ * A probe confirming a link already known takes no lock: it moves the link's last-seen time
+ * forward with a compare-and-set, which fails (and falls back to the locked path) only when
+ * expiry or a port going down retired the link in between.
+ */
+final class LinkDiscovery implements TopologyService, SwitchListener, PacketInProcessor {
+    private static final Logger log = LoggerFactory.getLogger(LinkDiscovery.class);
+    /** A last-seen time meaning "not (or no longer) seen". */
+    private static final long NEVER = Long.MIN_VALUE;
+
+    private final SwitchService switchService;
+    private final TopologyConfig config;
+    private final long nonce;
+    private final ScheduledExecutorService timer;
+    private final List<TopologyListener> listeners = new CopyOnWriteArrayList<>();
+    private final Object lock = new Object();
+
+    private volatile TopologySnapshot current = TopologySnapshot.empty();
+
+    // Guarded by lock.
+    private final Map<DatapathId, OFSwitch> knownSwitches = new HashMap<>();
+    private final Map<DatapathId, Set<OFPort>> enabledPorts = new HashMap<>();
+    private final Map<SwitchPort, Long> quarantineEnds = new HashMap<>();
+
+    /** Read without the lock on the packet path; entries are added and removed under it. */
+    private final Map<Ends, LinkRecord> linkRecords = new ConcurrentHashMap<>();
+    /** Each port's probe packet-outs, rebuilt when the switch or the port description changes. */
+    private final Map<SwitchPort, PortProbes> probeCache = new ConcurrentHashMap<>();
+
+    private record Ends(SwitchPort src, SwitchPort dst) {
+    }
+
+    /** When each kind of probe last confirmed a link, or {@link #NEVER}. */
+    private static final class LinkRecord {
+        final AtomicLong lldpSeen = new AtomicLong(NEVER);
+        final AtomicLong bddpSeen = new AtomicLong(NEVER);
+
+        AtomicLong seen(boolean bddp) {
+            return bddp ? bddpSeen : lldpSeen;
+        }
+    }
+
+    private record PortProbes(OFSwitch sw, OFPortDesc desc, List<OFPacketOut> packetOuts) {
+    }
+
+    LinkDiscovery(SwitchService switchService, TopologyConfig config, long nonce, ScheduledExecutorService timer) {
+        this.switchService = switchService;
+        this.config = config;
+        this.nonce = nonce;
+        this.timer = timer;
+    }
+
+    /** Adds the switches already connected and starts the periodic tasks. */
+    void start() {
+        for (OFSwitch sw : switchService.switches()) {
+            switchAdded(sw);
+        }
+        long probeNanos = config.probeInterval().toNanos();
+        timer.scheduleAtFixedRate(this::probeAllSafely, probeNanos, probeNanos, TimeUnit.NANOSECONDS);
+        long expiryNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
+                Math.min(probeNanos, config.linkTimeout().toNanos() / 3));
+        timer.scheduleAtFixedRate(this::expireSafely, expiryNanos, expiryNanos, TimeUnit.NANOSECONDS);
+    }
+
+    // ---- TopologyService
+
+    @Override
+    public Topology current() {
+        return current;
+    }
+
+    @Override
+    public Registration addListener(TopologyListener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    // ---- packet path
+
+    @Override
+    public Disposition process(OFSwitch sw, OFPacketIn packetIn) {
+        byte[] frame = packetIn.getData();
+        if (!EthernetFrames.isEthernet(frame)) {
+            return Disposition.CONTINUE;
+        }
+        int type = EthernetFrames.etherType(frame);
+        if (type != EthernetFrames.TYPE_LLDP && type != EthernetFrames.TYPE_BDDP) {
+            return Disposition.CONTINUE;
+        }
+        // Probes are consumed whoever sent them: flooding one would make links appear
+        // between ports that are not wired together.
+        ProbeFrames.Origin origin = ProbeFrames.parse(frame, nonce);
+        OFPort inPort = InPorts.of(packetIn);
+        if (origin != null && inPort != null) {
+            probeReceived(origin, new SwitchPort(sw.id(), inPort), sw, type == EthernetFrames.TYPE_BDDP);
+        }
+        return Disposition.STOP;
+    }
+
+    private void probeReceived(ProbeFrames.Origin origin, SwitchPort dst, OFSwitch receiver, boolean bddp) {
+        SwitchPort src = new SwitchPort(DatapathId.of(origin.dpid()), OFPort.of(origin.port()));
+        if (src.equals(dst)) {
+            return; // reflected back where it left: not a link
+        }
+        long now = System.nanoTime();
+        Ends ends = new Ends(src, dst);
+        LinkRecord known = linkRecords.get(ends);
+        if (known != null) {
+            AtomicLong seen = known.seen(bddp);
+            long last = seen.get();
+            if (last != NEVER && seen.compareAndSet(last, now)) {
+                return;
+            }
+        }
+        synchronized (lock) {
+            if (knownSwitches.get(dst.dpid()) != receiver || !isEnabled(src) || !isEnabled(dst)) {
+                return; // a probe in flight from a port or switch that has since gone
+            }
+            linkRecords.computeIfAbsent(ends, e -> new LinkRecord()).seen(bddp).set(now);
+            publish();
+        }
+    }
+
+    // ---- switch and port events (on the switches' event loops)
+
+    @Override
+    public void switchAdded(OFSwitch sw) {
+        List<OFPortDesc> toProbe = new ArrayList<>();
+        synchronized (lock) {
+            if (knownSwitches.get(sw.id()) == sw) {
+                return; // seen at start and then told by the listener
+            }
+            forgetSwitch(sw.id());
+            knownSwitches.put(sw.id(), sw);
+            Set<OFPort> enabled = new HashSet<>();
+            for (OFPortDesc port : sw.ports().values()) {
+                if (isUsable(port)) {
+                    enabled.add(port.getPortNo());
+                    quarantine(new SwitchPort(sw.id(), port.getPortNo()));
+                    toProbe.add(port);
+                }
+            }
+            enabledPorts.put(sw.id(), enabled);
+            publish();
+        }
+        log.info("topology: switch {} added with {} enabled ports", sw.id(), toProbe.size());
+        probe(sw, toProbe);
+    }
+
+    @Override
+    public void switchRemoved(OFSwitch sw) {
+        synchronized (lock) {
+            if (knownSwitches.get(sw.id()) != sw) {
+                return;
+            }
+            forgetSwitch(sw.id());
+            publish();
+        }
+        log.info("topology: switch {} removed", sw.id());
+    }
+
+    @Override
+    public void portAdded(OFSwitch sw, OFPortDesc port) {
+        portState(sw, port, isUsable(port));
+    }
+
+    @Override
+    public void portChanged(OFSwitch sw, OFPortDesc before, OFPortDesc after) {
+        portState(sw, after, isUsable(after));
+    }
+
+    @Override
+    public void portRemoved(OFSwitch sw, OFPortDesc port) {
+        portState(sw, port, false);
+    }
+
+    private void portState(OFSwitch sw, OFPortDesc desc, boolean usable) {
+        SwitchPort at = new SwitchPort(sw.id(), desc.getPortNo());
+        boolean cameUp;
+        synchronized (lock) {
+            Set<OFPort> enabled = enabledPorts.get(sw.id());
+            if (knownSwitches.get(sw.id()) != sw || enabled == null) {
+                return;
+            }
+            boolean wasUsable = enabled.contains(at.port());
+            cameUp = usable && !wasUsable;
+            if (cameUp) {
+                enabled.add(at.port());
+                quarantine(at);
+            } else if (!usable && wasUsable) {
+                enabled.remove(at.port());
+                quarantineEnds.remove(at);
+                probeCache.remove(at);
+                removeLinksAt(at);
+            } else {
+                return; // no change the topology shows; a changed address is seen by the probe cache
+            }
+            publish();
+        }
+        if (cameUp) {
+            probe(sw, List.of(desc));
+        }
+    }
+
+    /** Not LOCAL or another reserved port, administratively up, with a link. */
+    static boolean isUsable(OFPortDesc port) {
+        OFPort number = port.getPortNo();
+        return !number.equals(OFPort.LOCAL)
+                && Integer.compareUnsigned(number.getPortNumber(), OFPort.MAX.getPortNumber()) <= 0
+                && !port.getConfig().contains(OFPortConfig.PORT_DOWN)
+                && !port.getState().contains(OFPortState.LINK_DOWN);
+    }
+
+    // ---- under the lock
+
+    private boolean isEnabled(SwitchPort port) {
+        Set<OFPort> enabled = enabledPorts.get(port.dpid());
+        return enabled != null && enabled.contains(port.port());
+    }
+
+    private void forgetSwitch(DatapathId dpid) {
+        knownSwitches.remove(dpid);
+        enabledPorts.remove(dpid);
+        quarantineEnds.keySet().removeIf(port -> port.dpid().equals(dpid));
+        probeCache.keySet().removeIf(port -> port.dpid().equals(dpid));
+        retireLinks(ends -> ends.src().dpid().equals(dpid) || ends.dst().dpid().equals(dpid));
+    }
+
+    private void removeLinksAt(SwitchPort port) {
+        retireLinks(ends -> ends.src().equals(port) || ends.dst().equals(port));
+    }
+
+    private void retireLinks(java.util.function.Predicate<Ends> which) {
+        for (Iterator<Map.Entry<Ends, LinkRecord>> it = linkRecords.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Ends, LinkRecord> entry = it.next();
+            if (which.test(entry.getKey())) {
+                // Retired before removal so a probe holding the record cannot refresh it.
+                entry.getValue().lldpSeen.set(NEVER);
+                entry.getValue().bddpSeen.set(NEVER);
+                it.remove();
+            }
+        }
+    }
+
+    private void quarantine(SwitchPort port) {
+        if (config.quarantine().isZero()) {
+            return;
+        }
+        quarantineEnds.put(port, System.nanoTime() + config.quarantine().toNanos());
+        timer.schedule(this::endQuarantinesSafely, config.quarantine().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Builds the snapshot of the current model and, if the network differs, swaps it in and tells listeners. */
+    private void publish() {
+        TopologySnapshot before = current;
+        TopologySnapshot after = new TopologySnapshot(before.version() + 1, knownSwitches.keySet(), enabledPorts,
+                quarantineEnds.keySet(), effectiveLinks());
+        if (after.sameNetworkAs(before)) {
+            return;
+        }
+        current = after;
+        TopologyEvent event = new TopologyEvent(before, after,
+                difference(after.switches(), before.switches()), difference(before.switches(), after.switches()),
+                difference(after.links(), before.links()), difference(before.links(), after.links()));
+        if (!event.linksAdded().isEmpty() || !event.linksRemoved().isEmpty()) {
+            log.info("topology v{}: links added {} removed {}", after.version(), event.linksAdded(), event.linksRemoved());
+        }
+        for (TopologyListener listener : listeners) {
+            try {
+                listener.topologyChanged(event);
+            } catch (RuntimeException e) {
+                log.warn("topology listener {} failed", listener, e);
+            }
+        }
+    }
+
+    private static <T> Set<T> difference(Set<T> a, Set<T> b) {
+        Set<T> result = new HashSet<>(a);
+        result.removeAll(b);
+        return result;
+    }
+
+    /**
+     * A link is DIRECT while LLDP confirms it, BROADCAST_DOMAIN while only BDDP does; a
+     * broadcast-domain link is left out when either of its ports has a direct link, since
+     * BDDP floods out of every port of the segment and would otherwise duplicate it.
+     */
+    private Set<Link> effectiveLinks() {
+        Set<Link> direct = new HashSet<>();
+        Set<SwitchPort> directPorts = new HashSet<>();
+        List<Ends> broadcastOnly = new ArrayList<>();
+        linkRecords.forEach((ends, record) -> {
+            if (record.lldpSeen.get() != NEVER) {
+                direct.add(new Link(ends.src(), ends.dst(), Link.Kind.DIRECT));
+                directPorts.add(ends.src());
+                directPorts.add(ends.dst());
+            } else if (record.bddpSeen.get() != NEVER) {
+                broadcastOnly.add(ends);
+            }
+        });
+        Set<Link> links = new HashSet<>(direct);
+        for (Ends ends : broadcastOnly) {
+            if (!directPorts.contains(ends.src()) && !directPorts.contains(ends.dst())) {
+                links.add(new Link(ends.src(), ends.dst(), Link.Kind.BROADCAST_DOMAIN));
+            }
+        }
+        return links;
+    }
+
+    // ---- timer tasks
+
+    private void expireSafely() {
+        try {
+            expire(System.nanoTime());
+        } catch (RuntimeException e) {
+            log.warn("topology: link expiry failed", e);
+        }
+    }
+
+    void expire(long now) {
+        long timeout = config.linkTimeout().toNanos();
+        synchronized (lock) {
+            boolean changed = false;
+            for (Iterator<LinkRecord> it = linkRecords.values().iterator(); it.hasNext(); ) {
+                LinkRecord record = it.next();
+                changed |= expire(record.lldpSeen, now, timeout);
+                changed |= expire(record.bddpSeen, now, timeout);
+                if (record.lldpSeen.get() == NEVER && record.bddpSeen.get() == NEVER) {
+                    it.remove();
+                }
+            }
+            if (changed) {
+                publish();
+            }
+        }
+    }
+
+    private static boolean expire(AtomicLong seen, long now, long timeout) {
+        long last = seen.get();
+        // The compare-and-set fails only when a probe confirmed the link just now.
+        return last != NEVER && now - last > timeout && seen.compareAndSet(last, NEVER);
+    }
+
+    private void endQuarantinesSafely() {
+        try {
+            long now = System.nanoTime();
+            synchronized (lock) {
+                if (quarantineEnds.values().removeIf(end -> end - now <= 0)) {
+                    publish();
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("topology: ending port quarantine failed", e);
+        }
+    }
+
+    private void probeAllSafely() {
+        try {
+            for (OFSwitch sw : switchService.switches()) {
+                Set<OFPort> enabled = current.enabledPortsOf(sw.id());
+                List<OFPortDesc> ports = new ArrayList<>(enabled.size());
+                for (OFPort port : enabled) {
+                    OFPortDesc desc = sw.ports().get(port);
+                    if (desc != null) {
+                        ports.add(desc);
+                    }
+                }
+                probe(sw, ports);
+            }
+        } catch (RuntimeException e) {
+            log.warn("topology: probing failed", e);
+        }
+    }
+
+    // ---- probes
+
+    private void probe(OFSwitch sw, List<OFPortDesc> ports) {
+        if (ports.isEmpty() || !sw.isConnected()) {
+            return;
+        }
+        List<OFPacketOut> messages = new ArrayList<>(ports.size() * 2);
+        for (OFPortDesc port : ports) {
+            SwitchPort at = new SwitchPort(sw.id(), port.getPortNo());
+            PortProbes cached = probeCache.get(at);
+            if (cached == null || cached.sw() != sw || cached.desc() != port) {
+                cached = new PortProbes(sw, port, buildProbes(sw, port));
+                probeCache.put(at, cached);
+            }
+            messages.addAll(cached.packetOuts());
+        }
+        sw.writeAll(messages);
+    }
+
+    private List<OFPacketOut> buildProbes(OFSwitch sw, OFPortDesc port) {
+        long mac = port.getHwAddr().getLong();
+        long dpid = sw.id().getLong();
+        int number = port.getPortNo().getPortNumber();
+        OFPacketOut lldp = packetOut(sw.factory(), port.getPortNo(), ProbeFrames.build(false, mac, dpid, number, nonce));
+        if (!config.bddp()) {
+            return List.of(lldp);
+        }
+        return List.of(lldp, packetOut(sw.factory(), port.getPortNo(), ProbeFrames.build(true, mac, dpid, number, nonce)));
+    }
+
+    private static OFPacketOut packetOut(OFFactory f, OFPort outPort, byte[] frame) {
+        OFPacketOut.Builder b = f.buildPacketOut()
+                .setBufferId(OFBufferId.NO_BUFFER)
+                .setActions(List.of(f.actions().output(outPort, 0)))
+                .setData(frame);
+        if (f.getVersion().compareTo(OFVersion.OF_15) < 0) {
+            b.setInPort(OFPort.CONTROLLER);
+        } else {
+            b.setMatch(f.buildMatch().setExact(MatchField.IN_PORT, OFPort.CONTROLLER).build());
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.switchboard.topology;
+
+import dev.switchboard.controller.app.AppContext;
+import dev.switchboard.controller.app.PipelineOrder;
+import dev.switchboard.controller.app.SwitchboardApp;
+import java.security.SecureRandom;
+
+/**
+ * The {@code topology} app: finds the links between switches with LLDP and BDDP probes and
+ * publishes the network as {@link TopologyService} snapshots. Configured by
+ * {@link TopologyConfig} ({@code apps.topology}).
+ */
+public final class TopologyApp implements SwitchboardApp {
+    public static final String NAME = "topology";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "LLDP/BDDP link discovery, shortest paths and the broadcast tree";
+    }
+
+    @Override
+    public int pipelineOrder() {
+        return PipelineOrder.TOPOLOGY;
+    }
+
+    @Override
+    public void start(AppContext context) {
+        TopologyConfig config = context.config().isEmpty()
+                ? TopologyConfig.defaults() : context.config().bind(TopologyConfig.class);
+        // A new nonce per run: probes of an earlier run (or another controller) still in
+        // flight are told apart and never make links.
+        LinkDiscovery started = new LinkDiscovery(context.switches(), config, new SecureRandom().nextLong(),
+                context.scheduler());
+        context.publish(TopologyService.class, started);
+        context.addPacketInProcessor(started);
+        context.switches().addSwitchListener(started);
+        started.start();
+    }
+}
