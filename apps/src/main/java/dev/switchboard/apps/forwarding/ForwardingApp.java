@@ -1,0 +1,230 @@
+package dev.switchboard.apps.forwarding;
+
+import static dev.switchboard.controller.packet.EthernetFrames.TYPE_BDDP;
+import static dev.switchboard.controller.packet.EthernetFrames.TYPE_LLDP;
+import static dev.switchboard.controller.packet.EthernetFrames.UNTAGGED;
+
+import dev.switchboard.apps.common.FloodPlanner;
+import dev.switchboard.apps.common.FloodPlanner.FloodPlan;
+import dev.switchboard.apps.common.FlowTimeouts;
+import dev.switchboard.apps.common.OpenFlowMessages;
+import dev.switchboard.controller.Disposition;
+import dev.switchboard.controller.OFSwitch;
+import dev.switchboard.controller.Registration;
+import dev.switchboard.controller.SwitchListener;
+import dev.switchboard.controller.app.AppContext;
+import dev.switchboard.controller.app.AppCookies;
+import dev.switchboard.controller.app.PipelineOrder;
+import dev.switchboard.controller.app.SwitchboardApp;
+import dev.switchboard.controller.packet.EthernetFrames;
+import dev.switchboard.hosts.Host;
+import dev.switchboard.hosts.HostListener;
+import dev.switchboard.hosts.HostService;
+import dev.switchboard.topology.Link;
+import dev.switchboard.topology.SwitchPort;
+import dev.switchboard.topology.Topology;
+import dev.switchboard.topology.TopologyEvent;
+import dev.switchboard.topology.TopologyService;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
+import org.projectfloodlight.openflow.protocol.OFFlowRemovedReason;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPacketIn;
+import org.projectfloodlight.openflow.protocol.OFType;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.VlanVid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shortest-path forwarding: a frame to a host the host tracker knows gets flows on every
+ * switch of the shortest path, installed destination first; once every switch confirmed them
+ * with a barrier, the frame itself is sent on from the ingress switch. Routes follow the
+ * topology (rerouted when a link or switch on them goes) and the hosts (dropped when an end
+ * moves or goes). Broadcasts and unknown destinations are flooded along the spanning tree.
+ */
+public final class ForwardingApp implements SwitchboardApp {
+    private static final Logger log = LoggerFactory.getLogger(ForwardingApp.class);
+
+    private final Map<DatapathId, FloodPlanner> flooding = new ConcurrentHashMap<>();
+    private final LongAdder unreachable = new LongAdder();
+    private AppContext context;
+    private TopologyService topology;
+    private HostService hosts;
+    private RouteInstaller routes;
+    private Registration topologyRegistration;
+    private Registration hostRegistration;
+
+    @Override
+    public String name() {
+        return "forwarding";
+    }
+
+    @Override
+    public String description() {
+        return "shortest-path forwarding to known hosts; floods along the spanning tree";
+    }
+
+    @Override
+    public List<String> requires() {
+        return List.of("topology", "hosts");
+    }
+
+    @Override
+    public int pipelineOrder() {
+        return PipelineOrder.FORWARDING;
+    }
+
+    @Override
+    public void start(AppContext context) {
+        this.context = context;
+        ForwardingConfig config = context.config().bind(ForwardingConfig.class);
+        this.topology = context.service(TopologyService.class);
+        this.hosts = context.service(HostService.class);
+        this.routes = new RouteInstaller(context.switches(), context.flows(), config.priority(),
+                FlowTimeouts.seconds("idleTimeout", config.idleTimeout()),
+                FlowTimeouts.seconds("hardTimeout", config.hardTimeout()));
+        context.switches().addSwitchListener(new SwitchListener() {
+            @Override
+            public void switchRemoved(OFSwitch sw) {
+                flooding.remove(sw.id());
+            }
+        });
+        context.switches().addMessageListener(OFType.FLOW_REMOVED, this::flowRemoved);
+        context.addPacketInProcessor(this::process);
+        // Registered through the services, not the context: removed by hand in stop().
+        topologyRegistration = topology.addListener(this::topologyChanged);
+        hostRegistration = hosts.addListener(new HostListener() {
+            @Override
+            public void hostMoved(Host before, Host after) {
+                routes.removeIf(route -> route.key().involves(before));
+            }
+
+            @Override
+            public void hostRemoved(Host host) {
+                routes.removeIf(route -> route.key().involves(host));
+            }
+        });
+        log.info("forwarding: idle {} s, hard {} s, priority {}", config.idleTimeout().toSeconds(),
+                config.hardTimeout().toSeconds(), config.priority());
+    }
+
+    @Override
+    public void stop() {
+        if (topologyRegistration != null) {
+            topologyRegistration.close();
+        }
+        if (hostRegistration != null) {
+            hostRegistration.close();
+        }
+        flooding.clear();
+    }
+
+    RouteInstaller routes() {
+        return routes;
+    }
+
+    long unreachable() {
+        return unreachable.sum();
+    }
+
+    private Disposition process(OFSwitch sw, OFPacketIn packetIn) {
+        byte[] frame = packetIn.getData();
+        if (!EthernetFrames.isEthernet(frame)) {
+            return Disposition.CONTINUE;
+        }
+        int type = EthernetFrames.etherType(frame);
+        long src = EthernetFrames.source(frame);
+        if (type == TYPE_LLDP || type == TYPE_BDDP || EthernetFrames.isGroupAddress(src)) {
+            return Disposition.STOP;
+        }
+        long dst = EthernetFrames.destination(frame);
+        OFPort inPort = OpenFlowMessages.inPort(packetIn);
+        Topology now = topology.current();
+        if (!EthernetFrames.isGroupAddress(dst)) {
+            int vlan = EthernetFrames.vlan(frame);
+            VlanVid vid = vlan == UNTAGGED ? VlanVid.ZERO : VlanVid.ofVlan(vlan);
+            MacAddress dstMac = MacAddress.of(dst);
+            Optional<Host> host = hosts.host(dstMac, vid);
+            if (host.isPresent()) {
+                route(sw, packetIn, inPort, now, new RouteKey(MacAddress.of(src), dstMac, vid), host.get().location());
+                return Disposition.STOP;
+            }
+        }
+        flood(sw, packetIn, inPort, now);
+        return Disposition.STOP;
+    }
+
+    private void route(OFSwitch sw, OFPacketIn packetIn, OFPort inPort, Topology now, RouteKey key, SwitchPort destination) {
+        SwitchPort ingress = new SwitchPort(sw.id(), inPort);
+        if (ingress.equals(destination)) {
+            return; // the host is behind the port the frame came from: it already has it
+        }
+        Optional<List<Link>> path = now.path(sw.id(), destination.dpid());
+        if (path.isEmpty()) {
+            unreachable.increment();
+            return;
+        }
+        Route route = Route.along(key, routes.nextTag(), ingress, path.get(), destination);
+        OFPort firstHop = route.hops().get(0).outPort();
+        routes.install(route).thenRun(() -> {
+            // On a barrier reply's event loop, never the caller's: the packet goes only once every flow is in.
+            if (sw.isConnected()) {
+                sw.write(OpenFlowMessages.packetOut(sw.factory(), packetIn, inPort,
+                        OpenFlowMessages.outputs(sw.factory(), List.of(firstHop))));
+            }
+        });
+    }
+
+    private void flood(OFSwitch sw, OFPacketIn packetIn, OFPort inPort, Topology now) {
+        FloodPlanner planner = flooding.get(sw.id());
+        if (planner == null) {
+            planner = flooding.computeIfAbsent(sw.id(), id -> new FloodPlanner(id, sw.factory()));
+        }
+        FloodPlan plan = planner.plan(now, inPort);
+        if (plan.accepted() && !plan.actions().isEmpty()) {
+            sw.write(OpenFlowMessages.packetOut(sw.factory(), packetIn, inPort, plan.actions()));
+        }
+    }
+
+    /** Reroutes every route over a link or switch that went; a route with no path left stays removed. */
+    private void topologyChanged(TopologyEvent event) {
+        if (event.linksRemoved().isEmpty() && event.switchesRemoved().isEmpty()) {
+            return;
+        }
+        List<Route> broken = routes.removeIf(route -> route.crosses(event.linksRemoved(), event.switchesRemoved()));
+        Topology after = event.after();
+        int rerouted = 0;
+        for (Route old : broken) {
+            SwitchPort ingress = old.ingress();
+            if (event.switchesRemoved().contains(ingress.dpid()) || event.switchesRemoved().contains(old.destination().dpid())) {
+                continue;
+            }
+            Optional<List<Link>> path = after.path(ingress.dpid(), old.destination().dpid());
+            if (path.isPresent() && routes.route(old.key()).isEmpty()) {
+                routes.install(Route.along(old.key(), routes.nextTag(), ingress, path.get(), old.destination()));
+                rerouted++;
+            }
+        }
+        if (!broken.isEmpty()) {
+            log.info("forwarding: topology changed, {} routes rerouted, {} removed", rerouted, broken.size() - rerouted);
+        }
+    }
+
+    private void flowRemoved(OFSwitch sw, OFMessage message) {
+        OFFlowRemoved removed = (OFFlowRemoved) message;
+        if (AppCookies.owner(removed.getCookie(), List.of(name())) == null) {
+            return;
+        }
+        OFFlowRemovedReason reason = removed.getReason();
+        if (reason == OFFlowRemovedReason.IDLE_TIMEOUT || reason == OFFlowRemovedReason.HARD_TIMEOUT) {
+            routes.expired(removed.getCookie().getValue() & AppCookies.TAG_MASK, sw.id());
+        }
+    }
+}

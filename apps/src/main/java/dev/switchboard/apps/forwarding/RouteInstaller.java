@@ -1,0 +1,166 @@
+package dev.switchboard.apps.forwarding;
+
+import dev.switchboard.apps.common.OpenFlowMessages;
+import dev.switchboard.apps.common.OpenFlowMessages.FlowSpec;
+import dev.switchboard.controller.OFSwitch;
+import dev.switchboard.controller.SwitchService;
+import dev.switchboard.controller.app.AppFlows;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.match.Match;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.OFBufferId;
+import org.projectfloodlight.openflow.types.OFVlanVidMatch;
+import org.projectfloodlight.openflow.types.VlanVid;
+
+/**
+ * The installed routes and their flows. Called from several switches' event loops, the
+ * discovery timer and the host tracker, so the tables are concurrent and a route is an
+ * immutable value replaced as a whole; nothing here blocks: barrier replies complete futures
+ * whose callbacks release packets.
+ */
+final class RouteInstaller {
+    private final SwitchService switches;
+    private final AppFlows flows;
+    private final int priority;
+    private final int idleTimeout;
+    private final int hardTimeout;
+    private final Map<RouteKey, Route> byKey = new ConcurrentHashMap<>();
+    private final Map<Long, Route> byTag = new ConcurrentHashMap<>();
+    /** Tags start at 1 and are never reused; 40 bits last for 10^12 routes. */
+    private final AtomicLong lastTag = new AtomicLong();
+    private final LongAdder failedInstalls = new LongAdder();
+
+    RouteInstaller(SwitchService switches, AppFlows flows, int priority, int idleTimeoutSeconds, int hardTimeoutSeconds) {
+        this.switches = switches;
+        this.flows = flows;
+        this.priority = priority;
+        this.idleTimeout = idleTimeoutSeconds;
+        this.hardTimeout = hardTimeoutSeconds;
+    }
+
+    long nextTag() {
+        return lastTag.incrementAndGet();
+    }
+
+    Optional<Route> route(RouteKey key) {
+        return Optional.ofNullable(byKey.get(key));
+    }
+
+    List<Route> routes() {
+        return List.copyOf(byKey.values());
+    }
+
+    long failedInstalls() {
+        return failedInstalls.sum();
+    }
+
+    /**
+     * Installs {@code route} in place of any older route of its key, destination switch first,
+     * and completes when every switch on it answered a barrier: then its flows are all in place.
+     * Fails when a switch on it is gone or does not answer; the route is then forgotten.
+     */
+    CompletableFuture<Void> install(Route route) {
+        Route previous = byKey.put(route.key(), route);
+        byTag.put(route.tag(), route);
+        if (previous != null) {
+            byTag.remove(previous.tag());
+            if (!previous.hops().equals(route.hops())) {
+                // Sent before the new flows: a 1.0 strict delete of an identical match must not hit them.
+                deleteFlows(previous);
+            }
+        }
+        List<CompletableFuture<?>> barriers = new ArrayList<>();
+        for (Hop hop : route.installOrder()) {
+            Optional<OFSwitch> sw = switches.getSwitch(hop.dpid());
+            if (sw.isEmpty()) {
+                remove(route);
+                failedInstalls.increment();
+                return CompletableFuture.failedFuture(new IllegalStateException("switch " + hop.dpid() + " is gone"));
+            }
+            OFFactory f = sw.get().factory();
+            sw.get().write(OpenFlowMessages.flowAdd(f, spec(f, route, hop), OpenFlowMessages.outputs(f, List.of(hop.outPort())),
+                    OFBufferId.NO_BUFFER));
+            barriers.add(sw.get().barrier());
+        }
+        return CompletableFuture.allOf(barriers.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> {
+            if (failure != null) {
+                failedInstalls.increment();
+                if (byKey.remove(route.key(), route)) {
+                    byTag.remove(route.tag());
+                }
+            }
+        });
+    }
+
+    /** Forgets the route and deletes its flows from the switches still connected. */
+    boolean remove(Route route) {
+        if (!forget(route)) {
+            return false;
+        }
+        deleteFlows(route);
+        return true;
+    }
+
+    /** Removes every route {@code which} selects, with its flows. */
+    List<Route> removeIf(Predicate<Route> which) {
+        List<Route> removed = new ArrayList<>();
+        for (Route route : byKey.values()) {
+            if (which.test(route) && remove(route)) {
+                removed.add(route);
+            }
+        }
+        return removed;
+    }
+
+    /** A flow of the route expired on its ingress switch: the route is gone, the rest of it expires too. */
+    void expired(long tag, org.projectfloodlight.openflow.types.DatapathId at) {
+        Route route = byTag.get(tag);
+        if (route != null && route.hops().get(0).dpid().equals(at)) {
+            forget(route);
+        }
+    }
+
+    private boolean forget(Route route) {
+        if (byKey.remove(route.key(), route)) {
+            byTag.remove(route.tag());
+            return true;
+        }
+        byTag.remove(route.tag(), route);
+        return false;
+    }
+
+    private void deleteFlows(Route route) {
+        for (Hop hop : route.hops()) {
+            switches.getSwitch(hop.dpid()).filter(OFSwitch::isConnected).ifPresent(sw -> {
+                OFFactory f = sw.factory();
+                sw.write(OpenFlowMessages.flowDelete(f, flows.cookie(route.tag()), match(f, route.key(), hop), priority));
+            });
+        }
+    }
+
+    private FlowSpec spec(OFFactory f, Route route, Hop hop) {
+        boolean ingress = hop == route.hops().get(0);
+        // Only the ingress flow reports its expiry: that is when the route is over.
+        return new FlowSpec(flows.cookie(route.tag()), priority, idleTimeout, hardTimeout, match(f, route.key(), hop), ingress);
+    }
+
+    /** As l2-learning: the VLAN is always matched, untagged included, so VLANs never leak into each other. */
+    static Match match(OFFactory f, RouteKey key, Hop hop) {
+        VlanVid vlan = key.vlan();
+        return f.buildMatch()
+                .setExact(MatchField.IN_PORT, hop.inPort())
+                .setExact(MatchField.ETH_SRC, key.src())
+                .setExact(MatchField.ETH_DST, key.dst())
+                .setExact(MatchField.VLAN_VID, vlan.equals(VlanVid.ZERO) ? OFVlanVidMatch.UNTAGGED : OFVlanVidMatch.ofVlanVid(vlan))
+                .build();
+    }
+}

@@ -1,0 +1,165 @@
+package dev.switchboard.apps.l2;
+
+import dev.switchboard.apps.common.FlowTimeouts;
+import dev.switchboard.controller.Disposition;
+import dev.switchboard.controller.OFSwitch;
+import dev.switchboard.controller.SwitchListener;
+import dev.switchboard.controller.app.AppContext;
+import dev.switchboard.controller.app.PipelineOrder;
+import dev.switchboard.controller.app.SwitchboardApp;
+import dev.switchboard.topology.TopologyService;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowDelete;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.match.Match;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.OFGroup;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TableId;
+import org.projectfloodlight.openflow.protocol.OFPacketIn;
+import org.projectfloodlight.openflow.protocol.OFPortConfig;
+import org.projectfloodlight.openflow.protocol.OFPortDesc;
+import org.projectfloodlight.openflow.protocol.OFPortState;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The seed's "virtual switch": every switch learns on its own which port each MAC is behind,
+ * installs a flow for a destination it knows, and floods along the spanning tree otherwise.
+ * Each switch's table lives on that switch's event loop; no lock is taken per packet.
+ */
+public final class L2LearningApp implements SwitchboardApp {
+    private static final Logger log = LoggerFactory.getLogger(L2LearningApp.class);
+
+    private final Map<DatapathId, Attached> switches = new ConcurrentHashMap<>();
+    private AppContext context;
+    private TopologyService topology;
+    private L2LearningConfig config;
+
+    @Override
+    public String name() {
+        return "l2-learning";
+    }
+
+    @Override
+    public String description() {
+        return "per-switch MAC learning; floods along the spanning tree";
+    }
+
+    @Override
+    public List<String> requires() {
+        return List.of("topology");
+    }
+
+    @Override
+    public int pipelineOrder() {
+        return PipelineOrder.L2_LEARNING;
+    }
+
+    @Override
+    public void start(AppContext context) {
+        this.context = context;
+        this.config = context.config().bind(L2LearningConfig.class);
+        this.topology = context.service(TopologyService.class);
+        context.switches().addSwitchListener(new TableKeeper());
+        context.switches().switches().forEach(this::attachedOf);
+        context.addPacketInProcessor(this::process);
+        log.info("l2-learning: idle {} s, hard {} s, priority {}, at most {} MACs per switch",
+                config.idleTimeout().toSeconds(), config.hardTimeout().toSeconds(), config.priority(),
+                config.maxMacsPerSwitch());
+    }
+
+    @Override
+    public void stop() {
+        switches.clear();
+    }
+
+    private Disposition process(OFSwitch sw, OFPacketIn packetIn) {
+        Attached attached = attachedOf(sw);
+        return attached.table().handle(packetIn, topology.current(), attached.out());
+    }
+
+    /** The switch's table; made here too for a switch that was ready before the app started. */
+    private Attached attachedOf(OFSwitch sw) {
+        Attached attached = switches.get(sw.id());
+        if (attached != null && attached.sw() == sw) {
+            return attached;
+        }
+        return switches.compute(sw.id(), (id, old) -> old != null && old.sw() == sw ? old : attach(sw));
+    }
+
+    private Attached attach(OFSwitch sw) {
+        L2Switch table = new L2Switch(sw.id(), sw.factory(), context.flows().cookie(), config.priority(),
+                FlowTimeouts.seconds("idleTimeout", config.idleTimeout()),
+                FlowTimeouts.seconds("hardTimeout", config.hardTimeout()),
+                config.maxMacsPerSwitch());
+        return new Attached(sw, table, sw::write);
+    }
+
+    /** The table of the switch with this id, for tests. */
+    L2Switch table(DatapathId dpid) {
+        Attached attached = switches.get(dpid);
+        return attached == null ? null : attached.table();
+    }
+
+    /** A switch's table and the sink its messages go to, made once so the packet path allocates no lambda. */
+    private record Attached(OFSwitch sw, L2Switch table, Consumer<OFMessage> out) {
+    }
+
+    /** Tables follow switches; MACs behind a port that went away or down are forgotten. */
+    private final class TableKeeper implements SwitchListener {
+        @Override
+        public void switchAdded(OFSwitch sw) {
+            switches.put(sw.id(), attach(sw));
+        }
+
+        @Override
+        public void switchRemoved(OFSwitch sw) {
+            switches.remove(sw.id());
+        }
+
+        @Override
+        public void portRemoved(OFSwitch sw, OFPortDesc port) {
+            forget(sw, port);
+        }
+
+        @Override
+        public void portChanged(OFSwitch sw, OFPortDesc before, OFPortDesc after) {
+            if (isDown(after) && !isDown(before)) {
+                forget(sw, after);
+            }
+        }
+
+        private void forget(OFSwitch sw, OFPortDesc port) {
+            Attached attached = switches.get(sw.id());
+            if (attached != null) {
+                attached.table().forgetPort(port.getPortNo());
+            }
+            // Flows learned through the port would black-hole traffic until they time out.
+            OFFactory f = sw.factory();
+            OFPort number = port.getPortNo();
+            sw.write(deleteOwn(f, f.buildMatch().setExact(MatchField.IN_PORT, number).build(), OFPort.ANY));
+            sw.write(deleteOwn(f, f.matchWildcardAll(), number));
+        }
+
+        /** 1.0 has no cookie mask: there a dead port's flows go whoever installed them. */
+        private OFFlowDelete deleteOwn(OFFactory f, Match match, OFPort outPort) {
+            OFFlowDelete.Builder delete = f.buildFlowDelete().setMatch(match).setOutPort(outPort);
+            if (f.getVersion() != OFVersion.OF_10) {
+                delete.setCookie(context.flows().cookie()).setCookieMask(context.flows().cookieMask())
+                        .setTableId(TableId.ALL).setOutGroup(OFGroup.ANY);
+            }
+            return delete.build();
+        }
+
+        private boolean isDown(OFPortDesc port) {
+            return port.getConfig().contains(OFPortConfig.PORT_DOWN) || port.getState().contains(OFPortState.LINK_DOWN);
+        }
+    }
+}

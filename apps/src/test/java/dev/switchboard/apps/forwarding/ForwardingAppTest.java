@@ -1,0 +1,217 @@
+package dev.switchboard.apps.forwarding;
+
+import static dev.switchboard.apps.testing.Frames.frame;
+import static dev.switchboard.apps.testing.Frames.outputs;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.apps.common.FlowPriorities;
+import dev.switchboard.apps.testing.FakeHostService;
+import dev.switchboard.apps.testing.FakeTopology;
+import dev.switchboard.apps.testing.FakeTopologyService;
+import dev.switchboard.apps.testing.Lab;
+import dev.switchboard.apps.testing.PublishingApp;
+import dev.switchboard.controller.app.AppCookies;
+import dev.switchboard.emulator.EmulatedSwitch;
+import dev.switchboard.hosts.HostService;
+import dev.switchboard.topology.Link;
+import dev.switchboard.topology.TopologyService;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.projectfloodlight.openflow.protocol.OFBarrierRequest;
+import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFFlowDelete;
+import org.projectfloodlight.openflow.protocol.OFFlowDeleteStrict;
+import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPacketOut;
+import org.projectfloodlight.openflow.protocol.OFType;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstructionApplyActions;
+import org.projectfloodlight.openflow.protocol.match.Match;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.U64;
+
+/**
+ * A square of four switches: host A at s1/1, host B at s4/1; s1/2-s2/1, s2/2-s4/2 (the
+ * shortest path, found first), s1/3-s3/1, s3/2-s4/3 (the detour).
+ */
+class ForwardingAppTest {
+    private static final long A = 0x02_00_00_00_00_0aL;
+    private static final long B = 0x02_00_00_00_00_0bL;
+    private static final long UNKNOWN = 0x02_00_00_00_00_0cL;
+    private static final U64 APP = AppCookies.cookie("forwarding");
+    private static final Set<Link> S2_S4 = FakeTopology.cable(2, 2, 4, 2);
+    private static final Set<Link> S3_S4 = FakeTopology.cable(3, 2, 4, 3);
+
+    private final FakeHostService hosts = new FakeHostService();
+    private final FakeTopologyService topology = new FakeTopologyService(square());
+
+    private static FakeTopology square() {
+        Set<Link> links = new HashSet<>();
+        links.addAll(FakeTopology.cable(1, 2, 2, 1));
+        links.addAll(S2_S4);
+        links.addAll(FakeTopology.cable(1, 3, 3, 1));
+        links.addAll(S3_S4);
+        Set<DatapathId> switches = Set.of(DatapathId.of(1), DatapathId.of(2), DatapathId.of(3), DatapathId.of(4));
+        // The tree leaves s3-s4 out.
+        return new FakeTopology(1, switches, links, Map.of(
+                DatapathId.of(1), FakeTopology.ports(1, 2, 3),
+                DatapathId.of(2), FakeTopology.ports(1, 2),
+                DatapathId.of(3), FakeTopology.ports(1),
+                DatapathId.of(4), FakeTopology.ports(1, 2)), Set.of());
+    }
+
+    private Lab lab() {
+        hosts.put(FakeHostService.host(A, 1, 1));
+        hosts.put(FakeHostService.host(B, 4, 1));
+        return new Lab(List.of(new PublishingApp<>("topology", TopologyService.class, topology),
+                new PublishingApp<>("hosts", HostService.class, hosts), new ForwardingApp()), Map.of());
+    }
+
+    private static List<OFFlowAdd> routeFlows(EmulatedSwitch sw) {
+        return sw.received(OFFlowAdd.class).stream().filter(f -> f.getPriority() == FlowPriorities.FORWARDING).toList();
+    }
+
+    private static List<OFAction> actionsOf(OFFlowAdd flow) {
+        return flow.getVersion() == OFVersion.OF_10 ? flow.getActions()
+                : ((OFInstructionApplyActions) flow.getInstructions().get(0)).getActions();
+    }
+
+    /** "in>out" of the one route flow the switch got, after checking its match and cookie. */
+    private static String hop(OFFlowAdd flow, U64 cookie) {
+        assertThat(flow.getCookie()).isEqualTo(cookie);
+        assertThat(flow.getMatch().get(MatchField.ETH_SRC)).isEqualTo(MacAddress.of(A));
+        assertThat(flow.getMatch().get(MatchField.ETH_DST)).isEqualTo(MacAddress.of(B));
+        assertThat(flow.getIdleTimeout()).isEqualTo(30);
+        assertThat(flow.getHardTimeout()).isZero();
+        return flow.getMatch().get(MatchField.IN_PORT).getPortNumber() + ">" + outputs(actionsOf(flow)).get(0);
+    }
+
+    /** Deletes that name exactly one route's flows: by full cookie in 1.3, strictly by match in 1.0. */
+    private static List<String> deletes(EmulatedSwitch sw) {
+        Stream<String> strict = sw.received(OFFlowDeleteStrict.class).stream()
+                .map(d -> "strict " + d.getMatch().get(MatchField.IN_PORT).getPortNumber() + " " + d.getPriority());
+        Stream<String> byCookie = sw.received(OFFlowDelete.class).stream()
+                .filter(d -> d.getCookieMask().equals(U64.of(-1L)))
+                .map(d -> "cookie " + Long.toHexString(d.getCookie().getValue()));
+        return Stream.concat(strict, byCookie).toList();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void installsTheShortestPathThenReleasesThePacketAfterTheBarriers(OFVersion version) {
+        try (Lab lab = lab()) {
+            EmulatedSwitch s1 = lab.connect(1, version, 3);
+            EmulatedSwitch s2 = lab.connect(2, version, 2);
+            lab.connect(3, version, 2);
+            EmulatedSwitch s4 = lab.connect(4, version, 3);
+            List<OFMessage> heldBarriers = new CopyOnWriteArrayList<>();
+            s2.onMessage(OFType.BARRIER_REQUEST, request -> {
+                heldBarriers.add(request);
+                return List.of();
+            });
+
+            s1.sendPacketIn(OFPort.of(1), frame(B, A));
+
+            await().atMost(Lab.WAIT).until(() -> !heldBarriers.isEmpty() && routeFlows(s1).size() == 1);
+            U64 cookie = routeFlows(s1).get(0).getCookie();
+            assertThat(cookie.getValue() & AppCookies.APP_MASK).isEqualTo(APP.getValue());
+            assertThat(cookie.getValue() & AppCookies.TAG_MASK).isNotZero();
+            assertThat(hop(routeFlows(s4).get(0), cookie)).isEqualTo("2>1");
+            assertThat(hop(routeFlows(s2).get(0), cookie)).isEqualTo("1>2");
+            assertThat(hop(routeFlows(s1).get(0), cookie)).isEqualTo("1>2");
+            assertThat(routeFlows(s1).get(0).getFlags()).contains(OFFlowModFlags.SEND_FLOW_REM);
+            assertThat(s4.received(OFBarrierRequest.class)).isNotEmpty();
+            await().during(Duration.ofMillis(300)).atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).isEmpty());
+
+            s2.send(s2.factory().buildBarrierReply().setXid(heldBarriers.get(0).getXid()).build());
+
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).size() == 1);
+            OFPacketOut release = s1.received(OFPacketOut.class).get(0);
+            assertThat(outputs(release.getActions())).containsExactly(2);
+            assertThat(release.getData()).isEqualTo(frame(B, A));
+            s2.onMessage(OFType.BARRIER_REQUEST, request -> List.of(s2.factory().buildBarrierReply().setXid(request.getXid()).build()));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void reroutesWhenALinkGoesAndRemovesTheRouteWhenNoPathIsLeft(OFVersion version) {
+        try (Lab lab = lab()) {
+            EmulatedSwitch s1 = lab.connect(1, version, 3);
+            EmulatedSwitch s2 = lab.connect(2, version, 2);
+            EmulatedSwitch s3 = lab.connect(3, version, 2);
+            EmulatedSwitch s4 = lab.connect(4, version, 3);
+            s1.sendPacketIn(OFPort.of(1), frame(B, A));
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).size() == 1);
+            U64 first = routeFlows(s1).get(0).getCookie();
+            Match oldAtS2 = routeFlows(s2).get(0).getMatch();
+
+            topology.replace(((FakeTopology) topology.current()).withoutLinks(S2_S4));
+
+            await().atMost(Lab.WAIT).until(() -> routeFlows(s3).size() == 1 && routeFlows(s1).size() == 2
+                    && routeFlows(s4).size() == 2);
+            U64 second = routeFlows(s3).get(0).getCookie();
+            assertThat(second).isNotEqualTo(first);
+            assertThat(hop(routeFlows(s4).get(1), second)).isEqualTo("3>1");
+            assertThat(hop(routeFlows(s3).get(0), second)).isEqualTo("1>2");
+            assertThat(hop(routeFlows(s1).get(1), second)).isEqualTo("1>3");
+            String deleteFirst = version == OFVersion.OF_10 ? "strict " : "cookie " + Long.toHexString(first.getValue());
+            await().atMost(Lab.WAIT).until(() -> deletes(s2).size() == 1 && deletes(s1).size() == 1);
+            assertThat(deletes(s2)).singleElement().asString().startsWith(deleteFirst);
+            assertThat(deletes(s1)).singleElement().asString().startsWith(deleteFirst);
+            if (version == OFVersion.OF_10) {
+                assertThat(s2.received(OFFlowDeleteStrict.class).get(0).getMatch()).isEqualTo(oldAtS2);
+            }
+            assertThat(deletes(s3)).isEmpty();
+
+            topology.replace(((FakeTopology) topology.current()).withoutLinks(S3_S4));
+
+            await().atMost(Lab.WAIT).until(() -> deletes(s3).size() == 1 && deletes(s1).size() == 2);
+            if (version != OFVersion.OF_10) {
+                assertThat(deletes(s3)).containsExactly("cookie " + Long.toHexString(second.getValue()));
+            }
+            assertThat(routeFlows(s1)).hasSize(2);
+            assertThat(routeFlows(s3)).hasSize(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void floodsUnknownDestinationsAlongTheTreeAndForgetsRoutesOfAHostThatMoved(OFVersion version) {
+        try (Lab lab = lab()) {
+            EmulatedSwitch s1 = lab.connect(1, version, 3);
+            EmulatedSwitch s2 = lab.connect(2, version, 2);
+            lab.connect(3, version, 2);
+            EmulatedSwitch s4 = lab.connect(4, version, 3);
+
+            s1.sendPacketIn(OFPort.of(1), frame(UNKNOWN, A));
+
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).size() == 1);
+            assertThat(outputs(s1.received(OFPacketOut.class).get(0).getActions())).containsExactly(2, 3);
+            assertThat(routeFlows(s1)).isEmpty();
+
+            s1.sendPacketIn(OFPort.of(1), frame(B, A));
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).size() == 2);
+            hosts.put(FakeHostService.host(B, 2, 2)); // B moved to s2
+
+            await().atMost(Lab.WAIT).until(() -> deletes(s4).size() == 1 && deletes(s2).size() == 1 && deletes(s1).size() == 1);
+            s1.sendPacketIn(OFPort.of(1), frame(B, A));
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).size() == 3);
+            assertThat(outputs(actionsOf(routeFlows(s2).get(1)))).containsExactly(2);
+            assertThat(routeFlows(s4)).hasSize(1);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.switchboard.apps.l2;
+
+import static dev.switchboard.apps.testing.Frames.BROADCAST;
+import static dev.switchboard.apps.testing.Frames.frame;
+import static dev.switchboard.apps.testing.Frames.outputs;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.apps.common.FlowPriorities;
+import dev.switchboard.apps.testing.FakeTopology;
+import dev.switchboard.apps.testing.FakeTopologyService;
+import dev.switchboard.apps.testing.Frames;
+import dev.switchboard.apps.testing.Lab;
+import dev.switchboard.apps.testing.PublishingApp;
+import dev.switchboard.controller.app.AppCookies;
+import dev.switchboard.emulator.EmulatedSwitch;
+import dev.switchboard.topology.SwitchPort;
+import dev.switchboard.topology.TopologyService;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFFlowDelete;
+import org.projectfloodlight.openflow.protocol.OFPacketOut;
+import org.projectfloodlight.openflow.protocol.OFPortReason;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstructionApplyActions;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFBufferId;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.U64;
+
+class L2LearningAppTest {
+    private static final long A = 0x02_00_00_00_00_0aL;
+    private static final long B = 0x02_00_00_00_00_0bL;
+    private static final long C = 0x02_00_00_00_00_0cL;
+    private static final DatapathId S1 = DatapathId.of(1);
+
+    private static Lab lab(FakeTopologyService topology, Map<String, Object> config) {
+        return new Lab(List.of(new PublishingApp<>("topology", TopologyService.class, topology), new L2LearningApp()),
+                Map.of("l2-learning", config));
+    }
+
+    private static FakeTopologyService oneSwitch(Set<OFPort> floodPorts) {
+        return new FakeTopologyService(FakeTopology.of(Set.of(S1), Map.of(S1, floodPorts)));
+    }
+
+    static List<OFAction> actionsOf(OFFlowAdd flow) {
+        if (flow.getVersion() == OFVersion.OF_10) {
+            return flow.getActions();
+        }
+        assertThat(flow.getInstructions()).singleElement().isInstanceOf(OFInstructionApplyActions.class);
+        return ((OFInstructionApplyActions) flow.getInstructions().get(0)).getActions();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void floodsUnknownThenInstallsAFlowForALearnedDestination(OFVersion version) {
+        try (Lab lab = lab(oneSwitch(FakeTopology.ports(1, 2, 3, 4)), Map.of("idleTimeout", "10s", "hardTimeout", "120s"))) {
+            EmulatedSwitch s1 = lab.connect(1, version, 4);
+
+            s1.sendPacketIn(OFPort.of(1), frame(B, A));
+
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).size() == 1);
+            OFPacketOut flood = s1.received(OFPacketOut.class).get(0);
+            assertThat(outputs(flood.getActions())).containsExactly(2, 3, 4);
+            assertThat(flood.getData()).isEqualTo(frame(B, A));
+            assertThat(s1.received(OFFlowAdd.class).stream().filter(f -> f.getPriority() > 0)).isEmpty();
+
+            s1.sendPacketIn(OFPort.of(2), frame(A, B));
+
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).size() == 2);
+            OFFlowAdd flow = s1.received(OFFlowAdd.class).stream()
+                    .filter(f -> f.getCookie().equals(AppCookies.cookie("l2-learning"))).findFirst().orElseThrow();
+            assertThat(flow.getPriority()).isEqualTo(FlowPriorities.L2_LEARNING);
+            assertThat(flow.getIdleTimeout()).isEqualTo(10);
+            assertThat(flow.getHardTimeout()).isEqualTo(120);
+            assertThat(flow.getBufferId()).isEqualTo(OFBufferId.NO_BUFFER);
+            assertThat(flow.getMatch().get(MatchField.IN_PORT)).isEqualTo(OFPort.of(2));
+            assertThat(flow.getMatch().get(MatchField.ETH_SRC)).isEqualTo(MacAddress.of(B));
+            assertThat(flow.getMatch().get(MatchField.ETH_DST)).isEqualTo(MacAddress.of(A));
+            assertThat(flow.getMatch().get(MatchField.VLAN_VID).getVlan()).isZero();
+            assertThat(outputs(actionsOf(flow))).containsExactly(1);
+            OFPacketOut release = s1.received(OFPacketOut.class).get(1);
+            assertThat(outputs(release.getActions())).containsExactly(1);
+            assertThat(release.getData()).isEqualTo(frame(A, B));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void aBufferedPacketIsReleasedByTheFlowModAlone(OFVersion version) {
+        try (Lab lab = lab(oneSwitch(FakeTopology.ports(1, 2)), Map.of())) {
+            EmulatedSwitch s1 = lab.connect(1, version, 2);
+            s1.sendPacketIn(OFPort.of(1), frame(BROADCAST, A));
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).size() == 1);
+
+            s1.send(Frames.packetIn(s1.factory(), 2, frame(A, B), OFBufferId.of(77)));
+
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFFlowAdd.class).stream().anyMatch(f -> f.getPriority() > 0));
+            OFFlowAdd flow = s1.received(OFFlowAdd.class).stream().filter(f -> f.getPriority() > 0).findFirst().orElseThrow();
+            assertThat(flow.getBufferId()).isEqualTo(OFBufferId.of(77));
+            assertThat(flow.getIdleTimeout()).isEqualTo(30);
+            assertThat(flow.getHardTimeout()).isEqualTo(300);
+            assertThat(outputs(actionsOf(flow))).containsExactly(1);
+
+            // A is known untagged only: on VLAN 7 it is unknown, so this is flooded (and the flood released by data).
+            s1.sendPacketIn(OFPort.of(2), frame(A, B, 7));
+
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).size() == 2);
+            assertThat(outputs(s1.received(OFPacketOut.class).get(1).getActions())).containsExactly(1);
+            assertThat(s1.received(OFFlowAdd.class).stream().filter(f -> f.getPriority() > 0)).hasSize(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void floodsAlongTheTreeAndDropsBroadcastsFromBlockedPorts(OFVersion version) {
+        FakeTopologyService topology = new FakeTopologyService(
+                FakeTopology.of(Set.of(S1), Map.of(S1, FakeTopology.ports(1, 3, 4)))
+                        .withBlocked(new SwitchPort(S1, OFPort.of(4))));
+        try (Lab lab = lab(topology, Map.of())) {
+            EmulatedSwitch s1 = lab.connect(1, version, 5);
+
+            s1.sendPacketIn(OFPort.of(1), frame(BROADCAST, A));
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).size() == 1);
+            assertThat(outputs(s1.received(OFPacketOut.class).get(0).getActions())).containsExactly(3, 4);
+
+            s1.sendPacketIn(OFPort.of(4), frame(BROADCAST, C)); // over a blocked link: dropped, C not learned
+            s1.sendPacketIn(OFPort.of(4), frame(B, C)); // unknown destination from a blocked port: the same
+            s1.sendPacketIn(OFPort.of(1), frame(C, A));
+            lab.awaitPacketIns(1, 4);
+
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).size() == 2);
+            assertThat(outputs(s1.received(OFPacketOut.class).get(1).getActions())).containsExactly(3, 4);
+            assertThat(s1.received(OFPacketOut.class).get(1).getData()).isEqualTo(frame(C, A));
+            assertThat(s1.received(OFFlowAdd.class).stream().filter(f -> f.getPriority() > 0)).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void stopsLearningWhenTheTableIsFull(OFVersion version) {
+        try (Lab lab = lab(oneSwitch(FakeTopology.ports(1, 2, 3)), Map.of("maxMacsPerSwitch", 2))) {
+            EmulatedSwitch s1 = lab.connect(1, version, 3);
+            s1.sendPacketIn(OFPort.of(1), frame(BROADCAST, A));
+            s1.sendPacketIn(OFPort.of(2), frame(BROADCAST, B));
+            s1.sendPacketIn(OFPort.of(3), frame(BROADCAST, C));
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).size() == 3);
+
+            s1.sendPacketIn(OFPort.of(1), frame(C, A));
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).size() == 4);
+            assertThat(outputs(s1.received(OFPacketOut.class).get(3).getActions())).containsExactly(2, 3);
+            s1.sendPacketIn(OFPort.of(1), frame(B, A));
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).size() == 5);
+            assertThat(outputs(s1.received(OFPacketOut.class).get(4).getActions())).containsExactly(2);
+            assertThat(s1.received(OFFlowAdd.class).stream().filter(f -> f.getPriority() > 0))
+                    .singleElement().satisfies(f -> assertThat(f.getMatch().get(MatchField.ETH_DST)).isEqualTo(MacAddress.of(B)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void dropsWhenTheDestinationIsOnTheInPortAndForgetsARemovedPort(OFVersion version) {
+        try (Lab lab = lab(oneSwitch(FakeTopology.ports(1, 2, 3)), Map.of())) {
+            EmulatedSwitch s1 = lab.connect(1, version, 3);
+            s1.sendPacketIn(OFPort.of(1), frame(BROADCAST, A));
+            s1.sendPacketIn(OFPort.of(1), frame(BROADCAST, B));
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).size() == 2);
+
+            s1.sendPacketIn(OFPort.of(1), frame(A, B)); // both behind port 1: nothing to do
+            s1.sendPortStatus(OFPortReason.DELETE, s1.ports().get(0));
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFFlowDelete.class).size() == 2);
+            s1.sendPacketIn(OFPort.of(2), frame(A, C)); // A was behind the removed port: unknown again
+
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).size() == 3);
+            assertThat(outputs(s1.received(OFPacketOut.class).get(2).getActions())).containsExactly(1, 3);
+            assertThat(s1.received(OFFlowAdd.class).stream().filter(f -> f.getPriority() > 0)).isEmpty();
+            if (version != OFVersion.OF_10) {
+                assertThat(s1.received(OFFlowDelete.class)).allSatisfy(d -> {
+                    assertThat(d.getCookie()).isEqualTo(AppCookies.cookie("l2-learning"));
+                    assertThat(d.getCookieMask()).isEqualTo(U64.of(AppCookies.APP_MASK));
+                });
+            }
+        }
+    }
+}
