@@ -37,8 +37,11 @@ final class AppNetwork implements AutoCloseable {
     private final LongAdder dataPacketIns;
     private final JsonNode mininetTopology;
 
-    private AppNetwork(Switchboard switchboard, PrivateOvs ovs, MininetNetwork net, LongAdder dataPacketIns) {
+    private final String protocols;
+
+    private AppNetwork(Switchboard switchboard, PrivateOvs ovs, MininetNetwork net, LongAdder dataPacketIns, String protocols) {
         this.switchboard = switchboard;
+        this.protocols = protocols;
         this.ovs = ovs;
         this.net = net;
         this.dataPacketIns = dataPacketIns;
@@ -63,7 +66,7 @@ final class AppNetwork implements AutoCloseable {
             ovs = PrivateOvs.start();
             MininetNetwork net = MininetNetwork.start(ovs, topology, switchboard.openflowAddresses().get(0).getPort(),
                     protocols, RunNames.name(runSuffix));
-            return new AppNetwork(switchboard, ovs, net, counter);
+            return new AppNetwork(switchboard, ovs, net, counter, protocols);
         } catch (RuntimeException e) {
             if (ovs != null) {
                 ovs.close();
@@ -170,7 +173,12 @@ final class AppNetwork implements AutoCloseable {
     }
 
     String dumpFlows(String switchName) {
-        return ovs.ofctl("-O", "OpenFlow13", "dump-flows", net.kernelName(switchName));
+        return ofctl("dump-flows", switchName);
+    }
+
+    /** {@code ovs-ofctl -O PROTOCOLS COMMAND SWITCH}, in the version the switches speak. */
+    String ofctl(String command, String switchName) {
+        return ovs.ofctl("-O", protocols, command, net.kernelName(switchName));
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,10 +17,9 @@ class IperfIT {
     void iperfAcrossThreeSwitchesReportsARate() {
         try (AppNetwork lab = AppNetwork.start("linear,3", "OpenFlow13", List.of("forwarding"), Map.of(), "i")) {
             lab.awaitDiscovery();
-            JsonNode rates = lab.net.iperf("h1", "h3", 5);
-            System.out.println("iperf h1-h3 over linear,3 (forwarding, userspace OVS): server " + rates.get(0).asText()
-                    + ", client " + rates.get(1).asText());
-            assertThat(rates.get(1).asText()).matches("[0-9.]+ [KMG]?bits/sec");
+            String rate = lab.net.iperf("h1", "h3", 5);
+            System.out.println("iperf h1-h3 over linear,3 (forwarding, userspace OVS): " + rate);
+            assertThat(rate).matches("[0-9.]+ [KMG]?bits/sec");
         }
     }
 }

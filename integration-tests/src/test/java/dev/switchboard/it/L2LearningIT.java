@@ -52,7 +52,7 @@ class L2LearningIT {
     private static long received(AppNetwork lab) {
         long total = 0;
         for (String sw : List.of("s1", "s2", "s3", "s4")) {
-            Matcher m = PORT_RX.matcher(lab.ovs.ofctl("dump-ports", lab.net.kernelName(sw)));
+            Matcher m = PORT_RX.matcher(lab.ofctl("dump-ports", sw));
             while (m.find()) {
                 total += Long.parseLong(m.group(2));
             }

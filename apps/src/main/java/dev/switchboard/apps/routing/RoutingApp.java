@@ -60,6 +60,9 @@ public final class RoutingApp implements SwitchboardApp {
         context.scheduler().scheduleWithFixedDelay(arpCache::expire,
                 ARP_CACHE_SWEEP_SECONDS, ARP_CACHE_SWEEP_SECONDS, TimeUnit.SECONDS);
         context.addPacketInProcessor(started);
+        InvalidTtlReports ttlReports = new InvalidTtlReports();
+        context.switches().addSwitchListener(ttlReports);
+        context.switches().switches().forEach(ttlReports::switchAdded);
         router = started;
         log.info("routing: router MAC {}, subnets {}, static routes {}", config.routerMacAddress(),
                 table.subnets(), table.routes());
