@@ -60,7 +60,7 @@ public final class OpenFlowBench implements Callable<Integer> {
     @Option(names = "--version", defaultValue = "1.0", description = "OpenFlow 1.0 or 1.3 (default: ${DEFAULT-VALUE}).")
     private String version;
 
-    @Option(names = "--timeout-ms", defaultValue = "1000",
+    @Option(names = "--timeout-ms", defaultValue = "5000",
             description = "An unanswered packet-in is given up after this (default: ${DEFAULT-VALUE}).")
     private long timeoutMillis;
 

@@ -54,9 +54,13 @@ final class SwitchLoad extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> expiryCheck;
     private Phase phase = Phase.IDLE;
-    /** The id of the next packet-in; ids below {@code oldest} are all answered or expired. */
-    private long nextId;
-    private long oldest;
+    /**
+     * The id of the next packet-in; ids below {@code oldest} are all answered or expired. Ids
+     * start at 1: some controllers take buffer id 0 for none (Ryu's simple_switch_13 tests {@code
+     * if buffer_id:}).
+     */
+    private long nextId = 1;
+    private long oldest = 1;
     private int outstanding;
     private int cursor;
     private int learnedCount;
