@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  * answer is matched to its packet-in by id ({@link ReplyIds}); the first message naming it counts
  * it as answered, later ones only as messages. A packet-in unanswered for {@code timeout} is given
  * up ("expired"), so a controller that ignores some cannot stall the switch. New packet-ins are
- * written in one buffer and one flush after each batch of reads, and only while the channel is
- * writable, so nothing queues up in the generator.
+ * written in one buffer and one flush after each batch of reads once a quarter of the window is
+ * free (fewer, larger writes: the generator shares the machine with the controller), and only
+ * while the channel is writable, so nothing queues up in the generator.
  *
  * <p>Confined to the channel's event loop: the other threads only call {@link #start}, {@link
  * #stop} and {@link #snapshot}, which hand their work to that loop.
@@ -41,6 +42,8 @@ final class SwitchLoad extends ChannelInboundHandlerAdapter {
     private final PacketIns packets;
     private final int switchNumber;
     private final int window;
+    /** Free slots needed before writing again: a quarter of the window, so writes come in batches. */
+    private final int refillAt;
     private final long timeoutNanos;
     /** Ring of sent packet-ins indexed by id & mask: the id while outstanding, else FREE. */
     private final long[] idAt;
@@ -83,6 +86,7 @@ final class SwitchLoad extends ChannelInboundHandlerAdapter {
         this.packets = packets;
         this.switchNumber = switchNumber;
         this.window = window;
+        this.refillAt = Math.max(1, window / 4);
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         int capacity = Integer.highestOneBit(Math.max(64, 2 * window - 1)) << 1;
         this.idAt = new long[capacity];
@@ -247,7 +251,7 @@ final class SwitchLoad extends ChannelInboundHandlerAdapter {
             return;
         }
         int room = Math.min(window - outstanding, (int) (idAt.length - (nextId - oldest)));
-        if (room <= 0) {
+        if (room < refillAt) {
             return;
         }
         int length = packets.messageLength();
