@@ -1,12 +1,13 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.bench.openflow.OpenFlowBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code ./switchboard bench …}: scripted benchmarks; results go to docs/benchmarks.md by hand. */
 @Command(name = "switchboard bench", mixinStandardHelpOptions = true,
-        description = "Run a benchmark.",
-        subcommands = {OvsdbBench.class, LabBench.class, CommandLine.HelpCommand.class})
+        description = "Run a benchmark: ovsdb, lab, openflow.",
+        subcommands = {OvsdbBench.class, LabBench.class, OpenFlowBench.class, CommandLine.HelpCommand.class})
 public final class BenchMain {
 
     public static void main(String[] args) {

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -79,6 +80,8 @@ public final class EmulatedSwitch implements AutoCloseable {
     private volatile OFVersion negotiatedVersion;
     /** Set once in the channel initializer, before {@link #connect} returns. */
     private volatile Channel channel;
+    /** Set before connecting, if at all; see {@link #withFrameHandler}. */
+    private volatile ChannelHandler frameHandler;
 
     private EmulatedSwitch(EmulatedSwitchOptions options) {
         this.options = options;
@@ -111,8 +114,39 @@ public final class EmulatedSwitch implements AutoCloseable {
         return new EmulatedSwitch(Objects.requireNonNull(options, "options"));
     }
 
-    /** Connects a {@linkplain #prepare prepared} switch; as {@link #connect}. */
+    /**
+     * Puts {@code handler} into the pipeline between the frame decoder and the message decoder of
+     * a {@linkplain #prepare prepared} switch: it sees every inbound frame as a {@code ByteBuf}
+     * (one whole OpenFlow message) before it is decoded, and passes on ({@code
+     * ctx.fireChannelRead}) those the emulator should decode, record and answer as usual; a frame
+     * it keeps it must release. What it writes are raw bytes that bypass the encoder. The load
+     * generator counts its replies here without decoding them. The handler runs on the channel's
+     * event loop and belongs to this switch alone (it need not be sharable).
+     *
+     * @return this switch
+     */
+    public EmulatedSwitch withFrameHandler(ChannelHandler handler) {
+        if (channel != null) {
+            throw new IllegalStateException("a frame handler must be set before connecting");
+        }
+        this.frameHandler = Objects.requireNonNull(handler, "handler");
+        return this;
+    }
+
+    /** Connects a {@linkplain #prepare prepared} switch; as {@link #connect}, over NIO. */
     public EmulatedSwitch connectTo(EventLoopGroup group, InetSocketAddress controller) {
+        return connectTo(group, NioSocketChannel.class, controller);
+    }
+
+    /**
+     * Connects a {@linkplain #prepare prepared} switch with a channel type that matches {@code
+     * group}'s transport, e.g. {@code EpollSocketChannel.class} for a group of {@code
+     * EpollIoHandler}s; otherwise as {@link #connect}.
+     */
+    public EmulatedSwitch connectTo(
+            EventLoopGroup group,
+            Class<? extends SocketChannel> channelType,
+            InetSocketAddress controller) {
         if (channel != null) {
             throw new IllegalStateException("already connected");
         }
@@ -120,7 +154,7 @@ public final class EmulatedSwitch implements AutoCloseable {
         Bootstrap bootstrap =
                 new Bootstrap()
                         .group(group)
-                        .channel(NioSocketChannel.class)
+                        .channel(channelType)
                         .option(ChannelOption.TCP_NODELAY, true)
                         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT_MILLIS)
                         .handler(
@@ -130,7 +164,12 @@ public final class EmulatedSwitch implements AutoCloseable {
                                         sw.channel = ch;
                                         ch.closeFuture().addListener(f -> sw.closeFuture.complete(null));
                                         ch.pipeline()
-                                                .addLast("frame", new LengthFieldBasedFrameDecoder(MAX_FRAME, 2, 2, -4, 0))
+                                                .addLast("frame", new LengthFieldBasedFrameDecoder(MAX_FRAME, 2, 2, -4, 0));
+                                        ChannelHandler frames = sw.frameHandler;
+                                        if (frames != null) {
+                                            ch.pipeline().addLast("frames", frames);
+                                        }
+                                        ch.pipeline()
                                                 .addLast("decoder", OFMessageDecoder.INSTANCE)
                                                 .addLast("encoder", OFMessageEncoder.INSTANCE)
                                                 .addLast("switch", sw.new Handler());

@@ -255,6 +255,37 @@ class EmulatedSwitchTest {
     }
 
     @Test
+    void aFrameHandlerSeesFramesBeforeDecodingAndKeepsThoseItConsumes() throws Exception {
+        List<Integer> keptTypes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        sw = EmulatedSwitch.prepare(EmulatedSwitchOptions.builder().build())
+                .withFrameHandler(new io.netty.channel.ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                        io.netty.buffer.ByteBuf frame = (io.netty.buffer.ByteBuf) msg;
+                        int type = frame.getUnsignedByte(frame.readerIndex() + 1);
+                        if (type == 14) { // FLOW_MOD in every version
+                            keptTypes.add(type);
+                            frame.release();
+                        } else {
+                            ctx.fireChannelRead(frame);
+                        }
+                    }
+                })
+                .connectTo(group, io.netty.channel.socket.nio.NioSocketChannel.class, controller.address());
+        assertThatThrownBy(() -> sw.withFrameHandler(new io.netty.channel.ChannelInboundHandlerAdapter()))
+                .isInstanceOf(IllegalStateException.class);
+        TestController.Connection c = controller.accept();
+        c.next(OFHello.class);
+        c.send(plainHello(OFVersion.OF_13));
+        OFFactory f = OFFactories.getFactory(OFVersion.OF_13);
+        c.send(f.buildFlowAdd().setXid(8).setPriority(10).build());
+        c.send(f.buildBarrierRequest().setXid(9).build());
+        assertThat(c.next(OFBarrierReply.class).getXid()).isEqualTo(9);
+        assertThat(keptTypes).containsExactly(14);
+        assertThat(sw.received()).extracting(m -> m.getType()).containsExactly(OFType.HELLO, OFType.BARRIER_REQUEST);
+    }
+
+    @Test
     void echoesCanBeLeftUnanswered() throws Exception {
         TestController.Connection c =
                 handshake(
