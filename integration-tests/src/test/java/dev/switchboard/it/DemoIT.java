@@ -42,7 +42,7 @@ class DemoIT {
         assertThat(demo.exitValue()).as("exit status; output:%n%s", output).isZero();
         assertThat(output).contains("is_connected: true").contains("Demo check passed")
                 .contains("=== seed1").contains("=== seed2").contains("=== seed3")
-                .contains("actions=NORMAL");
+                .contains("cookie=0x534204"); // l2-learning's flows, learned while the lab pinged
         Matcher results = Pattern.compile("\\*\\*\\* Results: 0% dropped \\(2/2 received\\)").matcher(output);
         assertThat(results.results().count()).as("three labs pinged fully:%n%s", output).isEqualTo(3);
         String labOvs = "/var/lib/switchboard/labs/ovs";
@@ -58,6 +58,32 @@ class DemoIT {
         if (!datapathDeviceBefore) {
             assertThat(Path.of("/sys/class/net/ovs-netdev")).doesNotExist();
         }
+    }
+
+    @Test
+    void theRoutingExampleComesUpWithOneCommandAndEveryHostReachesEveryOther() throws Exception {
+        int port = freePort();
+        Process demo = new ProcessBuilder(ROOT.resolve("switchboard").toString(), "demo", "--once", "--port",
+                String.valueOf(port), "examples/routing")
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .start();
+        demo.getOutputStream().close();
+        String output;
+        try {
+            boolean finished = demo.waitFor(180, TimeUnit.SECONDS);
+            output = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(finished).as("demo finished in time; output:%n%s", output).isTrue();
+        } finally {
+            demo.destroyForcibly();
+        }
+        assertThat(demo.exitValue()).as("exit status; output:%n%s", output).isZero();
+        assertThat(output).contains("apps: topology, hosts, forwarding, routing")
+                .contains("*** Results: 0% dropped (12/12 received)")
+                .contains("cookie=0x534206") // the routing app's flows
+                .contains("dec_ttl");
+        assertThat(Path.of("/var/lib/switchboard/labs", "rt.json")).doesNotExist();
+        assertThat(Path.of("/run/netns", "rt-h1")).doesNotExist();
     }
 
     private static int freePort() throws IOException {

@@ -38,7 +38,7 @@ import picocli.CommandLine.Parameters;
 final class DemoCommand implements Callable<Integer> {
     static final List<String> EXAMPLES = List.of("seed-veth.yaml", "seed-linux-bridge.yaml", "seed-ovs.yaml");
     /** The seed's OVS lab is the seed's "virtual switch": a learning switch in the controller. */
-    static final List<String> SEED_APPS = List.of("normal");
+    static final List<String> SEED_APPS = List.of("l2-learning");
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
     @Option(names = "--port", paramLabel = "PORT", description = "OpenFlow port for the controller (default 6653).")
@@ -147,6 +147,9 @@ final class DemoCommand implements Callable<Integer> {
             awaitSwitches(switchboard, spec);
         }
         PingReport report = runner.ping(spec.name());
+        if (usesOvs) {
+            showFlows(spec);
+        }
         return !report.failed();
     }
 
@@ -175,10 +178,23 @@ final class DemoCommand implements Callable<Integer> {
             String bridge = spec.names().bridge(spec.switches().get(0).name());
             awaitIsConnected(db, bridge);
             out.println("  ovs-vsctl: controller of " + bridge + " is_connected: true");
-            CommandResult flows = Commands.run(List.of("ovs-ofctl", "-O", "OpenFlow13", "dump-flows", mgmt(db, bridge)),
-                    Map.of(), Duration.ofSeconds(10));
-            out.println("  flows (ovs-ofctl dump-flows):");
-            flows.stdout().lines().forEach(line -> out.println("    " + line));
+        }
+    }
+
+    /** The flows the apps installed while the lab pinged, switch by switch. */
+    private void showFlows(LabSpec spec) {
+        String db = LabState.read(spec.name()).map(s -> s.contents().ovsDb()).orElse(null);
+        if (db == null) {
+            return;
+        }
+        for (var sw : spec.switches()) {
+            if (sw instanceof OvsSwitch) {
+                String bridge = spec.names().bridge(sw.name());
+                CommandResult flows = Commands.run(List.of("ovs-ofctl", "-O", "OpenFlow13", "dump-flows", mgmt(db, bridge)),
+                        Map.of(), Duration.ofSeconds(10));
+                out.println("  flows of " + bridge + " after the pings (ovs-ofctl dump-flows):");
+                flows.stdout().lines().skip(1).forEach(line -> out.println("    " + line));
+            }
         }
     }
 
