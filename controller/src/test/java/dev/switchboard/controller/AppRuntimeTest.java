@@ -138,7 +138,7 @@ class AppRuntimeTest {
                     AppRuntime.resolve(List.of("broken"), catalog(new Probe("base", log, 1), broken)),
                     name -> AppConfig.empty(name)))
                     .hasMessageContaining("app 'broken' failed to start").hasMessageContaining("boom");
-            assertThat(log).containsExactly("start base", "stop base");
+            assertThat(log).containsExactly("start base", "stop broken", "stop base");
             // nothing of base is left registered
             EmulatedSwitch emulator = fixture.connect(7);
             fixture.awaitSwitch(emulator);
@@ -184,8 +184,11 @@ class AppRuntimeTest {
             EmulatedSwitch emulator = fixture.connect(EmulatedSwitchOptions.builder()
                     .datapathId(DatapathId.of(10)).supportedVersions(Set.of(OFVersion.OF_13)).build());
             fixture.awaitSwitch(emulator);
+            // flows of an earlier run are swept when the switch connects
+            await().atMost(Duration.ofSeconds(5)).until(() -> emulator.received(OFFlowDelete.class).size() == 1);
             runtime.close();
-            OFFlowDelete delete = emulator.received(OFFlowDelete.class).get(0);
+            assertThat(emulator.received(OFFlowDelete.class)).hasSize(2);
+            OFFlowDelete delete = emulator.received(OFFlowDelete.class).get(1);
             assertThat(delete.getCookie()).isEqualTo(U64.of(0x5342_0500_0000_0000L));
             assertThat(delete.getCookieMask()).isEqualTo(U64.of(AppCookies.APP_MASK));
         }

@@ -116,7 +116,7 @@ public final class AppRuntime implements AutoCloseable {
             try {
                 app.start(running.context());
             } catch (Exception e) {
-                running.context().close();
+                started.add(running); // stopped and its flows deleted like the others
                 new AppRuntime(started, services).close();
                 if (e instanceof IllegalArgumentException) {
                     throw new IllegalArgumentException("app '" + app.name() + "': " + e.getMessage(), e);
@@ -144,12 +144,13 @@ public final class AppRuntime implements AutoCloseable {
     public void close() {
         for (int i = running.size() - 1; i >= 0; i--) {
             RunningApp r = running.get(i);
+            // unregister first, so no packet or event reaches an app that is stopping
+            r.context().close();
             try {
                 r.app().stop();
             } catch (RuntimeException e) {
                 log.warn("app {} failed to stop cleanly", r.app().name(), e);
             }
-            r.context().close();
             try {
                 r.context().flows().removeAll().get(FLOW_CLEANUP_SECONDS, TimeUnit.SECONDS);
             } catch (Exception e) {

@@ -39,6 +39,23 @@ final class DefaultAppContext implements AppContext, AutoCloseable {
         this.config = config;
         this.services = services;
         this.flows = new CookieFlows(AppCookies.cookie(app.name()), switches);
+        track(switches.addSwitchListener(new StaleFlowSweeper()));
+    }
+
+    /**
+     * A switch that reconnects (OVS in fail-secure mode keeps its flows) may still hold flows
+     * of the app's previous run, which the app no longer knows: delete them before the app
+     * hears of the switch, so whatever it installs next is all there is. Registered before
+     * the app's own listeners, so the delete goes out first on the same connection. OpenFlow
+     * 1.0 has no cookie mask: there the old flows stay until they time out.
+     */
+    private final class StaleFlowSweeper implements SwitchListener {
+        @Override
+        public void switchAdded(OFSwitch sw) {
+            if (sw.version() != org.projectfloodlight.openflow.protocol.OFVersion.OF_10) {
+                flows.removeAll(sw);
+            }
+        }
     }
 
     @Override

@@ -15,6 +15,7 @@ import dev.switchboard.lab.spec.LabSpec;
 import dev.switchboard.lab.spec.LinkKind;
 import dev.switchboard.lab.spec.LinuxBridge;
 import dev.switchboard.lab.spec.NodeRole;
+import dev.switchboard.lab.spec.OvsSwitch;
 import dev.switchboard.lab.spec.Port;
 import dev.switchboard.lab.spec.Shaping;
 import dev.switchboard.lab.spec.Switch;
@@ -127,6 +128,7 @@ final class KernelSide {
                 enableForwarding(host);
             }
         }
+        computeChecksumsTowardsOvs();
         return Set.copyOf(madeSwitchDevices);
     }
 
@@ -276,6 +278,57 @@ final class KernelSide {
         }
         linuxBridge.filter(bridge -> !existing.master().equals(Optional.of(bridge)))
                 .ifPresent(bridge -> changes.enslave(Netns.ROOT, device, bridge));
+    }
+
+    /**
+     * OVS's userspace datapath forwards what a veth hands it with the checksum still left to
+     * offload, so TCP between hosts on an OVS switch stalls (ping does not). Host interfaces
+     * wired to an OVS switch therefore compute their own checksums ({@code ethtool -K tx off}),
+     * a few at a time since each is a process. Idempotent, so it runs on every up.
+     */
+    private void computeChecksumsTowardsOvs() {
+        List<Port> hostEnds = new java.util.ArrayList<>();
+        for (Wire wire : spec.wiring()) {
+            if (wire.link().kind() != LinkKind.VETH) {
+                continue;
+            }
+            if (wire.a().role() == NodeRole.HOST && isOvs(wire.b().node())) {
+                hostEnds.add(wire.a());
+            }
+            if (wire.b().role() == NodeRole.HOST && isOvs(wire.a().node())) {
+                hostEnds.add(wire.b());
+            }
+        }
+        if (hostEnds.isEmpty()) {
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(READERS, hostEnds.size()));
+        try {
+            List<Future<dev.switchboard.hostnet.ExecResult>> runs = new java.util.ArrayList<>();
+            for (Port port : hostEnds) {
+                Netns ns = Netns.named(names.namespace(port.node()));
+                runs.add(pool.submit(() -> net.exec(ns, List.of("ethtool", "-K", port.name(), "tx", "off"),
+                        java.time.Duration.ofSeconds(10))));
+            }
+            for (int i = 0; i < runs.size(); i++) {
+                dev.switchboard.hostnet.ExecResult result = runs.get(i).get();
+                if (result.exitCode() != 0) {
+                    throw new IllegalStateException("host " + hostEnds.get(i).node() + ": cannot turn checksum offload off on "
+                            + hostEnds.get(i).name() + " (is ethtool installed?): " + result.stderr().strip());
+                }
+            }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while configuring the lab's host interfaces", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private boolean isOvs(String node) {
+        return spec.findSwitch(node).filter(OvsSwitch.class::isInstance).isPresent();
     }
 
     /** A namespace starts with forwarding off; sysctl is idempotent, so this runs on every up. */
