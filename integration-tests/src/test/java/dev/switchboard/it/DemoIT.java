@@ -24,22 +24,7 @@ class DemoIT {
     @Test
     void demoOnceConnectsOvsAndCleansUp() throws Exception {
         boolean datapathDeviceBefore = Files.exists(Path.of("/sys/class/net/ovs-netdev"));
-        int port = freePort();
-        Process demo = new ProcessBuilder(ROOT.resolve("switchboard").toString(), "demo", "--once", "--port", String.valueOf(port))
-                .directory(ROOT.toFile())
-                .redirectErrorStream(true)
-                .start();
-        demo.getOutputStream().close();
-        String output;
-        try {
-            boolean finished = demo.waitFor(180, TimeUnit.SECONDS);
-            output = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(finished).as("demo finished in time; output:%n%s", output).isTrue();
-        } finally {
-            demo.destroyForcibly();
-        }
-
-        assertThat(demo.exitValue()).as("exit status; output:%n%s", output).isZero();
+        String output = demoOnce();
         assertThat(output).contains("is_connected: true").contains("Demo check passed")
                 .contains("=== seed1").contains("=== seed2").contains("=== seed3")
                 .contains("cookie=0x534204"); // l2-learning's flows, learned while the lab pinged
@@ -62,12 +47,21 @@ class DemoIT {
 
     @Test
     void theRoutingExampleComesUpWithOneCommandAndEveryHostReachesEveryOther() throws Exception {
-        int port = freePort();
-        Process demo = new ProcessBuilder(ROOT.resolve("switchboard").toString(), "demo", "--once", "--port",
-                String.valueOf(port), "examples/routing")
-                .directory(ROOT.toFile())
-                .redirectErrorStream(true)
-                .start();
+        String output = demoOnce("examples/routing");
+        assertThat(output).contains("apps: topology, hosts, forwarding, routing")
+                .contains("*** Results: 0% dropped (12/12 received)")
+                .contains("cookie=0x534206") // the routing app's flows
+                .contains("dec_ttl");
+        assertThat(Path.of("/var/lib/switchboard/labs", "rt.json")).doesNotExist();
+        assertThat(Path.of("/run/netns", "rt-h1")).doesNotExist();
+    }
+
+    /** Runs {@code ./switchboard demo --once} on a free port with {@code args}; its output, after checking it passed. */
+    private static String demoOnce(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(ROOT.resolve("switchboard").toString(), "demo", "--once",
+                "--port", String.valueOf(freePort())));
+        command.addAll(List.of(args));
+        Process demo = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
         demo.getOutputStream().close();
         String output;
         try {
@@ -78,12 +72,7 @@ class DemoIT {
             demo.destroyForcibly();
         }
         assertThat(demo.exitValue()).as("exit status; output:%n%s", output).isZero();
-        assertThat(output).contains("apps: topology, hosts, forwarding, routing")
-                .contains("*** Results: 0% dropped (12/12 received)")
-                .contains("cookie=0x534206") // the routing app's flows
-                .contains("dec_ttl");
-        assertThat(Path.of("/var/lib/switchboard/labs", "rt.json")).doesNotExist();
-        assertThat(Path.of("/run/netns", "rt-h1")).doesNotExist();
+        return output;
     }
 
     private static int freePort() throws IOException {
