@@ -28,6 +28,7 @@ import dev.switchboard.topology.TopologyService;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
@@ -173,13 +174,39 @@ public final class ForwardingApp implements SwitchboardApp {
         }
         Route route = Route.along(key, routes.nextTag(), ingress, path.get(), destination);
         OFPort firstHop = route.hops().get(0).outPort();
-        routes.install(route).thenRun(() -> {
+        CompletableFuture<Void> installed = routes.install(route);
+        if (!stillValid(route)) {
+            // The topology or the host changed after the path was computed, and its listener may
+            // have run before install() recorded the route: nothing would ever remove it then.
+            routes.remove(route);
+            return;
+        }
+        installed.thenRun(() -> {
             // On a barrier reply's event loop, never the caller's: the packet goes only once every flow is in.
-            if (sw.isConnected()) {
+            if (sw.isConnected() && routes.route(key).orElse(null) == route) {
                 sw.write(OpenFlowMessages.packetOut(sw.factory(), packetIn, inPort,
                         OpenFlowMessages.outputs(sw.factory(), List.of(firstHop))));
             }
         });
+    }
+
+    /**
+     * Whether a route just recorded still fits the newest topology and host table: every link
+     * still there, every switch still there, the destination host still where it was. Checked
+     * after recording, so any change is seen either here or by a listener that finds the route.
+     */
+    private boolean stillValid(Route route) {
+        Topology latest = topology.current();
+        if (!latest.links().containsAll(route.links())) {
+            return false;
+        }
+        for (Hop hop : route.hops()) {
+            if (!latest.switches().contains(hop.dpid())) {
+                return false;
+            }
+        }
+        RouteKey key = route.key();
+        return hosts.host(key.dst(), key.vlan()).map(Host::location).filter(route.destination()::equals).isPresent();
     }
 
     private void flood(OFSwitch sw, OFPacketIn packetIn, OFPort inPort, Topology now) {
@@ -208,8 +235,13 @@ public final class ForwardingApp implements SwitchboardApp {
             }
             Optional<List<Link>> path = after.path(ingress.dpid(), old.destination().dpid());
             if (path.isPresent() && routes.route(old.key()).isEmpty()) {
-                routes.install(Route.along(old.key(), routes.nextTag(), ingress, path.get(), old.destination()));
-                rerouted++;
+                Route replacement = Route.along(old.key(), routes.nextTag(), ingress, path.get(), old.destination());
+                routes.install(replacement);
+                if (stillValid(replacement)) {
+                    rerouted++;
+                } else {
+                    routes.remove(replacement); // a newer change (or host move) overtook this event
+                }
             }
         }
         if (!broken.isEmpty()) {

@@ -214,4 +214,49 @@ class ForwardingAppTest {
             assertThat(routeFlows(s4)).hasSize(1);
         }
     }
+
+    /** Serves the snapshot the packet path reads, then a newer one whose listeners already ran. */
+    private static final class ChangedUnderfootTopology implements TopologyService {
+        private final java.util.concurrent.atomic.AtomicReference<dev.switchboard.topology.Topology> stale;
+        private final dev.switchboard.topology.Topology fresh;
+
+        ChangedUnderfootTopology(dev.switchboard.topology.Topology stale, dev.switchboard.topology.Topology fresh) {
+            this.stale = new java.util.concurrent.atomic.AtomicReference<>(stale);
+            this.fresh = fresh;
+        }
+
+        @Override
+        public dev.switchboard.topology.Topology current() {
+            dev.switchboard.topology.Topology once = stale.getAndSet(null);
+            return once != null ? once : fresh;
+        }
+
+        @Override
+        public dev.switchboard.controller.Registration addListener(dev.switchboard.topology.TopologyListener listener) {
+            return () -> { };
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aRouteComputedOnASnapshotThatChangedBeforeItWasRecordedIsRemoved() {
+        hosts.put(FakeHostService.host(A, 1, 1));
+        hosts.put(FakeHostService.host(B, 4, 1));
+        ForwardingApp app = new ForwardingApp();
+        // The packet path sees s2-s4; by the time the route is recorded that link is gone and
+        // its topology event has come and gone.
+        ChangedUnderfootTopology changed = new ChangedUnderfootTopology(square(), square().withoutLinks(S2_S4));
+        try (Lab lab = new Lab(List.of(new PublishingApp<>("topology", TopologyService.class, changed),
+                new PublishingApp<>("hosts", HostService.class, hosts), app), Map.of())) {
+            EmulatedSwitch s1 = lab.connect(1, OFVersion.OF_13, 3);
+            EmulatedSwitch s2 = lab.connect(2, OFVersion.OF_13, 2);
+            lab.connect(3, OFVersion.OF_13, 2);
+            lab.connect(4, OFVersion.OF_13, 3);
+
+            s1.sendPacketIn(OFPort.of(1), frame(B, A));
+
+            await().atMost(Lab.WAIT).until(() -> routeFlows(s2).size() == 1 && deletes(s2).size() == 1);
+            assertThat(app.routes().routes()).isEmpty();
+            assertThat(deletes(s1)).hasSize(1);
+        }
+    }
 }
