@@ -15,6 +15,7 @@ import dev.switchboard.controller.packet.EthernetFrames;
 import dev.switchboard.hosts.Host;
 import dev.switchboard.hosts.HostListener;
 import dev.switchboard.hosts.HostService;
+import dev.switchboard.topology.Link;
 import dev.switchboard.topology.SwitchPort;
 import dev.switchboard.topology.Topology;
 import dev.switchboard.topology.TopologyEvent;
@@ -217,8 +218,14 @@ final class Router implements PacketInProcessor, HostListener, TopologyListener 
                 return;
             }
             packetOut(hostSwitch.get(), routed, List.of(at.port()));
-            topology.current().path(packet.ingress(), at.dpid()).ifPresent(path ->
-                    flows.install(destination, nextHop, mac, packet.ingress(), at, path));
+            topology.current().path(packet.ingress(), at.dpid()).ifPresent(path -> {
+                if (flows.install(destination, nextHop, mac, packet.ingress(), at, path)
+                        && !stillValid(packet.ingress(), path, mac, at)) {
+                    // The path or the next hop changed after they were read, and the listener may
+                    // have run before the flows were recorded: nothing else would remove them.
+                    flows.remove(nextHop);
+                }
+            });
             return;
         }
         switches.getSwitch(packet.ingress()).ifPresent(sw -> {
@@ -227,6 +234,23 @@ final class Router implements PacketInProcessor, HostListener, TopologyListener 
                     .toList();
             packetOut(sw, routed, ports.isEmpty() ? List.of(OFPort.FLOOD) : ports);
         });
+    }
+
+    /**
+     * Whether flows just recorded for {@code path} still fit the newest topology and hosts:
+     * every link and switch of the path still there, the next hop still at {@code at}.
+     */
+    private boolean stillValid(DatapathId ingress, List<Link> path, MacAddress nextHopMac, SwitchPort at) {
+        Topology latest = topology.current();
+        if (!latest.switches().contains(ingress) || !latest.links().containsAll(path)) {
+            return false;
+        }
+        for (Link link : path) {
+            if (!latest.switches().contains(link.dst().dpid())) {
+                return false;
+            }
+        }
+        return hosts.host(nextHopMac).map(Host::location).filter(at::equals).isPresent();
     }
 
     /** The ARP wait ran out: host unreachable to each held packet's source. */

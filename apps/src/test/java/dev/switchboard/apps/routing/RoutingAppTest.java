@@ -52,6 +52,7 @@ import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.OFVlanVidMatch;
 import org.projectfloodlight.openflow.types.U64;
 
 /**
@@ -233,6 +234,27 @@ class RoutingAppTest {
         assertIngressActions(version, actions(routeFlows(s1).get(0)), C, OFPort.of(3));
         assertThat(routeFlows(s2).get(0).getMatch().get(MatchField.ETH_DST)).isEqualTo(C);
         assertThat(arpRequests(s1)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void flowsMatchUntaggedFramesOnly(OFVersion version) {
+        start(version);
+        s1.sendPacketIn(OFPort.of(1), TestFrames.udp(A, ROUTER, "10.0.1.10", "10.0.3.7", 64));
+
+        await().atMost(WAIT).until(() -> routeFlows(s1).size() == 1 && routeFlows(s2).size() == 1);
+        assertThat(routeFlows(s1).get(0).getMatch().get(MatchField.VLAN_VID)).isEqualTo(OFVlanVidMatch.UNTAGGED);
+        assertThat(routeFlows(s2).get(0).getMatch().get(MatchField.VLAN_VID)).isEqualTo(OFVlanVidMatch.UNTAGGED);
+    }
+
+    @Test
+    void flowsAlongALinkThatWentBeforeTheyWereRecordedAreDeleted() {
+        start(OFVersion.OF_13);
+        // The path is read with the cable; right after, it is gone and its event was handled.
+        network.changeTopologyAfterReads(1, ((FakeTopology) network.current()).without(S1_TO_S2));
+        s1.sendPacketIn(OFPort.of(1), TestFrames.udp(A, ROUTER, "10.0.1.10", "10.0.3.7", 64));
+
+        await().atMost(WAIT).until(() -> routeFlows(s1).size() == 1 && !deletes(s1).isEmpty() && !deletes(s2).isEmpty());
     }
 
     @ParameterizedTest
