@@ -50,7 +50,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
 
     private final SwitchService switchService;
     private final TopologyConfig config;
-    private final long nonce;
+    private final ProbeAuthenticator authenticator;
     private final ScheduledExecutorService timer;
     private final List<TopologyListener> listeners = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
@@ -83,10 +83,11 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
     private record PortProbes(OFSwitch sw, OFPortDesc desc, List<OFPacketOut> packetOuts) {
     }
 
-    LinkDiscovery(SwitchService switchService, TopologyConfig config, long nonce, ScheduledExecutorService timer) {
+    LinkDiscovery(SwitchService switchService, TopologyConfig config, ProbeAuthenticator authenticator,
+            ScheduledExecutorService timer) {
         this.switchService = switchService;
         this.config = config;
-        this.nonce = nonce;
+        this.authenticator = authenticator;
         this.timer = timer;
     }
 
@@ -129,7 +130,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
         }
         // Probes are consumed whoever sent them: flooding one would make links appear
         // between ports that are not wired together.
-        ProbeFrames.Origin origin = ProbeFrames.parse(frame, nonce);
+        ProbeFrames.Origin origin = ProbeFrames.parse(frame, authenticator);
         OFPort inPort = InPorts.of(packetIn);
         if (origin != null && inPort != null) {
             probeReceived(origin, new SwitchPort(sw.id(), inPort), sw, type == EthernetFrames.TYPE_BDDP);
@@ -435,11 +436,11 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
         long mac = port.getHwAddr().getLong();
         long dpid = sw.id().getLong();
         int number = port.getPortNo().getPortNumber();
-        OFPacketOut lldp = packetOut(sw.factory(), port.getPortNo(), ProbeFrames.build(false, mac, dpid, number, nonce));
+        OFPacketOut lldp = packetOut(sw.factory(), port.getPortNo(), ProbeFrames.build(false, mac, dpid, number, authenticator));
         if (!config.bddp()) {
             return List.of(lldp);
         }
-        return List.of(lldp, packetOut(sw.factory(), port.getPortNo(), ProbeFrames.build(true, mac, dpid, number, nonce)));
+        return List.of(lldp, packetOut(sw.factory(), port.getPortNo(), ProbeFrames.build(true, mac, dpid, number, authenticator)));
     }
 
     private static OFPacketOut packetOut(OFFactory f, OFPort outPort, byte[] frame) {
