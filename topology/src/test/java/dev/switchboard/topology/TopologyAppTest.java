@@ -292,6 +292,30 @@ class TopologyAppTest {
     }
 
     @Test
+    void endsOfALinkThatExpiredWithItsPortsUpStayOutOfFloodsForALinkTimeout() {
+        try (AppsFixture fixture = new AppsFixture(Map.of("topology",
+                Map.of("probeInterval", "1h", "linkTimeout", "400ms", "quarantine", "0ms")))) {
+            EmulatedSwitch a = fixture.connect(0x0a, 2);
+            EmulatedSwitch b = fixture.connect(0x0b, 2);
+            List<Topology> published = new CopyOnWriteArrayList<>();
+            fixture.topology().addListener(event -> published.add(event.after()));
+            fixture.cable(a, 1, b, 1);
+
+            await().atMost(WAIT).until(() -> fixture.topology().current().links().isEmpty());
+
+            // Every snapshot from the one without the link on keeps both ends out of floods,
+            // until the quarantine runs out: the cable may still be there, closing a loop.
+            Topology expired = published.stream().filter(t -> t.links().isEmpty()).findFirst().orElseThrow();
+            for (EmulatedSwitch sw : List.of(a, b)) {
+                assertThat(expired.floodPorts(sw.datapathId())).doesNotContain(OFPort.of(1)).contains(OFPort.of(2));
+                assertThat(expired.acceptsBroadcast(AppsFixture.port(sw, 1))).isFalse();
+            }
+            await().atMost(WAIT).until(() -> fixture.topology().current().acceptsBroadcast(AppsFixture.port(a, 1))
+                    && fixture.topology().current().floodPorts(b.datapathId()).contains(OFPort.of(1)));
+        }
+    }
+
+    @Test
     void ringOfFourBlocksOneCableAndFindsShortestPaths() {
         try (AppsFixture fixture = AppsFixture.quiet()) {
             EmulatedSwitch s1 = fixture.connect(1, 3);
