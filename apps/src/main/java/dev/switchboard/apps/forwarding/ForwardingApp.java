@@ -53,7 +53,12 @@ import org.slf4j.LoggerFactory;
 public final class ForwardingApp implements SwitchboardApp {
     private static final Logger log = LoggerFactory.getLogger(ForwardingApp.class);
 
-    private final Map<DatapathId, FloodPlanner> flooding = new ConcurrentHashMap<>();
+    /**
+     * Each connected switch's flood planner, with the connection it was made for: a planner
+     * holds that connection's factory (its OpenFlow version), so it must never serve a newer
+     * connection of the same datapath id.
+     */
+    private final Map<DatapathId, Attached> flooding = new ConcurrentHashMap<>();
     private final LongAdder unreachable = new LongAdder();
     private AppContext context;
     private TopologyService topology;
@@ -94,7 +99,8 @@ public final class ForwardingApp implements SwitchboardApp {
         context.switches().addSwitchListener(new SwitchListener() {
             @Override
             public void switchRemoved(OFSwitch sw) {
-                flooding.remove(sw.id());
+                // Only this connection's planner: a newer connection's may already be there.
+                flooding.computeIfPresent(sw.id(), (id, attached) -> attached.sw() == sw ? null : attached);
             }
         });
         context.switches().addMessageListener(OFType.FLOW_REMOVED, this::flowRemoved);
@@ -147,6 +153,9 @@ public final class ForwardingApp implements SwitchboardApp {
         }
         long dst = EthernetFrames.destination(frame);
         OFPort inPort = OpenFlowMessages.inPort(packetIn);
+        if (inPort == null) {
+            return Disposition.STOP; // a 1.2+ packet-in without IN_PORT: nowhere to route or flood it from
+        }
         Topology now = topology.current();
         if (!EthernetFrames.isGroupAddress(dst)) {
             int vlan = EthernetFrames.vlan(frame);
@@ -210,14 +219,23 @@ public final class ForwardingApp implements SwitchboardApp {
     }
 
     private void flood(OFSwitch sw, OFPacketIn packetIn, OFPort inPort, Topology now) {
-        FloodPlanner planner = flooding.get(sw.id());
-        if (planner == null) {
-            planner = flooding.computeIfAbsent(sw.id(), id -> new FloodPlanner(id, sw.factory()));
-        }
-        FloodPlan plan = planner.plan(now, inPort);
+        FloodPlan plan = floodPlannerOf(sw).plan(now, inPort);
         if (plan.accepted() && !plan.actions().isEmpty()) {
             sw.write(OpenFlowMessages.packetOut(sw.factory(), packetIn, inPort, plan.actions()));
         }
+    }
+
+    /** The planner made for this very connection; one lookup and no allocation once made. */
+    FloodPlanner floodPlannerOf(OFSwitch sw) {
+        Attached attached = flooding.get(sw.id());
+        if (attached != null && attached.sw() == sw) {
+            return attached.planner();
+        }
+        return flooding.compute(sw.id(), (id, old) -> old != null && old.sw() == sw
+                ? old : new Attached(sw, new FloodPlanner(id, sw.factory()))).planner();
+    }
+
+    private record Attached(OFSwitch sw, FloodPlanner planner) {
     }
 
     /** Reroutes every route over a link or switch that went; a route with no path left stays removed. */
