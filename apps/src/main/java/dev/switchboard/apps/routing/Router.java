@@ -79,14 +79,19 @@ final class Router implements PacketInProcessor, HostListener, TopologyListener 
         // Untagged frames only: the EtherType is read at 12, so a tagged frame reads as
         // neither ARP nor IPv4 and goes on to forwarding.
         int type = EthernetFrames.u16(frame, 12);
+        boolean toRouter = type == TYPE_IPV4 && EthernetFrames.destination(frame) == routerMac;
+        if (type != TYPE_ARP && !toRouter) {
+            return Disposition.CONTINUE;
+        }
+        OFPort inPort = inPort(packetIn);
+        if (inPort == null) {
+            return Disposition.STOP; // a 1.2+ packet-in without IN_PORT: no port to answer or route from
+        }
         if (type == TYPE_ARP) {
-            return onArp(sw, inPort(packetIn), frame);
+            return onArp(sw, inPort, frame);
         }
-        if (type == TYPE_IPV4 && EthernetFrames.destination(frame) == routerMac) {
-            onIpv4ToRouter(sw, inPort(packetIn), frame);
-            return Disposition.STOP;
-        }
-        return Disposition.CONTINUE;
+        onIpv4ToRouter(sw, inPort, frame);
+        return Disposition.STOP;
     }
 
     private Disposition onArp(OFSwitch sw, OFPort inPort, byte[] frame) {
@@ -159,7 +164,7 @@ final class Router implements PacketInProcessor, HostListener, TopologyListener 
         Optional<MacAddress> mac = resolve(nextHop.address());
         if (mac.isPresent()) {
             forward(packet, nextHop.address(), mac.get());
-        } else if (held.hold(nextHop.address(), packet) == HeldPackets.Outcome.FIRST) {
+        } else if (held.hold(nextHop.address(), packet) == HeldPackets.Outcome.ASK) {
             askForMac(nextHop);
         }
     }
@@ -229,10 +234,14 @@ final class Router implements PacketInProcessor, HostListener, TopologyListener 
             return;
         }
         switches.getSwitch(packet.ingress()).ifPresent(sw -> {
+            // Only the topology's flood ports: OFPP_FLOOD would also reach blocked and
+            // quarantined ports. With none left the packet is dropped; the sender retries.
             List<OFPort> ports = topology.current().floodPorts(sw.id()).stream()
                     .filter(port -> !port.equals(packet.inPort()))
                     .toList();
-            packetOut(sw, routed, ports.isEmpty() ? List.of(OFPort.FLOOD) : ports);
+            if (!ports.isEmpty()) {
+                packetOut(sw, routed, ports);
+            }
         });
     }
 

@@ -343,6 +343,43 @@ class RoutingAppTest {
     }
 
     @Test
+    void aPacketInWithoutAnInPortIsDropped() {
+        start(OFVersion.OF_13);
+        byte[] request = RouterFrames.arpRequest(A.getLong(), ip("10.0.1.10"), ip("10.0.1.1"));
+        s1.send(s1.factory().buildPacketIn()
+                .setBufferId(OFBufferId.NO_BUFFER)
+                .setReason(OFPacketInReason.NO_MATCH)
+                .setTableId(org.projectfloodlight.openflow.types.TableId.of(0))
+                .setCookie(U64.ZERO)
+                .setMatch(s1.factory().buildMatch().build()) // no IN_PORT
+                .setData(request)
+                .build());
+        // Then the same request with its in-port: once answered, the first was handled.
+        s1.sendPacketIn(OFPort.of(1), request);
+
+        await().atMost(WAIT).until(() -> packetOutsTo(s1, OFPort.of(1)).size() == 1);
+        assertThat(reachedForwarding).isEmpty();
+        assertThat(s1.received(OFPacketOut.class)).hasSize(1);
+    }
+
+    @Test
+    void aRoutedPacketWithNowhereToGoIsDroppedNotFlooded() {
+        start(OFVersion.OF_13);
+        // s1 has no flood port but the one the packet comes in at.
+        network.changeTopology(FakeTopology.of(Map.of(S1, 1, S2, 3), List.of(S1_TO_S2)));
+        MacAddress unlocated = MacAddress.of("00:00:00:00:00:0d"); // answers ARP, unknown to the host tracker
+        s1.sendPacketIn(OFPort.of(1), TestFrames.udp(A, ROUTER, "10.0.1.10", "10.0.2.30", 64));
+        await().atMost(WAIT).until(() -> arpRequests(s2).size() == 1);
+
+        s2.sendPacketIn(OFPort.of(1), RouterFrames.arpReply(arpRequests(s2).get(0).getData(), unlocated.getLong()));
+        s2.sendPacketIn(OFPort.of(1), RouterFrames.arpRequest(B.getLong(), ip("10.0.2.20"), ip("10.0.2.1")));
+        await().atMost(WAIT).until(() -> packetOutsTo(s2, OFPort.of(1)).stream().anyMatch(RouterFrames::isArp));
+
+        assertThat(s1.received(OFPacketOut.class)).noneMatch(out -> outputs(out).contains(OFPort.FLOOD));
+        assertThat(s1.received(OFPacketOut.class).stream().map(OFPacketOut::getData)).noneMatch(RouterFrames::isIpv4);
+    }
+
+    @Test
     void packetsNotForTheRouterGoOnToForwarding() {
         start(OFVersion.OF_13);
         s1.sendPacketIn(OFPort.of(1), TestFrames.udp(A, B, "10.0.1.10", "10.0.1.20", 64));
