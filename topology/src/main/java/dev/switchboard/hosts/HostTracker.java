@@ -9,6 +9,7 @@ import dev.switchboard.controller.packet.EthernetFrames;
 import dev.switchboard.topology.InPorts;
 import dev.switchboard.topology.Link;
 import dev.switchboard.topology.SwitchPort;
+import dev.switchboard.topology.Topology;
 import dev.switchboard.topology.TopologyEvent;
 import dev.switchboard.topology.TopologyListener;
 import dev.switchboard.topology.TopologyService;
@@ -45,12 +46,25 @@ import org.slf4j.LoggerFactory;
  * seen (one map lookup with a per-thread key, one volatile write); anything else (a new host,
  * a move, a new address, removal) is made under {@link #lock}, which keeps the table, the
  * address indexes and the listener calls in step.
+ *
+ * <p>Bounds: any host can send from as many addresses (and any sender from as many MACs) as it
+ * likes, so a host keeps at most {@link #MAX_ADDRESSES_PER_FAMILY} addresses of each family
+ * (the oldest goes first) and the table at most {@code maxHosts} hosts (beyond that new hosts
+ * are not learnt). That keeps the address checks on the packet path to a few comparisons and
+ * every copy made under the lock small.
  */
 final class HostTracker implements HostService, PacketInProcessor, SwitchListener, TopologyListener {
     private static final Logger log = LoggerFactory.getLogger(HostTracker.class);
 
+    /** Addresses kept per host and family; the oldest is dropped for a new one beyond this. */
+    static final int MAX_ADDRESSES_PER_FAMILY = 8;
+
     private final TopologyService topology;
     private final long expiryNanos;
+    private final int maxHosts;
+    /** Hosts not learnt because the table was full; logged on the first of each run of refusals. */
+    private final java.util.concurrent.atomic.LongAdder refusedHosts = new java.util.concurrent.atomic.LongAdder();
+    private volatile boolean tableWasFull;
     private final List<HostListener> listeners = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
     /** Wall-clock time of {@link #anchorNanos}: lastSeen is kept in nanoTime and shown as an Instant. */
@@ -66,6 +80,7 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
     HostTracker(TopologyService topology, HostsConfig config) {
         this.topology = topology;
         this.expiryNanos = config.expiry().toNanos();
+        this.maxHosts = config.maxHosts();
     }
 
     /**
@@ -101,10 +116,16 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
         /** The attachment as primitives, compared on the packet path without allocating. */
         volatile long dpid;
         volatile int port;
-        volatile int[] ipv4s;
-        /** Two longs per address: high, low. */
-        volatile long[] ipv6s;
+        /** Oldest first, at most {@link #MAX_ADDRESSES_PER_FAMILY}; replaced, never changed in place. */
+        volatile int[] ipv4s = new int[0];
+        /** Two longs per address (high, low), oldest first, at most {@link #MAX_ADDRESSES_PER_FAMILY}. */
+        volatile long[] ipv6s = new long[0];
         volatile long lastSeenNanos;
+        /**
+         * The topology snapshot in which the attachment was last found to be an edge port, so
+         * the packet path checks it once per snapshot rather than once per packet.
+         */
+        volatile Topology edgeCheckedIn;
 
         HostEntry(HostKey key) {
             this.key = key;
@@ -115,7 +136,8 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
         }
 
         boolean knowsIpv4(int address) {
-            for (int known : ipv4s) {
+            int[] known4 = ipv4s;
+            for (int known : known4) {
                 if (known == address) {
                     return true;
                 }
@@ -152,7 +174,7 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
         }
         int tag = EthernetFrames.vlan(frame);
         int vlan = tag == EthernetFrames.UNTAGGED ? 0 : tag;
-        long now = System.nanoTime();
+        long nanos = System.nanoTime();
 
         // The source address, if the packet names one: ARP sender, IPv4 or IPv6 source.
         int type = EthernetFrames.etherType(frame);
@@ -175,24 +197,40 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
         HostEntry entry = hosts.get(probe);
         boolean nothingNew = entry != null && (ipv4 == 0 || entry.knowsIpv4(ipv4))
                 && ((ipv6High | ipv6Low) == 0 || entry.knowsIpv6(ipv6High, ipv6Low));
+        Topology now = topology.current();
         if (nothingNew && entry.isAt(sw.id().getLong(), inPort.getPortNumber())) {
-            entry.lastSeenNanos = now;
+            refreshIfAtEdge(entry, now, nanos);
             return Disposition.CONTINUE;
         }
-        SwitchPort seenAt = new SwitchPort(sw.id(), inPort);
         // Hosts are attached only at edge ports: at an inter-switch port we see hosts of
         // other switches passing through, which must neither attach nor move them.
-        if (topology.current().isInterSwitchPort(seenAt)) {
+        if (now.isInterSwitchPort(sw.id(), inPort)) {
             if (entry != null) {
-                entry.lastSeenNanos = now;
+                refreshIfAtEdge(entry, now, nanos);
                 if (!nothingNew) {
-                    learn(mac, vlan, seenAt, false, ipv4, ipv6High, ipv6Low, now);
+                    learn(mac, vlan, new SwitchPort(sw.id(), inPort), false, ipv4, ipv6High, ipv6Low, nanos);
                 }
             }
             return Disposition.CONTINUE;
         }
-        learn(mac, vlan, seenAt, true, ipv4, ipv6High, ipv6Low, now);
+        learn(mac, vlan, new SwitchPort(sw.id(), inPort), true, ipv4, ipv6High, ipv6Low, nanos);
         return Disposition.CONTINUE;
+    }
+
+    /**
+     * Marks a known host as seen, unless its own attachment has become an inter-switch port:
+     * such an entry is wrong (it was learnt before the link was known) and is dropped rather
+     * than kept alive by the transit traffic that crosses that port.
+     */
+    private void refreshIfAtEdge(HostEntry entry, Topology now, long nanos) {
+        if (entry.edgeCheckedIn != now) {
+            if (now.isInterSwitchPort(entry.host.location())) {
+                remove(entry, "at an inter-switch port");
+                return;
+            }
+            entry.edgeCheckedIn = now;
+        }
+        entry.lastSeenNanos = nanos;
     }
 
     /**
@@ -203,20 +241,26 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
      */
     private void learn(long mac, int vlan, SwitchPort seenAt, boolean edge, int ipv4, long ipv6High, long ipv6Low,
             long now) {
-        IPv4Address newIpv4 = ipv4 == 0 ? null : IPv4Address.of(ipv4);
-        IPv6Address newIpv6 = (ipv6High | ipv6Low) == 0 ? null : IPv6Address.of(ipv6High, ipv6Low);
         synchronized (lock) {
+            // Checked again under the lock: a link published since the packet path looked must
+            // not get a host attached at its port. Discovery publishes the snapshot before it
+            // tells listeners, and our listener takes this lock, so either we see the link here
+            // or the listener runs after us and drops what we learnt.
+            if (edge && topology.current().isInterSwitchPort(seenAt)) {
+                edge = false;
+            }
             HostKey key = new HostKey(HostKey.of(mac, vlan));
             HostEntry entry = hosts.get(key);
             if (entry == null) {
-                if (!edge) {
+                if (!edge || !roomForAnotherHost()) {
                     return;
                 }
                 entry = new HostEntry(key);
+                entry.ipv4s = ipv4 == 0 ? new int[0] : new int[] {ipv4};
+                entry.ipv6s = (ipv6High | ipv6Low) == 0 ? new long[0] : new long[] {ipv6High, ipv6Low};
                 Instant seen = instantOf(now);
-                Host host = new Host(MacAddress.of(mac), VlanVid.ofVlan(vlan), seenAt,
-                        newIpv4 == null ? Set.of() : Set.of(newIpv4), newIpv6 == null ? Set.of() : Set.of(newIpv6),
-                        seen, seen);
+                Host host = new Host(MacAddress.of(mac), VlanVid.ofVlan(vlan), seenAt, ipv4Set(entry.ipv4s),
+                        ipv6Set(entry.ipv6s), seen, seen);
                 install(entry, host, now);
                 hosts.put(key, entry);
                 log.debug("host {} added at {}", host.mac(), seenAt);
@@ -226,13 +270,19 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
             entry.lastSeenNanos = now;
             Host before = view(entry);
             boolean moves = edge && !before.location().equals(seenAt);
-            Set<IPv4Address> v4 = with(before.ipv4(), newIpv4);
-            Set<IPv6Address> v6 = with(before.ipv6(), newIpv6);
-            boolean newAddress = v4.size() != before.ipv4().size() || v6.size() != before.ipv6().size();
-            if (!moves && !newAddress) {
+            boolean newIpv4 = ipv4 != 0 && !entry.knowsIpv4(ipv4);
+            boolean newIpv6 = (ipv6High | ipv6Low) != 0 && !entry.knowsIpv6(ipv6High, ipv6Low);
+            if (!moves && !newIpv4 && !newIpv6) {
                 return; // seen passing an inter-switch port, or a race with another thread that learnt it
             }
-            Host after = new Host(before.mac(), before.vlan(), moves ? seenAt : before.location(), v4, v6,
+            if (newIpv4) {
+                entry.ipv4s = withIpv4(entry, ipv4);
+            }
+            if (newIpv6) {
+                entry.ipv6s = withIpv6(entry, ipv6High, ipv6Low);
+            }
+            Host after = new Host(before.mac(), before.vlan(), moves ? seenAt : before.location(),
+                    newIpv4 ? ipv4Set(entry.ipv4s) : before.ipv4(), newIpv6 ? ipv6Set(entry.ipv6s) : before.ipv6(),
                     before.firstSeen(), instantOf(now));
             install(entry, after, now);
             if (moves) {
@@ -244,29 +294,78 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
         }
     }
 
-    private static <T> Set<T> with(Set<T> set, T element) {
-        if (element == null || set.contains(element)) {
-            return set;
+    /** Under the lock: whether the table may take one more host. */
+    private boolean roomForAnotherHost() {
+        if (hosts.size() < maxHosts) {
+            tableWasFull = false;
+            return true;
         }
-        Set<T> bigger = new HashSet<>(set);
-        bigger.add(element);
-        return bigger;
+        refusedHosts.increment();
+        if (!tableWasFull) {
+            tableWasFull = true;
+            log.warn("hosts: table full ({} hosts); new hosts are not learnt until others expire", maxHosts);
+        }
+        return false;
     }
 
-    /** Under the lock: makes {@code host} the entry's description and indexes its addresses. */
+    /** Hosts not learnt because the table was full, since start. */
+    long refusedHosts() {
+        return refusedHosts.sum();
+    }
+
+    /** Under the lock: the entry's IPv4 addresses with {@code address} added, the oldest dropped (and unindexed) when full. */
+    private int[] withIpv4(HostEntry entry, int address) {
+        int[] known = entry.ipv4s;
+        int keep = Math.min(known.length, MAX_ADDRESSES_PER_FAMILY - 1);
+        int[] result = new int[keep + 1];
+        for (int i = 0; i < known.length - keep; i++) {
+            byIpv4.remove(IPv4Address.of(known[i]), entry);
+        }
+        System.arraycopy(known, known.length - keep, result, 0, keep);
+        result[keep] = address;
+        return result;
+    }
+
+    /** Under the lock: as {@link #withIpv4} for IPv6. */
+    private long[] withIpv6(HostEntry entry, long high, long low) {
+        long[] known = entry.ipv6s;
+        int count = known.length / 2;
+        int keep = Math.min(count, MAX_ADDRESSES_PER_FAMILY - 1);
+        long[] result = new long[(keep + 1) * 2];
+        for (int i = 0; i < count - keep; i++) {
+            byIpv6.remove(IPv6Address.of(known[2 * i], known[2 * i + 1]), entry);
+        }
+        System.arraycopy(known, (count - keep) * 2, result, 0, keep * 2);
+        result[keep * 2] = high;
+        result[keep * 2 + 1] = low;
+        return result;
+    }
+
+    private static Set<IPv4Address> ipv4Set(int[] addresses) {
+        Set<IPv4Address> set = new HashSet<>();
+        for (int address : addresses) {
+            set.add(IPv4Address.of(address));
+        }
+        return set;
+    }
+
+    private static Set<IPv6Address> ipv6Set(long[] addresses) {
+        Set<IPv6Address> set = new HashSet<>();
+        for (int i = 0; i < addresses.length; i += 2) {
+            set.add(IPv6Address.of(addresses[i], addresses[i + 1]));
+        }
+        return set;
+    }
+
+    /**
+     * Under the lock: makes {@code host} the entry's description and indexes its addresses
+     * (at most {@link #MAX_ADDRESSES_PER_FAMILY} of each family, already in the entry's arrays).
+     */
     private void install(HostEntry entry, Host host, long now) {
         entry.host = host;
         entry.dpid = host.location().dpid().getLong();
         entry.port = host.location().port().getPortNumber();
-        entry.ipv4s = host.ipv4().stream().mapToInt(IPv4Address::getInt).toArray();
-        long[] v6 = new long[host.ipv6().size() * 2];
-        int i = 0;
-        for (IPv6Address address : host.ipv6()) {
-            byte[] bytes = address.getBytes();
-            v6[i++] = u64(bytes, 0);
-            v6[i++] = u64(bytes, 8);
-        }
-        entry.ipv6s = v6;
+        entry.edgeCheckedIn = null;
         entry.lastSeenNanos = now;
         // An address now used by this host is this host's (the newest claim wins).
         host.ipv4().forEach(address -> byIpv4.put(address, entry));
@@ -300,22 +399,46 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
     }
 
     private void removeWhere(Predicate<HostEntry> which, String why) {
-        List<Host> removed = new ArrayList<>();
+        int removed = 0;
         synchronized (lock) {
             for (HostEntry entry : hosts.values()) {
-                if (which.test(entry)) {
-                    hosts.remove(entry.key, entry);
-                    byIpv4.values().removeIf(indexed -> indexed == entry);
-                    byIpv6.values().removeIf(indexed -> indexed == entry);
-                    Host host = view(entry);
-                    removed.add(host);
-                    fire(l -> l.hostRemoved(host));
+                if (which.test(entry) && removeUnderLock(entry)) {
+                    removed++;
                 }
             }
         }
-        if (!removed.isEmpty()) {
-            log.debug("hosts {}: {}", why, removed.size());
+        if (removed > 0) {
+            log.debug("hosts {}: {}", why, removed);
         }
+    }
+
+    private void remove(HostEntry entry, String why) {
+        boolean removed;
+        synchronized (lock) {
+            removed = removeUnderLock(entry);
+        }
+        if (removed) {
+            log.debug("host {} removed: {}", entry.host.mac(), why);
+        }
+    }
+
+    /** Under the lock: drops the entry and its index entries, found by its own addresses (no index scan). */
+    private boolean removeUnderLock(HostEntry entry) {
+        if (!hosts.remove(entry.key, entry)) {
+            return false;
+        }
+        // Conditional removes: an address another host claimed since stays that host's.
+        int[] v4 = entry.ipv4s;
+        for (int address : v4) {
+            byIpv4.remove(IPv4Address.of(address), entry);
+        }
+        long[] v6 = entry.ipv6s;
+        for (int i = 0; i < v6.length; i += 2) {
+            byIpv6.remove(IPv6Address.of(v6[i], v6[i + 1]), entry);
+        }
+        Host host = view(entry);
+        fire(l -> l.hostRemoved(host));
+        return true;
     }
 
     @Override

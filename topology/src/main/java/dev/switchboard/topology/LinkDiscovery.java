@@ -50,7 +50,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
 
     private final SwitchService switchService;
     private final TopologyConfig config;
-    private final long nonce;
+    private final ProbeAuthenticator authenticator;
     private final ScheduledExecutorService timer;
     private final List<TopologyListener> listeners = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
@@ -61,6 +61,8 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
     private final Map<DatapathId, OFSwitch> knownSwitches = new HashMap<>();
     private final Map<DatapathId, Set<OFPort>> enabledPorts = new HashMap<>();
     private final Map<SwitchPort, Long> quarantineEnds = new HashMap<>();
+    /** The quarantined ports whose link expired: their quarantine ends early when a link is back. */
+    private final Set<SwitchPort> quarantinedByExpiry = new HashSet<>();
 
     /** Read without the lock on the packet path; entries are added and removed under it. */
     private final Map<Ends, LinkRecord> linkRecords = new ConcurrentHashMap<>();
@@ -83,10 +85,11 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
     private record PortProbes(OFSwitch sw, OFPortDesc desc, List<OFPacketOut> packetOuts) {
     }
 
-    LinkDiscovery(SwitchService switchService, TopologyConfig config, long nonce, ScheduledExecutorService timer) {
+    LinkDiscovery(SwitchService switchService, TopologyConfig config, ProbeAuthenticator authenticator,
+            ScheduledExecutorService timer) {
         this.switchService = switchService;
         this.config = config;
-        this.nonce = nonce;
+        this.authenticator = authenticator;
         this.timer = timer;
     }
 
@@ -129,7 +132,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
         }
         // Probes are consumed whoever sent them: flooding one would make links appear
         // between ports that are not wired together.
-        ProbeFrames.Origin origin = ProbeFrames.parse(frame, nonce);
+        ProbeFrames.Origin origin = ProbeFrames.parse(frame, authenticator);
         OFPort inPort = InPorts.of(packetIn);
         if (origin != null && inPort != null) {
             probeReceived(origin, new SwitchPort(sw.id(), inPort), sw, type == EthernetFrames.TYPE_BDDP);
@@ -157,6 +160,10 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
                 return; // a probe in flight from a port or switch that has since gone
             }
             linkRecords.computeIfAbsent(ends, e -> new LinkRecord()).seen(bddp).set(now);
+            // The link is back: its ends are inter-switch ports again and the spanning tree,
+            // not the quarantine, decides whether broadcasts use them.
+            liftExpiryQuarantine(src);
+            liftExpiryQuarantine(dst);
             publish();
         }
     }
@@ -230,6 +237,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
             } else if (!usable && wasUsable) {
                 enabled.remove(at.port());
                 quarantineEnds.remove(at);
+                quarantinedByExpiry.remove(at);
                 probeCache.remove(at);
                 removeLinksAt(at);
             } else {
@@ -262,6 +270,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
         knownSwitches.remove(dpid);
         enabledPorts.remove(dpid);
         quarantineEnds.keySet().removeIf(port -> port.dpid().equals(dpid));
+        quarantinedByExpiry.removeIf(port -> port.dpid().equals(dpid));
         probeCache.keySet().removeIf(port -> port.dpid().equals(dpid));
         retireLinks(ends -> ends.src().dpid().equals(dpid) || ends.dst().dpid().equals(dpid));
     }
@@ -288,6 +297,35 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
         }
         quarantineEnds.put(port, System.nanoTime() + config.quarantine().toNanos());
         timer.schedule(this::endQuarantinesSafely, config.quarantine().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Keeps an end of an expired link out of floods. The link went silent but the port stayed
+     * up, so the cable may well still be there (probes lost, a switch too busy to answer): as
+     * an edge port at once it would flood broadcasts around the loop the link closed. It stays
+     * out for at least a link timeout, in which the probes sent now would have brought the
+     * link back; it comes back sooner when they do.
+     */
+    private void quarantineAfterExpiry(SwitchPort port, long now) {
+        long nanos = Math.max(config.linkTimeout().toNanos(), config.quarantine().toNanos());
+        quarantineEnds.merge(port, now + nanos, (a, b) -> b - a > 0 ? b : a);
+        quarantinedByExpiry.add(port);
+        timer.schedule(this::endQuarantinesSafely, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void liftExpiryQuarantine(SwitchPort port) {
+        if (quarantinedByExpiry.remove(port)) {
+            quarantineEnds.remove(port);
+        }
+    }
+
+    private boolean hasLinkAt(SwitchPort port) {
+        for (Ends ends : linkRecords.keySet()) {
+            if (ends.src().equals(port) || ends.dst().equals(port)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Builds the snapshot of the current model and, if the network differs, swaps it in and tells listeners. */
@@ -359,19 +397,46 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
 
     void expire(long now) {
         long timeout = config.linkTimeout().toNanos();
+        List<SwitchPort> toProbe = new ArrayList<>();
         synchronized (lock) {
             boolean changed = false;
-            for (Iterator<LinkRecord> it = linkRecords.values().iterator(); it.hasNext(); ) {
-                LinkRecord record = it.next();
+            List<Ends> gone = new ArrayList<>();
+            for (Iterator<Map.Entry<Ends, LinkRecord>> it = linkRecords.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Ends, LinkRecord> entry = it.next();
+                LinkRecord record = entry.getValue();
                 changed |= expire(record.lldpSeen, now, timeout);
                 changed |= expire(record.bddpSeen, now, timeout);
                 if (record.lldpSeen.get() == NEVER && record.bddpSeen.get() == NEVER) {
                     it.remove();
+                    gone.add(entry.getKey());
+                }
+            }
+            for (Ends ends : gone) {
+                for (SwitchPort end : List.of(ends.src(), ends.dst())) {
+                    // Ports that went down lost their links at once (not here); a port with
+                    // another link left is still an inter-switch port and stays on the tree.
+                    if (isEnabled(end) && !hasLinkAt(end) && !quarantinedByExpiry.contains(end)) {
+                        quarantineAfterExpiry(end, now);
+                        toProbe.add(end);
+                    }
                 }
             }
             if (changed) {
                 publish();
             }
+        }
+        probeAgain(toProbe);
+    }
+
+    /** Probes these ports now, so a link that is still there comes back (and its quarantine ends) soon. */
+    private void probeAgain(List<SwitchPort> ports) {
+        for (SwitchPort port : ports) {
+            switchService.getSwitch(port.dpid()).ifPresent(sw -> {
+                OFPortDesc desc = sw.ports().get(port.port());
+                if (desc != null) {
+                    probe(sw, List.of(desc));
+                }
+            });
         }
     }
 
@@ -386,6 +451,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
             long now = System.nanoTime();
             synchronized (lock) {
                 if (quarantineEnds.values().removeIf(end -> end - now <= 0)) {
+                    quarantinedByExpiry.retainAll(quarantineEnds.keySet());
                     publish();
                 }
             }
@@ -435,11 +501,11 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
         long mac = port.getHwAddr().getLong();
         long dpid = sw.id().getLong();
         int number = port.getPortNo().getPortNumber();
-        OFPacketOut lldp = packetOut(sw.factory(), port.getPortNo(), ProbeFrames.build(false, mac, dpid, number, nonce));
+        OFPacketOut lldp = packetOut(sw.factory(), port.getPortNo(), ProbeFrames.build(false, mac, dpid, number, authenticator));
         if (!config.bddp()) {
             return List.of(lldp);
         }
-        return List.of(lldp, packetOut(sw.factory(), port.getPortNo(), ProbeFrames.build(true, mac, dpid, number, nonce)));
+        return List.of(lldp, packetOut(sw.factory(), port.getPortNo(), ProbeFrames.build(true, mac, dpid, number, authenticator)));
     }
 
     private static OFPacketOut packetOut(OFFactory f, OFPort outPort, byte[] frame) {

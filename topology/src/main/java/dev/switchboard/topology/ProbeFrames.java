@@ -10,8 +10,9 @@ import dev.switchboard.controller.packet.EthernetFrames;
  * (subtype 7, locally assigned: the 32-bit OpenFlow port number, since 1.1+ ports do not fit
  * the 16 bits Floodlight used), TTL, one organisation-specific TLV of ours, end. The
  * chassis id cannot hold a whole 64-bit datapath id, so the organisation TLV carries it,
- * followed by this controller run's nonce: a probe without our nonce (another controller's,
- * or an old run's) never makes a link.
+ * followed by a {@link ProbeAuthenticator} over (datapath id, port number) under this run's
+ * secret key: a probe whose authenticator does not verify (forged by a host, another
+ * controller's, an old run's) never makes a link.
  *
  * <ul>
  *   <li>LLDP goes to 01:80:c2:00:00:0e with EtherType 0x88cc; bridges do not forward that
@@ -34,8 +35,8 @@ final class ProbeFrames {
     /** Floodlight's OUI for OpenFlow datapath ids in LLDP; our subtype tells our TLV from theirs. */
     private static final int OUI = 0x0026e1;
     private static final int ORG_SUBTYPE_SWITCHBOARD = 0x53;
-    /** OUI (3) + subtype (1) + datapath id (8) + nonce (8). */
-    private static final int ORG_LENGTH = 20;
+    /** OUI (3) + subtype (1) + datapath id (8) + authenticator. */
+    static final int ORG_LENGTH = 12 + ProbeAuthenticator.LENGTH;
     /** Ethernet's minimum frame without FCS; switches would pad shorter ones anyway. */
     private static final int MIN_FRAME = 60;
 
@@ -43,8 +44,9 @@ final class ProbeFrames {
     }
 
     /** A probe as sent out of {@code port}: LLDP or, when {@code bddp}, BDDP. */
-    static byte[] build(boolean bddp, long sourceMac, long dpid, int port, long nonce) {
-        byte[] frame = new byte[MIN_FRAME];
+    static byte[] build(boolean bddp, long sourceMac, long dpid, int port, ProbeAuthenticator authenticator) {
+        // Header 14, chassis 9, port 7, TTL 4, organisation 2 + ORG_LENGTH, end 2.
+        byte[] frame = new byte[Math.max(MIN_FRAME, 14 + 9 + 7 + 4 + 2 + ORG_LENGTH + 2)];
         EthernetFrames.putMac(frame, 0, bddp ? EthernetFrames.BROADCAST : LLDP_DESTINATION);
         EthernetFrames.putMac(frame, 6, sourceMac);
         int at = putU16(frame, 12, bddp ? EthernetFrames.TYPE_BDDP : EthernetFrames.TYPE_LLDP);
@@ -67,7 +69,8 @@ final class ProbeFrames {
         frame[at++] = (byte) OUI;
         frame[at++] = ORG_SUBTYPE_SWITCHBOARD;
         at = putU64(frame, at, dpid);
-        at = putU64(frame, at, nonce);
+        authenticator.sign(dpid, port, frame, at);
+        at += ProbeAuthenticator.LENGTH;
 
         putTlvHeader(frame, at, TLV_END, 0);
         return frame; // the rest stays zero: padding
@@ -78,15 +81,16 @@ final class ProbeFrames {
     }
 
     /**
-     * The origin of one of our probes, or null when the frame is not one (another
+     * The origin of one of our probes, or null when the frame is not one (forged, another
      * controller's, an old run's, or malformed). Expects an LLDP or BDDP frame.
      */
-    static Origin parse(byte[] frame, long nonce) {
+    static Origin parse(byte[] frame, ProbeAuthenticator authenticator) {
         int at = EthernetFrames.payloadOffset(frame);
         boolean havePort = false;
         boolean haveOrigin = false;
         int port = 0;
         long dpid = 0;
+        int authenticatorAt = -1;
         while (at + 2 <= frame.length) {
             int header = EthernetFrames.u16(frame, at);
             int type = header >>> 9;
@@ -99,15 +103,16 @@ final class ProbeFrames {
                 port = EthernetFrames.u32(frame, at + 1);
                 havePort = true;
             } else if (type == TLV_ORGANISATION && length == ORG_LENGTH && isOurs(frame, at)) {
-                if (u64(frame, at + 12) != nonce) {
-                    return null;
-                }
                 dpid = u64(frame, at + 4);
+                authenticatorAt = at + 12;
                 haveOrigin = true;
             }
             at += length;
         }
-        return havePort && haveOrigin ? new Origin(dpid, port) : null;
+        if (!havePort || !haveOrigin || !authenticator.verify(dpid, port, frame, authenticatorAt)) {
+            return null;
+        }
+        return new Origin(dpid, port);
     }
 
     private static boolean isOurs(byte[] frame, int at) {

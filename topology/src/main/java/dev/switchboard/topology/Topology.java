@@ -28,6 +28,14 @@ public interface Topology {
     boolean isInterSwitchPort(SwitchPort port);
 
     /**
+     * As {@link #isInterSwitchPort(SwitchPort)}; snapshots answer without allocating, for the
+     * packet path.
+     */
+    default boolean isInterSwitchPort(DatapathId dpid, OFPort port) {
+        return isInterSwitchPort(new SwitchPort(dpid, port));
+    }
+
+    /**
      * The shortest path (fewest hops; ties broken the same way every time for one snapshot)
      * as the links to follow from {@code from} to {@code to}: empty list when they are the
      * same switch, empty optional when {@code to} cannot be reached.

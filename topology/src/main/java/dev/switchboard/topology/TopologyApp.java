@@ -3,7 +3,6 @@ package dev.switchboard.topology;
 import dev.switchboard.controller.app.AppContext;
 import dev.switchboard.controller.app.PipelineOrder;
 import dev.switchboard.controller.app.SwitchboardApp;
-import java.security.SecureRandom;
 
 /**
  * The {@code topology} app: finds the links between switches with LLDP and BDDP probes and
@@ -32,9 +31,9 @@ public final class TopologyApp implements SwitchboardApp {
     public void start(AppContext context) {
         TopologyConfig config = context.config().isEmpty()
                 ? TopologyConfig.defaults() : context.config().bind(TopologyConfig.class);
-        // A new nonce per run: probes of an earlier run (or another controller) still in
-        // flight are told apart and never make links.
-        LinkDiscovery started = new LinkDiscovery(context.switches(), config, new SecureRandom().nextLong(),
+        // A new secret key per run: probes forged by hosts, or of an earlier run (or another
+        // controller) still in flight, do not verify and never make links.
+        LinkDiscovery started = new LinkDiscovery(context.switches(), config, ProbeAuthenticator.withRandomKey(),
                 context.scheduler());
         context.publish(TopologyService.class, started);
         context.addPacketInProcessor(started);

@@ -52,6 +52,8 @@ final class TopologySnapshot implements Topology {
 
     private final Map<DatapathId, Set<Link>> linksFrom;
     private final Set<SwitchPort> interSwitchPorts;
+    /** The same ports by switch, so the packet path can ask without making a SwitchPort. */
+    private final Map<DatapathId, Set<OFPort>> interSwitchPortsBySwitch;
     /** Inter-switch ports off the spanning tree: broadcasts neither leave nor enter by them. */
     private final Set<SwitchPort> blockedPorts;
     private final Map<DatapathId, Set<OFPort>> floodPorts;
@@ -90,6 +92,13 @@ final class TopologySnapshot implements Topology {
         from.forEach((dpid, set) -> fromCopy.put(dpid, Set.copyOf(set)));
         this.linksFrom = Map.copyOf(fromCopy);
         this.interSwitchPorts = Set.copyOf(linkEnds);
+        Map<DatapathId, Set<OFPort>> endsBySwitch = new HashMap<>();
+        for (SwitchPort end : linkEnds) {
+            endsBySwitch.computeIfAbsent(end.dpid(), d -> new HashSet<>()).add(end.port());
+        }
+        Map<DatapathId, Set<OFPort>> endsCopy = new HashMap<>();
+        endsBySwitch.forEach((dpid, ports) -> endsCopy.put(dpid, Set.copyOf(ports)));
+        this.interSwitchPortsBySwitch = Map.copyOf(endsCopy);
 
         List<DatapathId> sortedSwitches = new ArrayList<>(this.switches);
         Collections.sort(sortedSwitches);
@@ -180,6 +189,12 @@ final class TopologySnapshot implements Topology {
     @Override
     public boolean isInterSwitchPort(SwitchPort port) {
         return interSwitchPorts.contains(port);
+    }
+
+    @Override
+    public boolean isInterSwitchPort(DatapathId dpid, OFPort port) {
+        Set<OFPort> ends = interSwitchPortsBySwitch.get(dpid);
+        return ends != null && ends.contains(port);
     }
 
     @Override

@@ -7,15 +7,15 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class ProbeFramesTest {
-    private static final long NONCE = 0x1234_5678_9abc_def0L;
+    private static final ProbeAuthenticator KEY = new ProbeAuthenticator(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
     private static final long DPID = 0x8000_0000_0000_00ffL; // high bit set: all 64 bits must survive
     private static final int PORT = 0xffff_fe00; // beyond 16 bits, below OFPort.MAX
 
     @Test
     void lldpProbeHasTheStandardHeaderAndTlvsAndReadsBack() {
-        byte[] frame = ProbeFrames.build(false, 0x0200_0000_0001L, DPID, PORT, NONCE);
+        byte[] frame = ProbeFrames.build(false, 0x0200_0000_0001L, DPID, PORT, KEY);
 
-        assertThat(frame).hasSize(60);
+        assertThat(frame).hasSize(66);
         assertThat(EthernetFrames.destination(frame)).isEqualTo(0x0180_c200_000eL);
         assertThat(EthernetFrames.source(frame)).isEqualTo(0x0200_0000_0001L);
         assertThat(EthernetFrames.etherType(frame)).isEqualTo(EthernetFrames.TYPE_LLDP);
@@ -28,43 +28,68 @@ class ProbeFramesTest {
         assertThat(EthernetFrames.u32(frame, 26)).isEqualTo(PORT);
         // TTL TLV: type 3, length 2
         assertThat(EthernetFrames.u16(frame, 30)).isEqualTo((3 << 9) | 2);
-        // organisation TLV: type 127, length 20
-        assertThat(EthernetFrames.u16(frame, 34)).isEqualTo((127 << 9) | 20);
+        // organisation TLV: type 127, length 28 (OUI, subtype, dpid, 16-byte authenticator)
+        assertThat(EthernetFrames.u16(frame, 34)).isEqualTo((127 << 9) | 28);
         // end TLV
-        assertThat(EthernetFrames.u16(frame, 56)).isZero();
+        assertThat(EthernetFrames.u16(frame, 64)).isZero();
 
-        assertThat(ProbeFrames.parse(frame, NONCE)).isEqualTo(new ProbeFrames.Origin(DPID, PORT));
+        assertThat(ProbeFrames.parse(frame, KEY)).isEqualTo(new ProbeFrames.Origin(DPID, PORT));
     }
 
     @Test
     void bddpProbeIsBroadcastWithItsOwnEtherTypeAndTheSamePayload() {
-        byte[] lldp = ProbeFrames.build(false, 1, DPID, PORT, NONCE);
-        byte[] bddp = ProbeFrames.build(true, 1, DPID, PORT, NONCE);
+        byte[] lldp = ProbeFrames.build(false, 1, DPID, PORT, KEY);
+        byte[] bddp = ProbeFrames.build(true, 1, DPID, PORT, KEY);
 
         assertThat(EthernetFrames.destination(bddp)).isEqualTo(EthernetFrames.BROADCAST);
         assertThat(EthernetFrames.etherType(bddp)).isEqualTo(EthernetFrames.TYPE_BDDP);
-        assertThat(Arrays.copyOfRange(bddp, 14, 60)).isEqualTo(Arrays.copyOfRange(lldp, 14, 60));
-        assertThat(ProbeFrames.parse(bddp, NONCE)).isEqualTo(new ProbeFrames.Origin(DPID, PORT));
+        assertThat(Arrays.copyOfRange(bddp, 14, 66)).isEqualTo(Arrays.copyOfRange(lldp, 14, 66));
+        assertThat(ProbeFrames.parse(bddp, KEY)).isEqualTo(new ProbeFrames.Origin(DPID, PORT));
     }
 
     @Test
     void probesOfAnotherRunOrWithoutOurTlvAreNotOurs() {
-        byte[] otherRun = ProbeFrames.build(false, 1, DPID, PORT, NONCE + 1);
-        byte[] foreign = ProbeFrames.build(false, 1, DPID, PORT, NONCE);
+        byte[] otherRun = ProbeFrames.build(false, 1, DPID, PORT, ProbeAuthenticator.withRandomKey());
+        byte[] foreign = ProbeFrames.build(false, 1, DPID, PORT, KEY);
         foreign[34 + 2 + 3] = 0x01; // another organisation subtype (e.g. Floodlight's dpid TLV)
 
-        assertThat(ProbeFrames.parse(otherRun, NONCE)).isNull();
-        assertThat(ProbeFrames.parse(foreign, NONCE)).isNull();
+        assertThat(ProbeFrames.parse(otherRun, KEY)).isNull();
+        assertThat(ProbeFrames.parse(foreign, KEY)).isNull();
     }
 
     @Test
     void truncatedOrGarbledProbesAreNotOursAndDoNotThrow() {
-        byte[] frame = ProbeFrames.build(false, 1, DPID, PORT, NONCE);
-        for (int length = 14; length < 56; length++) {
-            assertThat(ProbeFrames.parse(Arrays.copyOf(frame, length), NONCE)).isNull();
+        byte[] frame = ProbeFrames.build(false, 1, DPID, PORT, KEY);
+        for (int length = 14; length < 64; length++) {
+            assertThat(ProbeFrames.parse(Arrays.copyOf(frame, length), KEY)).isNull();
         }
         byte[] garbled = frame.clone();
         garbled[34] = (byte) 0xFF; // organisation TLV claims 511 bytes
-        assertThat(ProbeFrames.parse(garbled, NONCE)).isNull();
+        assertThat(ProbeFrames.parse(garbled, KEY)).isNull();
+    }
+
+    @Test
+    void aProbeEditedToNameAnotherPortOrSwitchDoesNotVerify() {
+        // What a host sees: the probe of the port it sits on. It can copy everything in it.
+        byte[] seen = ProbeFrames.build(false, 1, DPID, PORT, KEY);
+        byte[] otherPort = seen.clone();
+        otherPort[29] ^= 0x01; // port id TLV: the port number's low byte
+        byte[] otherSwitch = seen.clone();
+        otherSwitch[34 + 2 + 4 + 7] ^= 0x01; // organisation TLV: the datapath id's low byte
+        byte[] otherAuthenticator = seen.clone();
+        otherAuthenticator[34 + 2 + 12] ^= 0x01;
+
+        assertThat(ProbeFrames.parse(seen, KEY)).isEqualTo(new ProbeFrames.Origin(DPID, PORT));
+        assertThat(ProbeFrames.parse(otherPort, KEY)).isNull();
+        assertThat(ProbeFrames.parse(otherSwitch, KEY)).isNull();
+        assertThat(ProbeFrames.parse(otherAuthenticator, KEY)).isNull();
+    }
+
+    @Test
+    void theAuthenticatorIsNotTheSameForEveryPort() {
+        byte[] one = ProbeFrames.build(false, 1, DPID, 1, KEY);
+        byte[] two = ProbeFrames.build(false, 1, DPID, 2, KEY);
+
+        assertThat(Arrays.copyOfRange(one, 48, 64)).isNotEqualTo(Arrays.copyOfRange(two, 48, 64));
     }
 }

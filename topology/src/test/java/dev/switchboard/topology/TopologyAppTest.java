@@ -154,6 +154,25 @@ class TopologyAppTest {
     }
 
     @Test
+    void aHostCannotForgeAProbeForAPortOtherThanItsOwn() {
+        try (AppsFixture fixture = AppsFixture.quiet()) {
+            EmulatedSwitch a = fixture.connect(0x0a, 2);
+            EmulatedSwitch b = fixture.connect(0x0b, 2);
+            long version = fixture.topology().current().version();
+
+            // The host at a/2 gets a/2's probe and rewrites it to claim a/1, then sends it into b/1.
+            byte[] forged = AppsFixture.probe(a, 2, EthernetFrames.TYPE_LLDP).clone();
+            forged[29] = 1; // port id TLV: port 2 -> 1
+            b.sendPacketIn(OFPort.of(1), forged);
+            b.sendPacketIn(OFPort.of(2), Frames.arpRequest(HOST, IPv4Address.of("10.0.0.1"), IPv4Address.of("10.0.0.2")));
+
+            await().atMost(WAIT).until(() -> fixture.hosts().host(HOST).isPresent());
+            assertThat(fixture.topology().current().links()).isEmpty();
+            assertThat(fixture.topology().current().version()).isEqualTo(version);
+        }
+    }
+
+    @Test
     void lldpThatIsNotOursIsConsumedButMakesNoLink() {
         try (AppsFixture fixture = AppsFixture.quiet()) {
             List<Integer> seenAfterTopology = new CopyOnWriteArrayList<>();
@@ -165,8 +184,8 @@ class TopologyAppTest {
             EmulatedSwitch b = fixture.connect(0x0b, 2);
             long version = fixture.topology().current().version();
 
-            b.sendPacketIn(OFPort.of(1), ProbeFrames.build(false, 1, 0x0a, 1, 12345)); // another run's nonce
-            b.sendPacketIn(OFPort.of(1), ProbeFrames.build(true, 1, 0x0a, 1, 12345));
+            b.sendPacketIn(OFPort.of(1), ProbeFrames.build(false, 1, 0x0a, 1, ProbeAuthenticator.withRandomKey())); // another run's key
+            b.sendPacketIn(OFPort.of(1), ProbeFrames.build(true, 1, 0x0a, 1, ProbeAuthenticator.withRandomKey()));
             byte[] foreign = AppsFixture.probe(a, 1, EthernetFrames.TYPE_LLDP).clone();
             foreign[39] = 0x01; // not our organisation TLV
             b.sendPacketIn(OFPort.of(1), foreign);
@@ -269,6 +288,30 @@ class TopologyAppTest {
 
             assertThat(fixture.topology().current().links()).isEmpty();
             assertThat(fixture.topology().current().switches()).hasSize(2);
+        }
+    }
+
+    @Test
+    void endsOfALinkThatExpiredWithItsPortsUpStayOutOfFloodsForALinkTimeout() {
+        try (AppsFixture fixture = new AppsFixture(Map.of("topology",
+                Map.of("probeInterval", "1h", "linkTimeout", "400ms", "quarantine", "0ms")))) {
+            EmulatedSwitch a = fixture.connect(0x0a, 2);
+            EmulatedSwitch b = fixture.connect(0x0b, 2);
+            List<Topology> published = new CopyOnWriteArrayList<>();
+            fixture.topology().addListener(event -> published.add(event.after()));
+            fixture.cable(a, 1, b, 1);
+
+            await().atMost(WAIT).until(() -> fixture.topology().current().links().isEmpty());
+
+            // Every snapshot from the one without the link on keeps both ends out of floods,
+            // until the quarantine runs out: the cable may still be there, closing a loop.
+            Topology expired = published.stream().filter(t -> t.links().isEmpty()).findFirst().orElseThrow();
+            for (EmulatedSwitch sw : List.of(a, b)) {
+                assertThat(expired.floodPorts(sw.datapathId())).doesNotContain(OFPort.of(1)).contains(OFPort.of(2));
+                assertThat(expired.acceptsBroadcast(AppsFixture.port(sw, 1))).isFalse();
+            }
+            await().atMost(WAIT).until(() -> fixture.topology().current().acceptsBroadcast(AppsFixture.port(a, 1))
+                    && fixture.topology().current().floodPorts(b.datapathId()).contains(OFPort.of(1)));
         }
     }
 

@@ -28,6 +28,7 @@ import dev.switchboard.topology.TopologyService;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
@@ -52,7 +53,12 @@ import org.slf4j.LoggerFactory;
 public final class ForwardingApp implements SwitchboardApp {
     private static final Logger log = LoggerFactory.getLogger(ForwardingApp.class);
 
-    private final Map<DatapathId, FloodPlanner> flooding = new ConcurrentHashMap<>();
+    /**
+     * Each connected switch's flood planner, with the connection it was made for: a planner
+     * holds that connection's factory (its OpenFlow version), so it must never serve a newer
+     * connection of the same datapath id.
+     */
+    private final Map<DatapathId, Attached> flooding = new ConcurrentHashMap<>();
     private final LongAdder unreachable = new LongAdder();
     private AppContext context;
     private TopologyService topology;
@@ -93,7 +99,8 @@ public final class ForwardingApp implements SwitchboardApp {
         context.switches().addSwitchListener(new SwitchListener() {
             @Override
             public void switchRemoved(OFSwitch sw) {
-                flooding.remove(sw.id());
+                // Only this connection's planner: a newer connection's may already be there.
+                flooding.computeIfPresent(sw.id(), (id, attached) -> attached.sw() == sw ? null : attached);
             }
         });
         context.switches().addMessageListener(OFType.FLOW_REMOVED, this::flowRemoved);
@@ -146,6 +153,9 @@ public final class ForwardingApp implements SwitchboardApp {
         }
         long dst = EthernetFrames.destination(frame);
         OFPort inPort = OpenFlowMessages.inPort(packetIn);
+        if (inPort == null) {
+            return Disposition.STOP; // a 1.2+ packet-in without IN_PORT: nowhere to route or flood it from
+        }
         Topology now = topology.current();
         if (!EthernetFrames.isGroupAddress(dst)) {
             int vlan = EthernetFrames.vlan(frame);
@@ -173,24 +183,59 @@ public final class ForwardingApp implements SwitchboardApp {
         }
         Route route = Route.along(key, routes.nextTag(), ingress, path.get(), destination);
         OFPort firstHop = route.hops().get(0).outPort();
-        routes.install(route).thenRun(() -> {
+        CompletableFuture<Void> installed = routes.install(route);
+        if (!stillValid(route)) {
+            // The topology or the host changed after the path was computed, and its listener may
+            // have run before install() recorded the route: nothing would ever remove it then.
+            routes.remove(route);
+            return;
+        }
+        installed.thenRun(() -> {
             // On a barrier reply's event loop, never the caller's: the packet goes only once every flow is in.
-            if (sw.isConnected()) {
+            if (sw.isConnected() && routes.route(key).orElse(null) == route) {
                 sw.write(OpenFlowMessages.packetOut(sw.factory(), packetIn, inPort,
                         OpenFlowMessages.outputs(sw.factory(), List.of(firstHop))));
             }
         });
     }
 
-    private void flood(OFSwitch sw, OFPacketIn packetIn, OFPort inPort, Topology now) {
-        FloodPlanner planner = flooding.get(sw.id());
-        if (planner == null) {
-            planner = flooding.computeIfAbsent(sw.id(), id -> new FloodPlanner(id, sw.factory()));
+    /**
+     * Whether a route just recorded still fits the newest topology and host table: every link
+     * still there, every switch still there, the destination host still where it was. Checked
+     * after recording, so any change is seen either here or by a listener that finds the route.
+     */
+    private boolean stillValid(Route route) {
+        Topology latest = topology.current();
+        if (!latest.links().containsAll(route.links())) {
+            return false;
         }
-        FloodPlan plan = planner.plan(now, inPort);
+        for (Hop hop : route.hops()) {
+            if (!latest.switches().contains(hop.dpid())) {
+                return false;
+            }
+        }
+        RouteKey key = route.key();
+        return hosts.host(key.dst(), key.vlan()).map(Host::location).filter(route.destination()::equals).isPresent();
+    }
+
+    private void flood(OFSwitch sw, OFPacketIn packetIn, OFPort inPort, Topology now) {
+        FloodPlan plan = floodPlannerOf(sw).plan(now, inPort);
         if (plan.accepted() && !plan.actions().isEmpty()) {
             sw.write(OpenFlowMessages.packetOut(sw.factory(), packetIn, inPort, plan.actions()));
         }
+    }
+
+    /** The planner made for this very connection; one lookup and no allocation once made. */
+    FloodPlanner floodPlannerOf(OFSwitch sw) {
+        Attached attached = flooding.get(sw.id());
+        if (attached != null && attached.sw() == sw) {
+            return attached.planner();
+        }
+        return flooding.compute(sw.id(), (id, old) -> old != null && old.sw() == sw
+                ? old : new Attached(sw, new FloodPlanner(id, sw.factory()))).planner();
+    }
+
+    private record Attached(OFSwitch sw, FloodPlanner planner) {
     }
 
     /** Reroutes every route over a link or switch that went; a route with no path left stays removed. */
@@ -208,8 +253,13 @@ public final class ForwardingApp implements SwitchboardApp {
             }
             Optional<List<Link>> path = after.path(ingress.dpid(), old.destination().dpid());
             if (path.isPresent() && routes.route(old.key()).isEmpty()) {
-                routes.install(Route.along(old.key(), routes.nextTag(), ingress, path.get(), old.destination()));
-                rerouted++;
+                Route replacement = Route.along(old.key(), routes.nextTag(), ingress, path.get(), old.destination());
+                routes.install(replacement);
+                if (stillValid(replacement)) {
+                    rerouted++;
+                } else {
+                    routes.remove(replacement); // a newer change (or host move) overtook this event
+                }
             }
         }
         if (!broken.isEmpty()) {

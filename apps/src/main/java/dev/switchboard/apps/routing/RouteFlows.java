@@ -28,6 +28,7 @@ import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFGroup;
 import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.OFVlanVidMatch;
 import org.projectfloodlight.openflow.types.TableId;
 import org.projectfloodlight.openflow.types.U64;
 
@@ -97,8 +98,16 @@ final class RouteFlows {
      * Installs the flows that carry packets for {@code destination} from {@code ingress} to
      * the next hop at {@code host}, along {@code path} (empty when on the same switch).
      * Nothing is installed unless every switch of the path is connected.
+     *
+     * <p>The flows are recorded before they are written, so a removal that runs meanwhile (a
+     * link of the path failing, the next hop moving) finds and deletes them. If such a removal
+     * took the record away before the writes went out, its deletes may have reached a switch
+     * ahead of our adds; then the adds are deleted again here.
+     *
+     * @return true when the flows were written and are still recorded; the caller then checks
+     *         that what it computed them from still holds
      */
-    void install(IPv4Address destination, IPv4Address nextHop, MacAddress nextHopMac,
+    boolean install(IPv4Address destination, IPv4Address nextHop, MacAddress nextHopMac,
             DatapathId ingress, SwitchPort host, List<Link> path) {
         record Hop(OFSwitch sw, OFPort out, boolean ingress) {
         }
@@ -112,39 +121,61 @@ final class RouteFlows {
         for (int i = 0; i < outs.size(); i++) {
             Optional<OFSwitch> sw = switchService.getSwitch(outs.get(i).dpid());
             if (sw.isEmpty()) {
-                return;
+                return false;
             }
             hops.add(new Hop(sw.get(), outs.get(i).port(), i == outs.size() - 1));
         }
         if (!hops.get(hops.size() - 1).sw().id().equals(ingress)) {
-            return; // the path does not start where the packet came in: a stale snapshot
+            return false; // the path does not start where the packet came in: a stale snapshot
         }
         U64 cookie = cookie(nextHop);
-        List<InstalledFlow> written = new ArrayList<>();
+        List<InstalledFlow> toWrite = new ArrayList<>();
         for (Hop hop : hops) {
             OFFactory f = hop.sw().factory();
+            // The router handles untagged frames only, so its flows must not catch tagged ones
+            // (which would be routed with their tag into another VLAN).
             Match match = f.buildMatch()
+                    .setExact(MatchField.VLAN_VID, OFVlanVidMatch.UNTAGGED)
                     .setExact(MatchField.ETH_TYPE, EthType.IPv4)
                     .setExact(MatchField.ETH_DST, hop.ingress() ? routerMac : nextHopMac)
                     .setExact(MatchField.IPV4_DST, destination)
                     .build();
-            int priority = hop.ingress() ? INGRESS_PRIORITY : TRANSIT_PRIORITY;
-            List<OFAction> actions = hop.ingress()
-                    ? routeActions(f, nextHopMac, hop.out())
-                    : List.of(f.actions().output(hop.out(), 0));
-            hop.sw().write(flowAdd(f, cookie, priority, match, actions));
-            written.add(new InstalledFlow(hop.sw().id(), match, priority));
+            toWrite.add(new InstalledFlow(hop.sw().id(), match, hop.ingress() ? INGRESS_PRIORITY : TRANSIT_PRIORITY));
         }
+        NextHopFlows record;
         synchronized (installed) {
-            NextHopFlows flows = installed.computeIfAbsent(nextHop, ip -> new NextHopFlows(nextHopMac));
-            flows.links.addAll(path);
-            for (InstalledFlow flow : written) {
-                flows.switches.add(flow.dpid());
-                if (flows.flows.size() < MAX_REMEMBERED_FLOWS) {
-                    flows.flows.add(flow);
+            record = installed.computeIfAbsent(nextHop, ip -> new NextHopFlows(nextHopMac));
+            record.links.addAll(path);
+            for (InstalledFlow flow : toWrite) {
+                record.switches.add(flow.dpid());
+                if (record.flows.size() < MAX_REMEMBERED_FLOWS) {
+                    record.flows.add(flow);
                 }
             }
         }
+        for (int i = 0; i < hops.size(); i++) {
+            Hop hop = hops.get(i);
+            InstalledFlow flow = toWrite.get(i);
+            OFFactory f = hop.sw().factory();
+            List<OFAction> actions = hop.ingress()
+                    ? routeActions(f, nextHopMac, hop.out())
+                    : List.of(f.actions().output(hop.out(), 0));
+            hop.sw().write(flowAdd(f, cookie, flow.priority(), flow.match(), actions));
+        }
+        boolean stillRecorded;
+        synchronized (installed) {
+            stillRecorded = installed.get(nextHop) == record;
+        }
+        if (!stillRecorded) {
+            NextHopFlows ours = new NextHopFlows(nextHopMac);
+            toWrite.forEach(flow -> {
+                ours.switches.add(flow.dpid());
+                ours.flows.add(flow);
+            });
+            deleteFlows(nextHop, ours);
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -214,9 +245,12 @@ final class RouteFlows {
         synchronized (installed) {
             flows = installed.remove(nextHop);
         }
-        if (flows == null) {
-            return;
+        if (flows != null) {
+            deleteFlows(nextHop, flows);
         }
+    }
+
+    private void deleteFlows(IPv4Address nextHop, NextHopFlows flows) {
         U64 cookie = cookie(nextHop);
         for (DatapathId dpid : flows.switches) {
             switchService.getSwitch(dpid).filter(OFSwitch::isConnected).ifPresent(sw -> {

@@ -15,6 +15,7 @@ import dev.switchboard.controller.packet.EthernetFrames;
 import dev.switchboard.hosts.Host;
 import dev.switchboard.hosts.HostListener;
 import dev.switchboard.hosts.HostService;
+import dev.switchboard.topology.Link;
 import dev.switchboard.topology.SwitchPort;
 import dev.switchboard.topology.Topology;
 import dev.switchboard.topology.TopologyEvent;
@@ -78,14 +79,19 @@ final class Router implements PacketInProcessor, HostListener, TopologyListener 
         // Untagged frames only: the EtherType is read at 12, so a tagged frame reads as
         // neither ARP nor IPv4 and goes on to forwarding.
         int type = EthernetFrames.u16(frame, 12);
+        boolean toRouter = type == TYPE_IPV4 && EthernetFrames.destination(frame) == routerMac;
+        if (type != TYPE_ARP && !toRouter) {
+            return Disposition.CONTINUE;
+        }
+        OFPort inPort = inPort(packetIn);
+        if (inPort == null) {
+            return Disposition.STOP; // a 1.2+ packet-in without IN_PORT: no port to answer or route from
+        }
         if (type == TYPE_ARP) {
-            return onArp(sw, inPort(packetIn), frame);
+            return onArp(sw, inPort, frame);
         }
-        if (type == TYPE_IPV4 && EthernetFrames.destination(frame) == routerMac) {
-            onIpv4ToRouter(sw, inPort(packetIn), frame);
-            return Disposition.STOP;
-        }
-        return Disposition.CONTINUE;
+        onIpv4ToRouter(sw, inPort, frame);
+        return Disposition.STOP;
     }
 
     private Disposition onArp(OFSwitch sw, OFPort inPort, byte[] frame) {
@@ -158,7 +164,7 @@ final class Router implements PacketInProcessor, HostListener, TopologyListener 
         Optional<MacAddress> mac = resolve(nextHop.address());
         if (mac.isPresent()) {
             forward(packet, nextHop.address(), mac.get());
-        } else if (held.hold(nextHop.address(), packet) == HeldPackets.Outcome.FIRST) {
+        } else if (held.hold(nextHop.address(), packet) == HeldPackets.Outcome.ASK) {
             askForMac(nextHop);
         }
     }
@@ -217,16 +223,43 @@ final class Router implements PacketInProcessor, HostListener, TopologyListener 
                 return;
             }
             packetOut(hostSwitch.get(), routed, List.of(at.port()));
-            topology.current().path(packet.ingress(), at.dpid()).ifPresent(path ->
-                    flows.install(destination, nextHop, mac, packet.ingress(), at, path));
+            topology.current().path(packet.ingress(), at.dpid()).ifPresent(path -> {
+                if (flows.install(destination, nextHop, mac, packet.ingress(), at, path)
+                        && !stillValid(packet.ingress(), path, mac, at)) {
+                    // The path or the next hop changed after they were read, and the listener may
+                    // have run before the flows were recorded: nothing else would remove them.
+                    flows.remove(nextHop);
+                }
+            });
             return;
         }
         switches.getSwitch(packet.ingress()).ifPresent(sw -> {
+            // Only the topology's flood ports: OFPP_FLOOD would also reach blocked and
+            // quarantined ports. With none left the packet is dropped; the sender retries.
             List<OFPort> ports = topology.current().floodPorts(sw.id()).stream()
                     .filter(port -> !port.equals(packet.inPort()))
                     .toList();
-            packetOut(sw, routed, ports.isEmpty() ? List.of(OFPort.FLOOD) : ports);
+            if (!ports.isEmpty()) {
+                packetOut(sw, routed, ports);
+            }
         });
+    }
+
+    /**
+     * Whether flows just recorded for {@code path} still fit the newest topology and hosts:
+     * every link and switch of the path still there, the next hop still at {@code at}.
+     */
+    private boolean stillValid(DatapathId ingress, List<Link> path, MacAddress nextHopMac, SwitchPort at) {
+        Topology latest = topology.current();
+        if (!latest.switches().contains(ingress) || !latest.links().containsAll(path)) {
+            return false;
+        }
+        for (Link link : path) {
+            if (!latest.switches().contains(link.dst().dpid())) {
+                return false;
+            }
+        }
+        return hosts.host(nextHopMac).map(Host::location).filter(at::equals).isPresent();
     }
 
     /** The ARP wait ran out: host unreachable to each held packet's source. */

@@ -214,4 +214,111 @@ class ForwardingAppTest {
             assertThat(routeFlows(s4)).hasSize(1);
         }
     }
+
+    /** Serves the snapshot the packet path reads, then a newer one whose listeners already ran. */
+    private static final class ChangedUnderfootTopology implements TopologyService {
+        private final java.util.concurrent.atomic.AtomicReference<dev.switchboard.topology.Topology> stale;
+        private final dev.switchboard.topology.Topology fresh;
+
+        ChangedUnderfootTopology(dev.switchboard.topology.Topology stale, dev.switchboard.topology.Topology fresh) {
+            this.stale = new java.util.concurrent.atomic.AtomicReference<>(stale);
+            this.fresh = fresh;
+        }
+
+        @Override
+        public dev.switchboard.topology.Topology current() {
+            dev.switchboard.topology.Topology once = stale.getAndSet(null);
+            return once != null ? once : fresh;
+        }
+
+        @Override
+        public dev.switchboard.controller.Registration addListener(dev.switchboard.topology.TopologyListener listener) {
+            return () -> { };
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aRouteComputedOnASnapshotThatChangedBeforeItWasRecordedIsRemoved() {
+        hosts.put(FakeHostService.host(A, 1, 1));
+        hosts.put(FakeHostService.host(B, 4, 1));
+        ForwardingApp app = new ForwardingApp();
+        // The packet path sees s2-s4; by the time the route is recorded that link is gone and
+        // its topology event has come and gone.
+        ChangedUnderfootTopology changed = new ChangedUnderfootTopology(square(), square().withoutLinks(S2_S4));
+        try (Lab lab = new Lab(List.of(new PublishingApp<>("topology", TopologyService.class, changed),
+                new PublishingApp<>("hosts", HostService.class, hosts), app), Map.of())) {
+            EmulatedSwitch s1 = lab.connect(1, OFVersion.OF_13, 3);
+            EmulatedSwitch s2 = lab.connect(2, OFVersion.OF_13, 2);
+            lab.connect(3, OFVersion.OF_13, 2);
+            lab.connect(4, OFVersion.OF_13, 3);
+
+            s1.sendPacketIn(OFPort.of(1), frame(B, A));
+
+            await().atMost(Lab.WAIT).until(() -> routeFlows(s2).size() == 1 && deletes(s2).size() == 1);
+            assertThat(app.routes().routes()).isEmpty();
+            assertThat(deletes(s1)).hasSize(1);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPacketInWithoutAnInPortIsDroppedHere() {
+        List<byte[]> passedOn = new CopyOnWriteArrayList<>();
+        dev.switchboard.controller.app.SwitchboardApp after = new dev.switchboard.controller.app.SwitchboardApp() {
+            @Override
+            public String name() {
+                return "after-forwarding";
+            }
+
+            @Override
+            public int pipelineOrder() {
+                return dev.switchboard.controller.app.PipelineOrder.FORWARDING + 1;
+            }
+
+            @Override
+            public void start(dev.switchboard.controller.app.AppContext context) {
+                context.addPacketInProcessor((sw, pi) -> {
+                    passedOn.add(pi.getData());
+                    return dev.switchboard.controller.Disposition.STOP;
+                });
+            }
+        };
+        hosts.put(FakeHostService.host(A, 1, 1));
+        hosts.put(FakeHostService.host(B, 4, 1));
+        try (Lab lab = new Lab(List.of(new PublishingApp<>("topology", TopologyService.class, topology),
+                new PublishingApp<>("hosts", HostService.class, hosts), new ForwardingApp(), after), Map.of())) {
+            EmulatedSwitch s1 = lab.connect(1, OFVersion.OF_13, 3);
+            for (long dst : new long[] {B, UNKNOWN}) {
+                s1.send(s1.factory().buildPacketIn()
+                        .setBufferId(org.projectfloodlight.openflow.types.OFBufferId.NO_BUFFER)
+                        .setReason(org.projectfloodlight.openflow.protocol.OFPacketInReason.NO_MATCH)
+                        .setTableId(org.projectfloodlight.openflow.types.TableId.of(0))
+                        .setCookie(U64.ZERO)
+                        .setMatch(s1.factory().buildMatch().build()) // no IN_PORT
+                        .setData(frame(dst, A))
+                        .build());
+            }
+
+            lab.awaitPacketIns(1, 2);
+            await().during(Duration.ofMillis(200)).atMost(Lab.WAIT).until(() -> passedOn.isEmpty()
+                    && s1.received(OFPacketOut.class).isEmpty() && routeFlows(s1).isEmpty());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aNewConnectionOfTheSameSwitchNeverGetsTheOldConnectionsFloodPlanner() {
+        ForwardingApp app = new ForwardingApp();
+        List<dev.switchboard.apps.testing.RecordingSwitch.Sent> log = new CopyOnWriteArrayList<>();
+        var old = new dev.switchboard.apps.testing.RecordingSwitch(1, OFVersion.OF_10, log);
+        var replacement = new dev.switchboard.apps.testing.RecordingSwitch(1, OFVersion.OF_13, log);
+
+        var oldPlanner = app.floodPlannerOf(old);
+        var newPlanner = app.floodPlannerOf(replacement);
+
+        assertThat(newPlanner).isNotSameAs(oldPlanner);
+        assertThat(app.floodPlannerOf(replacement)).isSameAs(newPlanner);
+        // A late packet of the old connection must not put its planner back in the new one's place.
+        app.floodPlannerOf(old);
+        var actions = app.floodPlannerOf(replacement).plan(square(), OFPort.of(1)).actions();
+        assertThat(actions).isNotEmpty().allMatch(action -> action.getVersion() == OFVersion.OF_13);
+    }
 }

@@ -80,8 +80,24 @@ final class FakeNetworkApp implements SwitchboardApp, TopologyService, HostServi
         return topologyListeners.size() + hostListeners.size();
     }
 
+    /** Reads left before {@link #pendingSilentChange} becomes current; no listener is told. */
+    private final java.util.concurrent.atomic.AtomicInteger readsBeforeChange = new java.util.concurrent.atomic.AtomicInteger(-1);
+    private volatile Topology pendingSilentChange;
+
+    /**
+     * Makes {@code after} current once {@code reads} more reads have been served, without
+     * telling listeners: as if its event had been handled before the reader recorded anything.
+     */
+    void changeTopologyAfterReads(int reads, Topology after) {
+        pendingSilentChange = after;
+        readsBeforeChange.set(reads);
+    }
+
     @Override
     public Topology current() {
+        if (readsBeforeChange.get() >= 0 && readsBeforeChange.getAndDecrement() == 0) {
+            topology = pendingSilentChange;
+        }
         return topology;
     }
 

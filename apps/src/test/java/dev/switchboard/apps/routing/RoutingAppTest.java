@@ -52,6 +52,7 @@ import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.OFVlanVidMatch;
 import org.projectfloodlight.openflow.types.U64;
 
 /**
@@ -237,6 +238,27 @@ class RoutingAppTest {
 
     @ParameterizedTest
     @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void flowsMatchUntaggedFramesOnly(OFVersion version) {
+        start(version);
+        s1.sendPacketIn(OFPort.of(1), TestFrames.udp(A, ROUTER, "10.0.1.10", "10.0.3.7", 64));
+
+        await().atMost(WAIT).until(() -> routeFlows(s1).size() == 1 && routeFlows(s2).size() == 1);
+        assertThat(routeFlows(s1).get(0).getMatch().get(MatchField.VLAN_VID)).isEqualTo(OFVlanVidMatch.UNTAGGED);
+        assertThat(routeFlows(s2).get(0).getMatch().get(MatchField.VLAN_VID)).isEqualTo(OFVlanVidMatch.UNTAGGED);
+    }
+
+    @Test
+    void flowsAlongALinkThatWentBeforeTheyWereRecordedAreDeleted() {
+        start(OFVersion.OF_13);
+        // The path is read with the cable; right after, it is gone and its event was handled.
+        network.changeTopologyAfterReads(1, ((FakeTopology) network.current()).without(S1_TO_S2));
+        s1.sendPacketIn(OFPort.of(1), TestFrames.udp(A, ROUTER, "10.0.1.10", "10.0.3.7", 64));
+
+        await().atMost(WAIT).until(() -> routeFlows(s1).size() == 1 && !deletes(s1).isEmpty() && !deletes(s2).isEmpty());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
     void nextHopMovingDeletesItsFlows(OFVersion version) {
         start(version);
         s1.sendPacketIn(OFPort.of(1), TestFrames.udp(A, ROUTER, "10.0.1.10", "10.0.3.7", 64));
@@ -318,6 +340,43 @@ class RoutingAppTest {
         byte[] error = await().atMost(WAIT).until(() -> packetOutsTo(s1, OFPort.of(1)).stream()
                 .filter(f -> RouterFrames.isIpv4(f)).findFirst(), java.util.Optional::isPresent).orElseThrow();
         assertIcmpError(error, 3, 1, "10.0.1.1", packet);
+    }
+
+    @Test
+    void aPacketInWithoutAnInPortIsDropped() {
+        start(OFVersion.OF_13);
+        byte[] request = RouterFrames.arpRequest(A.getLong(), ip("10.0.1.10"), ip("10.0.1.1"));
+        s1.send(s1.factory().buildPacketIn()
+                .setBufferId(OFBufferId.NO_BUFFER)
+                .setReason(OFPacketInReason.NO_MATCH)
+                .setTableId(org.projectfloodlight.openflow.types.TableId.of(0))
+                .setCookie(U64.ZERO)
+                .setMatch(s1.factory().buildMatch().build()) // no IN_PORT
+                .setData(request)
+                .build());
+        // Then the same request with its in-port: once answered, the first was handled.
+        s1.sendPacketIn(OFPort.of(1), request);
+
+        await().atMost(WAIT).until(() -> packetOutsTo(s1, OFPort.of(1)).size() == 1);
+        assertThat(reachedForwarding).isEmpty();
+        assertThat(s1.received(OFPacketOut.class)).hasSize(1);
+    }
+
+    @Test
+    void aRoutedPacketWithNowhereToGoIsDroppedNotFlooded() {
+        start(OFVersion.OF_13);
+        // s1 has no flood port but the one the packet comes in at.
+        network.changeTopology(FakeTopology.of(Map.of(S1, 1, S2, 3), List.of(S1_TO_S2)));
+        MacAddress unlocated = MacAddress.of("00:00:00:00:00:0d"); // answers ARP, unknown to the host tracker
+        s1.sendPacketIn(OFPort.of(1), TestFrames.udp(A, ROUTER, "10.0.1.10", "10.0.2.30", 64));
+        await().atMost(WAIT).until(() -> arpRequests(s2).size() == 1);
+
+        s2.sendPacketIn(OFPort.of(1), RouterFrames.arpReply(arpRequests(s2).get(0).getData(), unlocated.getLong()));
+        s2.sendPacketIn(OFPort.of(1), RouterFrames.arpRequest(B.getLong(), ip("10.0.2.20"), ip("10.0.2.1")));
+        await().atMost(WAIT).until(() -> packetOutsTo(s2, OFPort.of(1)).stream().anyMatch(RouterFrames::isArp));
+
+        assertThat(s1.received(OFPacketOut.class)).noneMatch(out -> outputs(out).contains(OFPort.FLOOD));
+        assertThat(s1.received(OFPacketOut.class).stream().map(OFPacketOut::getData)).noneMatch(RouterFrames::isIpv4);
     }
 
     @Test

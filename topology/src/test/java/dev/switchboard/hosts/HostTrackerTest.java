@@ -1,0 +1,200 @@
+package dev.switchboard.hosts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.controller.OFSwitch;
+import dev.switchboard.controller.Registration;
+import dev.switchboard.topology.Frames;
+import dev.switchboard.topology.Link;
+import dev.switchboard.topology.SwitchPort;
+import dev.switchboard.topology.Topology;
+import dev.switchboard.topology.TopologyService;
+import java.lang.reflect.Proxy;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.projectfloodlight.openflow.protocol.OFFactories;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFPacketIn;
+import org.projectfloodlight.openflow.protocol.OFPacketInReason;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFBufferId;
+import org.projectfloodlight.openflow.types.OFPort;
+
+/**
+ * The tracker on its own, fed packet-ins directly, with a topology the test swaps at exact
+ * moments: the races between discovery and learning cannot be timed through a real switch.
+ */
+class HostTrackerTest {
+    private static final OFFactory F = OFFactories.getFactory(OFVersion.OF_13);
+    private static final DatapathId S1 = DatapathId.of(1);
+    private static final MacAddress H1 = MacAddress.of("00:00:00:00:00:01");
+    private static final IPv4Address TARGET = IPv4Address.of("10.0.0.254");
+    private static final SwitchPort S1_P1 = new SwitchPort(S1, OFPort.of(1));
+    private static final Link S1_TO_S2 = new Link(S1_P1, new SwitchPort(DatapathId.of(2), OFPort.of(1)),
+            Link.Kind.DIRECT);
+
+    /** Hands out the queued snapshots one per call, then repeats the last. */
+    private static final class ScriptedTopology implements TopologyService {
+        final Deque<Topology> next = new ArrayDeque<>();
+        Topology last;
+
+        ScriptedTopology(Topology... snapshots) {
+            next.addAll(List.of(snapshots));
+        }
+
+        @Override
+        public Topology current() {
+            if (!next.isEmpty()) {
+                last = next.poll();
+            }
+            return last;
+        }
+
+        @Override
+        public Registration addListener(dev.switchboard.topology.TopologyListener listener) {
+            return () -> { };
+        }
+    }
+
+    private record Snapshot(Set<Link> links) implements Topology {
+        @Override
+        public long version() {
+            return 1;
+        }
+
+        @Override
+        public Set<DatapathId> switches() {
+            return Set.of(S1, DatapathId.of(2));
+        }
+
+        @Override
+        public Set<Link> linksFrom(DatapathId dpid) {
+            return Set.of();
+        }
+
+        @Override
+        public boolean isInterSwitchPort(SwitchPort port) {
+            return links.stream().anyMatch(l -> l.src().equals(port) || l.dst().equals(port));
+        }
+
+        @Override
+        public Optional<List<Link>> path(DatapathId from, DatapathId to) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Set<OFPort> floodPorts(DatapathId dpid) {
+            return Set.of();
+        }
+
+        @Override
+        public boolean acceptsBroadcast(SwitchPort port) {
+            return true;
+        }
+    }
+
+    private static final Topology NO_LINKS = new Snapshot(Set.of());
+    private static final Topology LINKED = new Snapshot(Set.of(S1_TO_S2, S1_TO_S2.reversed()));
+
+    private static OFSwitch switchS1() {
+        return (OFSwitch) Proxy.newProxyInstance(OFSwitch.class.getClassLoader(), new Class<?>[] {OFSwitch.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "id" -> S1;
+                    case "factory" -> F;
+                    case "hashCode" -> 1;
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "s1";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private static OFPacketIn packetIn(int port, byte[] frame) {
+        return F.buildPacketIn()
+                .setBufferId(OFBufferId.NO_BUFFER)
+                .setReason(OFPacketInReason.NO_MATCH)
+                .setMatch(F.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(port)).build())
+                .setData(frame)
+                .build();
+    }
+
+    private static byte[] arpFrom(MacAddress mac, IPv4Address ip) {
+        return Frames.arpRequest(mac, ip, TARGET);
+    }
+
+    @Test
+    void aLinkPublishedWhileTheHostIsLearntKeepsItsPortFreeOfHosts() {
+        // The packet path sees no link; by the time the tracker takes its lock, the link is published.
+        HostTracker tracker = new HostTracker(new ScriptedTopology(NO_LINKS, LINKED), HostsConfig.defaults());
+
+        tracker.process(switchS1(), packetIn(1, arpFrom(H1, IPv4Address.of("10.0.0.1"))));
+
+        assertThat(tracker.host(H1)).isEmpty();
+    }
+
+    @Test
+    void transitTrafficDoesNotKeepAliveAHostAtAnInterSwitchPort() {
+        ScriptedTopology topology = new ScriptedTopology(NO_LINKS);
+        HostTracker tracker = new HostTracker(topology, HostsConfig.defaults());
+        tracker.process(switchS1(), packetIn(1, arpFrom(H1, IPv4Address.of("10.0.0.1"))));
+        assertThat(tracker.host(H1)).isPresent();
+
+        // The port turned out to be a link (and the listener's clean-up was missed): the
+        // host's own packets crossing it must not refresh it.
+        topology.next.add(LINKED);
+        tracker.process(switchS1(), packetIn(1, arpFrom(H1, IPv4Address.of("10.0.0.1"))));
+
+        assertThat(tracker.host(H1)).isEmpty();
+        assertThat(tracker.hostWithIp(IPv4Address.of("10.0.0.1"))).isEmpty();
+    }
+
+    @Test
+    void aHostKeepsOnlyItsNewestAddressesAndForgetsTheOldestOnes() {
+        HostTracker tracker = new HostTracker(new ScriptedTopology(NO_LINKS), HostsConfig.defaults());
+        int sent = HostTracker.MAX_ADDRESSES_PER_FAMILY + 3;
+        for (int i = 1; i <= sent; i++) {
+            tracker.process(switchS1(), packetIn(1, arpFrom(H1, IPv4Address.of("10.0.1." + i))));
+        }
+
+        Host host = tracker.host(H1).orElseThrow();
+        assertThat(host.ipv4()).hasSize(HostTracker.MAX_ADDRESSES_PER_FAMILY);
+        for (int i = 1; i <= 3; i++) {
+            assertThat(host.ipv4()).doesNotContain(IPv4Address.of("10.0.1." + i));
+            assertThat(tracker.hostWithIp(IPv4Address.of("10.0.1." + i))).isEmpty();
+        }
+        assertThat(tracker.hostWithIp(IPv4Address.of("10.0.1." + sent))).hasValue(host);
+    }
+
+    @Test
+    void aFullTableLearnsNoNewHostsButStillServesKnownOnes() {
+        HostTracker tracker = new HostTracker(new ScriptedTopology(NO_LINKS), new HostsConfig(null, 2));
+        for (int i = 1; i <= 5; i++) {
+            tracker.process(switchS1(), packetIn(2, arpFrom(MacAddress.of(i), IPv4Address.of("10.0.2." + i))));
+        }
+
+        assertThat(tracker.hosts()).extracting(Host::mac).containsExactlyInAnyOrder(MacAddress.of(1), MacAddress.of(2));
+        assertThat(tracker.refusedHosts()).isEqualTo(3);
+        tracker.process(switchS1(), packetIn(2, arpFrom(MacAddress.of(1), IPv4Address.of("10.0.2.101"))));
+        assertThat(tracker.hostWithIp(IPv4Address.of("10.0.2.101")).map(Host::mac)).hasValue(MacAddress.of(1));
+    }
+
+    @Test
+    void removingAHostLeavesAnAddressAnotherHostClaimedSince() {
+        HostTracker tracker = new HostTracker(new ScriptedTopology(NO_LINKS), HostsConfig.defaults());
+        IPv4Address shared = IPv4Address.of("10.0.3.1");
+        tracker.process(switchS1(), packetIn(1, arpFrom(H1, shared)));
+        tracker.process(switchS1(), packetIn(2, arpFrom(MacAddress.of(2), shared)));
+
+        tracker.portRemoved(switchS1(), F.buildPortDesc().setPortNo(OFPort.of(1)).build());
+
+        assertThat(tracker.host(H1)).isEmpty();
+        assertThat(tracker.hostWithIp(shared).map(Host::mac)).hasValue(MacAddress.of(2));
+    }
+}
