@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Accepts switches. Each connection gets its own pipeline, codec before logic:
- * {@code frame -> decoder -> encoder -> idle -> switch}, and lives on one event loop.
+ * {@code idle -> frame (decodes too) -> encoder -> switch}, and lives on one event loop.
  */
 public final class OpenFlowServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OpenFlowServer.class);
@@ -90,10 +90,10 @@ public final class OpenFlowServer implements AutoCloseable {
     }
 
     private void configure(ChannelPipeline channel) {
-        channel.addLast("frame", new OpenFlowFrameDecoder(config.maxMessageBytes()));
-        channel.addLast("decoder", new OpenFlowMessageDecoder(counters));
-        channel.addLast("encoder", encoder);
+        // idle first: it then sees each socket read once instead of every message in it
         channel.addLast("idle", new IdleStateHandler(config.echoInterval().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
+        channel.addLast("frame", new OpenFlowFrameDecoder(config.maxMessageBytes(), new OpenFlowMessageParser(counters)));
+        channel.addLast("encoder", encoder);
         channel.addLast("switch", new SwitchChannelHandler(config, registry, pipeline, counters));
     }
 
