@@ -49,6 +49,12 @@ final class L2Switch {
     private final FloodPlanner flooding;
     @SuppressWarnings("unchecked")
     private final List<OFAction>[] outputs = new List[CACHED_OUTPUTS];
+    /**
+     * Reused for every learned flow: it always sets the same four fields, and openflowj's
+     * {@code build()} copies them into an immutable match, so a fresh builder per packet (the
+     * largest allocation on this path) buys nothing.
+     */
+    private final Match.Builder flowMatch;
 
     L2Switch(DatapathId dpid, OFFactory factory, U64 cookie, int priority, int idleTimeoutSeconds,
             int hardTimeoutSeconds, int maxMacs) {
@@ -60,6 +66,7 @@ final class L2Switch {
         this.hardTimeout = hardTimeoutSeconds;
         this.macs = new MacTable(maxMacs);
         this.flooding = new FloodPlanner(dpid, factory);
+        this.flowMatch = factory.buildMatch();
     }
 
     DatapathId dpid() {
@@ -137,7 +144,7 @@ final class L2Switch {
      * carry tagged frames with the same MACs (or the other way round).
      */
     private Match match(OFPort inPort, long src, long dst, int vlan) {
-        return factory.buildMatch()
+        return flowMatch
                 .setExact(MatchField.IN_PORT, inPort)
                 .setExact(MatchField.ETH_SRC, MacAddress.of(src))
                 .setExact(MatchField.ETH_DST, MacAddress.of(dst))
