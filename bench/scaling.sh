@@ -5,7 +5,9 @@
 # `openflow: eventLoopThreads: N`). For each run it records the medians of the loops
 # (packet-ins answered/s and responses/s), the controller's heap after the run (used, and live
 # after a full GC that jcmd asks for) and its GC count and time (jstat), and prints a markdown
-# table for docs/benchmarks.md.
+# table for docs/benchmarks.md. The heap is read while the generator holds its switches connected
+# after the last loop (--hold-seconds), since l2-learning drops a switch's table when it leaves;
+# GC count and time are the controller's whole life up to then (JVM start and learning included).
 #
 # Usually started as `./switchboard bench scaling [OPTIONS]`, which builds both jars first.
 #
@@ -108,21 +110,27 @@ measure() {
     ((waited++ < 1200)) || { say "  controller not listening after 120 s"; return 1; }
     sleep 0.1
   done
-  if ! "${gen[@]}" java -jar "$BENCH_JAR" openflow --controller "127.0.0.1:$p" --switches "$switches" \
-      --macs "$macs" --mode throughput --version "$version" --seconds "$seconds" --loops "$loops" \
-      --warmup "$warmup" >"$WORK/bench-$run.log" 2>&1; then
-    say "  generator failed: $(tail -n 1 "$WORK/bench-$run.log")"
+  # The generator keeps its switches connected for a while after the last loop: the heap is read
+  # then, while the controller still holds every switch's MAC table (it drops a table on disconnect).
+  local log=$WORK/bench-$run.log
+  "${gen[@]}" java -jar "$BENCH_JAR" openflow --controller "127.0.0.1:$p" --switches "$switches" \
+    --macs "$macs" --mode throughput --version "$version" --seconds "$seconds" --loops "$loops" \
+    --warmup "$warmup" --hold-seconds 5 >"$log" 2>&1 &
+  local generator_pid=$! after_mb=- live_mb=- ygc=- fgc=- gct=- cpu=-
+  until grep -q '^holding' "$log" 2>/dev/null || ! kill -0 "$generator_pid" 2>/dev/null; do sleep 0.2; done
+  if grep -q '^holding' "$log"; then
+    read -r after_mb ygc fgc gct < <(heap "$controller_pid")
+    cpu=$(ps -o cputime= -p "$controller_pid" | tr -d ' ')
+    jcmd "$controller_pid" GC.run >/dev/null 2>&1 || true
+    read -r live_mb _ _ _ < <(heap "$controller_pid")
+  fi
+  if ! wait "$generator_pid"; then
+    say "  generator failed: $(tail -n 1 "$log")"
     stop_controller
-    rows+=("| $label | $switches | $macs | ${threads/-/default} | failed | | | | | | $load |")
+    rows+=("| $label | $switches | $macs | ${threads/-/default} | failed | | | | | | | $load |")
     return 0
   fi
-  grep -E '^(learning|RESULT)' "$WORK/bench-$run.log" | sed 's/^/  /' >&2
-  local after_mb live_mb ygc fgc gct cpu
-  read -r after_mb ygc fgc gct < <(heap "$controller_pid")
-  jcmd "$controller_pid" GC.run >/dev/null 2>&1 || true
-  sleep 0.5
-  read -r live_mb _ _ _ < <(heap "$controller_pid")
-  cpu=$(ps -o cputime= -p "$controller_pid" | tr -d ' ')
+  grep -E '^(learning|RESULT)' "$log" | sed 's/^/  /' >&2
   stop_controller
   local summary answered responses
   summary=$(sed -n 's/^SUMMARY: //p' "$WORK/bench-$run.log")
@@ -147,7 +155,7 @@ change() { # FROM TO: percent change of answered/s
   echo
   echo "Run $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), on $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)), $(uname -sr)."
   echo
-  echo "| Run | Switches | MACs per switch | Event-loop threads | Packet-ins answered/s (median) | Responses/s (median) | Heap used after run (MB) | Live heap after full GC (MB) | GCs young / full | GC time (s) | Controller CPU | Load avg before |"
+  echo "| Run | Switches | MACs per switch | Event-loop threads | Packet-ins answered/s (median) | Responses/s (median) | Heap used after the loops (MB) | Live heap after a full GC (MB) | GCs young / full | GC time (s) | Controller CPU | Load avg before |"
   echo "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${rows[@]}"
   echo
