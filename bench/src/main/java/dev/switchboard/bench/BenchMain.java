@@ -6,11 +6,16 @@ import picocli.CommandLine.Command;
 
 /** {@code ./switchboard bench …}: scripted benchmarks; results go to docs/benchmarks.md by hand. */
 @Command(name = "switchboard bench", mixinStandardHelpOptions = true,
-        description = "Run a benchmark: ovsdb, lab, openflow.",
-        subcommands = {OvsdbBench.class, LabBench.class, OpenFlowBench.class, CommandLine.HelpCommand.class})
+        description = "Run a benchmark: ovsdb, lab, openflow, jmh.",
+        subcommands = {OvsdbBench.class, LabBench.class, OpenFlowBench.class, JmhBench.class, CommandLine.HelpCommand.class})
 public final class BenchMain {
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("jmh")) {
+            // JMH parses its own options (-prof gc, -t 2 …), which picocli would refuse as unknown.
+            JmhBench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         CommandLine commandLine = new CommandLine(new BenchMain())
                 .setExecutionExceptionHandler((e, command, parsed) -> {
                     // A failed check or a busy host is said in one line; anything else is a bug: show where.

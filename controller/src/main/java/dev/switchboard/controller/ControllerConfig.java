@@ -19,7 +19,7 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
  * @param maxMessageBytes   larger OpenFlow messages close the connection (at most 65535)
  * @param missSendLength    bytes of a table-miss packet sent to the controller (0xffff: all)
  * @param requestTimeout    default timeout of request/reply calls
- * @param eventLoopThreads  threads serving switches; 0 means two per core
+ * @param eventLoopThreads  threads serving switches; 0 means one per core the JVM may use
  * @param useEpoll          use the native epoll transport when it is available
  */
 public record ControllerConfig(

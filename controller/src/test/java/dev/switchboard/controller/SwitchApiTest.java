@@ -274,6 +274,36 @@ class SwitchApiTest {
     }
 
     @Test
+    void writesDuringAPacketInLeaveInOrderAndAnUnencodableOneIsDropped() {
+        try (ControllerFixture fixture = new ControllerFixture(); LogCapture log = new LogCapture()) {
+            List<CompletableFuture<?>> barriers = new CopyOnWriteArrayList<>();
+            fixture.controller.packetIns().addProcessor("writer", 10, (sw, pi) -> {
+                OFFactory f = sw.factory();
+                sw.write(f.buildFlowAdd().setCookie(U64.of(1)).build());
+                sw.write(f.buildPacketOut().setData(new byte[65530])
+                        .setActions(List.of(f.actions().output(OFPort.of(1), 0))).build());
+                barriers.add(sw.barrier()); // written at once: must not overtake the batched flow
+                sw.writeAll(List.of(f.buildFlowAdd().setCookie(U64.of(2)).build(),
+                        f.buildFlowAdd().setCookie(U64.of(3)).build()));
+                return Disposition.STOP;
+            });
+            EmulatedSwitch emulator = fixture.connect(1);
+            fixture.awaitSwitch(emulator);
+            emulator.clearReceived();
+
+            emulator.sendPacketIn(OFPort.of(1), FRAME);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> emulator.received(OFFlowAdd.class).size() == 3);
+            assertThat(emulator.received()).extracting(m -> m instanceof OFFlowAdd flow
+                    ? "flow " + flow.getCookie().getValue() : m.getType().toString())
+                    .containsExactly("flow 1", "BARRIER_REQUEST", "flow 2", "flow 3");
+            assertThat(barriers.get(0)).succeedsWithin(Duration.ofSeconds(5));
+            assertThat(emulator.isConnected()).isTrue();
+            assertThat(log.warningsContaining("cannot be encoded")).hasSize(1);
+        }
+    }
+
+    @Test
     void multipartRequestThroughRequestIsRefusedWithAHint() {
         try (ControllerFixture fixture = new ControllerFixture()) {
             OFSwitch sw = fixture.awaitSwitch(fixture.connect(1));

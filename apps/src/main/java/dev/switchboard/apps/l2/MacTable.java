@@ -2,7 +2,7 @@ package dev.switchboard.apps.l2;
 
 /**
  * One switch's learned MACs: (MAC, VLAN) packed into a {@code long} -> port number, in an
- * open-addressing table with linear probing over two primitive arrays.
+ * open-addressing table with linear probing over one primitive array.
  *
  * <p>Why written here: this lookup runs for every packet-in of the controller, and a
  * {@code HashMap<Long, Integer>} would box a key per packet and chase pointers per entry. Our
@@ -27,8 +27,12 @@ final class MacTable {
     private static final int MIN_CAPACITY = 64;
 
     private final int maxEntries;
-    private long[] keys;
-    private int[] ports;
+    /**
+     * Slot i is {@code slots[2i]} (the key, 0 when empty) and {@code slots[2i+1]} (its port):
+     * key and port side by side, so a lookup touches one cache line where two arrays took two.
+     * With many switches the tables do not fit the cache, and that miss was the lookup's cost.
+     */
+    private long[] slots;
     private int size;
     /** Grow when size reaches this: a load factor of 1/2 keeps probe chains short. */
     private int growAt;
@@ -59,12 +63,12 @@ final class MacTable {
 
     /** The port {@code key} was learned on, or {@link #NO_PORT}. */
     int get(long key) {
-        long[] k = keys;
-        int mask = k.length - 1;
-        for (int i = slot(key, mask); ; i = (i + 1) & mask) {
-            long here = k[i];
+        long[] s = slots;
+        int mask = s.length - 2; // slot indexes are even
+        for (int i = index(key, mask); ; i = (i + 2) & mask) {
+            long here = s[i];
             if (here == key) {
-                return ports[i];
+                return (int) s[i + 1];
             }
             if (here == 0) {
                 return NO_PORT;
@@ -78,12 +82,13 @@ final class MacTable {
      * @return false when the key is new and the table is full, so nothing was learned
      */
     boolean put(long key, int port) {
-        int mask = keys.length - 1;
-        int i = slot(key, mask);
-        for (; ; i = (i + 1) & mask) {
-            long here = keys[i];
+        long[] s = slots;
+        int mask = s.length - 2;
+        int i = index(key, mask);
+        for (; ; i = (i + 2) & mask) {
+            long here = s[i];
             if (here == key) {
-                ports[i] = port;
+                s[i + 1] = port;
                 return true;
             }
             if (here == 0) {
@@ -93,50 +98,50 @@ final class MacTable {
         if (size >= maxEntries) {
             return false;
         }
-        keys[i] = key;
-        ports[i] = port;
+        s[i] = key;
+        s[i + 1] = port;
         if (++size >= growAt) {
-            rehash(keys.length * 2);
+            rehash(capacity() * 2);
         }
         return true;
     }
 
     /** Forgets one key; back-shifts the entries after it so that lookups need no tombstones. */
     boolean remove(long key) {
-        int mask = keys.length - 1;
-        int i = slot(key, mask);
-        while (keys[i] != key) {
-            if (keys[i] == 0) {
+        long[] s = slots;
+        int mask = s.length - 2;
+        int i = index(key, mask);
+        while (s[i] != key) {
+            if (s[i] == 0) {
                 return false;
             }
-            i = (i + 1) & mask;
+            i = (i + 2) & mask;
         }
         int gap = i;
-        for (int j = (gap + 1) & mask; keys[j] != 0; j = (j + 1) & mask) {
-            int home = slot(keys[j], mask);
+        for (int j = (gap + 2) & mask; s[j] != 0; j = (j + 2) & mask) {
+            int home = index(s[j], mask);
             // Move j into the gap unless its home lies cyclically in (gap, j]: then it is still reachable.
             boolean reachable = gap <= j ? (gap < home && home <= j) : (gap < home || home <= j);
             if (!reachable) {
-                keys[gap] = keys[j];
-                ports[gap] = ports[j];
+                s[gap] = s[j];
+                s[gap + 1] = s[j + 1];
                 gap = j;
             }
         }
-        keys[gap] = 0;
-        ports[gap] = 0;
+        s[gap] = 0;
+        s[gap + 1] = 0;
         size--;
         return true;
     }
 
     /** Forgets every MAC learned on {@code port} (the port went down or away); rare, so it rebuilds. */
     int removePort(int port) {
-        long[] oldKeys = keys;
-        int[] oldPorts = ports;
+        long[] old = slots;
         int before = size;
-        allocate(oldKeys.length);
-        for (int i = 0; i < oldKeys.length; i++) {
-            if (oldKeys[i] != 0 && oldPorts[i] != port) {
-                insertFresh(oldKeys[i], oldPorts[i]);
+        allocate(capacity());
+        for (int i = 0; i < old.length; i += 2) {
+            if (old[i] != 0 && (int) old[i + 1] != port) {
+                insertFresh(old[i], (int) old[i + 1]);
             }
         }
         return before - size;
@@ -146,44 +151,52 @@ final class MacTable {
         allocate(MIN_CAPACITY);
     }
 
+    private int capacity() {
+        return slots.length / 2;
+    }
+
     private void rehash(int capacity) {
-        long[] oldKeys = keys;
-        int[] oldPorts = ports;
+        long[] old = slots;
         allocate(capacity);
-        for (int i = 0; i < oldKeys.length; i++) {
-            if (oldKeys[i] != 0) {
-                insertFresh(oldKeys[i], oldPorts[i]);
+        for (int i = 0; i < old.length; i += 2) {
+            if (old[i] != 0) {
+                insertFresh(old[i], (int) old[i + 1]);
             }
         }
     }
 
     private void insertFresh(long key, int port) {
-        int mask = keys.length - 1;
-        int i = slot(key, mask);
-        while (keys[i] != 0) {
-            i = (i + 1) & mask;
+        long[] s = slots;
+        int mask = s.length - 2;
+        int i = index(key, mask);
+        while (s[i] != 0) {
+            i = (i + 2) & mask;
         }
-        keys[i] = key;
-        ports[i] = port;
+        s[i] = key;
+        s[i + 1] = port;
         size++;
     }
 
     private void allocate(int capacity) {
-        keys = new long[capacity];
-        ports = new int[capacity];
+        slots = new long[2 * capacity];
         size = 0;
-        // At the largest size (2^30 slots) growAt stays above any int maxEntries can reach usefully.
-        growAt = capacity >= (1 << 30) ? Integer.MAX_VALUE : capacity / 2;
+        // At the largest size (2^29 slots) growAt stays above any int maxEntries can reach usefully.
+        growAt = capacity >= (1 << 29) ? Integer.MAX_VALUE : capacity / 2;
+    }
+
+    /** The even array index of {@code key}'s home slot. */
+    private static int index(long key, int mask) {
+        return slot(key) & mask;
     }
 
     /** MACs of one vendor share their high bytes: mix all bits (the murmur3 finaliser) before masking. */
-    private static int slot(long key, int mask) {
+    private static int slot(long key) {
         long h = key;
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;
         h *= 0xc4ceb9fe1a85ec53L;
         h ^= h >>> 33;
-        return (int) h & mask;
+        return (int) h;
     }
 }

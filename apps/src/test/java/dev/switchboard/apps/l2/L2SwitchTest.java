@@ -13,6 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.OFVlanVidMatch;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
@@ -52,5 +58,28 @@ class L2SwitchTest {
         assertThat(sw.handle(packetIn(f, 1, lldp), topology, sent::add)).isEqualTo(Disposition.STOP);
         assertThat(sent).isEmpty();
         assertThat(sw.macs().size()).isZero();
+    }
+
+    /** The match comes from a reused builder (1.0) or one OXM list (1.2+): each flow must still get its own. */
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void everyFlowMatchesExactlyItsPortMacsAndVlan(OFVersion version) {
+        OFFactory of = OFFactories.getFactory(version);
+        L2Switch l2 = new L2Switch(S1, of, AppCookies.cookie("l2-learning"), 1000, 30, 300, 100);
+        l2.handle(packetIn(of, 1, frame(BROADCAST, 0xa)), topology, m -> { });
+        l2.handle(packetIn(of, 3, frame(BROADCAST, 0xc, 7)), topology, m -> { });
+        l2.handle(packetIn(of, 2, frame(BROADCAST, 0xb)), topology, m -> { });
+        l2.handle(packetIn(of, 2, frame(BROADCAST, 0xd, 7)), topology, m -> { });
+
+        l2.handle(packetIn(of, 2, frame(0xa, 0xb), OFBufferId.of(5)), topology, sent::add);
+        l2.handle(packetIn(of, 2, frame(0xc, 0xd, 7), OFBufferId.of(6)), topology, sent::add);
+
+        assertThat(sent).extracting(m -> ((OFFlowAdd) m).getMatch()).containsExactly(
+                of.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(2))
+                        .setExact(MatchField.ETH_SRC, MacAddress.of(0xb)).setExact(MatchField.ETH_DST, MacAddress.of(0xa))
+                        .setExact(MatchField.VLAN_VID, OFVlanVidMatch.UNTAGGED).build(),
+                of.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(2))
+                        .setExact(MatchField.ETH_SRC, MacAddress.of(0xd)).setExact(MatchField.ETH_DST, MacAddress.of(0xc))
+                        .setExact(MatchField.VLAN_VID, OFVlanVidMatch.ofVlan(7)).build());
     }
 }

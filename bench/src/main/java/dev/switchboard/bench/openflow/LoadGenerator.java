@@ -34,6 +34,7 @@ public final class LoadGenerator {
 
     private final LoadOptions options;
     private final Consumer<String> progress;
+    private Duration holdAfterLoops = Duration.ZERO;
 
     /** @param progress told one line per phase and per loop */
     public LoadGenerator(LoadOptions options, Consumer<String> progress) {
@@ -78,6 +79,16 @@ public final class LoadGenerator {
      * @throws IllegalStateException if a switch cannot connect, the handshake does not finish, or
      *     the controller closes a connection
      */
+    /**
+     * Keeps the switches connected, idle, this long after the last loop, so that a script can
+     * look at the controller while it still holds their state (bench/scaling.sh reads its heap
+     * then: a learning switch forgets a switch's MACs once it disconnects).
+     */
+    public LoadGenerator holdAfterLoops(Duration hold) {
+        this.holdAfterLoops = hold;
+        return this;
+    }
+
     public Result run() throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -122,6 +133,11 @@ public final class LoadGenerator {
                 last = current;
             }
             loads.forEach(SwitchLoad::stop);
+            if (!holdAfterLoops.isZero()) {
+                progress.accept(String.format("holding %d switches connected for %.1f s",
+                        options.switches(), holdAfterLoops.toNanos() / 1e9));
+                TimeUnit.NANOSECONDS.sleep(holdAfterLoops.toNanos());
+            }
             int learned = last.learnedHosts();
             return new Result(options, learned, options.switches() * options.macs(), warmup, measured);
         } finally {

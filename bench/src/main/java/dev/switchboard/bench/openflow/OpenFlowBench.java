@@ -76,6 +76,10 @@ public final class OpenFlowBench implements Callable<Integer> {
             description = "Seconds the learning phase may take (default: ${DEFAULT-VALUE}).")
     private int learnTimeoutSeconds;
 
+    @Option(names = "--hold-seconds", defaultValue = "0",
+            description = "Keep the switches connected, idle, this long after the last loop (default: ${DEFAULT-VALUE}).")
+    private double holdSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
         LoadOptions options = new LoadOptions(
@@ -87,7 +91,7 @@ public final class OpenFlowBench implements Callable<Integer> {
         LoadGenerator.Result result = new LoadGenerator(options, line -> {
             out.println(line);
             out.flush();
-        }).run();
+        }).holdAfterLoops(Duration.ofNanos((long) (holdSeconds * 1e9))).run();
         Report.closing(result).forEach(out::println);
         out.flush();
         return 0;

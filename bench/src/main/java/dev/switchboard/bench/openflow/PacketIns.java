@@ -23,7 +23,7 @@ import org.projectfloodlight.openflow.types.OFPort;
  * is host {@code i}'s broadcast, which teaches a learning switch where {@code i} is (cbench's
  * learning packets). Every packet-in has the same length. Immutable once built.
  */
-final class PacketIns {
+public final class PacketIns {
     /** The frame's size without FCS, as cbench's. */
     static final int FRAME_LENGTH = 64;
     /** Where the tag starts in the frame: the UDP payload (14 Ethernet + 20 IPv4 + 8 UDP). */
@@ -54,7 +54,7 @@ final class PacketIns {
      * @param macs hosts behind the switch, at least 2
      * @param ports switch ports the hosts are spread over, at least 2
      */
-    static PacketIns build(OFVersion version, int switchNumber, int macs, int ports) {
+    public static PacketIns build(OFVersion version, int switchNumber, int macs, int ports) {
         if (macs < 2 || ports < 2) {
             throw new IllegalArgumentException("need at least 2 MACs and 2 ports: " + macs + ", " + ports);
         }
@@ -82,7 +82,7 @@ final class PacketIns {
     }
 
     /** The bytes of one packet-in on the wire. */
-    int messageLength() {
+    public int messageLength() {
         return messageLength;
     }
 
@@ -103,7 +103,7 @@ final class PacketIns {
      * Appends template {@code template} to {@code out} as packet-in {@code id}: its xid, buffer id
      * and tag all say {@code id}.
      */
-    void writeTo(ByteBuf out, int template, int id) {
+    public void writeTo(ByteBuf out, int template, int id) {
         int base = out.writerIndex();
         out.writeBytes(templates, template * messageLength, messageLength);
         out.setInt(base + XID_OFFSET, id);
@@ -112,11 +112,11 @@ final class PacketIns {
     }
 
     /** Locally administered 02:ss:ss:hh:hh:hh, distinct per switch and host, and from port MACs. */
-    static long mac(int switchNumber, int host) {
+    public static long mac(int switchNumber, int host) {
         return 0x02_00_00_00_00_00L | (long) (switchNumber & 0xffff) << 24 | (host & 0xff_ffff);
     }
 
-    static int portOf(int host, int ports) {
+    public static int portOf(int host, int ports) {
         return 1 + host % ports;
     }
 

@@ -4,6 +4,7 @@ import dev.switchboard.controller.ControllerConfig;
 import dev.switchboard.controller.SwitchDescription;
 import dev.switchboard.controller.SwitchError;
 import dev.switchboard.controller.SwitchFeatures;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -88,6 +89,8 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
     private int unansweredEchoes;
     private boolean inReadBurst;
     private boolean closing;
+    /** What the event loop wrote during the current read burst; created once the channel is active. */
+    private OutboundBatch batch;
 
     SwitchChannelHandler(ControllerConfig config, SwitchRegistry registry, PacketInPipeline pipeline, Counters counters) {
         this.config = config;
@@ -104,6 +107,7 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.batch = new OutboundBatch(ctx.alloc());
         ctx.writeAndFlush(VersionNegotiation.hello(config.versions()));
         handshakeTimer = ctx.executor().schedule(this::handshakeTimedOut,
                 config.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -125,6 +129,7 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
             return;
         }
         if (message instanceof OFEchoRequest echo) {
+            releaseBatch();
             ctx.write(OFFactories.getFactory(echo.getVersion()).buildEchoReply()
                     .setXid(echo.getXid()).setData(echo.getData()).build());
             return;
@@ -144,8 +149,35 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         inReadBurst = false;
+        releaseBatch();
         ctx.flush();
         ctx.fireChannelReadComplete();
+    }
+
+    /**
+     * On the event loop during a read burst: encodes {@code message} into the burst's batch,
+     * which goes out with the flush at the burst's end (or earlier, when it grew large). A
+     * message openflowj cannot encode is logged and dropped, as the encoder stage would.
+     */
+    void writeInBurst(OFMessage message) {
+        try {
+            if (batch.add(message)) {
+                releaseBatch();
+            }
+        } catch (RuntimeException e) {
+            log.warn("{}: dropped a message that cannot be encoded: {}", remote(), e.toString());
+        }
+    }
+
+    /**
+     * Hands the batched messages to the pipeline (not flushed). Called before any write that
+     * does not go through the batch, so messages leave in the order they were written.
+     */
+    void releaseBatch() {
+        ByteBuf encoded = batch == null ? null : batch.take();
+        if (encoded != null) {
+            ctx.write(encoded, ctx.voidPromise());
+        }
     }
 
     // ---- handshake
@@ -400,6 +432,9 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
         }
         HandshakeState was = state;
         state = HandshakeState.CLOSED;
+        if (batch != null) {
+            batch.discard();
+        }
         if (connection != null) {
             log.info("switch {} disconnected ({})", connection.id(), remote());
             registry.remove(connection);

@@ -100,7 +100,7 @@ final class SwitchConnection implements OFSwitch {
     @Override
     public void write(OFMessage message) {
         if (handler.isInReadBurst()) {
-            channel.write(message, channel.voidPromise());
+            handler.writeInBurst(message);
         } else {
             channel.writeAndFlush(message, channel.voidPromise());
         }
@@ -108,12 +108,16 @@ final class SwitchConnection implements OFSwitch {
 
     @Override
     public void writeAll(Iterable<? extends OFMessage> messages) {
+        if (handler.isInReadBurst()) {
+            for (OFMessage message : messages) {
+                handler.writeInBurst(message);
+            }
+            return;
+        }
         for (OFMessage message : messages) {
             channel.write(message, channel.voidPromise());
         }
-        if (!handler.isInReadBurst()) {
-            channel.flush();
-        }
+        channel.flush();
     }
 
     @Override
@@ -147,6 +151,9 @@ final class SwitchConnection implements OFSwitch {
         }
         CompletableFuture<T> reply = pending.register(request, multipart, timeout, channel.eventLoop());
         if (!reply.isDone()) {
+            if (handler.isInReadBurst()) {
+                handler.releaseBatch(); // what was written before the request goes before it
+            }
             channel.writeAndFlush(request).addListener(written -> {
                 if (!written.isSuccess()) {
                     pending.forget(request.getXid(), channel.isActive() ? written.cause()

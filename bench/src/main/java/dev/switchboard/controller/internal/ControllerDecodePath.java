@@ -1,0 +1,31 @@
+package dev.switchboard.controller.internal;
+
+import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+
+/**
+ * The controller's inbound decode step without a channel, for the in-process JMH benchmark:
+ * what {@link OpenFlowFrameDecoder} does with each complete frame (parse it in place with
+ * {@link OpenFlowMessageParser}, the writer index bounding it). Lives in the bench module, in
+ * the controller's package, so the controller keeps its internals package-private.
+ */
+public final class ControllerDecodePath {
+    private static final SocketAddress NO_PEER = InetSocketAddress.createUnresolved("benchmark", 0);
+
+    private final OpenFlowMessageParser parser = new OpenFlowMessageParser(new Counters());
+
+    /** Reads the message of {@code length} bytes at {@code in}'s reader index and moves past it. */
+    public OFMessage read(ByteBuf in, int length) {
+        int end = in.readerIndex() + length;
+        int writerIndex = in.writerIndex();
+        in.writerIndex(end);
+        try {
+            return parser.parse(in, NO_PEER);
+        } finally {
+            in.writerIndex(writerIndex);
+            in.readerIndex(end);
+        }
+    }
+}
