@@ -1,31 +1,35 @@
 package dev.switchboard.apps.l2;
 
 import dev.switchboard.apps.common.FlowTimeouts;
+import dev.switchboard.apps.common.OpenFlowMessages;
 import dev.switchboard.controller.Disposition;
 import dev.switchboard.controller.OFSwitch;
+import dev.switchboard.controller.Registration;
 import dev.switchboard.controller.SwitchListener;
 import dev.switchboard.controller.app.AppContext;
 import dev.switchboard.controller.app.PipelineOrder;
 import dev.switchboard.controller.app.SwitchboardApp;
+import dev.switchboard.topology.TopologyEvent;
 import dev.switchboard.topology.TopologyService;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowDelete;
 import org.projectfloodlight.openflow.protocol.OFMessage;
-import org.projectfloodlight.openflow.protocol.OFVersion;
-import org.projectfloodlight.openflow.protocol.match.Match;
-import org.projectfloodlight.openflow.protocol.match.MatchField;
-import org.projectfloodlight.openflow.types.OFGroup;
-import org.projectfloodlight.openflow.types.OFPort;
-import org.projectfloodlight.openflow.types.TableId;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.protocol.OFPortConfig;
 import org.projectfloodlight.openflow.protocol.OFPortDesc;
 import org.projectfloodlight.openflow.protocol.OFPortState;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.match.Match;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.OFGroup;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TableId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +44,9 @@ public final class L2LearningApp implements SwitchboardApp {
     private final Map<DatapathId, Attached> switches = new ConcurrentHashMap<>();
     private AppContext context;
     private TopologyService topology;
+    private Registration topologyListener;
+    /** Grows with every topology change that removed a link; tables older than it are flushed. */
+    private final AtomicLong linkLosses = new AtomicLong();
     private L2LearningConfig config;
 
     @Override
@@ -68,6 +75,7 @@ public final class L2LearningApp implements SwitchboardApp {
         this.config = context.config().bind(L2LearningConfig.class);
         this.topology = context.service(TopologyService.class);
         context.switches().addSwitchListener(new TableKeeper());
+        topologyListener = topology.addListener(this::topologyChanged);
         context.switches().switches().forEach(this::attachedOf);
         context.addPacketInProcessor(this::process);
         log.info("l2-learning: idle {} s, hard {} s, priority {}, at most {} MACs per switch",
@@ -77,12 +85,34 @@ public final class L2LearningApp implements SwitchboardApp {
 
     @Override
     public void stop() {
+        if (topologyListener != null) {
+            topologyListener.close();
+        }
         switches.clear();
     }
 
     private Disposition process(OFSwitch sw, OFPacketIn packetIn) {
+        if (OpenFlowMessages.inPort(packetIn) == null) {
+            return Disposition.STOP; // a 1.2+ packet-in without IN_PORT: nowhere to learn or answer
+        }
         Attached attached = attachedOf(sw);
+        attached.table().forgetAllUnless(linkLosses.get());
         return attached.table().handle(packetIn, topology.current(), attached.out());
+    }
+
+    /**
+     * A link that goes changes the spanning tree, and MACs learned along the old tree may now
+     * point the wrong way, on switches that saw no port event at all (the far side of a cut,
+     * a link that expired): like STP's topology change, every switch forgets what it learned
+     * and the app's flows are deleted. The tables are cleared by their own event loops, at
+     * their next packet-in, so they stay confined to them.
+     */
+    private void topologyChanged(TopologyEvent event) {
+        if (event.linksRemoved().isEmpty()) {
+            return;
+        }
+        linkLosses.incrementAndGet();
+        context.switches().switches().forEach(sw -> context.flows().removeAll(sw));
     }
 
     /** The switch's table; made here too for a switch that was ready before the app started. */

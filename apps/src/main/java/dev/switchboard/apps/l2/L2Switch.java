@@ -60,6 +60,8 @@ final class L2Switch {
     private final Match.Builder flowMatch;
     /** From OpenFlow 1.2 on a match is a list of OXMs (1.0 and 1.1 have fixed structures). */
     private final boolean oxmMatches;
+    /** The app's link-loss count when this table was last cleared. */
+    private long clearedAt;
 
     L2Switch(DatapathId dpid, OFFactory factory, U64 cookie, int priority, int idleTimeoutSeconds,
             int hardTimeoutSeconds, int maxMacs) {
@@ -81,6 +83,14 @@ final class L2Switch {
 
     MacTable macs() {
         return macs;
+    }
+
+    /** Clears the table when {@code linkLosses} moved on since it was last cleared; on the switch's event loop. */
+    void forgetAllUnless(long linkLosses) {
+        if (linkLosses != clearedAt) {
+            macs.clear();
+            clearedAt = linkLosses;
+        }
     }
 
     /**

@@ -190,6 +190,34 @@ class L2LearningAppTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void aLinkThatGoesFlushesEveryTableAndTheAppsFlows(OFVersion version) {
+        FakeTopology withLink = FakeTopology.of(Set.of(S1, DatapathId.of(2)), Map.of(S1, FakeTopology.ports(1, 2, 3)))
+                .withLinks(FakeTopology.cable(1, 3, 2, 1));
+        FakeTopologyService topology = new FakeTopologyService(withLink);
+        try (Lab lab = lab(topology, Map.of())) {
+            EmulatedSwitch s1 = lab.connect(1, version, 3);
+            s1.sendPacketIn(OFPort.of(1), frame(BROADCAST, A));
+            s1.sendPacketIn(OFPort.of(2), frame(A, B));
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFFlowAdd.class).stream().anyMatch(f -> f.getPriority() > 0));
+            int packetOuts = s1.received(OFPacketOut.class).size();
+
+            topology.replace(FakeTopology.of(Set.of(S1, DatapathId.of(2)), Map.of(S1, FakeTopology.ports(1, 2, 3))));
+
+            // the app's flows go (1.1+: one delete by cookie; 1.0: read back, none here to delete)
+            if (version != OFVersion.OF_10) {
+                await().atMost(Lab.WAIT).until(() -> s1.received(OFFlowDelete.class).stream()
+                        .anyMatch(d -> d.getCookie().equals(AppCookies.cookie("l2-learning")) && portDeletes(s1).isEmpty()));
+            }
+            // and A is unknown again: a packet to it is flooded, not forwarded by a flow
+            s1.sendPacketIn(OFPort.of(2), frame(A, B));
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).size() == packetOuts + 1);
+            assertThat(outputs(s1.received(OFPacketOut.class).get(packetOuts).getActions())).containsExactly(1, 3);
+            assertThat(s1.received(OFFlowAdd.class).stream().filter(f -> f.getPriority() > 0)).hasSize(1);
+        }
+    }
+
     /** The deletes for a port that went (in at it or out of it), not the sweeps of old flows at connect. */
     private static java.util.List<OFFlowDelete> portDeletes(EmulatedSwitch sw) {
         return sw.received(OFFlowDelete.class).stream()
