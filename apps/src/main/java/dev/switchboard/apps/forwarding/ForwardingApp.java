@@ -1,9 +1,8 @@
 package dev.switchboard.apps.forwarding;
 
-import static dev.switchboard.controller.packet.EthernetFrames.TYPE_BDDP;
-import static dev.switchboard.controller.packet.EthernetFrames.TYPE_LLDP;
 import static dev.switchboard.controller.packet.EthernetFrames.UNTAGGED;
 
+import dev.switchboard.apps.common.Deliverable;
 import dev.switchboard.apps.common.FloodPlanner;
 import dev.switchboard.apps.common.FloodPlanner.FloodPlan;
 import dev.switchboard.apps.common.FlowTimeouts;
@@ -143,14 +142,11 @@ public final class ForwardingApp implements SwitchboardApp {
 
     private Disposition process(OFSwitch sw, OFPacketIn packetIn) {
         byte[] frame = packetIn.getData();
-        if (!EthernetFrames.isEthernet(frame)) {
-            return Disposition.CONTINUE;
+        Disposition refused = Deliverable.refusal(frame);
+        if (refused != null) {
+            return refused;
         }
-        int type = EthernetFrames.etherType(frame);
         long src = EthernetFrames.source(frame);
-        if (type == TYPE_LLDP || type == TYPE_BDDP || EthernetFrames.isGroupAddress(src)) {
-            return Disposition.STOP;
-        }
         long dst = EthernetFrames.destination(frame);
         OFPort inPort = OpenFlowMessages.inPort(packetIn);
         if (inPort == null) {

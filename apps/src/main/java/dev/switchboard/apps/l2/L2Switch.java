@@ -1,9 +1,8 @@
 package dev.switchboard.apps.l2;
 
-import static dev.switchboard.controller.packet.EthernetFrames.TYPE_BDDP;
-import static dev.switchboard.controller.packet.EthernetFrames.TYPE_LLDP;
 import static dev.switchboard.controller.packet.EthernetFrames.UNTAGGED;
 
+import dev.switchboard.apps.common.Deliverable;
 import dev.switchboard.apps.common.FloodPlanner;
 import dev.switchboard.apps.common.FloodPlanner.FloodPlan;
 import dev.switchboard.apps.common.OpenFlowMessages;
@@ -102,15 +101,11 @@ final class L2Switch {
      */
     Disposition handle(OFPacketIn packetIn, Topology topology, Consumer<? super OFMessage> out) {
         byte[] frame = packetIn.getData();
-        if (!EthernetFrames.isEthernet(frame)) {
-            return Disposition.CONTINUE;
+        Disposition refused = Deliverable.refusal(frame);
+        if (refused != null) {
+            return refused;
         }
-        int type = EthernetFrames.etherType(frame);
         long src = EthernetFrames.source(frame);
-        if (type == TYPE_LLDP || type == TYPE_BDDP || EthernetFrames.isGroupAddress(src)) {
-            // Discovery probes are topology's, never flooded; a group source is not a host.
-            return Disposition.STOP;
-        }
         long dst = EthernetFrames.destination(frame);
         int vlan = EthernetFrames.vlan(frame);
         OFPort inPort = OpenFlowMessages.inPort(packetIn);
