@@ -97,10 +97,22 @@ public final class LabRunner {
                     spec.switches().size(), spec.links().size(), spec.taps().isEmpty() ? "" : ", " + spec.taps().size() + " taps",
                     needsOvs ? " (OVS: " + db + ")" : "");
             try {
-                Set<String> made = new KernelSide(net, spec, state).converge(progress);
-                if (needsOvs) {
-                    try (LabOvs ovs = LabOvs.open(where.orElseThrow())) {
-                        new OvsSide(spec, state, ovs).converge(made, progress);
+                KernelSide kernel = new KernelSide(net, spec, state);
+                Set<String> made = kernel.converge(progress);
+                // a process per host interface: done while OVS is busy adding the ports
+                java.util.concurrent.CompletableFuture<Void> checksums =
+                        java.util.concurrent.CompletableFuture.runAsync(kernel::computeChecksumsTowardsOvs);
+                try {
+                    if (needsOvs) {
+                        try (LabOvs ovs = LabOvs.open(where.orElseThrow())) {
+                            new OvsSide(spec, state, ovs).converge(made, progress);
+                        }
+                    }
+                } finally {
+                    try {
+                        checksums.join();
+                    } catch (java.util.concurrent.CompletionException e) {
+                        throw e.getCause() instanceof RuntimeException r ? r : e;
                     }
                 }
             } catch (RuntimeException e) {
