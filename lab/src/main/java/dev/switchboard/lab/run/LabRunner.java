@@ -108,12 +108,18 @@ public final class LabRunner {
                             new OvsSide(spec, state, ovs).converge(made, progress);
                         }
                     }
-                } finally {
+                } catch (RuntimeException e) {
                     try {
                         checksums.join();
-                    } catch (java.util.concurrent.CompletionException e) {
-                        throw e.getCause() instanceof RuntimeException r ? r : e;
+                    } catch (java.util.concurrent.CompletionException failed) {
+                        e.addSuppressed(failed.getCause());
                     }
+                    throw e; // the OVS side's failure is the one to report
+                }
+                try {
+                    checksums.join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : e;
                 }
             } catch (RuntimeException e) {
                 if (existing.isEmpty()) {
