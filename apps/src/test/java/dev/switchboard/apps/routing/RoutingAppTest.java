@@ -1,5 +1,7 @@
 package dev.switchboard.apps.routing;
 
+import dev.switchboard.apps.testing.FakeTopology;
+
 import static dev.switchboard.apps.routing.TestFrames.checksumValid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -89,7 +91,7 @@ class RoutingAppTest {
         controller = new Controller(ControllerConfig.builder()
                 .listen(new InetSocketAddress("127.0.0.1", 0)).eventLoopThreads(1).build());
         address = controller.start().get(0);
-        network = new FakeNetworkApp(FakeTopology.of(Map.of(S1, 3, S2, 3),
+        network = new FakeNetworkApp(FakeTopology.ofPortCounts(Map.of(S1, 3, S2, 3),
                 List.of(S1_TO_S2)));
         network.addHost(FakeNetworkApp.host(A.toString(), new SwitchPort(S1, OFPort.of(1)), "10.0.1.10"));
         network.addHost(FakeNetworkApp.host(B.toString(), new SwitchPort(S2, OFPort.of(1))));
@@ -251,7 +253,7 @@ class RoutingAppTest {
     void flowsAlongALinkThatWentBeforeTheyWereRecordedAreDeleted() {
         start(OFVersion.OF_13);
         // The path is read with the cable; right after, it is gone and its event was handled.
-        network.changeTopologyAfterReads(1, ((FakeTopology) network.current()).without(S1_TO_S2));
+        network.changeTopologyAfterReads(1, ((FakeTopology) network.current()).withoutCable(S1_TO_S2));
         s1.sendPacketIn(OFPort.of(1), TestFrames.udp(A, ROUTER, "10.0.1.10", "10.0.3.7", 64));
 
         await().atMost(WAIT).until(() -> routeFlows(s1).size() == 1 && !deletes(s1).isEmpty() && !deletes(s2).isEmpty());
@@ -288,7 +290,7 @@ class RoutingAppTest {
         s1.sendPacketIn(OFPort.of(1), TestFrames.udp(A, ROUTER, "10.0.1.10", "10.0.3.7", 64));
         await().atMost(WAIT).until(() -> routeFlows(s1).size() == 1 && routeFlows(s2).size() == 1);
 
-        network.changeTopology(((FakeTopology) network.current()).without(S1_TO_S2));
+        network.changeTopology(((FakeTopology) network.current()).withoutCable(S1_TO_S2));
 
         await().atMost(WAIT).until(() -> deletes(s1).size() == 1 && deletes(s2).size() == 1);
     }
@@ -366,7 +368,7 @@ class RoutingAppTest {
     void aRoutedPacketWithNowhereToGoIsDroppedNotFlooded() {
         start(OFVersion.OF_13);
         // s1 has no flood port but the one the packet comes in at.
-        network.changeTopology(FakeTopology.of(Map.of(S1, 1, S2, 3), List.of(S1_TO_S2)));
+        network.changeTopology(FakeTopology.ofPortCounts(Map.of(S1, 1, S2, 3), List.of(S1_TO_S2)));
         MacAddress unlocated = MacAddress.of("00:00:00:00:00:0d"); // answers ARP, unknown to the host tracker
         s1.sendPacketIn(OFPort.of(1), TestFrames.udp(A, ROUTER, "10.0.1.10", "10.0.2.30", 64));
         await().atMost(WAIT).until(() -> arpRequests(s2).size() == 1);
@@ -393,7 +395,7 @@ class RoutingAppTest {
     void aBadConfigStopsTheStartNamingTheKey() {
         controller = new Controller(ControllerConfig.builder()
                 .listen(new InetSocketAddress("127.0.0.1", 0)).eventLoopThreads(1).build());
-        network = new FakeNetworkApp(FakeTopology.of(Map.of(), List.of()));
+        network = new FakeNetworkApp(FakeTopology.ofPortCounts(Map.of(), List.of()));
         Map<String, Object> config = Map.of("interfaces", List.of(Map.of("gateway", "10.0.1.1/24")),
                 "routes", List.of(Map.of("prefix", "10.0.3.0/24", "via", "10.0.2.254")));
         assertThatThrownBy(() -> AppRuntime.start(controller.switches(), controller.packetIns(),

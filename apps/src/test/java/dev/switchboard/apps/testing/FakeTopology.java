@@ -48,6 +48,27 @@ public record FakeTopology(long version, Set<DatapathId> switches, Set<Link> lin
         return ports;
     }
 
+    /**
+     * Switches with ports 1..n that all flood, and cables between them.
+     *
+     * @param cables one link per cable; the other direction is added
+     */
+    public static FakeTopology ofPortCounts(Map<DatapathId, Integer> portCounts, List<Link> cables) {
+        Map<DatapathId, Set<OFPort>> flood = new HashMap<>();
+        portCounts.forEach((dpid, count) -> flood.put(dpid, ports(java.util.stream.IntStream.rangeClosed(1, count).toArray())));
+        Set<Link> links = new HashSet<>();
+        cables.forEach(c -> {
+            links.add(c);
+            links.add(c.reversed());
+        });
+        return of(portCounts.keySet(), flood).withLinks(links);
+    }
+
+    /** Without this cable, both directions. */
+    public FakeTopology withoutCable(Link cable) {
+        return withoutLinks(Set.of(cable, cable.reversed()));
+    }
+
     public FakeTopology withLinks(Set<Link> more) {
         Set<Link> all = new HashSet<>(links);
         all.addAll(more);
