@@ -62,11 +62,6 @@ public final class Switchboard implements AutoCloseable {
         }
     }
 
-    /** Starts with the apps and app configs of a config file. */
-    public static Switchboard start(SwitchboardConfig config) {
-        return start(config.controllerConfig().build(), config.ovsdb(), List.copyOf(config.apps().keySet()), config.apps());
-    }
-
     public Controller controller() {
         return controller;
     }

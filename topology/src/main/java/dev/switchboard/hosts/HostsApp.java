@@ -42,8 +42,7 @@ public final class HostsApp implements SwitchboardApp {
 
     @Override
     public void start(AppContext context) {
-        HostsConfig config = context.config().isEmpty()
-                ? HostsConfig.defaults() : context.config().bind(HostsConfig.class);
+        HostsConfig config = context.config().bind(HostsConfig.class);
         TopologyService topology = context.service(TopologyService.class);
         HostTracker tracker = new HostTracker(topology, config);
         context.publish(HostService.class, tracker);

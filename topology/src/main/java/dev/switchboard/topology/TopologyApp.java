@@ -29,8 +29,7 @@ public final class TopologyApp implements SwitchboardApp {
 
     @Override
     public void start(AppContext context) {
-        TopologyConfig config = context.config().isEmpty()
-                ? TopologyConfig.defaults() : context.config().bind(TopologyConfig.class);
+        TopologyConfig config = context.config().bind(TopologyConfig.class);
         // A new secret key per run: probes forged by hosts, or of an earlier run (or another
         // controller) still in flight, do not verify and never make links.
         LinkDiscovery started = new LinkDiscovery(context.switches(), config, ProbeAuthenticator.withRandomKey(),

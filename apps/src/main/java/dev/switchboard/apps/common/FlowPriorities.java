@@ -10,7 +10,7 @@ public final class FlowPriorities {
     public static final int L2_LEARNING = 1_000;
     /** Shortest-path forwarding across switches: above plain learning. */
     public static final int FORWARDING = 2_000;
-    /** Reserved for the routing app: traffic to gateways goes before L2 delivery. */
+    /** The routing app: routed traffic goes before L2 delivery (transit flows here, ingress flows just above). */
     public static final int ROUTING = 3_000;
 
     private FlowPriorities() {

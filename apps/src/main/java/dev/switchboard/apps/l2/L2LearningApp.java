@@ -1,7 +1,6 @@
 package dev.switchboard.apps.l2;
 
 import dev.switchboard.apps.common.FlowTimeouts;
-import dev.switchboard.apps.common.OpenFlowMessages;
 import dev.switchboard.controller.Disposition;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.Registration;
@@ -92,9 +91,6 @@ public final class L2LearningApp implements SwitchboardApp {
     }
 
     private Disposition process(OFSwitch sw, OFPacketIn packetIn) {
-        if (OpenFlowMessages.inPort(packetIn) == null) {
-            return Disposition.STOP; // a 1.2+ packet-in without IN_PORT: nowhere to learn or answer
-        }
         Attached attached = attachedOf(sw);
         attached.table().forgetAllUnless(linkLosses.get());
         return attached.table().handle(packetIn, topology.current(), attached.out());

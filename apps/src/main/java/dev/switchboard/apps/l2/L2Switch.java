@@ -109,6 +109,9 @@ final class L2Switch {
         long dst = EthernetFrames.destination(frame);
         int vlan = EthernetFrames.vlan(frame);
         OFPort inPort = OpenFlowMessages.inPort(packetIn);
+        if (inPort == null) {
+            return Disposition.STOP; // a 1.2+ packet-in without IN_PORT: nowhere to learn or answer
+        }
         int in = inPort.getPortNumber();
         if (!EthernetFrames.isGroupAddress(dst)) {
             int known = macs.get(MacTable.key(dst, vlan));

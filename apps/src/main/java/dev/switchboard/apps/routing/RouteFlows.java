@@ -1,5 +1,7 @@
 package dev.switchboard.apps.routing;
 
+import dev.switchboard.apps.common.FlowPriorities;
+
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.SwitchService;
 import dev.switchboard.controller.app.AppFlows;
@@ -54,9 +56,9 @@ import org.projectfloodlight.openflow.types.U64;
  */
 final class RouteFlows {
     /** Ingress flows: above forwarding's MAC flows, which would otherwise see the router MAC. */
-    static final int INGRESS_PRIORITY = 3_100;
+    static final int INGRESS_PRIORITY = FlowPriorities.ROUTING + 100;
     /** Transit flows: above forwarding's flows for the next hop's MAC, so the path is ours. */
-    static final int TRANSIT_PRIORITY = 3_000;
+    static final int TRANSIT_PRIORITY = FlowPriorities.ROUTING;
     /** Past this many remembered 1.0 flows per next hop, the rest are left to idle out. */
     static final int MAX_REMEMBERED_FLOWS = 4_096;
 

@@ -48,14 +48,6 @@ public final class AppConfig {
         return of(section, Map.of());
     }
 
-    public Map<String, Object> tree() {
-        return tree;
-    }
-
-    public boolean isEmpty() {
-        return tree.isEmpty();
-    }
-
     /**
      * @throws IllegalArgumentException naming the section and key that do not fit {@code type}
      */
