@@ -132,14 +132,19 @@ public final class OpenFlowFuzzHarness {
 
     /**
      * Turns the controller's own log lines down to errors while fuzzing (each refused case logs a
-     * WARN); closing restores them.
+     * WARN), and Netty's test channel too; closing restores them.
      */
     public static AutoCloseable quietLogs() {
-        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger)
-                org.slf4j.LoggerFactory.getLogger("dev.switchboard.controller");
-        ch.qos.logback.classic.Level before = logger.getLevel();
-        logger.setLevel(ch.qos.logback.classic.Level.ERROR);
-        return () -> logger.setLevel(before);
+        // EmbeddedChannel warns when one read raised more than one exception: expected here too
+        List<ch.qos.logback.classic.Logger> loggers = java.util.stream.Stream.of("dev.switchboard.controller", "io.netty.channel.embedded")
+                .map(name -> (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name)).toList();
+        List<ch.qos.logback.classic.Level> before = loggers.stream().map(ch.qos.logback.classic.Logger::getLevel).toList();
+        loggers.forEach(logger -> logger.setLevel(ch.qos.logback.classic.Level.ERROR));
+        return () -> {
+            for (int i = 0; i < loggers.size(); i++) {
+                loggers.get(i).setLevel(before.get(i));
+            }
+        };
     }
 
     /** Runs the case; throws {@link AssertionError} naming the broken property. */

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.controller.internal.OpenFlowFuzzHarness.FuzzCase;
 import dev.switchboard.controller.internal.OpenFlowFuzzHarness.Target;
 import io.netty.util.ResourceLeakDetector;
+import java.util.HexFormat;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.EdgeCasesMode;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -68,6 +70,26 @@ class OpenFlowFuzzTest {
     @Property(tries = 400, seed = SEED, shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE)
     void readySwitchSurvivesAnyBytes(@ForAll("readyCases") FuzzCase fuzzCase) {
         OpenFlowFuzzHarness.check(fuzzCase);
+    }
+
+    /**
+     * Frames on which openflowj itself throws IndexOutOfBoundsException (a FEATURES_REPLY whose
+     * port list runs past its end; a truncated 1.0 message): found by this fuzzer when the parser
+     * caught only some of openflowj's runtime exceptions. Each must be one protocol violation that
+     * closes the connection, not an unexpected error.
+     */
+    @Example
+    void openflowjIndexErrorsAreProtocolViolations() {
+        HexFormat hex = HexFormat.of();
+        List<List<String>> crashers = List.of(
+                List.of("0106004400000002534200000000f02200000100fe00000000000001000000000001020000000001657468310019",
+                        "00180000000f00000001000000000000000000000000"));
+        for (List<String> reads : crashers) {
+            List<byte[]> bytes = reads.stream().map(hex::parseHex).toList();
+            for (Target target : Target.values()) {
+                OpenFlowFuzzHarness.check(new FuzzCase(target, OFVersion.OF_10, bytes));
+            }
+        }
     }
 
     @Property(tries = 1)

@@ -1,0 +1,87 @@
+package dev.switchboard.bench.reliability;
+
+import dev.switchboard.ovsdb.CommandResult;
+import dev.switchboard.ovsdb.Commands;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * What a process holds, read from outside it: established TCP connections on a port it
+ * listens on (from {@code /proc/net/tcp}), threads and RSS ({@code /proc/PID/status}), open
+ * file descriptors ({@code /proc/PID/fd}) and its heap after a full GC ({@code jcmd PID
+ * GC.run}, then {@code GC.heap_info}).
+ */
+record ProcessFigures(int connections, int threads, int fds, long heapAfterGcKb, long rssKb) {
+    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    private static final Duration JCMD_TIMEOUT = Duration.ofSeconds(60);
+    /** /proc/net/tcp's state of an established connection. */
+    private static final String ESTABLISHED = "01";
+
+    static ProcessFigures of(long pid, int port, Path jcmd) {
+        return new ProcessFigures(established(port), threads(pid), fds(pid), heapAfterGc(pid, jcmd), status(pid, "VmRSS"));
+    }
+
+    /** Established connections whose local end is {@code port}: the accepted ones, on loopback or not. */
+    static int established(int port) {
+        String local = String.format(":%04X", port);
+        int count = 0;
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try (Stream<String> lines = Files.lines(Path.of(table))) {
+                count += (int) lines.skip(1).map(String::trim).map(line -> line.split("\\s+"))
+                        .filter(f -> f.length > 3 && f[1].endsWith(local) && f[3].equals(ESTABLISHED)).count();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return count;
+    }
+
+    static int threads(long pid) {
+        return (int) status(pid, "Threads");
+    }
+
+    static int fds(long pid) {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return (int) fds.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A number from /proc/PID/status ({@code Threads:  42}, {@code VmRSS:  123 kB}). */
+    static long status(long pid, String key) {
+        try (Stream<String> lines = Files.lines(Path.of("/proc", Long.toString(pid), "status"))) {
+            return lines.filter(line -> line.startsWith(key + ":")).findFirst()
+                    .map(line -> Long.parseLong(line.replaceAll("[^0-9]", "")))
+                    .orElseThrow(() -> new IllegalStateException("no " + key + " in /proc/" + pid + "/status"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static long heapAfterGc(long pid, Path jcmd) {
+        jcmd(pid, jcmd, "GC.run");
+        String info = jcmd(pid, jcmd, "GC.heap_info");
+        Matcher used = HEAP_USED.matcher(info);
+        if (!used.find()) {
+            throw new IllegalStateException("no heap figure in jcmd GC.heap_info: " + info);
+        }
+        return Long.parseLong(used.group(1));
+    }
+
+    private static String jcmd(long pid, Path jcmd, String command) {
+        CommandResult result = Commands.run(List.of(jcmd.toString(), Long.toString(pid), command), Map.of(), JCMD_TIMEOUT);
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + result.stdout() + result.stderr());
+        }
+        return result.stdout();
+    }
+}
