@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -19,14 +21,60 @@ import java.util.stream.Stream;
  * file descriptors ({@code /proc/PID/fd}) and its heap after a full GC ({@code jcmd PID
  * GC.run}, then {@code GC.heap_info}).
  */
-record ProcessFigures(int connections, int threads, int fds, long heapAfterGcKb, long rssKb) {
+record ProcessFigures(int connections, int threads, int fds, long heapAfterGcKb, long rssKb,
+                      Map<String, Long> threadNames, Map<String, Long> fdKinds) {
+    private static final Pattern THREAD_NAME = Pattern.compile("(?m)^\"([^\"]*)\"");
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
     private static final Duration JCMD_TIMEOUT = Duration.ofSeconds(60);
     /** /proc/net/tcp's state of an established connection. */
     private static final String ESTABLISHED = "01";
 
     static ProcessFigures of(long pid, int port, Path jcmd) {
-        return new ProcessFigures(established(port), threads(pid), fds(pid), heapAfterGc(pid, jcmd), status(pid, "VmRSS"));
+        long heap = heapAfterGc(pid, jcmd);
+        return new ProcessFigures(established(port), threads(pid), fds(pid), heap, status(pid, "VmRSS"),
+                threadNames(pid, jcmd), fdKinds(pid));
+    }
+
+    /** Thread names with their numbers masked ({@code worker-3} as {@code worker-#}), counted. */
+    static Map<String, Long> threadNames(long pid, Path jcmd) {
+        Matcher name = THREAD_NAME.matcher(jcmd(pid, jcmd, "Thread.print"));
+        Map<String, Long> names = new TreeMap<>();
+        while (name.find()) {
+            names.merge(name.group(1).replaceAll("\\d+", "#"), 1L, Long::sum);
+        }
+        return names;
+    }
+
+    /** Open file descriptors by kind: socket, pipe, anon_inode:[eventpoll], or the file's directory. */
+    static Map<String, Long> fdKinds(long pid) {
+        Map<String, Long> kinds = new TreeMap<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            fds.forEach(fd -> {
+                String kind;
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    kind = target.startsWith("socket:") ? "socket" : target.startsWith("pipe:") ? "pipe"
+                            : target.startsWith("anon_inode:") ? target
+                            : Path.of(target).getParent() == null ? target : Path.of(target).getParent() + "/…";
+                } catch (IOException e) {
+                    kind = "(closed while listed)";
+                }
+                kinds.merge(kind, 1L, Long::sum);
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return kinds;
+    }
+
+    /** What differs between two counts by name: "+2 name", "-1 other". */
+    static String difference(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> delta = new TreeMap<>();
+        before.forEach((k, v) -> delta.merge(k, -v, Long::sum));
+        after.forEach((k, v) -> delta.merge(k, v, Long::sum));
+        String text = delta.entrySet().stream().filter(e -> e.getValue() != 0)
+                .map(e -> String.format("%+d %s", e.getValue(), e.getKey())).collect(Collectors.joining(", "));
+        return text.isEmpty() ? "none" : text;
     }
 
     /** Established connections whose local end is {@code port}: the accepted ones, on loopback or not. */

@@ -149,6 +149,7 @@ public final class SoakBench implements Callable<Integer> {
             }
             churn.stop();
         }
+        double churnMinutes = (System.nanoTime() - started) / 60e9;
         int left = awaitConnectionsAtMost(port, before.connections());
         if (!ping.waitFor(60, TimeUnit.SECONDS)) {
             ping.destroy();
@@ -157,7 +158,7 @@ public final class SoakBench implements Callable<Integer> {
         ProcessFigures after = ProcessFigures.of(pid, port, jcmd);
 
         out.printf("churn: %.1f min, %d switches, %d connections, %d departures, %d packet-ins sent, %d connect failures%n",
-                (System.nanoTime() - started) / 60e9, switches, churn.connections.get(), churn.departures.get(),
+                churnMinutes, switches, churn.connections.get(), churn.departures.get(),
                 churn.packetIns.get(), churn.connectFailures.get());
         out.printf("peak during churn: %d established connections, %d threads%n", peakConnections, peakThreads);
         out.printf("%-32s %10s %10s %10s%n", "controller (pid " + pid + ")", "start", "end", "delta");
@@ -166,6 +167,8 @@ public final class SoakBench implements Callable<Integer> {
         row(out, "open fds", before.fds(), after.fds());
         row(out, "heap after GC (KiB)", before.heapAfterGcKb(), after.heapAfterGcKb());
         row(out, "RSS (KiB)", before.rssKb(), after.rssKb());
+        out.println("threads that differ (by name): " + ProcessFigures.difference(before.threadNames(), after.threadNames()));
+        out.println("fds that differ (by kind): " + ProcessFigures.difference(before.fdKinds(), after.fdKinds()));
         Matcher summary = PING_SUMMARY.matcher(pingOutput);
         if (summary.find()) {
             long sent = Long.parseLong(summary.group(1));
