@@ -57,17 +57,17 @@ class OpenFlowFuzzTest {
         return Arbitraries.randomValue(random -> OpenFlowFuzzHarness.randomCase(Target.READY, random));
     }
 
-    @Property(tries = 1500, seed = SEED, shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE)
+    @Property(tries = 1000, seed = SEED, shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE)
     void decoderRefusesOrParsesAnyBytes(@ForAll("decoderCases") FuzzCase fuzzCase) {
         OpenFlowFuzzHarness.check(fuzzCase);
     }
 
-    @Property(tries = 400, seed = SEED, shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE)
+    @Property(tries = 250, seed = SEED, shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE)
     void handshakeSurvivesAnyBytes(@ForAll("handshakeCases") FuzzCase fuzzCase) {
         OpenFlowFuzzHarness.check(fuzzCase);
     }
 
-    @Property(tries = 400, seed = SEED, shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE)
+    @Property(tries = 250, seed = SEED, shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE)
     void readySwitchSurvivesAnyBytes(@ForAll("readyCases") FuzzCase fuzzCase) {
         OpenFlowFuzzHarness.check(fuzzCase);
     }

@@ -53,17 +53,17 @@ class JsonRpcFuzzTest {
         return Arbitraries.randomValue(random -> JsonRpcFuzzHarness.randomCase(Target.SESSION, random));
     }
 
-    @Property(tries = 1000, seed = SEED, shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE)
+    @Property(tries = 800, seed = SEED, shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE)
     void decoderRefusesOrParsesAnyBytes(@ForAll("decoderCases") FuzzCase fuzzCase) {
         JsonRpcFuzzHarness.check(fuzzCase);
     }
 
-    @Property(tries = 400, seed = SEED, shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE)
+    @Property(tries = 250, seed = SEED, shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE)
     void connectionSurvivesAnyBytes(@ForAll("connectionCases") FuzzCase fuzzCase) {
         JsonRpcFuzzHarness.check(fuzzCase);
     }
 
-    @Property(tries = 400, seed = SEED, shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE)
+    @Property(tries = 250, seed = SEED, shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE)
     void sessionAndReplicaSurviveAnyBytes(@ForAll("sessionCases") FuzzCase fuzzCase) {
         JsonRpcFuzzHarness.check(fuzzCase);
     }
