@@ -6,19 +6,17 @@ import io.netty.util.ResourceLeakDetector;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code bench fuzz}: the fuzz properties of the test suite ({@code OpenFlowFuzzTest},
  * {@code JsonRpcFuzzTest}) at length. The same generators and checks, from the controller's and
- * ovsdb-client's test jars; case {@code i} of a target is generated from
- * {@code new Random(seed ^ target ^ i)}, so any reported case replays with the same seed.
+ * ovsdb-client's test jars; case {@code i} of a target is the harness' {@code seededCase(target,
+ * seed, i)}, as in the tests, so any reported case replays with the same seed.
  */
 @Command(name = "fuzz", mixinStandardHelpOptions = true,
         description = "Mutated OpenFlow frames (1.0-1.5) and OVSDB JSON-RPC into the decoders and connection "
@@ -35,13 +33,19 @@ public final class FuzzBench implements Callable<Integer> {
             description = "Netty's ResourceLeakDetector level: PARANOID (default), ADVANCED, SIMPLE, DISABLED.")
     ResourceLeakDetector.Level leakLevel = ResourceLeakDetector.Level.PARANOID;
 
-    /** A fuzz target: how a case is made from a Random, and checked. */
-    private record Target<C>(String name, Function<Random, C> generate, Consumer<C> check) {
-        void run(long seed, int tries, int index, Results results) {
+    /** How case {@code index} of a run with {@code seed} is made. */
+    @FunctionalInterface
+    private interface Generator<C> {
+        C generate(long seed, int index);
+    }
+
+    /** A fuzz target: how a case is made, and checked. */
+    private record Target<C>(String name, Generator<C> generator, Consumer<C> check) {
+        void run(long seed, int tries, Results results) {
             long start = System.nanoTime();
             int failures = 0;
             for (int i = 0; i < tries; i++) {
-                C fuzzCase = generate.apply(new Random(seed ^ ((long) index << 40) ^ i));
+                C fuzzCase = generator.generate(seed, i);
                 try {
                     check.accept(fuzzCase);
                 } catch (Throwable e) {
@@ -98,8 +102,8 @@ public final class FuzzBench implements Callable<Integer> {
         out.printf("%-22s %9s %9s %9s %10s%n", "target", "cases", "failed", "seconds", "cases/s");
         Results results = new Results(out);
         try (AutoCloseable a = OpenFlowFuzzHarness.quietLogs(); AutoCloseable b = JsonRpcFuzzHarness.quietLogs()) {
-            for (int i = 0; i < targets.size(); i++) {
-                targets.get(i).run(seed, tries, i, results);
+            for (Target<?> target : targets) {
+                target.run(seed, tries, results);
             }
         }
         out.printf("%-22s %9d %9d %9.1f%n", "total", results.cases, results.failures, results.nanos / 1e9);
@@ -111,12 +115,12 @@ public final class FuzzBench implements Callable<Integer> {
 
     private static Target<OpenFlowFuzzHarness.FuzzCase> openFlow(OpenFlowFuzzHarness.Target target) {
         return new Target<>("openflow " + target.name().toLowerCase(),
-                random -> OpenFlowFuzzHarness.randomCase(target, random), OpenFlowFuzzHarness::check);
+                (seed, i) -> OpenFlowFuzzHarness.seededCase(target, seed, i), OpenFlowFuzzHarness::check);
     }
 
     private static Target<JsonRpcFuzzHarness.FuzzCase> jsonRpc(JsonRpcFuzzHarness.Target target) {
         return new Target<>("json-rpc " + target.name().toLowerCase(),
-                random -> JsonRpcFuzzHarness.randomCase(target, random), JsonRpcFuzzHarness::check);
+                (seed, i) -> JsonRpcFuzzHarness.seededCase(target, seed, i), JsonRpcFuzzHarness::check);
     }
 
 }

@@ -93,6 +93,14 @@ public final class OpenFlowFuzzHarness {
     private OpenFlowFuzzHarness() {
     }
 
+    /**
+     * Case {@code index} of a target in the run with this seed: what the test suite and {@code bench
+     * fuzz} both run, so a case reported by either replays from (seed, target, index).
+     */
+    public static FuzzCase seededCase(Target target, long seed, int index) {
+        return randomCase(target, new Random(seed ^ ((long) target.ordinal() << 40) ^ index));
+    }
+
     /** A random case: one to four frames, each valid or mutated, cut into random reads. */
     public static FuzzCase randomCase(Target target, Random random) {
         OFVersion version = OpenFlowCorpus.VERSIONS.get(random.nextInt(OpenFlowCorpus.VERSIONS.size()));

@@ -7,69 +7,72 @@ import dev.switchboard.controller.internal.OpenFlowFuzzHarness.Target;
 import io.netty.util.ResourceLeakDetector;
 import java.util.HexFormat;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 
 /**
  * Mutated OpenFlow frames of every version into the decoder and into whole connections, before,
- * during and after the handshake (properties in {@link OpenFlowFuzzHarness}). Seeded and bounded;
- * {@code ./switchboard bench fuzz} runs the same cases at length.
+ * during and after the handshake (properties in {@link OpenFlowFuzzHarness}). Seeded and bounded
+ * (plain JUnit; no property-testing library): case {@code i} of a target is
+ * {@link OpenFlowFuzzHarness#seededCase}{@code (target, SEED, i)}, the same case
+ * {@code ./switchboard bench fuzz --seed 20261204} runs, so a reported case replays from its index.
  */
 class OpenFlowFuzzTest {
-    static final String SEED = "20261204";
+    static final long SEED = 20261204L;
     private static AutoCloseable quiet;
     private static ResourceLeakDetector.Level leakLevel;
 
-    @BeforeContainer
+    @BeforeAll
     static void paranoid() {
         leakLevel = ResourceLeakDetector.getLevel();
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
         quiet = OpenFlowFuzzHarness.quietLogs();
     }
 
-    @AfterContainer
+    @AfterAll
     static void restore() throws Exception {
         ResourceLeakDetector.setLevel(leakLevel);
         quiet.close();
     }
 
-    @Provide
-    Arbitrary<FuzzCase> decoderCases() {
-        return Arbitraries.randomValue(random -> OpenFlowFuzzHarness.randomCase(Target.DECODER, random));
+    @Test
+    void decoderRefusesOrParsesAnyBytes() {
+        runCases(Target.DECODER, 1000);
     }
 
-    @Provide
-    Arbitrary<FuzzCase> handshakeCases() {
-        return Arbitraries.randomValue(random -> OpenFlowFuzzHarness.randomCase(Target.HANDSHAKE, random));
+    @Test
+    void handshakeSurvivesAnyBytes() {
+        runCases(Target.HANDSHAKE, 250);
     }
 
-    @Provide
-    Arbitrary<FuzzCase> readyCases() {
-        return Arbitraries.randomValue(random -> OpenFlowFuzzHarness.randomCase(Target.READY, random));
+    @Test
+    void readySwitchSurvivesAnyBytes() {
+        runCases(Target.READY, 250);
     }
 
-    @Property(tries = 1000, seed = SEED, shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE)
-    void decoderRefusesOrParsesAnyBytes(@ForAll("decoderCases") FuzzCase fuzzCase) {
-        OpenFlowFuzzHarness.check(fuzzCase);
-    }
-
-    @Property(tries = 250, seed = SEED, shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE)
-    void handshakeSurvivesAnyBytes(@ForAll("handshakeCases") FuzzCase fuzzCase) {
-        OpenFlowFuzzHarness.check(fuzzCase);
-    }
-
-    @Property(tries = 250, seed = SEED, shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE)
-    void readySwitchSurvivesAnyBytes(@ForAll("readyCases") FuzzCase fuzzCase) {
-        OpenFlowFuzzHarness.check(fuzzCase);
+    /** Runs every case (a failure does not hide later ones) and reports the first failure in full. */
+    private static void runCases(Target target, int tries) {
+        int failed = 0;
+        AssertionError report = null;
+        for (int i = 0; i < tries; i++) {
+            FuzzCase fuzzCase = OpenFlowFuzzHarness.seededCase(target, SEED, i);
+            try {
+                OpenFlowFuzzHarness.check(fuzzCase);
+            } catch (Throwable e) {
+                failed++;
+                if (report == null) {
+                    report = new AssertionError(String.format(
+                            "%s case %d (seed %d) failed: %s%n  case: %s%n  replay: OpenFlowFuzzHarness.check("
+                                    + "OpenFlowFuzzHarness.seededCase(Target.%s, %dL, %d))",
+                            target, i, SEED, e, fuzzCase, target, SEED, i), e);
+                }
+            }
+        }
+        if (report != null) {
+            throw new AssertionError(failed + " of " + tries + " " + target + " cases failed; the first:", report);
+        }
     }
 
     /**
@@ -79,7 +82,7 @@ class OpenFlowFuzzTest {
      * openflowj's runtime exceptions. Each must be one protocol violation that
      * closes the connection, not an unexpected error.
      */
-    @Example
+    @Test
     void openflowjIndexErrorsAreProtocolViolations() {
         HexFormat hex = HexFormat.of();
         List<List<String>> crashers = List.of(
@@ -114,7 +117,7 @@ class OpenFlowFuzzTest {
         }
     }
 
-    @Property(tries = 1)
+    @Test
     void everyVersionHasItsSeeds() {
         for (OFVersion version : OpenFlowCorpus.VERSIONS) {
             assertThat(OpenFlowCorpus.seeds(version)).as("seeds of " + version).hasSizeGreaterThanOrEqualTo(18);

@@ -73,6 +73,15 @@ public final class JsonRpcFuzzHarness {
     private JsonRpcFuzzHarness() {
     }
 
+    /**
+     * Case {@code index} of a target in the run with this seed: what the test suite and {@code bench
+     * fuzz} both run, so a case reported by either replays from (seed, target, index). The streams
+     * follow the three OpenFlow targets'.
+     */
+    public static FuzzCase seededCase(Target target, long seed, int index) {
+        return randomCase(target, new Random(seed ^ ((3L + target.ordinal()) << 40) ^ index));
+    }
+
     /** A random case: one to four messages, each valid or mutated, cut into random reads. */
     public static FuzzCase randomCase(Target target, Random random) {
         List<String> corpus = JsonFuzzCorpus.MESSAGES;
