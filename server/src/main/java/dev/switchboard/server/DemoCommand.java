@@ -125,7 +125,7 @@ final class DemoCommand implements Callable<Integer> {
         List<String> apps = file == null ? SEED_APPS : List.copyOf(file.apps().keySet());
         try {
             Switchboard switchboard = Switchboard.start(config, SwitchboardConfig.defaults().ovsdb(), apps,
-                    file == null ? Map.of() : file.apps());
+                    (file == null ? SwitchboardConfig.defaults() : file)::appConfig);
             out.println("Controller listening on tcp:127.0.0.1:" + switchboard.openflowAddresses().get(0).getPort()
                     + " (apps: " + String.join(", ", switchboard.apps()) + ")");
             return switchboard;

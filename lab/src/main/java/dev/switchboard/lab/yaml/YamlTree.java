@@ -92,16 +92,19 @@ public final class YamlTree {
             if (first == null) {
                 return new Document(null, List.of());
             }
-            Value root = tree.read(parser, "");
-            JsonToken after = parser.nextToken();
+            Value root;
+            JsonToken after;
+            try {
+                root = tree.read(parser, "");
+                after = parser.nextToken();
+            } catch (StreamConstraintsException e) {
+                throw new YamlException(new YamlIssue("", line(parser), e.getOriginalMessage().contains("nesting depth")
+                        ? "nested more than " + YamlLimits.MAX_DEPTH + " levels deep" : "beyond a limit: " + e.getOriginalMessage()));
+            }
             if (after != null) {
                 tree.issues.add(new YamlIssue("", line(parser), "the file holds more than one YAML document; it must be one document"));
             }
             return new Document(root, tree.issues);
-        } catch (StreamConstraintsException e) {
-            int line = e.getLocation() != null ? e.getLocation().getLineNr() : 0;
-            throw new YamlException(new YamlIssue("", Math.max(line, 0), "nested more than " + YamlLimits.MAX_DEPTH
-                    + " levels deep (or beyond another limit: " + e.getOriginalMessage() + ")"));
         } catch (JsonProcessingException e) {
             throw new YamlException(syntaxIssue(e));
         } catch (IOException e) {
