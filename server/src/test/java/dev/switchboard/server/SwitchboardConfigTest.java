@@ -140,6 +140,13 @@ class SwitchboardConfigTest {
     }
 
     @Test
+    void theExamplesLoad() {
+        SwitchboardConfig routing = SwitchboardConfig.load(Path.of("..", "examples", "routing", "controller.yaml"));
+        assertThat(routing.apps()).containsKey("routing");
+        assertThat(routing.source().line("apps.routing")).isPositive();
+    }
+
+    @Test
     void aHugeScalarIsRefusedAtOnce() throws IOException {
         // was: more than 50 s and 1.2 GB before any answer
         Path file = dir.resolve("huge.yaml");

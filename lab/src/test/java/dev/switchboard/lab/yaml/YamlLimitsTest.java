@@ -86,6 +86,16 @@ class YamlLimitsTest {
     }
 
     @Test
+    void theExampleLabsAreWithinTheLimits() throws Exception {
+        try (var files = Files.list(Path.of("..", "examples"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                assertThat(LabSpecs.load(file).name()).as(file.toString()).isNotEmpty();
+            }
+        }
+        assertThat(LabSpecs.load(Path.of("..", "examples", "routing", "lab.yaml")).name()).isNotEmpty();
+    }
+
+    @Test
     void everyKeyPathHasItsLine() throws Exception {
         YamlTree.Value root = YamlTree.parse("openflow:\n  listen:\n    - a\n    - b\napps:\n  x: {k: 1}\n").root();
         assertThat(YamlTree.lines(root)).containsEntry("openflow", 1).containsEntry("openflow.listen", 2)
