@@ -74,9 +74,9 @@ class SwitchboardConfigTest {
 
     @Test
     void unknownKeysAndWrongTypesNameTheirLine() throws IOException {
-        assertThat(error("openflow:\n  listen: [\"127.0.0.1:6653\"]\n  handshakeTimout: 5s\n")).isEqualTo(
-                "sb.yaml:3: openflow.handshakeTimout: unknown key; expected one of echoInterval, epoll, eventLoopThreads,"
-                        + " handshakeTimeout, listen, maxMessageBytes, maxMissedEchoes, missSendLength, requestTimeout, versions");
+        assertThat(error("openflow:\n  listen: [\"127.0.0.1:6653\"]\n  handshakeTimout: 5s\n"))
+                .startsWith("sb.yaml:3: openflow.handshakeTimout: unknown key; expected one of echoInterval, ")
+                .contains(" handshakeTimeout, listen, ");
         assertThat(error("\n\nopenflow:\n  maxMissedEchoes: many\n"))
                 .isEqualTo("sb.yaml:4: openflow.maxMissedEchoes: expected a whole number, found text 'many'");
         assertThat(error("openflow:\n  maxMissedEchoes: 0\n"))

@@ -69,6 +69,6 @@ class RoutingConfigTest {
                 "interfaces", List.of(Map.of("gateway", "10.0.1.1/24")))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("routerMac");
         assertThatThrownBy(() -> bind(Map.of("interface", List.of())))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("apps.routing.interface: unknown key; expected one of arpTimeout, idleTimeout, interfaces, routerMac, routes");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("apps.routing.interface: unknown key; expected one of ").hasMessageContaining(" interfaces, ");
     }
 }
