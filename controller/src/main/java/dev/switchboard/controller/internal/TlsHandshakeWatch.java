@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.nio.channels.ClosedChannelException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * switch whose certificate does not chain to the CA, one that sends no certificate, or that
  * speaks plain OpenFlow to a TLS port) is logged in one WARN line naming the peer and why, and
  * the exception that follows it is swallowed, so nothing further is logged for that peer; the
- * switch was never registered, as its HELLO cannot get through. On success it removes itself,
+ * switch was never registered, as its HELLO cannot get through. A peer that merely hangs up
+ * mid-handshake refused nothing and is logged at debug. On success it removes itself,
  * so the packet path has no extra stage. Not sharable: one per channel.
  */
 final class TlsHandshakeWatch extends ChannelInboundHandlerAdapter {
@@ -29,6 +31,10 @@ final class TlsHandshakeWatch extends ChannelInboundHandlerAdapter {
             if (done.isSuccess()) {
                 log.debug("{}: TLS up, switch certificate {}", ctx.channel().remoteAddress(), subject(ctx));
                 ctx.pipeline().remove(this);
+            } else if (done.cause() instanceof ClosedChannelException) {
+                // The peer hung up mid-handshake (OVS does when its SSL settings change): nothing was refused.
+                failed = true;
+                log.debug("{}: closed during the TLS handshake", ctx.channel().remoteAddress());
             } else {
                 failed = true;
                 log.warn("{}: refused: TLS handshake failed: {}", ctx.channel().remoteAddress(),
@@ -47,10 +53,19 @@ final class TlsHandshakeWatch extends ChannelInboundHandlerAdapter {
         ctx.fireExceptionCaught(cause);
     }
 
-    /** The innermost message: for an untrusted certificate, PKIX's "unable to find valid certification path". */
+    /**
+     * Why, as the JDK says it: for a switch certificate from another CA, PKIX's "unable to find
+     * valid certification path"; for a switch that sends none, "Empty client certificate chain".
+     */
     static String reason(Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         String outer = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        if (outer.startsWith("Insufficient buffer remaining for AEAD cipher fragment")) {
+            // Seen when OVS 3.1 (OpenSSL 3) does not trust the controller's certificate: it breaks off
+            // TLS 1.3 with a 2-byte alert the JDK tries to decrypt. Say what that most likely means.
+            return outer + " (the switch broke off the handshake: does it trust the controller's CA? "
+                    + "its log says \"certificate verify failed\" if not)";
+        }
         Throwable inner = root;
         while (inner.getCause() != null && inner.getCause() != inner) {
             inner = inner.getCause();
