@@ -70,7 +70,8 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @Js
      *                    {@code ptcp:PORT[:HOST]}, {@code pssl:PORT[:HOST]}
      * @param tls         key, certificate and CA certificate (PEM) for ssl and pssl
      * @param controllers the controller targets the declared bridges get; default: this
-     *                    controller's first OpenFlow address, as {@code tcp:HOST:PORT}
+     *                    controller's OpenFlow addresses, as {@code tcp:HOST:PORT} or, for TLS
+     *                    ones, {@code ssl:HOST:PORT}
      * @param bridges     bridges every managed server must have, pointed at the controllers
      */
     public record Ovsdb(List<String> connect, List<String> listen, Tls tls, List<String> controllers, List<Bridge> bridges) {
