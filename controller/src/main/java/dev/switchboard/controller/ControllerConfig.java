@@ -11,7 +11,7 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
 /**
  * How the OpenFlow side of the controller behaves. Immutable; build with {@link #builder()}.
  *
- * @param listen            addresses to accept switches on (port 0 picks a free port)
+ * @param listen            addresses to accept switches on over plain TCP (port 0 picks a free port)
  * @param versions          OpenFlow versions offered in HELLO; the highest common one is used
  * @param handshakeTimeout  a switch that is not ready after this long is disconnected
  * @param echoInterval      idle time after which the controller sends an ECHO_REQUEST
@@ -21,6 +21,8 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
  * @param requestTimeout    default timeout of request/reply calls
  * @param eventLoopThreads  threads serving switches; 0 means one per core the JVM may use
  * @param useEpoll          use the native epoll transport when it is available
+ * @param tlsListen         addresses to accept switches on over TLS ({@code ssl:} in OVS's terms)
+ * @param tls               the key, certificate and CA of {@code tlsListen}; null when it is empty
  */
 public record ControllerConfig(
         List<InetSocketAddress> listen,
@@ -32,7 +34,9 @@ public record ControllerConfig(
         int missSendLength,
         Duration requestTimeout,
         int eventLoopThreads,
-        boolean useEpoll) {
+        boolean useEpoll,
+        List<InetSocketAddress> tlsListen,
+        ControllerTls tls) {
 
     public static final int DEFAULT_PORT = 6653;
     public static final int LEGACY_PORT = 6633;
@@ -43,8 +47,13 @@ public record ControllerConfig(
 
     public ControllerConfig {
         listen = List.copyOf(listen);
-        if (listen.isEmpty()) {
+        tlsListen = List.copyOf(tlsListen);
+        if (listen.isEmpty() && tlsListen.isEmpty()) {
             throw new IllegalArgumentException("at least one listen address is needed");
+        }
+        if (!tlsListen.isEmpty() && tls == null) {
+            throw new IllegalArgumentException("listening with TLS on " + tlsListen
+                    + " needs the TLS files (private key, certificate, CA certificate)");
         }
         versions = Set.copyOf(versions);
         if (versions.isEmpty()) {
@@ -94,12 +103,18 @@ public record ControllerConfig(
                 .missSendLength(missSendLength)
                 .requestTimeout(requestTimeout)
                 .eventLoopThreads(eventLoopThreads)
-                .useEpoll(useEpoll);
+                .useEpoll(useEpoll)
+                .tlsListen(tlsListen)
+                .tls(tls);
     }
 
-    /** Starts from the defaults: port 6653 on all addresses, OpenFlow 1.0 to 1.5. */
+    /**
+     * Starts from the defaults: OpenFlow 1.0 to 1.5 over TCP on port 6653 of all addresses, unless
+     * only TLS addresses are given, then on those alone.
+     */
     public static final class Builder {
-        private List<InetSocketAddress> listen = List.of(new InetSocketAddress(DEFAULT_PORT));
+        /** Null until set: the default applies only when no TLS address is given either. */
+        private List<InetSocketAddress> listen;
         private Set<OFVersion> versions = EnumSet.range(OFVersion.OF_10, OFVersion.OF_15);
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration echoInterval = Duration.ofSeconds(5);
@@ -109,7 +124,10 @@ public record ControllerConfig(
         private Duration requestTimeout = Duration.ofSeconds(10);
         private int eventLoopThreads = 0;
         private boolean useEpoll = true;
+        private List<InetSocketAddress> tlsListen = List.of();
+        private ControllerTls tls;
 
+        /** Plain TCP addresses; TLS ones go to {@link #tlsListen}. */
         public Builder listen(List<InetSocketAddress> value) {
             listen = value;
             return this;
@@ -164,9 +182,26 @@ public record ControllerConfig(
             return this;
         }
 
+        /** Addresses for switches that connect with {@code ssl:}; they need {@link #tls}. */
+        public Builder tlsListen(List<InetSocketAddress> value) {
+            tlsListen = value;
+            return this;
+        }
+
+        public Builder tlsListen(InetSocketAddress... value) {
+            return tlsListen(List.of(value));
+        }
+
+        public Builder tls(ControllerTls value) {
+            tls = value;
+            return this;
+        }
+
         public ControllerConfig build() {
-            return new ControllerConfig(listen, versions, handshakeTimeout, echoInterval, maxMissedEchoes,
-                    maxMessageBytes, missSendLength, requestTimeout, eventLoopThreads, useEpoll);
+            List<InetSocketAddress> tcp = listen != null ? listen
+                    : tlsListen.isEmpty() ? List.of(new InetSocketAddress(DEFAULT_PORT)) : List.of();
+            return new ControllerConfig(tcp, versions, handshakeTimeout, echoInterval, maxMissedEchoes,
+                    maxMessageBytes, missSendLength, requestTimeout, eventLoopThreads, useEpoll, tlsListen, tls);
         }
     }
 }

@@ -14,6 +14,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -82,6 +83,8 @@ public final class EmulatedSwitch implements AutoCloseable {
     private volatile Channel channel;
     /** Set before connecting, if at all; see {@link #withFrameHandler}. */
     private volatile ChannelHandler frameHandler;
+    /** Set before connecting, if at all; see {@link #withTls}. */
+    private volatile SslContext tls;
 
     private EmulatedSwitch(EmulatedSwitchOptions options) {
         this.options = options;
@@ -133,6 +136,25 @@ public final class EmulatedSwitch implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Makes a {@linkplain #prepare prepared} switch speak OpenFlow over TLS ({@code ssl:} in OVS's
+     * terms) with {@code clientContext}, which holds the certificate it presents and the CA it
+     * trusts the controller by. The HELLO waits for the TLS handshake; a failed handshake closes
+     * the connection ({@link #closeFuture}).
+     *
+     * @return this switch
+     */
+    public EmulatedSwitch withTls(SslContext clientContext) {
+        if (channel != null) {
+            throw new IllegalStateException("TLS must be set before connecting");
+        }
+        if (!clientContext.isClient()) {
+            throw new IllegalArgumentException("a switch needs a client TLS context");
+        }
+        this.tls = clientContext;
+        return this;
+    }
+
     /** Connects a {@linkplain #prepare prepared} switch; as {@link #connect}, over NIO. */
     public EmulatedSwitch connectTo(EventLoopGroup group, InetSocketAddress controller) {
         return connectTo(group, NioSocketChannel.class, controller);
@@ -163,6 +185,11 @@ public final class EmulatedSwitch implements AutoCloseable {
                                     protected void initChannel(SocketChannel ch) {
                                         sw.channel = ch;
                                         ch.closeFuture().addListener(f -> sw.closeFuture.complete(null));
+                                        SslContext secure = sw.tls;
+                                        if (secure != null) {
+                                            ch.pipeline().addLast("tls", secure.newHandler(ch.alloc(),
+                                                    controller.getHostString(), controller.getPort()));
+                                        }
                                         ch.pipeline()
                                                 .addLast("frame", new LengthFieldBasedFrameDecoder(MAX_FRAME, 2, 2, -4, 0));
                                         ChannelHandler frames = sw.frameHandler;

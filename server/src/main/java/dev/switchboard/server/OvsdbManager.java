@@ -73,15 +73,21 @@ public final class OvsdbManager implements AutoCloseable {
                 bridge.otherConfig(), bridge.externalIds());
     }
 
-    /** The controller targets a bridge gets by default: this controller's own OpenFlow addresses. */
-    static List<String> defaultControllers(List<InetSocketAddress> openflow) {
+    /**
+     * The controller targets a bridge gets by default: this controller's own OpenFlow addresses,
+     * {@code tcp:} and {@code ssl:} (for which OVS needs {@code ovs-vsctl set-ssl}).
+     */
+    static List<String> defaultControllers(List<InetSocketAddress> tcp, List<InetSocketAddress> ssl) {
         Set<String> targets = new LinkedHashSet<>();
-        for (InetSocketAddress address : openflow) {
-            String host = address.getAddress() == null || address.getAddress().isAnyLocalAddress()
-                    ? "127.0.0.1" : address.getAddress().getHostAddress();
-            targets.add("tcp:" + host + ":" + address.getPort());
-        }
+        tcp.forEach(address -> targets.add("tcp:" + target(address)));
+        ssl.forEach(address -> targets.add("ssl:" + target(address)));
         return List.copyOf(targets);
+    }
+
+    private static String target(InetSocketAddress address) {
+        String host = address.getAddress() == null || address.getAddress().isAnyLocalAddress()
+                ? "127.0.0.1" : address.getAddress().getHostAddress();
+        return host + ":" + address.getPort();
     }
 
     private void accepted(OvsdbClient client) {

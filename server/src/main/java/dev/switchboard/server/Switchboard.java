@@ -58,8 +58,10 @@ public final class Switchboard implements AutoCloseable {
             List<InetSocketAddress> bound = controller.start();
             OvsdbManager ovsdb = null;
             if (!ovsdbConfig.isEmpty()) {
+                int tcp = openflowConfig.listen().size(); // start() lists the TCP addresses first
                 List<String> targets = ovsdbConfig.controllers().isEmpty()
-                        ? OvsdbManager.defaultControllers(bound) : ovsdbConfig.controllers();
+                        ? OvsdbManager.defaultControllers(bound.subList(0, tcp), bound.subList(tcp, bound.size()))
+                        : ovsdbConfig.controllers();
                 ovsdb = new OvsdbManager(ovsdbConfig, targets);
             }
             return new Switchboard(controller, apps, bound, ovsdb);

@@ -1,6 +1,7 @@
 package dev.switchboard.server;
 
 import dev.switchboard.controller.ControllerConfig;
+import dev.switchboard.controller.ControllerTls;
 import dev.switchboard.controller.app.AppConfig;
 import dev.switchboard.controller.app.ConfigSource;
 import dev.switchboard.lab.yaml.YamlException;
@@ -30,7 +31,8 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
  *
  * <pre>
  * openflow:
- *   listen: ["0.0.0.0:6653", "0.0.0.0:6633"]
+ *   listen: ["ssl:0.0.0.0:6653", "tcp:127.0.0.1:6633"]   # HOST:PORT alone is tcp
+ *   tls: {privateKey: ctl-privkey.pem, certificate: ctl-cert.pem, caCertificate: switchca/cacert.pem}
  *   versions: ["1.0", "1.3", "1.4", "1.5"]
  *   handshakeTimeout: 10s
  *   echoInterval: 5s
@@ -52,7 +54,7 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
      */
     public SwitchboardConfig {
         source = source == null ? ConfigSource.none() : source;
-        openflow = openflow == null ? new OpenFlow(null, null, null, null, null, null, null, null, null, null) : openflow;
+        openflow = openflow == null ? new OpenFlow(null, null, null, null, null, null, null, null, null, null, null) : openflow;
         ovsdb = ovsdb == null ? new Ovsdb(null, null, null, null, null) : ovsdb;
         Map<String, Map<String, Object>> copy = new java.util.LinkedHashMap<>();
         if (apps != null) {
@@ -86,7 +88,8 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
      *                    {@code ptcp:PORT[:HOST]}, {@code pssl:PORT[:HOST]}
      * @param tls         key, certificate and CA certificate (PEM) for ssl and pssl
      * @param controllers the controller targets the declared bridges get; default: this
-     *                    controller's first OpenFlow address, as {@code tcp:HOST:PORT}
+     *                    controller's OpenFlow addresses, as {@code tcp:HOST:PORT} or, for TLS
+     *                    ones, {@code ssl:HOST:PORT}
      * @param bridges     bridges every managed server must have, pointed at the controllers
      */
     public record Ovsdb(List<String> connect, List<String> listen, Tls tls, List<String> controllers, List<Bridge> bridges) {
@@ -120,7 +123,15 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
         }
     }
 
-    /** The {@code openflow:} section; null means the default. */
+    /**
+     * The {@code openflow:} section; null means the default.
+     *
+     * @param listen where switches connect: {@code tcp:HOST:PORT}, {@code ssl:HOST:PORT} (OpenFlow
+     *               over TLS, {@code ovs-vsctl set-controller BR ssl:HOST:PORT}), or {@code HOST:PORT},
+     *               which is tcp
+     * @param tls    for the ssl: addresses: the controller's key and certificate, and the CA that
+     *               signs the switches' certificates (PEM, as {@code ovs-vsctl set-ssl} takes them)
+     */
     public record OpenFlow(
             List<String> listen,
             List<String> versions,
@@ -131,7 +142,8 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
             Integer missSendLength,
             String requestTimeout,
             Integer eventLoopThreads,
-            Boolean epoll) {
+            Boolean epoll,
+            Tls tls) {
     }
 
     /**
@@ -227,8 +239,20 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
         ControllerConfig.Builder builder = ControllerConfig.builder();
         OpenFlow of = openflow;
         if (of.listen() != null) {
-            builder.listen(java.util.stream.IntStream.range(0, of.listen().size())
-                    .mapToObj(i -> keyed("openflow.listen[" + i + "]", () -> address(of.listen().get(i)))).toList());
+            List<Listen> targets = new java.util.ArrayList<>();
+            for (int i = 0; i < of.listen().size(); i++) {
+                targets.add(Listen.parse("openflow.listen[" + i + "]", of.listen().get(i)));
+            }
+            builder.listen(Listen.addresses(targets, false)).tlsListen(Listen.addresses(targets, true));
+            for (int i = 0; i < targets.size() && of.tls() == null; i++) {
+                if (targets.get(i).tls()) {
+                    throw new IllegalArgumentException("openflow.listen[" + i + "]: '" + targets.get(i).text()
+                            + "' needs openflow.tls (privateKey, certificate, caCertificate: PEM files, as for ovs-vsctl set-ssl)");
+                }
+            }
+        }
+        if (of.tls() != null) {
+            builder.tls(controllerTls("openflow.tls", of.tls()));
         }
         if (of.versions() != null) {
             Set<OFVersion> versions = EnumSet.noneOf(OFVersion.class);
@@ -278,6 +302,58 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
         String first = message.split("[ :]", 2)[0];
         boolean isKey = Arrays.stream(OpenFlow.class.getRecordComponents()).map(RecordComponent::getName).anyMatch(first::equals);
         return new IllegalArgumentException((isKey ? "openflow." + first : "openflow") + ": " + message, e);
+    }
+
+    /**
+     * An OpenFlow listen address as the config and the command line write it.
+     *
+     * @param tls  {@code ssl:} (true) or {@code tcp:} (false)
+     * @param text as written, for messages
+     */
+    record Listen(boolean tls, InetSocketAddress address, String text) {
+
+        /**
+         * {@code ssl:ADDRESS}, {@code tcp:ADDRESS} or a bare {@code ADDRESS} (tcp), where ADDRESS is
+         * {@code HOST:PORT}, {@code :PORT} or {@code PORT}.
+         *
+         * @param key where the text came from, named in errors
+         */
+        static Listen parse(String key, String text) {
+            if (text == null) {
+                throw new IllegalArgumentException(key + ": an empty entry (use ssl:HOST:PORT or tcp:HOST:PORT)");
+            }
+            String trimmed = text.trim();
+            int colon = trimmed.indexOf(':');
+            String scheme = colon < 0 ? "" : trimmed.substring(0, colon);
+            try {
+                return switch (scheme) {
+                    case "ssl" -> new Listen(true, SwitchboardConfig.address(trimmed.substring(colon + 1)), trimmed);
+                    case "tcp" -> new Listen(false, SwitchboardConfig.address(trimmed.substring(colon + 1)), trimmed);
+                    case "pssl", "ptcp", "unix", "punix" -> throw new IllegalArgumentException("'" + text
+                            + "' is not an OpenFlow listen address; write ssl:HOST:PORT or tcp:HOST:PORT");
+                    default -> new Listen(false, SwitchboardConfig.address(trimmed), trimmed);
+                };
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+            }
+        }
+
+        static List<InetSocketAddress> addresses(List<Listen> targets, boolean tls) {
+            return targets.stream().filter(t -> t.tls() == tls).map(Listen::address).toList();
+        }
+    }
+
+    /** The three PEM files of {@code key}; each must be given. */
+    static ControllerTls controllerTls(String key, Tls tls) {
+        return new ControllerTls(file(key + ".privateKey", tls.privateKey()), file(key + ".certificate", tls.certificate()),
+                file(key + ".caCertificate", tls.caCertificate()));
+    }
+
+    private static Path file(String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(key + ": missing (a PEM file)");
+        }
+        return Path.of(value.trim());
     }
 
     /** {@code HOST:PORT}, {@code :PORT} or {@code PORT}; no host means every address. */

@@ -16,9 +16,12 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Accepts switches. Each connection gets its own pipeline, codec before logic:
- * {@code idle -> frame (decodes too) -> encoder -> switch}, and lives on one event loop.
+ * {@code [tls -> tls-watch ->] idle -> frame (decodes too) -> encoder -> switch}, and lives on one
+ * event loop. TLS addresses ({@link ControllerConfig#tlsListen()}) get the two TLS stages.
  */
 public final class OpenFlowServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OpenFlowServer.class);
@@ -64,10 +68,61 @@ public final class OpenFlowServer implements AutoCloseable {
         return config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors();
     }
 
-    /** Binds every listen address; on failure nothing stays bound. */
+    /**
+     * Binds every listen address, the TCP ones first, then the TLS ones; on failure nothing stays bound.
+     *
+     * @return the bound addresses in that order
+     * @throws IllegalArgumentException if the TLS files cannot be read or do not fit together
+     */
     public List<InetSocketAddress> start() throws InterruptedException {
+        SslContext tls = null;
+        if (!config.tlsListen().isEmpty()) {
+            try {
+                tls = TlsContexts.server(config.tls());
+            } catch (IOException e) {
+                close();
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+        List<InetSocketAddress> bound = new ArrayList<>();
+        try {
+            ServerBootstrap plain = bootstrap(null);
+            for (InetSocketAddress address : config.listen()) {
+                bound.add(bind(plain, address));
+            }
+            ServerBootstrap secure = bootstrap(tls);
+            for (InetSocketAddress address : config.tlsListen()) {
+                bound.add(bind(secure, address));
+            }
+        } catch (Exception e) {
+            close();
+            if (e instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            List<InetSocketAddress> all = new ArrayList<>(config.listen());
+            all.addAll(config.tlsListen());
+            throw new UncheckedIOException("cannot listen for switches on " + all + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
+        }
+        List<InetSocketAddress> tcp = bound.subList(0, config.listen().size());
+        List<InetSocketAddress> ssl = bound.subList(config.listen().size(), bound.size());
+        log.info("OpenFlow listening on {} ({} transport, versions {})", describe(tcp, ssl), epoll ? "epoll" : "nio",
+                config.versions().stream().sorted().toList());
+        for (int i = 0; i < tcp.size(); i++) {
+            InetAddress host = config.listen().get(i).getAddress();
+            if (host == null || !host.isLoopbackAddress()) {
+                log.warn("OpenFlow on tcp:{}:{} is unencrypted: anyone who can reach it can pose as a switch or read "
+                        + "its traffic; listen with ssl: (openflow.tls) or on a loopback address",
+                        host == null ? config.listen().get(i).getHostString() : host.getHostAddress(),
+                        tcp.get(i).getPort());
+            }
+        }
+        return bound;
+    }
+
+    private ServerBootstrap bootstrap(SslContext tls) {
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        ServerBootstrap bootstrap = new ServerBootstrap()
+        return new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(channelType)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -76,29 +131,34 @@ public final class OpenFlowServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        if (tls != null) {
+                            SslHandler ssl = tls.newHandler(channel.alloc());
+                            // The switch handler's own timer also covers the TLS handshake; this one
+                            // stops a peer that never finishes it from holding the engine's buffers.
+                            ssl.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
+                            channel.pipeline().addLast("tls", ssl);
+                            channel.pipeline().addLast("tls-watch", new TlsHandshakeWatch());
+                        }
                         configure(channel.pipeline());
                     }
                 });
-        List<InetSocketAddress> bound = new ArrayList<>();
-        try {
-            for (InetSocketAddress address : config.listen()) {
-                Channel channel = bootstrap.bind(address).sync().channel();
-                listening.add(channel);
-                bound.add((InetSocketAddress) channel.localAddress());
-            }
-        } catch (Exception e) {
-            close();
-            if (e instanceof InterruptedException interrupted) {
-                throw interrupted;
-            }
-            throw new UncheckedIOException("cannot listen for switches on " + config.listen() + ": " + e.getMessage(),
-                    e instanceof IOException io ? io : new IOException(e));
-        }
-        log.info("OpenFlow listening on {} ({} transport, versions {})", bound, epoll ? "epoll" : "nio",
-                config.versions().stream().sorted().toList());
-        return bound;
     }
 
+    private InetSocketAddress bind(ServerBootstrap bootstrap, InetSocketAddress address) throws InterruptedException {
+        Channel channel = bootstrap.bind(address).sync().channel();
+        listening.add(channel);
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** As OVS writes targets: {@code tcp:HOST:PORT}, {@code ssl:HOST:PORT}. */
+    private static List<String> describe(List<InetSocketAddress> tcp, List<InetSocketAddress> ssl) {
+        List<String> all = new ArrayList<>();
+        tcp.forEach(a -> all.add("tcp:" + a.getHostString() + ":" + a.getPort()));
+        ssl.forEach(a -> all.add("ssl:" + a.getHostString() + ":" + a.getPort()));
+        return all;
+    }
+
+    /** The stages after TLS, the same for both transports. */
     private void configure(ChannelPipeline channel) {
         // idle first: it then sees each socket read once instead of every message in it
         channel.addLast("idle", new IdleStateHandler(config.echoInterval().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
