@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.controller.PeerText;
 import dev.switchboard.ovsdb.client.OvsdbClient;
 import dev.switchboard.ovsdb.jsonrpc.Endpoint;
 import dev.switchboard.ovsdb.jsonrpc.JsonRpcOptions;
@@ -91,13 +92,13 @@ public final class OvsdbManager implements AutoCloseable {
 
     private void accepted(OvsdbClient client) {
         clients.add(client);
-        log.info("OVSDB server {} connected to us", client.name());
+        log.info("OVSDB server {} connected to us", PeerText.escape(client.name()));
         applyDeclared(client);
         client.addListener(new OvsdbClient.ConnectionListener() {
             @Override
             public void disconnected(OvsdbClient gone) {
                 clients.remove(gone);
-                log.info("OVSDB server {} disconnected", gone.name());
+                log.info("OVSDB server {} disconnected", PeerText.escape(gone.name()));
             }
         });
     }
@@ -110,11 +111,13 @@ public final class OvsdbManager implements AutoCloseable {
             if (failure != null) {
                 Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
-                log.warn("{}: cannot apply the declared bridges: {}", client.name(), cause.getMessage());
+                // the message carries the server's own error text
+                log.warn("{}: cannot apply the declared bridges: {}", PeerText.escape(client.name()),
+                        PeerText.escape(cause.getMessage()));
             } else if (changes.isEmpty()) {
-                log.info("{}: bridges {} are as declared", client.name(), names());
+                log.info("{}: bridges {} are as declared", PeerText.escape(client.name()), names());
             } else {
-                log.info("{}: applied {}", client.name(), describe(changes));
+                log.info("{}: applied {}", PeerText.escape(client.name()), describe(changes));
             }
         });
     }

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The running server: the OpenFlow controller, its apps and, when configured, the OVSDB
@@ -39,12 +40,21 @@ public final class Switchboard implements AutoCloseable {
      */
     public static Switchboard start(ControllerConfig openflowConfig, SwitchboardConfig.Ovsdb ovsdbConfig,
             List<String> appNames, Map<String, Map<String, Object>> appConfigs) {
+        return start(openflowConfig, ovsdbConfig, appNames, name -> AppConfig.of("apps." + name, appConfigs.get(name)));
+    }
+
+    /**
+     * Starts everything, or nothing, as {@link #start(ControllerConfig, SwitchboardConfig.Ovsdb, List, Map)}.
+     *
+     * @param appConfigs each app's config section by name, e.g. {@link SwitchboardConfig#appConfig}
+     *                   (whose errors name the file and line)
+     */
+    public static Switchboard start(ControllerConfig openflowConfig, SwitchboardConfig.Ovsdb ovsdbConfig,
+            List<String> appNames, Function<String, AppConfig> appConfigs) {
         Controller controller = new Controller(openflowConfig);
         AppRuntime apps = null;
         try {
-            apps = AppRuntime.start(controller, appNames,
-                    name -> AppConfig.of("apps." + name, appConfigs.get(name)),
-                    Switchboard.class.getClassLoader());
+            apps = AppRuntime.start(controller, appNames, appConfigs, Switchboard.class.getClassLoader());
             List<InetSocketAddress> bound = controller.start();
             OvsdbManager ovsdb = null;
             if (!ovsdbConfig.isEmpty()) {

@@ -1,30 +1,33 @@
 package dev.switchboard.server;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.switchboard.controller.ControllerConfig;
 import dev.switchboard.controller.ControllerTls;
+import dev.switchboard.controller.app.AppConfig;
+import dev.switchboard.controller.app.ConfigSource;
+import dev.switchboard.lab.yaml.YamlException;
+import dev.switchboard.lab.yaml.YamlLimits;
+import dev.switchboard.lab.yaml.YamlTree;
 import dev.switchboard.ovsdb.jsonrpc.Endpoint;
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 
 /**
- * The server's YAML configuration. Every key is optional and has a default; an unknown key
- * or a value of the wrong type is an error that names the key. Example:
+ * The server's YAML configuration. Every key is optional and has a default. An unknown key,
+ * a duplicate key, a value of the wrong type or a value out of range is an error reading
+ * {@code FILE:LINE: KEY.PATH: message}, as lab specs' errors do; the file is read within
+ * {@link YamlLimits} (size, line length, nesting; aliases are refused). Example:
  *
  * <pre>
  * openflow:
@@ -40,15 +43,17 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
  *     interfaces: [{gateway: 10.0.1.1/24}, {gateway: 10.0.2.1/24}]
  * </pre>
  */
-public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @JsonProperty("ovsdb") Ovsdb ovsdb,
-        @JsonProperty("apps") Map<String, Map<String, Object>> apps) {
+public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<String, Object>> apps,
+        ConfigSource source) {
 
     /**
-     * @param apps the apps to run, by name, each with its own settings ({@code {}} or nothing
-     *             when it has none); {@code --apps} on the command line picks others but the
-     *             settings still come from here
+     * @param apps   the apps to run, by name, each with its own settings ({@code {}} or nothing
+     *               when it has none); {@code --apps} on the command line picks others but the
+     *               settings still come from here
+     * @param source the file and the line of each key, for the apps' errors
      */
     public SwitchboardConfig {
+        source = source == null ? ConfigSource.none() : source;
         openflow = openflow == null ? new OpenFlow(null, null, null, null, null, null, null, null, null, null, null) : openflow;
         ovsdb = ovsdb == null ? new Ovsdb(null, null, null, null, null) : ovsdb;
         Map<String, Map<String, Object>> copy = new java.util.LinkedHashMap<>();
@@ -58,8 +63,21 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @Js
         apps = java.util.Collections.unmodifiableMap(copy);
     }
 
+    public SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<String, Object>> apps) {
+        this(openflow, ovsdb, apps, null);
+    }
+
     public static SwitchboardConfig defaults() {
         return new SwitchboardConfig(null, null, null);
+    }
+
+    /** An app's settings, whose errors name this file, their line and key. */
+    public AppConfig appConfig(String app) {
+        return AppConfig.of("apps." + app, apps.get(app), source);
+    }
+
+    /** The file's top level as bound, before the sections are checked. */
+    private record Sections(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<String, Object>> apps) {
     }
 
     /**
@@ -128,82 +146,127 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @Js
             Tls tls) {
     }
 
+    /**
+     * Reads and checks a config file.
+     *
+     * @throws ConfigException naming the file, line and key of every problem of the YAML
+     *                         itself (duplicate keys, aliases), or of the first problem of a value
+     */
     public static SwitchboardConfig load(Path file) {
-        ObjectMapper yaml = YAMLMapper.builder()
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .build();
+        String name = file.toString();
+        YamlTree.Document document;
         try {
-            if (Files.size(file) == 0) {
-                return defaults();
-            }
-            SwitchboardConfig config = yaml.readValue(file.toFile(), SwitchboardConfig.class);
-            config = config == null ? defaults() : config;
-            config.controllerConfig();
-            config.ovsdbEndpoints();
-            return config;
+            document = YamlTree.parse(YamlLimits.read(file));
         } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": no such file");
-        } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(file + ": unknown key '" + path(e) + "' (known: "
-                    + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")");
-        } catch (JsonMappingException e) {
-            throw new ConfigException(file + ": bad value at '" + path(e) + "': " + e.getOriginalMessage());
-        } catch (JsonProcessingException e) {
-            throw new ConfigException(file + ": not valid YAML: " + e.getOriginalMessage());
+            throw new ConfigException(name + ": no such file");
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(file + ": " + e.getMessage());
+            throw new ConfigException(name + ": cannot read: " + e.getMessage());
+        } catch (YamlException e) {
+            throw new ConfigException(e.issue().format(name));
         }
+        if (!document.issues().isEmpty()) {
+            throw new ConfigException(document.issues().stream().map(issue -> issue.format(name))
+                    .collect(Collectors.joining("\n")));
+        }
+        if (document.root() == null) {
+            return defaults();
+        }
+        ConfigSource source = new ConfigSource(name, YamlTree.lines(document.root()));
+        if (!(document.root() instanceof YamlTree.Mapping)) {
+            throw new ConfigException(source.describe("", "the file must be a mapping of sections (openflow, ovsdb, apps)"));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> tree = (Map<String, Object>) YamlTree.plain(document.root());
+        try {
+            Sections sections = AppConfig.of("", tree, source).bind(Sections.class, SwitchboardConfig::check);
+            return new SwitchboardConfig(sections.openflow(), sections.ovsdb(), sections.apps(), source);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /** Checks what binding alone does not; the message starts with the key at fault. */
+    private static void check(Sections sections) {
+        SwitchboardConfig config = new SwitchboardConfig(sections.openflow(), sections.ovsdb(), sections.apps());
+        config.controllerConfig();
+        config.ovsdbEndpoints();
     }
 
     /** Parses every OVSDB endpoint so that a typo fails at load time, naming it. */
     void ovsdbEndpoints() {
-        for (String text : ovsdb.connect()) {
-            Endpoint endpoint = Endpoint.parse(text);
+        for (int i = 0; i < ovsdb.connect().size(); i++) {
+            String text = ovsdb.connect().get(i);
+            Endpoint endpoint = keyed("ovsdb.connect[" + i + "]", () -> Endpoint.parse(text));
             if (endpoint.isPassive()) {
-                throw new IllegalArgumentException("ovsdb.connect: '" + text + "' is passive; put it under ovsdb.listen");
+                throw new IllegalArgumentException("ovsdb.connect[" + i + "]: '" + text + "' is passive; put it under ovsdb.listen");
             }
         }
-        for (String text : ovsdb.listen()) {
-            if (!Endpoint.parse(text).isPassive()) {
-                throw new IllegalArgumentException("ovsdb.listen: '" + text + "' is not passive (ptcp: or pssl:)");
+        for (int i = 0; i < ovsdb.listen().size(); i++) {
+            String text = ovsdb.listen().get(i);
+            if (!keyed("ovsdb.listen[" + i + "]", () -> Endpoint.parse(text)).isPassive()) {
+                throw new IllegalArgumentException("ovsdb.listen[" + i + "]: '" + text + "' is not passive (ptcp: or pssl:)");
             }
         }
     }
 
-    private static String path(JsonMappingException e) {
-        return e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining("."));
+    /** Runs {@code parse}; its {@link IllegalArgumentException} is prefixed with the key. */
+    private static <T> T keyed(String key, Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
     }
 
-    /** The controller settings this config describes. */
+    private static Duration duration(String key, String text) {
+        return keyed(key, () -> DurationText.parse(text));
+    }
+
+    /**
+     * The controller settings this config describes.
+     *
+     * @throws IllegalArgumentException starting with the key at fault ({@code openflow.listen[1]: …})
+     */
     public ControllerConfig.Builder controllerConfig() {
+        try {
+            return openflowBuilder();
+        } catch (IllegalArgumentException e) {
+            throw openflowKeyed(e);
+        }
+    }
+
+    private ControllerConfig.Builder openflowBuilder() {
         ControllerConfig.Builder builder = ControllerConfig.builder();
         OpenFlow of = openflow;
         if (of.listen() != null) {
-            List<Listen> targets = of.listen().stream().map(text -> Listen.parse("openflow.listen", text)).toList();
+            List<Listen> targets = new java.util.ArrayList<>();
+            for (int i = 0; i < of.listen().size(); i++) {
+                targets.add(Listen.parse("openflow.listen[" + i + "]", of.listen().get(i)));
+            }
             builder.listen(Listen.addresses(targets, false)).tlsListen(Listen.addresses(targets, true));
-            targets.stream().filter(Listen::tls).findFirst().ifPresent(first -> {
-                if (of.tls() == null) {
-                    throw new IllegalArgumentException("openflow.listen: '" + first.text() + "' needs openflow.tls "
-                            + "(privateKey, certificate, caCertificate: PEM files, as for ovs-vsctl set-ssl)");
+            for (int i = 0; i < targets.size() && of.tls() == null; i++) {
+                if (targets.get(i).tls()) {
+                    throw new IllegalArgumentException("openflow.listen[" + i + "]: '" + targets.get(i).text()
+                            + "' needs openflow.tls (privateKey, certificate, caCertificate: PEM files, as for ovs-vsctl set-ssl)");
                 }
-            });
+            }
         }
         if (of.tls() != null) {
             builder.tls(controllerTls("openflow.tls", of.tls()));
         }
         if (of.versions() != null) {
-            builder.versions(versions(of.versions()));
+            Set<OFVersion> versions = EnumSet.noneOf(OFVersion.class);
+            for (int i = 0; i < of.versions().size(); i++) {
+                String name = of.versions().get(i);
+                versions.add(keyed("openflow.versions[" + i + "]", () -> version(name)));
+            }
+            builder.versions(versions);
         }
         if (of.handshakeTimeout() != null) {
-            builder.handshakeTimeout(DurationText.parse(of.handshakeTimeout()));
+            builder.handshakeTimeout(duration("openflow.handshakeTimeout", of.handshakeTimeout()));
         }
         if (of.echoInterval() != null) {
-            builder.echoInterval(DurationText.parse(of.echoInterval()));
+            builder.echoInterval(duration("openflow.echoInterval", of.echoInterval()));
         }
         if (of.maxMissedEchoes() != null) {
             builder.maxMissedEchoes(of.maxMissedEchoes());
@@ -215,7 +278,7 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @Js
             builder.missSendLength(of.missSendLength());
         }
         if (of.requestTimeout() != null) {
-            builder.requestTimeout(DurationText.parse(of.requestTimeout()));
+            builder.requestTimeout(duration("openflow.requestTimeout", of.requestTimeout()));
         }
         if (of.eventLoopThreads() != null) {
             builder.eventLoopThreads(of.eventLoopThreads());
@@ -225,6 +288,20 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @Js
         }
         builder.build();
         return builder;
+    }
+
+    /**
+     * A controller setting's refusal, at its key: the builder's messages start with the setting's
+     * name, which is the key's (see {@link OpenFlow}).
+     */
+    private static IllegalArgumentException openflowKeyed(IllegalArgumentException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.startsWith("openflow")) {
+            return e;
+        }
+        String first = message.split("[ :]", 2)[0];
+        boolean isKey = Arrays.stream(OpenFlow.class.getRecordComponents()).map(RecordComponent::getName).anyMatch(first::equals);
+        return new IllegalArgumentException((isKey ? "openflow." + first : "openflow") + ": " + message, e);
     }
 
     /**
@@ -274,7 +351,7 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @Js
 
     private static Path file(String key, String value) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(key + " is missing (a PEM file)");
+            throw new IllegalArgumentException(key + ": missing (a PEM file)");
         }
         return Path.of(value.trim());
     }

@@ -66,7 +66,7 @@ class OpenFlowListenConfigTest {
 
         assertThatThrownBy(() -> SwitchboardConfig.load(file)).isInstanceOf(SwitchboardConfig.ConfigException.class)
                 .hasMessageContaining(file.toString())
-                .hasMessageContaining("openflow.listen: 'ssl:0.0.0.0:6653' needs openflow.tls")
+                .hasMessageContaining(":2: openflow.listen[0]: 'ssl:0.0.0.0:6653' needs openflow.tls")
                 .hasMessageContaining("privateKey, certificate, caCertificate");
     }
 
@@ -79,7 +79,7 @@ class OpenFlowListenConfigTest {
                 """);
 
         assertThatThrownBy(() -> SwitchboardConfig.load(file)).isInstanceOf(SwitchboardConfig.ConfigException.class)
-                .hasMessageContaining("openflow.tls.certificate is missing");
+                .hasMessageContaining(":3: openflow.tls.certificate: missing");
     }
 
     @Test
@@ -101,7 +101,7 @@ class OpenFlowListenConfigTest {
                 """);
 
         assertThatThrownBy(() -> SwitchboardConfig.load(file)).isInstanceOf(SwitchboardConfig.ConfigException.class)
-                .hasMessageContaining("openflow.listen: 'pssl:6653' is not an OpenFlow listen address")
+                .hasMessageContaining(":2: openflow.listen[0]: 'pssl:6653' is not an OpenFlow listen address")
                 .hasMessageContaining("ssl:HOST:PORT");
     }
 
@@ -112,7 +112,7 @@ class OpenFlowListenConfigTest {
                   listen: ["tcp:somewhere"]
                 """);
 
-        assertThatThrownBy(() -> SwitchboardConfig.load(file)).hasMessageContaining("openflow.listen: 'somewhere'");
+        assertThatThrownBy(() -> SwitchboardConfig.load(file)).hasMessageContaining(":2: openflow.listen[0]: 'somewhere'");
     }
 
     private static ControllerOptions options(String... args) {

@@ -46,7 +46,7 @@ public final class RoutingApp implements SwitchboardApp {
 
     @Override
     public void start(AppContext context) {
-        RoutingConfig config = RoutingConfig.load(context.config(), "apps." + name());
+        RoutingConfig config = RoutingConfig.load(context.config());
         RoutingTable table = config.table();
         TopologyService topology = context.service(TopologyService.class);
         HostService hosts = context.service(HostService.class);
