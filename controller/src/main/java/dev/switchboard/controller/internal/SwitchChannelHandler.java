@@ -55,6 +55,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every field is touched only on the channel's event loop, except {@link #inReadBurst},
  * which other threads read only through {@link #isInReadBurst()} (false off the loop).
+ *
+ * <p>Bounded buffering: the frame decoder stops reading while the channel is unwritable;
+ * this handler closes a connection that stays unwritable for {@code maxUnwritable}, and
+ * refuses writes that would make more than {@code peerBufferBytes} wait for the peer.
  */
 final class SwitchChannelHandler extends ChannelDuplexHandler {
     private static final Logger log = LoggerFactory.getLogger(SwitchChannelHandler.class);
@@ -72,6 +76,7 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
     private final SwitchRegistry registry;
     private final PacketInPipeline pipeline;
     private final Counters counters;
+    private final ConnectionLimits limits;
 
     private ChannelHandlerContext ctx;
     private HandshakeState state = HandshakeState.WAIT_HELLO;
@@ -89,14 +94,20 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
     private int unansweredEchoes;
     private boolean inReadBurst;
     private boolean closing;
+    /** Counted in {@code Counters.pending} until the handshake completes or the connection closes. */
+    private boolean pending = true;
+    /** Runs when the channel has been unwritable for {@code maxUnwritable}; null while writable. */
+    private ScheduledFuture<?> unwritableTimer;
     /** What the event loop wrote during the current read burst; created once the channel is active. */
     private OutboundBatch batch;
 
-    SwitchChannelHandler(ControllerConfig config, SwitchRegistry registry, PacketInPipeline pipeline, Counters counters) {
+    SwitchChannelHandler(ControllerConfig config, SwitchRegistry registry, PacketInPipeline pipeline, Counters counters,
+            ConnectionLimits limits) {
         this.config = config;
         this.registry = registry;
         this.pipeline = pipeline;
         this.counters = counters;
+        this.limits = limits;
         this.factory = OFFactories.getFactory(config.highestVersion());
     }
 
@@ -160,6 +171,9 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
      * message openflowj cannot encode is logged and dropped, as the encoder stage would.
      */
     void writeInBurst(OFMessage message) {
+        if (!admitWrite(batch.size())) {
+            return;
+        }
         try {
             if (batch.add(message)) {
                 releaseBatch();
@@ -167,6 +181,21 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
         } catch (RuntimeException e) {
             log.warn("{}: dropped a message that cannot be encoded: {}", remote(), e.toString());
         }
+    }
+
+    /**
+     * Whether {@code bytes} more may be queued for the peer: not when {@code peerBufferBytes}
+     * would then wait to be sent. A refused write is counted and logged at debug only: a
+     * switch in that state is closed after {@code maxUnwritable}, with one WARN. Any thread.
+     */
+    boolean admitWrite(long bytes) {
+        long waiting = OutboundBudget.pendingBytes(ctx.channel());
+        if (waiting + bytes <= config.peerBufferBytes()) {
+            return true;
+        }
+        counters.writesRefused.increment();
+        log.debug("{}: refused a write: {} bytes wait to be sent already", remote(), waiting);
+        return false;
     }
 
     /**
@@ -285,13 +314,22 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
             return;
         }
         handshakeTimer.cancel(false);
-        state = HandshakeState.READY;
-        connection = new SwitchConnection(ctx.channel(), this, registry, features.getDatapathId(), factory,
+        leavePending();
+        SwitchConnection ready = new SwitchConnection(ctx.channel(), this, registry, features.getDatapathId(), factory,
                 new SwitchFeatures(features.getNBuffers(), features.getNTables(), features.getCapabilities()),
                 description, handshakePorts, config.requestTimeout());
-        log.info("switch {} connected from {}: {}, {}, {} ports: {}", connection.id(), remote(),
+        log.info("switch {} connected from {}: {}, {}, {} ports: {}", ready.id(), remote(),
                 describe(factory.getVersion()), description, handshakePorts.size(), describe(handshakePorts));
-        registry.add(connection);
+        state = HandshakeState.READY;
+        connection = ready;
+        if (!registry.add(ready, limits.maxSwitches())) {
+            connection = null;
+            state = HandshakeState.CLOSED;
+            closing = true;
+            limits.refusedSwitch(remote(), ready.id());
+            ctx.close();
+            return;
+        }
         for (OFPortStatus status : portStatusDuringHandshake.values()) {
             connection.apply(status);
         }
@@ -384,6 +422,9 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
         if (state == HandshakeState.WAIT_HELLO) {
             return; // no version to speak yet; the handshake timeout deals with a silent peer
         }
+        if (!ctx.channel().isWritable()) {
+            return; // we stopped reading it, so its silence proves nothing: maxUnwritable decides
+        }
         if (unansweredEchoes >= config.maxMissedEchoes()) {
             log.warn("{}: closing: silent for {} x {}, {} echo requests unanswered", remote(),
                     unansweredEchoes + 1, config.echoInterval(), unansweredEchoes);
@@ -414,6 +455,58 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
         }
     }
 
+    // ---- bounded buffering
+
+    /**
+     * Unwritable: more than the high water mark waits to be sent, and the frame decoder stopped
+     * reading. A switch that stays so for {@code maxUnwritable} does not read what we send.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            cancelUnwritableTimer();
+        } else if (unwritableTimer == null && !closing) {
+            unwritableTimer = ctx.executor().schedule(this::stillUnwritable,
+                    config.maxUnwritable().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private void stillUnwritable() {
+        unwritableTimer = null;
+        if (closing || ctx.channel().isWritable() || !ctx.channel().isActive()) {
+            return;
+        }
+        closing = true;
+        counters.connectionsClosedUnwritable.increment();
+        log.warn("{}{}: closing: it has not taken what the controller sends for {} ({} bytes wait to be sent)",
+                remote(), who(), config.maxUnwritable(), OutboundBudget.pendingBytes(ctx.channel()));
+        ctx.close();
+    }
+
+    private void cancelUnwritableTimer() {
+        if (unwritableTimer != null) {
+            unwritableTimer.cancel(false);
+            unwritableTimer = null;
+        }
+    }
+
+    /** Leaves the count of connections in their handshake, once. */
+    void leavePending() {
+        if (pending) {
+            pending = false;
+            counters.pending.decrementAndGet();
+        }
+    }
+
+    /** " (switch DPID)" once the datapath id is known, else nothing. */
+    private String who() {
+        if (connection != null) {
+            return " (switch " + connection.id() + ")";
+        }
+        return features == null ? "" : " (switch " + features.getDatapathId() + ")";
+    }
+
     /** Logs once per connection what the peer did wrong, then closes it. */
     private void closeForBadInput(String what) {
         if (closing) {
@@ -421,7 +514,7 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
         }
         closing = true;
         counters.connectionsClosedForBadInput.increment();
-        log.warn("{}{}: closing: {}", remote(), connection == null ? "" : " (switch " + connection.id() + ")", what);
+        log.warn("{}{}: closing: {}", remote(), who(), what);
         ctx.close();
     }
 
@@ -430,6 +523,8 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }
+        cancelUnwritableTimer();
+        leavePending();
         HandshakeState was = state;
         state = HandshakeState.CLOSED;
         if (batch != null) {

@@ -32,7 +32,7 @@ class OpenFlowCodecTest {
     }
 
     private EmbeddedChannel channel() {
-        return new EmbeddedChannel(new OpenFlowFrameDecoder(4096, new OpenFlowMessageParser(counters)));
+        return new EmbeddedChannel(new OpenFlowFrameDecoder(4096, new OpenFlowMessageParser(counters), counters));
     }
 
     @Test
