@@ -1,6 +1,7 @@
 package dev.switchboard.controller.internal;
 
 import dev.switchboard.controller.ControllerConfig;
+import dev.switchboard.controller.PeerText;
 import dev.switchboard.controller.SwitchDescription;
 import dev.switchboard.controller.SwitchError;
 import dev.switchboard.controller.SwitchFeatures;
@@ -318,6 +319,7 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
         SwitchConnection ready = new SwitchConnection(ctx.channel(), this, registry, features.getDatapathId(), factory,
                 new SwitchFeatures(features.getNBuffers(), features.getNTables(), features.getCapabilities()),
                 description, handshakePorts, config.requestTimeout());
+        // the DESC strings and port names are the switch's: escaped, so they cannot forge log lines
         log.info("switch {} connected from {}: {}, {}, {} ports: {}", ready.id(), remote(),
                 describe(factory.getVersion()), description, handshakePorts.size(), describe(handshakePorts));
         state = HandshakeState.READY;
@@ -555,8 +557,8 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
 
     private static String describe(List<OFPortDesc> ports) {
         return ports.stream()
-                .map(p -> p.getPortNo().equals(OFPort.LOCAL) ? "LOCAL(" + p.getName() + ")"
-                        : p.getPortNo().getPortNumber() + "(" + p.getName() + ")")
+                .map(p -> p.getPortNo().equals(OFPort.LOCAL) ? "LOCAL(" + PeerText.escape(p.getName()) + ")"
+                        : p.getPortNo().getPortNumber() + "(" + PeerText.escape(p.getName()) + ")")
                 .collect(Collectors.joining(" "));
     }
 }
