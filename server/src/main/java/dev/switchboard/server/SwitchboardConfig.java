@@ -47,7 +47,7 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @Js
      *             settings still come from here
      */
     public SwitchboardConfig {
-        openflow = openflow == null ? new OpenFlow(null, null, null, null, null, null, null, null, null, null) : openflow;
+        openflow = openflow == null ? new OpenFlow(null, null, null, null, null, null, null, null, null, null, null, null, null, null) : openflow;
         ovsdb = ovsdb == null ? new Ovsdb(null, null, null, null, null) : ovsdb;
         Map<String, Map<String, Object>> copy = new java.util.LinkedHashMap<>();
         if (apps != null) {
@@ -102,7 +102,11 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @Js
         }
     }
 
-    /** The {@code openflow:} section; null means the default. */
+    /**
+     * The {@code openflow:} section; null means the default. The limits ({@code maxSwitches},
+     * {@code maxPendingConnections}, {@code peerBufferBytes}, {@code maxUnwritable}) are
+     * described in {@link ControllerConfig}.
+     */
     public record OpenFlow(
             List<String> listen,
             List<String> versions,
@@ -113,7 +117,11 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @Js
             Integer missSendLength,
             String requestTimeout,
             Integer eventLoopThreads,
-            Boolean epoll) {
+            Boolean epoll,
+            Integer maxSwitches,
+            Integer maxPendingConnections,
+            Integer peerBufferBytes,
+            String maxUnwritable) {
     }
 
     public static SwitchboardConfig load(Path file) {
@@ -200,6 +208,18 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @Js
         }
         if (of.epoll() != null) {
             builder.useEpoll(of.epoll());
+        }
+        if (of.maxSwitches() != null) {
+            builder.maxSwitches(of.maxSwitches());
+        }
+        if (of.maxPendingConnections() != null) {
+            builder.maxPendingConnections(of.maxPendingConnections());
+        }
+        if (of.peerBufferBytes() != null) {
+            builder.peerBufferBytes(of.peerBufferBytes());
+        }
+        if (of.maxUnwritable() != null) {
+            builder.maxUnwritable(DurationText.parse(of.maxUnwritable()));
         }
         builder.build();
         return builder;
