@@ -319,23 +319,32 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
         SwitchConnection ready = new SwitchConnection(ctx.channel(), this, registry, features.getDatapathId(), factory,
                 new SwitchFeatures(features.getNBuffers(), features.getNTables(), features.getCapabilities()),
                 description, handshakePorts, config.requestTimeout());
+        if (!registry.hasRoomFor(ready.id(), limits.maxSwitches())) {
+            refuseReady(ready);
+            return;
+        }
         // the DESC strings and port names are the switch's: escaped, so they cannot forge log lines
         log.info("switch {} connected from {}: {}, {}, {} ports: {}", ready.id(), remote(),
                 describe(factory.getVersion()), description, handshakePorts.size(), describe(handshakePorts));
         state = HandshakeState.READY;
         connection = ready;
-        if (!registry.add(ready, limits.maxSwitches())) {
+        if (!registry.add(ready, limits.maxSwitches())) { // another loop took the last place meanwhile
             connection = null;
-            state = HandshakeState.CLOSED;
-            closing = true;
-            limits.refusedSwitch(remote(), ready.id());
-            ctx.close();
+            refuseReady(ready);
             return;
         }
         for (OFPortStatus status : portStatusDuringHandshake.values()) {
             connection.apply(status);
         }
         portStatusDuringHandshake.clear();
+    }
+
+    /** {@code maxSwitches} are ready already: this one is closed, logged rate-limited. */
+    private void refuseReady(SwitchConnection ready) {
+        state = HandshakeState.CLOSED;
+        closing = true;
+        limits.refusedSwitch(remote(), ready.id());
+        ctx.close();
     }
 
     private void enter(HandshakeState next, OFMessage request) {

@@ -69,6 +69,11 @@ public final class SwitchRegistry implements SwitchService {
      * added(new), no port event after removed). They are rare; the packet path takes no lock.
      */
 
+    /** Whether {@code id} could be added now: it is ready already (and would be replaced), or there is room. */
+    boolean hasRoomFor(DatapathId id, int maxSwitches) {
+        return switches.size() < maxSwitches || switches.containsKey(id);
+    }
+
     /**
      * Called on the new connection's event loop once its handshake is complete.
      *
