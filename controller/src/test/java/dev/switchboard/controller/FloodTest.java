@@ -9,6 +9,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.projectfloodlight.openflow.protocol.OFEchoReply;
@@ -18,6 +20,7 @@ import org.projectfloodlight.openflow.protocol.OFPacketInReason;
 import org.projectfloodlight.openflow.protocol.OFPacketOut;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.TableId;
@@ -111,6 +114,35 @@ class FloodTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> !healthy.received(OFFlowAdd.class).isEmpty()
                     && !healthy.received(OFPacketOut.class).isEmpty());
             assertEchoAnswered(healthy);
+        }
+    }
+
+    @Test
+    void writesToASwitchThatDoesNotReadAreRefusedPastItsBudget() throws Exception {
+        try (ControllerFixture fixture = new ControllerFixture(); RawPeer deaf = RawPeer.connect(fixture.address)) {
+            deaf.handshake(2);
+            OFSwitch sw = await().atMost(Duration.ofSeconds(5))
+                    .until(() -> fixture.controller.switches().getSwitch(DatapathId.of(2)), Optional::isPresent).orElseThrow();
+            OFFactory f = sw.factory();
+            OFPacketOut packetOut = f.buildPacketOut().setBufferId(OFBufferId.NO_BUFFER).setInPort(OFPort.CONTROLLER)
+                    .setActions(java.util.List.of(f.actions().output(OFPort.FLOOD, 0xffff))).setData(new byte[1400]).build();
+            long baseline = usedMemory();
+
+            long peakPending = 0;
+            for (int i = 0; i < 20_000; i++) { // about 28 MB, from a thread that is not the switch's
+                sw.write(packetOut);
+                if (i % 100 == 0) {
+                    peakPending = Math.max(peakPending, fixture.controller.counters().largestPendingWriteBytes());
+                }
+            }
+
+            assertThat(usedMemory() - baseline).isLessThan(GROWTH_LIMIT);
+            // the gauge may count the one message the event loop is moving twice
+            assertThat(peakPending).isLessThanOrEqualTo(BUDGET + packetOut.getData().length + 128);
+            assertThat(fixture.controller.counters().writesRefused()).isPositive();
+            // less room is left than one more packet-out takes: a request as large is refused too
+            assertThat(sw.request(f.buildEchoRequest().setData(new byte[2000]).build())).failsWithin(Duration.ofSeconds(5))
+                    .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(SwitchBusyException.class);
         }
     }
 

@@ -29,7 +29,7 @@ public final class Counters {
         long total = 0;
         long largest = 0;
         for (Channel channel : open) {
-            long bytes = OutboundBudget.pendingBytes(channel);
+            long bytes = OutboundBudget.waiting(channel);
             total += bytes;
             largest = Math.max(largest, bytes);
         }

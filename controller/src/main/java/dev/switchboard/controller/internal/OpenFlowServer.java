@@ -112,7 +112,8 @@ public final class OpenFlowServer implements AutoCloseable {
     }
 
     private void configure(SocketChannel channel) {
-        SwitchChannelHandler handler = new SwitchChannelHandler(config, registry, pipeline, counters, limits);
+        OutboundBudget budget = new OutboundBudget(channel, config.peerBufferBytes(), counters);
+        SwitchChannelHandler handler = new SwitchChannelHandler(config, registry, pipeline, counters, limits, budget);
         counters.open.add(channel);
         channel.closeFuture().addListener(closed -> {
             counters.open.remove(channel);

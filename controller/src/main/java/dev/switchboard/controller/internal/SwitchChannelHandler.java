@@ -78,6 +78,7 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
     private final PacketInPipeline pipeline;
     private final Counters counters;
     private final ConnectionLimits limits;
+    private final OutboundBudget budget;
 
     private ChannelHandlerContext ctx;
     private HandshakeState state = HandshakeState.WAIT_HELLO;
@@ -103,12 +104,13 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
     private OutboundBatch batch;
 
     SwitchChannelHandler(ControllerConfig config, SwitchRegistry registry, PacketInPipeline pipeline, Counters counters,
-            ConnectionLimits limits) {
+            ConnectionLimits limits, OutboundBudget budget) {
         this.config = config;
         this.registry = registry;
         this.pipeline = pipeline;
         this.counters = counters;
         this.limits = limits;
+        this.budget = budget;
         this.factory = OFFactories.getFactory(config.highestVersion());
     }
 
@@ -172,7 +174,7 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
      * message openflowj cannot encode is logged and dropped, as the encoder stage would.
      */
     void writeInBurst(OFMessage message) {
-        if (!admitWrite(batch.size())) {
+        if (!budget.admit(batch.size())) {
             return;
         }
         try {
@@ -184,19 +186,9 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
         }
     }
 
-    /**
-     * Whether {@code bytes} more may be queued for the peer: not when {@code peerBufferBytes}
-     * would then wait to be sent. A refused write is counted and logged at debug only: a
-     * switch in that state is closed after {@code maxUnwritable}, with one WARN. Any thread.
-     */
-    boolean admitWrite(long bytes) {
-        long waiting = OutboundBudget.pendingBytes(ctx.channel());
-        if (waiting + bytes <= config.peerBufferBytes()) {
-            return true;
-        }
-        counters.writesRefused.increment();
-        log.debug("{}: refused a write: {} bytes wait to be sent already", remote(), waiting);
-        return false;
+    /** What waits for this peer, and the door to more. */
+    OutboundBudget budget() {
+        return budget;
     }
 
     /**
@@ -491,7 +483,7 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
         closing = true;
         counters.connectionsClosedUnwritable.increment();
         log.warn("{}{}: closing: it has not taken what the controller sends for {} ({} bytes wait to be sent)",
-                remote(), who(), config.maxUnwritable(), OutboundBudget.pendingBytes(ctx.channel()));
+                remote(), who(), config.maxUnwritable(), budget.waiting());
         ctx.close();
     }
 

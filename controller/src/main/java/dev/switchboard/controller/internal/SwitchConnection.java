@@ -160,11 +160,7 @@ final class SwitchConnection implements OFSwitch {
     }
 
     private void send(ByteBuf encoded) {
-        if (handler.admitWrite(encoded.readableBytes())) {
-            channel.writeAndFlush(encoded, channel.voidPromise());
-        } else {
-            encoded.release();
-        }
+        handler.budget().send(encoded, null);
     }
 
     @Override
@@ -209,19 +205,17 @@ final class SwitchConnection implements OFSwitch {
                 pending.forget(request.getXid(), e);
                 return reply;
             }
-            if (!handler.admitWrite(encoded.readableBytes())) {
-                encoded.release();
-                pending.forget(request.getXid(), new SwitchBusyException("switch " + id + " has not taken what was"
-                        + " sent to it; " + request.getType() + " xid " + request.getXid() + " was not sent"));
-                return reply;
-            }
-            channel.writeAndFlush(encoded).addListener(written -> {
+            boolean admitted = handler.budget().send(encoded, written -> {
                 if (!written.isSuccess()) {
                     pending.forget(request.getXid(), channel.isActive() ? written.cause()
                             : new SwitchDisconnectedException("switch " + id + " disconnected before "
                                     + request.getType() + " xid " + request.getXid() + " was sent"));
                 }
             });
+            if (!admitted) {
+                pending.forget(request.getXid(), new SwitchBusyException("switch " + id + " has not taken what was"
+                        + " sent to it; " + request.getType() + " xid " + request.getXid() + " was not sent"));
+            }
         }
         return reply;
     }
