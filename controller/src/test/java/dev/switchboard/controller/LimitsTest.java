@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.emulator.EmulatedSwitch;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -52,7 +53,7 @@ class LimitsTest {
                 LogCapture log = new LogCapture()) {
             for (int i = 0; i < 2; i++) {
                 Socket pending = open(fixture, sockets);
-                assertThat(RawPeerReader.readMessage(pending)).isInstanceOf(OFHello.class);
+                assertThat(RawPeer.read(new DataInputStream(pending.getInputStream()))).isInstanceOf(OFHello.class);
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> fixture.controller.counters().pendingConnections() == 2);
 
@@ -117,21 +118,6 @@ class LimitsTest {
             return in.read() < 0;
         } catch (SocketException reset) {
             return true;
-        }
-    }
-
-    /** Reads one OpenFlow message from a plain socket. */
-    static final class RawPeerReader {
-        static Object readMessage(Socket socket) throws Exception {
-            java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
-            byte[] header = new byte[8];
-            in.readFully(header);
-            int length = ((header[2] & 0xff) << 8) | (header[3] & 0xff);
-            byte[] whole = new byte[length];
-            System.arraycopy(header, 0, whole, 0, 8);
-            in.readFully(whole, 8, length - 8);
-            return org.projectfloodlight.openflow.protocol.OFFactories.getGenericReader()
-                    .readFrom(io.netty.buffer.Unpooled.wrappedBuffer(whole));
         }
     }
 }

@@ -77,6 +77,11 @@ final class RawPeer implements AutoCloseable {
     }
 
     OFMessage read() throws IOException {
+        return read(in);
+    }
+
+    /** One OpenFlow message from a plain stream. */
+    static OFMessage read(DataInputStream in) throws IOException {
         byte[] header = new byte[8];
         in.readFully(header);
         int length = ((header[2] & 0xff) << 8) | (header[3] & 0xff);
