@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 
 /** {@code ./switchboard bench …}: scripted benchmarks; results go to docs/benchmarks.md by hand. */
 @Command(name = "switchboard bench", mixinStandardHelpOptions = true,
-        description = "Run a benchmark: ovsdb, lab, openflow, jmh.",
-        subcommands = {OvsdbBench.class, LabBench.class, OpenFlowBench.class, JmhBench.class, CommandLine.HelpCommand.class})
+        description = "Run a benchmark: ovsdb, lab, openflow, jmh, flood.",
+        subcommands = {OvsdbBench.class, LabBench.class, OpenFlowBench.class, JmhBench.class, FloodBench.class,
+                CommandLine.HelpCommand.class})
 public final class BenchMain {
 
     public static void main(String[] args) throws Exception {

@@ -23,6 +23,15 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
  * @param useEpoll          use the native epoll transport when it is available
  * @param tlsListen         addresses to accept switches on over TLS ({@code ssl:} in OVS's terms)
  * @param tls               the key, certificate and CA of {@code tlsListen}; null when it is empty
+ * @param maxSwitches       ready switches at most; a switch completing its handshake beyond this
+ *                          is closed (one that replaces its own older connection is not counted twice)
+ * @param maxPendingConnections connections still in their handshake at most; more are closed at once
+ * @param peerBufferBytes   what one connection may make the controller hold for it outbound:
+ *                          reading from the switch pauses when half of this waits to be sent
+ *                          (Netty's high water mark; it resumes at a quarter), and writes that
+ *                          find this much waiting are refused
+ * @param maxUnwritable     a connection that has not taken what the controller sends for this
+ *                          long (its outbound buffer stays above the high water mark) is closed
  */
 public record ControllerConfig(
         List<InetSocketAddress> listen,
@@ -36,7 +45,11 @@ public record ControllerConfig(
         int eventLoopThreads,
         boolean useEpoll,
         List<InetSocketAddress> tlsListen,
-        ControllerTls tls) {
+        ControllerTls tls,
+        int maxSwitches,
+        int maxPendingConnections,
+        int peerBufferBytes,
+        Duration maxUnwritable) {
 
     public static final int DEFAULT_PORT = 6653;
     public static final int LEGACY_PORT = 6633;
@@ -44,6 +57,8 @@ public record ControllerConfig(
     public static final int LARGEST_OPENFLOW_MESSAGE = 0xffff;
     /** A DESC reply, which every handshake has, is 1072 bytes; leave room above it. */
     public static final int SMALLEST_MESSAGE_LIMIT = 2048;
+    /** Room for two of the largest messages, so that a reply can always be queued behind one. */
+    public static final int SMALLEST_PEER_BUFFER = 2 * (LARGEST_OPENFLOW_MESSAGE + 1);
 
     public ControllerConfig {
         listen = List.copyOf(listen);
@@ -75,6 +90,27 @@ public record ControllerConfig(
         if (eventLoopThreads < 0) {
             throw new IllegalArgumentException("eventLoopThreads must not be negative, was " + eventLoopThreads);
         }
+        if (maxSwitches < 1) {
+            throw new IllegalArgumentException("maxSwitches must be at least 1, was " + maxSwitches);
+        }
+        if (maxPendingConnections < 1) {
+            throw new IllegalArgumentException("maxPendingConnections must be at least 1, was " + maxPendingConnections);
+        }
+        if (peerBufferBytes < SMALLEST_PEER_BUFFER) {
+            throw new IllegalArgumentException("peerBufferBytes must be at least " + SMALLEST_PEER_BUFFER
+                    + " (two of the largest OpenFlow messages), was " + peerBufferBytes);
+        }
+        requirePositive("maxUnwritable", maxUnwritable);
+    }
+
+    /** Reading from a switch pauses when this much waits to be sent to it. */
+    public int writeBufferHighWaterMark() {
+        return peerBufferBytes / 2;
+    }
+
+    /** Reading from a paused switch resumes when what waits falls below this. */
+    public int writeBufferLowWaterMark() {
+        return peerBufferBytes / 4;
     }
 
     private static void requirePositive(String name, Duration value) {
@@ -105,7 +141,11 @@ public record ControllerConfig(
                 .eventLoopThreads(eventLoopThreads)
                 .useEpoll(useEpoll)
                 .tlsListen(tlsListen)
-                .tls(tls);
+                .tls(tls)
+                .maxSwitches(maxSwitches)
+                .maxPendingConnections(maxPendingConnections)
+                .peerBufferBytes(peerBufferBytes)
+                .maxUnwritable(maxUnwritable);
     }
 
     /**
@@ -126,6 +166,10 @@ public record ControllerConfig(
         private boolean useEpoll = true;
         private List<InetSocketAddress> tlsListen = List.of();
         private ControllerTls tls;
+        private int maxSwitches = 1024;
+        private int maxPendingConnections = 256;
+        private int peerBufferBytes = 1 << 20;
+        private Duration maxUnwritable = Duration.ofSeconds(15);
 
         /** Plain TCP addresses; TLS ones go to {@link #tlsListen}. */
         public Builder listen(List<InetSocketAddress> value) {
@@ -197,11 +241,32 @@ public record ControllerConfig(
             return this;
         }
 
+        public Builder maxSwitches(int value) {
+            maxSwitches = value;
+            return this;
+        }
+
+        public Builder maxPendingConnections(int value) {
+            maxPendingConnections = value;
+            return this;
+        }
+
+        public Builder peerBufferBytes(int value) {
+            peerBufferBytes = value;
+            return this;
+        }
+
+        public Builder maxUnwritable(Duration value) {
+            maxUnwritable = value;
+            return this;
+        }
+
         public ControllerConfig build() {
             List<InetSocketAddress> tcp = listen != null ? listen
                     : tlsListen.isEmpty() ? List.of(new InetSocketAddress(DEFAULT_PORT)) : List.of();
             return new ControllerConfig(tcp, versions, handshakeTimeout, echoInterval, maxMissedEchoes,
-                    maxMessageBytes, missSendLength, requestTimeout, eventLoopThreads, useEpoll, tlsListen, tls);
+                    maxMessageBytes, missSendLength, requestTimeout, eventLoopThreads, useEpoll, tlsListen, tls,
+                    maxSwitches, maxPendingConnections, peerBufferBytes, maxUnwritable);
         }
     }
 }

@@ -54,7 +54,7 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
      */
     public SwitchboardConfig {
         source = source == null ? ConfigSource.none() : source;
-        openflow = openflow == null ? new OpenFlow(null, null, null, null, null, null, null, null, null, null, null) : openflow;
+        openflow = openflow == null ? new OpenFlow(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : openflow;
         ovsdb = ovsdb == null ? new Ovsdb(null, null, null, null, null) : ovsdb;
         Map<String, Map<String, Object>> copy = new java.util.LinkedHashMap<>();
         if (apps != null) {
@@ -124,7 +124,9 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
     }
 
     /**
-     * The {@code openflow:} section; null means the default.
+     * The {@code openflow:} section; null means the default. The limits ({@code maxSwitches},
+     * {@code maxPendingConnections}, {@code peerBufferBytes}, {@code maxUnwritable}) are
+     * described in {@link ControllerConfig}.
      *
      * @param listen where switches connect: {@code tcp:HOST:PORT}, {@code ssl:HOST:PORT} (OpenFlow
      *               over TLS, {@code ovs-vsctl set-controller BR ssl:HOST:PORT}), or {@code HOST:PORT},
@@ -143,7 +145,11 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
             String requestTimeout,
             Integer eventLoopThreads,
             Boolean epoll,
-            Tls tls) {
+            Tls tls,
+            Integer maxSwitches,
+            Integer maxPendingConnections,
+            Integer peerBufferBytes,
+            String maxUnwritable) {
     }
 
     /**
@@ -285,6 +291,18 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
         }
         if (of.epoll() != null) {
             builder.useEpoll(of.epoll());
+        }
+        if (of.maxSwitches() != null) {
+            builder.maxSwitches(of.maxSwitches());
+        }
+        if (of.maxPendingConnections() != null) {
+            builder.maxPendingConnections(of.maxPendingConnections());
+        }
+        if (of.peerBufferBytes() != null) {
+            builder.peerBufferBytes(of.peerBufferBytes());
+        }
+        if (of.maxUnwritable() != null) {
+            builder.maxUnwritable(DurationText.parse(of.maxUnwritable()));
         }
         builder.build();
         return builder;

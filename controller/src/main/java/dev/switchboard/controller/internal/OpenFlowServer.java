@@ -2,6 +2,7 @@ package dev.switchboard.controller.internal;
 
 import dev.switchboard.controller.ControllerConfig;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -10,6 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -41,6 +43,7 @@ public final class OpenFlowServer implements AutoCloseable {
     private final SwitchRegistry registry;
     private final PacketInPipeline pipeline;
     private final Counters counters;
+    private final ConnectionLimits limits;
     private final OpenFlowMessageEncoder encoder = new OpenFlowMessageEncoder();
     private final boolean epoll;
     private final EventLoopGroup acceptors;
@@ -52,6 +55,7 @@ public final class OpenFlowServer implements AutoCloseable {
         this.registry = registry;
         this.pipeline = pipeline;
         this.counters = counters;
+        this.limits = new ConnectionLimits(config, counters);
         this.epoll = config.useEpoll() && Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.acceptors = new MultiThreadIoEventLoopGroup(1, io);
@@ -128,9 +132,18 @@ public final class OpenFlowServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // the per-peer budget: past the high mark the channel is unwritable and reading stops
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                        config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
+                // one socket read fills at most this much, which bounds what a paused peer leaves behind
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(
+                        64, 2048, OpenFlowFrameDecoder.MAX_READ_BYTES))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        if (!limits.admit(channel)) {
+                            return;
+                        }
                         if (tls != null) {
                             SslHandler ssl = tls.newHandler(channel.alloc());
                             // The switch handler's own timer also covers the TLS handshake; this one
@@ -139,7 +152,7 @@ public final class OpenFlowServer implements AutoCloseable {
                             channel.pipeline().addLast("tls", ssl);
                             channel.pipeline().addLast("tls-watch", new TlsHandshakeWatch());
                         }
-                        configure(channel.pipeline());
+                        configure(channel);
                     }
                 });
     }
@@ -159,12 +172,21 @@ public final class OpenFlowServer implements AutoCloseable {
     }
 
     /** The stages after TLS, the same for both transports. */
-    private void configure(ChannelPipeline channel) {
+    private void configure(SocketChannel channel) {
+        OutboundBudget budget = new OutboundBudget(channel, config.peerBufferBytes(), counters);
+        SwitchChannelHandler handler = new SwitchChannelHandler(config, registry, pipeline, counters, limits, budget);
+        counters.open.add(channel);
+        channel.closeFuture().addListener(closed -> {
+            counters.open.remove(channel);
+            handler.leavePending();
+        });
+        ChannelPipeline stages = channel.pipeline();
         // idle first: it then sees each socket read once instead of every message in it
-        channel.addLast("idle", new IdleStateHandler(config.echoInterval().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
-        channel.addLast("frame", new OpenFlowFrameDecoder(config.maxMessageBytes(), new OpenFlowMessageParser(counters)));
-        channel.addLast("encoder", encoder);
-        channel.addLast("switch", new SwitchChannelHandler(config, registry, pipeline, counters));
+        stages.addLast("idle", new IdleStateHandler(config.echoInterval().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
+        stages.addLast("frame", new OpenFlowFrameDecoder(config.maxMessageBytes(), new OpenFlowMessageParser(counters),
+                counters));
+        stages.addLast("encoder", encoder);
+        stages.addLast("switch", handler);
     }
 
     @Override
