@@ -4,6 +4,7 @@ import dev.switchboard.ovsdb.client.OvsdbClient;
 import dev.switchboard.ovsdb.jsonrpc.Endpoint;
 import dev.switchboard.ovsdb.jsonrpc.JsonRpcOptions;
 import dev.switchboard.ovsdb.jsonrpc.JsonRpcTransport;
+import dev.switchboard.ovsdb.jsonrpc.PeerText;
 import dev.switchboard.ovsdb.jsonrpc.TlsFiles;
 import dev.switchboard.ovsdb.vswitch.BridgeSpec;
 import dev.switchboard.ovsdb.vswitch.Change;
@@ -36,7 +37,7 @@ public final class OvsdbManager implements AutoCloseable {
 
     OvsdbManager(SwitchboardConfig.Ovsdb config, List<String> controllers) {
         SwitchboardConfig.Tls tls = config.tls();
-        JsonRpcOptions options = JsonRpcOptions.defaults();
+        JsonRpcOptions options = config.jsonRpcOptions(JsonRpcOptions.defaults());
         if (tls != null) {
             options = options.withTls(new TlsFiles(Path.of(tls.privateKey()), Path.of(tls.certificate()),
                     Path.of(tls.caCertificate())));
@@ -104,7 +105,7 @@ public final class OvsdbManager implements AutoCloseable {
             if (failure != null) {
                 Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
-                log.warn("{}: cannot apply the declared bridges: {}", client.name(), cause.getMessage());
+                log.warn("{}: cannot apply the declared bridges: {}", client.name(), PeerText.escape(cause.getMessage()));
             } else if (changes.isEmpty()) {
                 log.info("{}: bridges {} are as declared", client.name(), names());
             } else {

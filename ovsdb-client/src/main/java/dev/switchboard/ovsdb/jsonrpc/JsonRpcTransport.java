@@ -14,6 +14,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -41,6 +42,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +54,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each connection's pipeline, codec before logic:
  * {@code [tls ->] frame (JsonObjectDecoder, capped) -> json (JsonRpcDecoder) -> encoder -> [idle ->] rpc}.
+ *
+ * <p>Bounded buffering: every channel has the write-buffer watermarks of {@link JsonRpcOptions};
+ * the {@code rpc} stage stops reading while its channel is unwritable and closes one that stays
+ * so for {@link JsonRpcOptions#unwritableTimeout()}. A listener holds at most
+ * {@link JsonRpcOptions#maxConnections()} connections.
  *
  * <p>{@link #connect} never blocks; {@link #listen} and {@link #close} block briefly and must not
  * be called on one of this transport's event loops.
@@ -149,6 +156,7 @@ public final class JsonRpcTransport implements AutoCloseable {
                         : epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         options.callTimeout().toMillis()))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
@@ -214,6 +222,8 @@ public final class JsonRpcTransport implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on " + endpoint + ": " + e.getMessage(), e);
         }
         ChannelGroup accepted = new DefaultChannelGroup("ovsdb-jsonrpc " + endpoint, ImmediateEventExecutor.INSTANCE);
+        AtomicInteger held = new AtomicInteger();
+        AtomicBoolean full = new AtomicBoolean();
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
@@ -221,9 +231,13 @@ public final class JsonRpcTransport implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
+                        if (!admit(channel, endpoint, held, full)) {
+                            return;
+                        }
                         channels.add(channel);
                         accepted.add(channel);
                         SslHandler ssl = tls == null ? null : tls.newHandler(channel.alloc());
@@ -298,6 +312,36 @@ public final class JsonRpcTransport implements AutoCloseable {
             pipeline.addLast("idle", new IdleStateHandler(options.echoInterval().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
         }
         pipeline.addLast("rpc", new JsonRpcChannelHandler(options, endpoint, ssl != null, handlers, ready));
+    }
+
+    private WriteBufferWaterMark waterMark() {
+        return new WriteBufferWaterMark(options.writeBufferLowBytes(), options.writeBufferHighBytes());
+    }
+
+    /**
+     * Counts an accepted connection against {@link JsonRpcOptions#maxConnections()}, or closes it
+     * if the listener is full. The first refusal of a run of them is a WARN, the rest DEBUG, so a
+     * connection flood cannot flood the log too.
+     */
+    private boolean admit(Channel channel, Endpoint endpoint, AtomicInteger held, AtomicBoolean full) {
+        int now = held.incrementAndGet();
+        if (now > options.maxConnections()) {
+            held.decrementAndGet();
+            if (full.compareAndSet(false, true)) {
+                log.warn("OVSDB listener {} holds {} connections, its maximum (maxConnections); refusing {} and "
+                        + "any more until one closes", endpoint, options.maxConnections(), channel.remoteAddress());
+            } else {
+                log.debug("OVSDB listener {} full; refused {}", endpoint, channel.remoteAddress());
+            }
+            channel.close();
+            return false;
+        }
+        channel.closeFuture().addListener(closed -> {
+            if (held.decrementAndGet() < options.maxConnections() && full.compareAndSet(true, false)) {
+                log.info("OVSDB listener {} accepts connections again", endpoint);
+            }
+        });
+        return true;
     }
 
     private void checkTls(Endpoint endpoint) {
