@@ -93,6 +93,7 @@ for jar in "${jars[@]}"; do
   pids+=("$cli")
   printf '   ovs --db tcp:127.0.0.1:%s show, flooded: ' "$port"
   sample "$cli"
+  head -c 200 "$work/ovs.out" | head -1 | sed 's/^/      /'
   kill "$cli" "$flooder" 2>/dev/null || true
   wait "$cli" "$flooder" 2>/dev/null || true
 

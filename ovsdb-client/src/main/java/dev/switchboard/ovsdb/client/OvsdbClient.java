@@ -189,7 +189,8 @@ public final class OvsdbClient implements AutoCloseable {
     /**
      * Replication on {@code connection} failed in {@code step}: a permanent fault is told to the
      * listeners and ends {@link #awaitSynchronised}; either kind closes the connection (an active
-     * client reconnects). Each distinct cause is logged once at WARN, repeats at DEBUG.
+     * client reconnects). Each distinct cause is logged once (a fault at WARN, a transient failure
+     * at INFO), repeats at DEBUG.
      */
     private void failed(JsonRpcConnection connection, String step, Throwable failure) {
         Throwable cause = unwrap(failure);
@@ -204,10 +205,14 @@ public final class OvsdbClient implements AutoCloseable {
         }
         // Call ids and a passive server's port differ between connections; the cause does not.
         String key = text.replace(name, "").replaceAll("\\(id \\d+\\)", "");
-        if (faultLog.isNew(faultSource, key)) {
-            log.warn("{}{}", text, reconnecting != null ? "; retrying with backoff (logged once while it lasts)" : "");
-        } else {
+        String retrying = reconnecting != null ? "; retrying with backoff (logged once while it lasts)" : "";
+        if (!faultLog.isNew(faultSource, key)) {
             log.debug("{} (again)", text);
+        } else if (cause instanceof ConnectionClosedException) {
+            // The connection's end was logged where it was seen (a WARN if we closed it for a cause).
+            log.info("{}{}", text, retrying);
+        } else {
+            log.warn("{}{}", text, retrying);
         }
         connection.close();
         if (fault != null) {
