@@ -171,6 +171,40 @@ class ServerFaultTest {
     }
 
     @Test
+    void aServerThatConnectsToUsAgainAndAgainWithTheSameFaultIsLoggedOnce() throws Exception {
+        transport = new JsonRpcTransport(OPTIONS, 1);
+        List<OvsdbClient> synchronised = new CopyOnWriteArrayList<>();
+        JsonRpcTransport.Listener listener = OvsdbClient.accept(transport, Endpoint.ptcp(0, "127.0.0.1"),
+                OpenVSwitch::newReplica, synchronised::add);
+        serverSide = new JsonRpcTransport(OPTIONS, 1);
+        JsonRpcHandler invalidSchema = new JsonRpcHandler() {
+            @Override
+            public void onNotification(JsonRpcConnection connection, String method, JsonNode params) {
+            }
+
+            @Override
+            public JsonNode onRequest(JsonRpcConnection connection, String method, JsonNode params) {
+                schemaCalls.incrementAndGet();
+                return JSON.objectNode().put("name", "Open_vSwitch");
+            }
+        };
+
+        try (LogCapture logs = new LogCapture("dev.switchboard.ovsdb.client")) {
+            for (int i = 1; i <= 3; i++) {
+                // ovsdb-server with set-manager ptcp: connects again after each close, from a new port.
+                JsonRpcConnection server = serverSide.connect(Endpoint.tcp("127.0.0.1", listener.localAddress().getPort()),
+                        invalidSchema).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                server.closeFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+
+            assertThat(schemaCalls).hasValue(3);
+            assertThat(logs.messages(Level.WARN)).singleElement().asString()
+                    .startsWith("/127.0.0.1:").contains("its schema is invalid");
+            assertThat(synchronised).isEmpty();
+        }
+    }
+
+    @Test
     void aLostConnectionIsNotAFault() {
         // A server that accepts and closes at once: transient, so awaitSynchronised waits its full time.
         serverSide = new JsonRpcTransport(OPTIONS, 1);
