@@ -48,7 +48,7 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @Js
      */
     public SwitchboardConfig {
         openflow = openflow == null ? new OpenFlow(null, null, null, null, null, null, null, null, null, null) : openflow;
-        ovsdb = ovsdb == null ? new Ovsdb(null, null, null, null, null, null, null, null, null) : ovsdb;
+        ovsdb = ovsdb == null ? new Ovsdb(null, null, null, null, null, null, null, null, null, null) : ovsdb;
         Map<String, Map<String, Object>> copy = new java.util.LinkedHashMap<>();
         if (apps != null) {
             apps.forEach((name, settings) -> copy.put(name, settings == null ? Map.of() : settings));
@@ -76,9 +76,12 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @Js
      * @param peerMemoryBytes   per-server budget of answers to its requests queued unsent (default 8 MiB)
      * @param unwritableTimeout how long a server may leave what we send unread before it is
      *                          disconnected, as {@code 15s} (the default)
+     * @param inboundBudgetBytes bytes of unfinished messages all servers together may make us hold
+     *                          (default 128 MiB, never less than maxMessageBytes)
      */
     public record Ovsdb(List<String> connect, List<String> listen, Tls tls, List<String> controllers, List<Bridge> bridges,
-            Integer maxConnections, Integer maxMessageBytes, Long peerMemoryBytes, String unwritableTimeout) {
+            Integer maxConnections, Integer maxMessageBytes, Long peerMemoryBytes, String unwritableTimeout,
+            Long inboundBudgetBytes) {
 
         public Ovsdb {
             connect = connect == null ? List.of() : List.copyOf(connect);
@@ -111,9 +114,12 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @Js
                 if (unwritableTimeout != null) {
                     options = options.withUnwritableTimeout(DurationText.parse(unwritableTimeout));
                 }
+                if (inboundBudgetBytes != null) {
+                    options = options.withInboundBudgetBytes(inboundBudgetBytes);
+                }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("ovsdb (maxConnections, maxMessageBytes, peerMemoryBytes, "
-                        + "unwritableTimeout): " + e.getMessage(), e);
+                        + "unwritableTimeout, inboundBudgetBytes): " + e.getMessage(), e);
             }
             return options;
         }

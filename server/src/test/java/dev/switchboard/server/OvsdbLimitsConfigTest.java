@@ -13,13 +13,13 @@ class OvsdbLimitsConfigTest {
     private static SwitchboardConfig.Ovsdb limits(Integer maxConnections, Integer maxMessageBytes, Long peerMemoryBytes,
             String unwritableTimeout) {
         return new SwitchboardConfig.Ovsdb(null, null, null, null, null, maxConnections, maxMessageBytes,
-                peerMemoryBytes, unwritableTimeout);
+                peerMemoryBytes, unwritableTimeout, 256L << 20);
     }
 
     @Test
     void unsetLimitsKeepTheDefaults() {
-        assertThat(limits(null, null, null, null).jsonRpcOptions(JsonRpcOptions.defaults()))
-                .isEqualTo(JsonRpcOptions.defaults());
+        assertThat(new SwitchboardConfig.Ovsdb(null, null, null, null, null, null, null, null, null, null)
+                .jsonRpcOptions(JsonRpcOptions.defaults())).isEqualTo(JsonRpcOptions.defaults());
     }
 
     @Test
@@ -30,6 +30,7 @@ class OvsdbLimitsConfigTest {
         assertThat(options.maxMessageBytes()).isEqualTo(1 << 20);
         assertThat(options.peerMemoryBytes()).isEqualTo(4L << 20);
         assertThat(options.unwritableTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(options.inboundBudgetBytes()).isEqualTo(256L << 20);
     }
 
     @Test

@@ -8,7 +8,8 @@ import java.util.Objects;
  * Immutable; start from {@link #defaults()} and change fields with the {@code with…} methods.
  *
  * <p>What one peer can make us hold (see docs/architecture.md, "Bounded buffering"): inbound, the
- * message being read ({@code maxMessageBytes}) and the objects parsed from it; outbound, what we
+ * message being read ({@code maxMessageBytes}; all peers together {@code inboundBudgetBytes}) and
+ * the objects parsed from it; outbound, what we
  * queue for it, which stops growing at {@code writeBufferHighBytes} because we then stop reading
  * from it, and can never pass {@code peerMemoryBytes} of answers to its own requests.
  *
@@ -38,15 +39,19 @@ import java.util.Objects;
  *                             disconnected at once; default 8 MiB
  * @param maxConnections       most connections a {@link JsonRpcTransport.Listener} holds at once; one
  *                             more is closed as soon as it is accepted; default 64
+ * @param inboundBudgetBytes   the most bytes of unfinished messages all connections of one transport
+ *                             may hold together (never less than {@code maxMessageBytes}): the
+ *                             connection that would pass it is closed, so that many peers each
+ *                             dripping a big message cannot add up; default 128 MiB
  */
 public record JsonRpcOptions(Duration callTimeout, Duration echoInterval, int maxMissedEchoes, int maxMessageBytes,
                              TlsFiles tls, Duration backoffMin, Duration backoffMax, int writeBufferLowBytes,
                              int writeBufferHighBytes, Duration unwritableTimeout, long peerMemoryBytes,
-                             int maxConnections) {
+                             int maxConnections, long inboundBudgetBytes) {
 
     private static final JsonRpcOptions DEFAULTS = new JsonRpcOptions(Duration.ofSeconds(30), Duration.ofSeconds(5), 3,
             64 * 1024 * 1024, null, Duration.ofMillis(100), Duration.ofSeconds(8), 256 * 1024, 1024 * 1024,
-            Duration.ofSeconds(15), 8L * 1024 * 1024, 64);
+            Duration.ofSeconds(15), 8L * 1024 * 1024, 64, 128L * 1024 * 1024);
 
     public JsonRpcOptions {
         requirePositive(callTimeout, "callTimeout");
@@ -77,12 +82,15 @@ public record JsonRpcOptions(Duration callTimeout, Duration echoInterval, int ma
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
         }
+        if (inboundBudgetBytes < 1) {
+            throw new IllegalArgumentException("inboundBudgetBytes must be positive, got " + inboundBudgetBytes);
+        }
     }
 
     /**
      * 30 s calls, echo after 5 s idle and close after 3 missed, 64 MiB messages, no TLS, backoff
      * 100 ms..8 s, watermarks 256 KiB..1 MiB, unwritable for 15 s closes, 8 MiB of queued answers
-     * per peer, 64 connections per listener.
+     * per peer, 64 connections per listener, 128 MiB of unfinished messages per transport.
      */
     public static JsonRpcOptions defaults() {
         return DEFAULTS;
@@ -90,53 +98,67 @@ public record JsonRpcOptions(Duration callTimeout, Duration echoInterval, int ma
 
     public JsonRpcOptions withCallTimeout(Duration value) {
         return new JsonRpcOptions(value, echoInterval, maxMissedEchoes, maxMessageBytes, tls, backoffMin, backoffMax,
-                writeBufferLowBytes, writeBufferHighBytes, unwritableTimeout, peerMemoryBytes, maxConnections);
+                writeBufferLowBytes, writeBufferHighBytes, unwritableTimeout, peerMemoryBytes, maxConnections,
+                inboundBudgetBytes);
     }
 
     public JsonRpcOptions withEchoInterval(Duration value) {
         return new JsonRpcOptions(callTimeout, value, maxMissedEchoes, maxMessageBytes, tls, backoffMin, backoffMax,
-                writeBufferLowBytes, writeBufferHighBytes, unwritableTimeout, peerMemoryBytes, maxConnections);
+                writeBufferLowBytes, writeBufferHighBytes, unwritableTimeout, peerMemoryBytes, maxConnections,
+                inboundBudgetBytes);
     }
 
     public JsonRpcOptions withMaxMissedEchoes(int value) {
         return new JsonRpcOptions(callTimeout, echoInterval, value, maxMessageBytes, tls, backoffMin, backoffMax,
-                writeBufferLowBytes, writeBufferHighBytes, unwritableTimeout, peerMemoryBytes, maxConnections);
+                writeBufferLowBytes, writeBufferHighBytes, unwritableTimeout, peerMemoryBytes, maxConnections,
+                inboundBudgetBytes);
     }
 
     public JsonRpcOptions withMaxMessageBytes(int value) {
         return new JsonRpcOptions(callTimeout, echoInterval, maxMissedEchoes, value, tls, backoffMin, backoffMax,
-                writeBufferLowBytes, writeBufferHighBytes, unwritableTimeout, peerMemoryBytes, maxConnections);
+                writeBufferLowBytes, writeBufferHighBytes, unwritableTimeout, peerMemoryBytes, maxConnections,
+                inboundBudgetBytes);
     }
 
     public JsonRpcOptions withTls(TlsFiles value) {
         return new JsonRpcOptions(callTimeout, echoInterval, maxMissedEchoes, maxMessageBytes, value, backoffMin,
                 backoffMax, writeBufferLowBytes, writeBufferHighBytes, unwritableTimeout, peerMemoryBytes,
-                maxConnections);
+                maxConnections, inboundBudgetBytes);
     }
 
     public JsonRpcOptions withBackoff(Duration min, Duration max) {
         return new JsonRpcOptions(callTimeout, echoInterval, maxMissedEchoes, maxMessageBytes, tls, min, max,
-                writeBufferLowBytes, writeBufferHighBytes, unwritableTimeout, peerMemoryBytes, maxConnections);
+                writeBufferLowBytes, writeBufferHighBytes, unwritableTimeout, peerMemoryBytes, maxConnections,
+                inboundBudgetBytes);
     }
 
     public JsonRpcOptions withWriteBufferWaterMark(int low, int high) {
         return new JsonRpcOptions(callTimeout, echoInterval, maxMissedEchoes, maxMessageBytes, tls, backoffMin,
-                backoffMax, low, high, unwritableTimeout, peerMemoryBytes, maxConnections);
+                backoffMax, low, high, unwritableTimeout, peerMemoryBytes, maxConnections, inboundBudgetBytes);
     }
 
     public JsonRpcOptions withUnwritableTimeout(Duration value) {
         return new JsonRpcOptions(callTimeout, echoInterval, maxMissedEchoes, maxMessageBytes, tls, backoffMin,
-                backoffMax, writeBufferLowBytes, writeBufferHighBytes, value, peerMemoryBytes, maxConnections);
+                backoffMax, writeBufferLowBytes, writeBufferHighBytes, value, peerMemoryBytes, maxConnections,
+                inboundBudgetBytes);
     }
 
     public JsonRpcOptions withPeerMemoryBytes(long value) {
         return new JsonRpcOptions(callTimeout, echoInterval, maxMissedEchoes, maxMessageBytes, tls, backoffMin,
-                backoffMax, writeBufferLowBytes, writeBufferHighBytes, unwritableTimeout, value, maxConnections);
+                backoffMax, writeBufferLowBytes, writeBufferHighBytes, unwritableTimeout, value, maxConnections,
+                inboundBudgetBytes);
     }
 
     public JsonRpcOptions withMaxConnections(int value) {
         return new JsonRpcOptions(callTimeout, echoInterval, maxMissedEchoes, maxMessageBytes, tls, backoffMin,
-                backoffMax, writeBufferLowBytes, writeBufferHighBytes, unwritableTimeout, peerMemoryBytes, value);
+                backoffMax, writeBufferLowBytes, writeBufferHighBytes, unwritableTimeout, peerMemoryBytes, value,
+                inboundBudgetBytes);
+    }
+
+    public JsonRpcOptions withInboundBudgetBytes(long value) {
+        return new JsonRpcOptions(callTimeout, echoInterval, maxMissedEchoes, maxMessageBytes, tls, backoffMin,
+                backoffMax, writeBufferLowBytes, writeBufferHighBytes, unwritableTimeout, peerMemoryBytes, maxConnections,
+                value);
     }
 
     /** Whether we send echo requests at all. */

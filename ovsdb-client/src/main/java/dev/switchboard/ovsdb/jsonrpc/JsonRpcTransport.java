@@ -26,7 +26,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.handler.codec.json.JsonObjectDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -43,6 +42,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * connections run on: epoll when the native transport loads (unix sockets need it), NIO otherwise.
  *
  * <p>Each connection's pipeline, codec before logic:
- * {@code [tls ->] frame (JsonObjectDecoder, capped) -> json (JsonRpcDecoder) -> encoder -> [idle ->] rpc}.
+ * {@code [tls ->] frame (FrameDecoder: JsonObjectDecoder, capped, budgeted) -> json (JsonRpcDecoder) -> encoder -> [idle ->] rpc}.
  *
  * <p>Bounded buffering: every channel has the write-buffer watermarks of {@link JsonRpcOptions};
  * the {@code rpc} stage stops reading while its channel is unwritable and closes one that stays
@@ -91,6 +91,8 @@ public final class JsonRpcTransport implements AutoCloseable {
     private final EventLoopGroup group;
     private final ChannelGroup channels = new DefaultChannelGroup("ovsdb-jsonrpc", ImmediateEventExecutor.INSTANCE);
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Bytes of unfinished messages held by all this transport's connections; see {@link FrameDecoder}. */
+    private final AtomicLong inboundHeld = new AtomicLong();
 
     public JsonRpcTransport(JsonRpcOptions options) {
         this(options, DEFAULT_THREADS);
@@ -295,17 +297,24 @@ public final class JsonRpcTransport implements AutoCloseable {
     /** Adds the stages of a JSON-RPC connection, after the TLS stage if {@code ssl} is not null. */
     void configure(ChannelPipeline pipeline, Endpoint endpoint, SslHandler ssl,
                    Function<JsonRpcConnection, JsonRpcHandler> handlers, CompletableFuture<JsonRpcConnection> ready) {
-        configure(pipeline, options, mapper, encoder, endpoint, ssl, handlers, ready);
+        configure(pipeline, options, mapper, encoder, inboundHeld, endpoint, ssl, handlers, ready);
     }
 
     static void configure(ChannelPipeline pipeline, JsonRpcOptions options, ObjectMapper mapper, JsonRpcEncoder encoder,
                           Endpoint endpoint, SslHandler ssl, Function<JsonRpcConnection, JsonRpcHandler> handlers,
                           CompletableFuture<JsonRpcConnection> ready) {
+        configure(pipeline, options, mapper, encoder, new AtomicLong(), endpoint, ssl, handlers, ready);
+    }
+
+    /** @param inboundHeld the counter of unfinished inbound bytes this connection shares with others */
+    static void configure(ChannelPipeline pipeline, JsonRpcOptions options, ObjectMapper mapper, JsonRpcEncoder encoder,
+                          AtomicLong inboundHeld, Endpoint endpoint, SslHandler ssl,
+                          Function<JsonRpcConnection, JsonRpcHandler> handlers, CompletableFuture<JsonRpcConnection> ready) {
         if (ssl != null) {
             ssl.setHandshakeTimeoutMillis(options.callTimeout().toMillis());
             pipeline.addLast("tls", ssl);
         }
-        pipeline.addLast("frame", new JsonObjectDecoder(options.maxMessageBytes()));
+        pipeline.addLast("frame", new FrameDecoder(options.maxMessageBytes(), inboundHeld, options.inboundBudgetBytes()));
         pipeline.addLast("json", new JsonRpcDecoder(mapper));
         pipeline.addLast("encoder", encoder);
         if (options.keepalive()) {

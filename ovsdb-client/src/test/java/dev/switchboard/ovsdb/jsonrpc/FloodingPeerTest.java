@@ -166,6 +166,35 @@ class FloodingPeerTest {
         }
     }
 
+    @Test
+    void manyPeersDrippingBigMessagesCannotAddUpPastTheInboundBudget() throws Exception {
+        int mib = 1024 * 1024;
+        transport = new JsonRpcTransport(OPTIONS.withMaxMessageBytes(4 * mib).withInboundBudgetBytes(4 * mib), 1);
+        JsonRpcTransport.Listener listener = transport.listen(Endpoint.ptcp(0, "127.0.0.1"), connection -> ignoring);
+        int port = listener.localAddress().getPort();
+        byte[] unfinished = ("{\"method\":\"echo\",\"id\":1,\"params\":[\"" + "x".repeat(3 * mib / 2))
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (LogCapture logs = new LogCapture();
+             Socket first = new Socket("127.0.0.1", port);
+             Socket second = new Socket("127.0.0.1", port);
+             Socket third = new Socket("127.0.0.1", port)) {
+            for (Socket socket : new Socket[] {first, second, third}) {
+                socket.getOutputStream().write(unfinished);
+                socket.getOutputStream().flush();
+            }
+
+            await().atMost(WAIT).until(() -> !logs.messages(Level.WARN).isEmpty());
+            assertThat(logs.messages(Level.WARN)).singleElement().asString()
+                    .contains("over inboundBudgetBytes " + 4 * mib);
+            int closed = 0;
+            for (Socket socket : new Socket[] {first, second, third}) {
+                socket.setSoTimeout(500);
+                closed += readOrTimeout(socket) == -1 ? 1 : 0;
+            }
+            assertThat(closed).as("connections closed: only the one that passed the budget").isEqualTo(1);
+        }
+    }
+
     private JsonRpcConnection connectToAGoodPeer() throws Exception {
         goodPeer = new JsonRpcTransport(OPTIONS, 1);
         JsonRpcTransport.Listener listener = goodPeer.listen(Endpoint.ptcp(0, "127.0.0.1"), connection -> ignoring);
@@ -185,7 +214,7 @@ class FloodingPeerTest {
         assertThat(socket.getInputStream().read()).as("end of stream: the listener closed it").isEqualTo(-1);
     }
 
-    /** -1 at end of stream, 0 if nothing came within the socket's timeout. */
+    /** -1 at end of stream or reset (closed with our bytes unread), 0 if nothing came within the socket's timeout. */
     private static int readOrTimeout(Socket socket) throws IOException {
         InputStream in = socket.getInputStream();
         try {
@@ -193,6 +222,8 @@ class FloodingPeerTest {
             return b < 0 ? -1 : 1;
         } catch (java.net.SocketTimeoutException e) {
             return 0;
+        } catch (java.net.SocketException e) {
+            return -1;
         }
     }
 }
