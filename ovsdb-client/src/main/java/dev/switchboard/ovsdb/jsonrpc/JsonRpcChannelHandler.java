@@ -52,8 +52,10 @@ final class JsonRpcChannelHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private String closeReason;
     private int missedEchoes;
-    /** Closes the channel if it stays unwritable; set while it is unwritable. */
+    /** Closes the channel if it stays unwritable without progress; set while it is unwritable. */
     private ScheduledFuture<?> unwritableTimer;
+    /** Unsent bytes when the unwritable timer was last set: less at its end means the peer reads, slowly. */
+    private long unsentAtTimer;
 
     /**
      * @param handlers gives the open connection its handler
@@ -180,8 +182,9 @@ final class JsonRpcChannelHandler extends ChannelInboundHandlerAdapter {
     /**
      * Back-pressure: while our unsent bytes to the peer are over the high watermark, read nothing
      * more from it, so that its requests cannot make us queue answers without limit; resume below
-     * the low watermark. A peer that keeps us unwritable for {@link JsonRpcOptions#unwritableTimeout()}
-     * is disconnected.
+     * the low watermark. A peer that keeps us unwritable and reads nothing of what we sent for
+     * {@link JsonRpcOptions#unwritableTimeout()} is disconnected (one that reads, however slowly,
+     * gets another period).
      */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
@@ -193,10 +196,19 @@ final class JsonRpcChannelHandler extends ChannelInboundHandlerAdapter {
         } else if (unwritableTimer == null && !closing) {
             log.debug("OVSDB connection {} unwritable ({} bytes unsent); reading paused", peer(ctx),
                     ctx.channel().bytesBeforeWritable());
-            unwritableTimer = ctx.executor().schedule(() -> unwritableTooLong(ctx),
-                    options.unwritableTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            scheduleUnwritableTimer(ctx);
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    private void scheduleUnwritableTimer(ChannelHandlerContext ctx) {
+        unsentAtTimer = unsent(ctx);
+        unwritableTimer = ctx.executor().schedule(() -> unwritableTooLong(ctx),
+                options.unwritableTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private long unsent(ChannelHandlerContext ctx) {
+        return connection != null ? connection.pendingOutboundBytes() : ctx.channel().bytesBeforeWritable();
     }
 
     private void unwritableTooLong(ChannelHandlerContext ctx) {
@@ -204,7 +216,11 @@ final class JsonRpcChannelHandler extends ChannelInboundHandlerAdapter {
         if (closing || ctx.channel().isWritable()) {
             return;
         }
-        long unsent = connection != null ? connection.pendingOutboundBytes() : ctx.channel().bytesBeforeWritable();
+        long unsent = unsent(ctx);
+        if (unsent < unsentAtTimer) {
+            scheduleUnwritableTimer(ctx); // it read some: slow, not stuck
+            return;
+        }
         String why = "the peer has read nothing we sent for " + PendingCalls.readable(options.unwritableTimeout())
                 + " (" + unsent + " bytes unsent; unwritableTimeout)";
         log.warn("Closing OVSDB connection {}: {}", peer(ctx), why);
@@ -238,6 +254,9 @@ final class JsonRpcChannelHandler extends ChannelInboundHandlerAdapter {
         if (closing) {
             return;
         }
+        if (!ctx.channel().isWritable()) {
+            return; // we are not reading, so silence proves nothing: the unwritable timer is in charge
+        }
         if (missedEchoes >= options.maxMissedEchoes()) {
             String why = "nothing received for " + PendingCalls.readable(
                     options.echoInterval().multipliedBy(missedEchoes + 1L)) + ", " + missedEchoes
@@ -247,7 +266,7 @@ final class JsonRpcChannelHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         missedEchoes++;
-        if (open && ctx.channel().isWritable()) { // unwritable: the unwritable timer is in charge
+        if (open) {
             ctx.writeAndFlush(new JsonRpcMessage.Request("echo", JsonNodeFactory.instance.arrayNode(), ECHO_ID));
         }
     }
