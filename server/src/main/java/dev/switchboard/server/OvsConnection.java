@@ -102,7 +102,8 @@ final class OvsConnection implements AutoCloseable {
                 throw new UserFacingException(e.getMessage(), e);
             } catch (IllegalStateException e) {
                 throw new UserFacingException("connected to " + endpoint + " but could not read its "
-                        + OpenVSwitch.DATABASE + " database within " + seconds(timeout), e);
+                        + OpenVSwitch.DATABASE + " database within " + seconds(timeout)
+                        + client.lastFailure().map(why -> " (last attempt: " + why + ")").orElse(""), e);
             }
             return new OvsConnection(endpoint, timeout, transport, client);
         } catch (RuntimeException e) {

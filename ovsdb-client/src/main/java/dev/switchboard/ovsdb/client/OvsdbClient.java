@@ -59,6 +59,8 @@ public final class OvsdbClient implements AutoCloseable {
     private volatile OvsdbSession session;
     private volatile DatabaseSchema schema;
     private volatile ReconnectingClient reconnecting;
+    /** Why the last replication attempt failed (escaped), or null if none did or the last succeeded. */
+    private volatile String lastFailure;
     private volatile JsonRpcConnection accepted;
 
     private OvsdbClient(String name, Replica replica, FaultLog faultLog, String faultSource) {
@@ -133,6 +135,14 @@ public final class OvsdbClient implements AutoCloseable {
         return firstSync;
     }
 
+    /**
+     * Why the last attempt to replicate failed (a fault or a transient failure; escaped, naming
+     * the server), if it did: for a tool that gives up waiting to say why.
+     */
+    public java.util.Optional<String> lastFailure() {
+        return java.util.Optional.ofNullable(lastFailure);
+    }
+
     /** The schema of the replicated database, once synchronised. */
     public DatabaseSchema schema() {
         DatabaseSchema known = schema;
@@ -179,6 +189,7 @@ public final class OvsdbClient implements AutoCloseable {
                         return;
                     }
                     faultLog.clear(faultSource);
+                    lastFailure = null;
                     log.info("{}: replica of {} synchronised ({} tables)", name, replica.database(),
                             replica.tables().size());
                     firstSync.complete(this);
@@ -203,6 +214,7 @@ public final class OvsdbClient implements AutoCloseable {
             fault = new OvsdbServerFault(name, replica.database(), describe(step, cause), cause);
             text = fault.getMessage();
         }
+        lastFailure = text;
         // Call ids and a passive server's port differ between connections; the cause does not.
         String key = text.replace(name, "").replaceAll("\\(id \\d+\\)", "");
         String retrying = reconnecting != null ? "; retrying with backoff (logged once while it lasts)" : "";
