@@ -37,7 +37,7 @@ public final class OvsdbManager implements AutoCloseable {
 
     OvsdbManager(SwitchboardConfig.Ovsdb config, List<String> controllers) {
         SwitchboardConfig.Tls tls = config.tls();
-        JsonRpcOptions options = JsonRpcOptions.defaults();
+        JsonRpcOptions options = config.jsonRpcOptions(JsonRpcOptions.defaults());
         if (tls != null) {
             options = options.withTls(new TlsFiles(Path.of(tls.privateKey()), Path.of(tls.certificate()),
                     Path.of(tls.caCertificate())));

@@ -55,7 +55,7 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
     public SwitchboardConfig {
         source = source == null ? ConfigSource.none() : source;
         openflow = openflow == null ? new OpenFlow(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : openflow;
-        ovsdb = ovsdb == null ? new Ovsdb(null, null, null, null, null) : ovsdb;
+        ovsdb = ovsdb == null ? new Ovsdb(null, null, null, null, null, null, null, null, null, null) : ovsdb;
         Map<String, Map<String, Object>> copy = new java.util.LinkedHashMap<>();
         if (apps != null) {
             apps.forEach((name, settings) -> copy.put(name, settings == null ? Map.of() : settings));
@@ -91,8 +91,18 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
      *                    controller's OpenFlow addresses, as {@code tcp:HOST:PORT} or, for TLS
      *                    ones, {@code ssl:HOST:PORT}
      * @param bridges     bridges every managed server must have, pointed at the controllers
+     * @param maxConnections    most OVSDB servers connected to each {@code listen} endpoint at once (default 64)
+     * @param maxMessageBytes   largest JSON-RPC message accepted from a server (default 64 MiB: a big
+     *                          database's first monitor reply)
+     * @param peerMemoryBytes   per-server budget of answers to its requests queued unsent (default 8 MiB)
+     * @param unwritableTimeout how long a server may leave what we send unread before it is
+     *                          disconnected, as {@code 15s} (the default)
+     * @param inboundBudgetBytes bytes of unfinished messages all servers together may make us hold
+     *                          (default 128 MiB, never less than maxMessageBytes)
      */
-    public record Ovsdb(List<String> connect, List<String> listen, Tls tls, List<String> controllers, List<Bridge> bridges) {
+    public record Ovsdb(List<String> connect, List<String> listen, Tls tls, List<String> controllers, List<Bridge> bridges,
+            Integer maxConnections, Integer maxMessageBytes, Long peerMemoryBytes, String unwritableTimeout,
+            Long inboundBudgetBytes) {
 
         public Ovsdb {
             connect = connect == null ? List.of() : List.copyOf(connect);
@@ -103,6 +113,36 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
 
         public boolean isEmpty() {
             return connect.isEmpty() && listen.isEmpty();
+        }
+
+        /**
+         * The JSON-RPC options these keys give, over {@code base}.
+         *
+         * @throws IllegalArgumentException naming the key of a bad value
+         */
+        public dev.switchboard.ovsdb.jsonrpc.JsonRpcOptions jsonRpcOptions(dev.switchboard.ovsdb.jsonrpc.JsonRpcOptions base) {
+            var options = base;
+            try {
+                if (maxConnections != null) {
+                    options = options.withMaxConnections(maxConnections);
+                }
+                if (maxMessageBytes != null) {
+                    options = options.withMaxMessageBytes(maxMessageBytes);
+                }
+                if (peerMemoryBytes != null) {
+                    options = options.withPeerMemoryBytes(peerMemoryBytes);
+                }
+                if (unwritableTimeout != null) {
+                    options = options.withUnwritableTimeout(DurationText.parse(unwritableTimeout));
+                }
+                if (inboundBudgetBytes != null) {
+                    options = options.withInboundBudgetBytes(inboundBudgetBytes);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("ovsdb (maxConnections, maxMessageBytes, peerMemoryBytes, "
+                        + "unwritableTimeout, inboundBudgetBytes): " + e.getMessage(), e);
+            }
+            return options;
         }
     }
 
@@ -213,6 +253,7 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
                 throw new IllegalArgumentException("ovsdb.listen[" + i + "]: '" + text + "' is not passive (ptcp: or pssl:)");
             }
         }
+        ovsdb.jsonRpcOptions(dev.switchboard.ovsdb.jsonrpc.JsonRpcOptions.defaults()); // the limits, checked now
     }
 
     /** Runs {@code parse}; its {@link IllegalArgumentException} is prefixed with the key. */
