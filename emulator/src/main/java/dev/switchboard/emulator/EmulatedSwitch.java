@@ -82,6 +82,8 @@ public final class EmulatedSwitch implements AutoCloseable {
     private volatile Channel channel;
     /** Set before connecting, if at all; see {@link #withFrameHandler}. */
     private volatile ChannelHandler frameHandler;
+    /** The flows FLOW_MODs made; see {@link #withFlowTable}. */
+    private volatile FlowTable flowTable = new FlowTable();
 
     private EmulatedSwitch(EmulatedSwitchOptions options) {
         this.options = options;
@@ -90,7 +92,7 @@ public final class EmulatedSwitch implements AutoCloseable {
             MacAddress mac = SwitchMessages.portMac(options.datapathId(), i);
             ports.put(i, SwitchMessages.portDesc(f, i, "eth" + i, mac));
         }
-        this.answers = new DefaultAnswers(options, this::ports);
+        this.answers = new DefaultAnswers(options, this::ports, () -> flowTable);
     }
 
     /**
@@ -131,6 +133,26 @@ public final class EmulatedSwitch implements AutoCloseable {
         }
         this.frameHandler = Objects.requireNonNull(handler, "handler");
         return this;
+    }
+
+    /**
+     * Makes a {@linkplain #prepare prepared} switch keep its flows in {@code table}, e.g. the
+     * table of an earlier connection, as a switch that keeps its flows across a controller
+     * restart does. Without it each switch starts with an empty table of its own.
+     *
+     * @return this switch
+     */
+    public EmulatedSwitch withFlowTable(FlowTable table) {
+        if (channel != null) {
+            throw new IllegalStateException("a flow table must be set before connecting");
+        }
+        this.flowTable = Objects.requireNonNull(table, "table");
+        return this;
+    }
+
+    /** The switch's flow table: what the controller's FLOW_MODs left in it. */
+    public FlowTable flowTable() {
+        return flowTable;
     }
 
     /** Connects a {@linkplain #prepare prepared} switch; as {@link #connect}, over NIO. */
