@@ -318,6 +318,15 @@ public final class EmulatedSwitch implements AutoCloseable {
         responders.put(Objects.requireNonNull(type), Objects.requireNonNull(responder));
     }
 
+    /**
+     * What the switch answers {@code request} when no responder is set, for a responder that
+     * overrides only some messages of a type (e.g. flow stats among STATS_REQUESTs). On the event
+     * loop only, as responders run.
+     */
+    public List<OFMessage> defaultAnswer(OFMessage request) {
+        return answers.answer(request);
+    }
+
     /** Closes the channel and, unless called on its event loop, waits up to 5 s for that. */
     @Override
     public void close() {

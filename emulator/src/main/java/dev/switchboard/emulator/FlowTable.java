@@ -74,6 +74,10 @@ public final class FlowTable {
                     .setHardTimeout(flow.mod().getHardTimeout());
             if (f.getVersion() == OFVersion.OF_10) {
                 b.setActions(flow.mod().getActions());
+            } else if (f.getVersion().compareTo(OFVersion.OF_15) >= 0) {
+                // 1.5 moved duration and counters into OXS stats; none are kept here
+                b.setTableId(flow.table()).setInstructions(flow.mod().getInstructions())
+                        .setStats(f.statV6(org.projectfloodlight.openflow.protocol.OFOxsList.EMPTY));
             } else {
                 b.setTableId(flow.table()).setInstructions(flow.mod().getInstructions());
             }
