@@ -140,6 +140,14 @@ public final class AppRuntime implements AutoCloseable {
         return java.util.Optional.ofNullable(type.cast(services.get(type)));
     }
 
+    /**
+     * Whether the apps serve {@code sw}: its flows were reconciled and the apps were told of it.
+     * Until then its packets pass the apps by.
+     */
+    public boolean serves(dev.switchboard.controller.OFSwitch sw) {
+        return reconciler.isServed(sw);
+    }
+
     /** The running apps' names, in start order. */
     public List<String> names() {
         return running.stream().map(r -> r.app().name()).toList();

@@ -292,7 +292,7 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
         return controller.getSwitch(id).filter(this::isServed);
     }
 
-    private boolean isServed(OFSwitch sw) {
+    boolean isServed(OFSwitch sw) {
         Connection c = connections.get(sw);
         return c != null && c.served;
     }
