@@ -13,6 +13,7 @@ import dev.switchboard.apps.testing.Lab;
 import dev.switchboard.apps.testing.PublishingApp;
 import dev.switchboard.controller.app.AppCookies;
 import dev.switchboard.emulator.EmulatedSwitch;
+import dev.switchboard.emulator.FlowTable;
 import dev.switchboard.hosts.HostService;
 import dev.switchboard.topology.Link;
 import dev.switchboard.topology.TopologyService;
@@ -97,6 +98,45 @@ class ForwardingAppTest {
         assertThat(flow.getIdleTimeout()).isEqualTo(30);
         assertThat(flow.getHardTimeout()).isZero();
         return flow.getMatch().get(MatchField.IN_PORT).getPortNumber() + ">" + outputs(actionsOf(flow)).get(0);
+    }
+
+    /**
+     * A restarted controller keeps the route flows the switches still hold (no sweep), and a
+     * new route gets a tag past theirs, so deleting it can never take an old flow with it.
+     */
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void aRestartKeepsTheRouteFlowsAndNewRoutesGetFreshTags(OFVersion version) {
+        Map<Integer, FlowTable> tables = Map.of(1, new FlowTable(), 2, new FlowTable(), 3, new FlowTable(), 4, new FlowTable());
+        int[] ports = {0, 3, 2, 2, 3};
+        long oldTag;
+        try (Lab first = lab()) {
+            for (int i = 1; i <= 4; i++) {
+                first.connect(i, version, ports[i], tables.get(i));
+            }
+            // first.connect returned the emulators in order; the packet goes in at s1
+            EmulatedSwitch s1 = first.emulators().get(0);
+            s1.sendPacketIn(OFPort.of(1), frame(B, A));
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).size() == 1);
+            oldTag = routeFlows(s1).get(0).getCookie().getValue() & AppCookies.TAG_MASK;
+        }
+        try (Lab second = lab()) {
+            List<EmulatedSwitch> sws = new java.util.ArrayList<>();
+            for (int i = 1; i <= 4; i++) {
+                sws.add(second.connect(i, version, ports[i], tables.get(i)));
+            }
+            for (int i : List.of(1, 2, 4)) {
+                assertThat(tables.get(i).flows()).as("s%d keeps the route's flow", i)
+                        .anyMatch(f -> f.priority() == FlowPriorities.FORWARDING);
+                assertThat(sws.get(i - 1).received(OFFlowDelete.class)).isEmpty();
+                assertThat(sws.get(i - 1).received(OFFlowDeleteStrict.class)).isEmpty();
+            }
+            // the other direction is a new route
+            sws.get(3).sendPacketIn(OFPort.of(1), frame(A, B));
+            await().atMost(Lab.WAIT).until(() -> sws.get(3).received(OFPacketOut.class).size() == 1);
+            long newTag = routeFlows(sws.get(3)).get(0).getCookie().getValue() & AppCookies.TAG_MASK;
+            assertThat(newTag).isGreaterThan(oldTag);
+        }
     }
 
     /** Deletes that name exactly one route's flows: by full cookie in 1.3, strictly by match in 1.0. */

@@ -79,9 +79,9 @@ public final class Lab implements AutoCloseable {
         return emulator;
     }
 
-    /** Stops the apps as a controller stop does (their flows stay on the switches). */
-    public void stopApps() {
-        apps.close();
+    /** The switches connected so far, in order. */
+    public List<EmulatedSwitch> emulators() {
+        return List.copyOf(emulators);
     }
 
     public OFSwitch sw(long dpid) {
