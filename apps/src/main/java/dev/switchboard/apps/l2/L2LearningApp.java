@@ -152,6 +152,8 @@ public final class L2LearningApp implements SwitchboardApp {
                 FlowTimeouts.seconds("idleTimeout", config.idleTimeout()),
                 FlowTimeouts.seconds("hardTimeout", config.hardTimeout()),
                 config.maxMacsPerSwitch());
+        // born current: link losses before it must not clear what reconcile() is about to teach it
+        table.forgetAllUnless(linkLosses.get());
         return new Attached(sw, table, sw::write);
     }
 
