@@ -85,6 +85,8 @@ public final class EmulatedSwitch implements AutoCloseable {
     private volatile ChannelHandler frameHandler;
     /** Set before connecting, if at all; see {@link #withTls}. */
     private volatile SslContext tls;
+    /** The flows FLOW_MODs made; see {@link #withFlowTable}. */
+    private volatile FlowTable flowTable = new FlowTable();
 
     private EmulatedSwitch(EmulatedSwitchOptions options) {
         this.options = options;
@@ -93,7 +95,7 @@ public final class EmulatedSwitch implements AutoCloseable {
             MacAddress mac = SwitchMessages.portMac(options.datapathId(), i);
             ports.put(i, SwitchMessages.portDesc(f, i, "eth" + i, mac));
         }
-        this.answers = new DefaultAnswers(options, this::ports);
+        this.answers = new DefaultAnswers(options, this::ports, () -> flowTable);
     }
 
     /**
@@ -153,6 +155,26 @@ public final class EmulatedSwitch implements AutoCloseable {
         }
         this.tls = clientContext;
         return this;
+    }
+
+    /**
+     * Makes a {@linkplain #prepare prepared} switch keep its flows in {@code table}, e.g. the
+     * table of an earlier connection, as a switch that keeps its flows across a controller
+     * restart does. Without it each switch starts with an empty table of its own.
+     *
+     * @return this switch
+     */
+    public EmulatedSwitch withFlowTable(FlowTable table) {
+        if (channel != null) {
+            throw new IllegalStateException("a flow table must be set before connecting");
+        }
+        this.flowTable = Objects.requireNonNull(table, "table");
+        return this;
+    }
+
+    /** The switch's flow table: what the controller's FLOW_MODs left in it. */
+    public FlowTable flowTable() {
+        return flowTable;
     }
 
     /** Connects a {@linkplain #prepare prepared} switch; as {@link #connect}, over NIO. */
@@ -321,6 +343,15 @@ public final class EmulatedSwitch implements AutoCloseable {
      */
     public void onMessage(OFType type, Function<OFMessage, List<OFMessage>> responder) {
         responders.put(Objects.requireNonNull(type), Objects.requireNonNull(responder));
+    }
+
+    /**
+     * What the switch answers {@code request} when no responder is set, for a responder that
+     * overrides only some messages of a type (e.g. flow stats among STATS_REQUESTs). On the event
+     * loop only, as responders run.
+     */
+    public List<OFMessage> defaultAnswer(OFMessage request) {
+        return answers.answer(request);
     }
 
     /** Closes the channel and, unless called on its event loop, waits up to 5 s for that. */

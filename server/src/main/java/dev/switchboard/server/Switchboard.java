@@ -96,7 +96,10 @@ public final class Switchboard implements AutoCloseable {
         return Optional.ofNullable(ovsdb);
     }
 
-    /** Stops the apps (deleting their flows from the switches), then the OVSDB sessions and the controller. */
+    /**
+     * Stops the apps, then the OVSDB sessions and the controller. The apps' flows stay on the
+     * switches, which keep forwarding; the next start reconciles them (no outage).
+     */
     @Override
     public void close() {
         apps.close();
