@@ -108,9 +108,38 @@ class ManagedBridgesIT {
             DatapathId dpid = datapathOf(bridge);
             await().atMost(PATIENCE).until(() -> switchboard.controller().switches().getSwitch(dpid).isPresent());
             assertThat(switchboard.ovsdb().orElseThrow().clients()).hasSize(1);
+            assertThat(ovs.vsctl("get", "bridge", bridge, "fail_mode")).as("the default fail mode").isEqualTo("secure");
         } finally {
             ovs.vsctl("del-manager");
             ovs.vsctl("--if-exists", "del-br", bridge);
+        }
+    }
+
+    @Test
+    void aDeclaredBridgeIsSecureUnlessItSaysStandalone() throws Exception {
+        String secure = RunNames.name("fsc");
+        String standalone = RunNames.name("fst");
+        SwitchboardConfig config = config("""
+                openflow:
+                  listen: ["127.0.0.1:0"]
+                ovsdb:
+                  connect: ["%s"]
+                  bridges:
+                    - {name: %s, datapathType: netdev}
+                    - {name: %s, datapathType: netdev, failMode: standalone}
+                """.formatted(ovs.dbTarget(), secure, standalone));
+        try (Switchboard switchboard = Switchboard.start(config.controllerConfig().build(), config.ovsdb())) {
+            await().atMost(PATIENCE).until(() -> ovs.vsctl("list-br").lines().filter(b -> b.equals(secure)
+                    || b.equals(standalone)).count() == 2);
+
+            assertThat(ovs.vsctl("get", "bridge", secure, "fail_mode")).isEqualTo("secure");
+            assertThat(ovs.vsctl("get", "bridge", standalone, "fail_mode")).isEqualTo("standalone");
+            // secure: no flow but the controller's table-miss, never OVS's own NORMAL flow
+            DatapathId dpid = datapathOf(secure);
+            await().atMost(PATIENCE).until(() -> switchboard.controller().switches().getSwitch(dpid).isPresent());
+            assertThat(ovs.ofctl("dump-flows", secure)).doesNotContain("actions=NORMAL");
+        } finally {
+            ovs.vsctl("--if-exists", "del-br", secure, "--", "--if-exists", "del-br", standalone);
         }
     }
 }

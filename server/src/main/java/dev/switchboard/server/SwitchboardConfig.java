@@ -88,7 +88,7 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @Js
     public record Tls(String privateKey, String certificate, String caCertificate) {
     }
 
-    /** A declared bridge; unset keys are left as OVS has them. */
+    /** A declared bridge; unset keys are left as OVS has them, except {@code failMode} ({@code secure} unless set). */
     public record Bridge(String name, String datapathType, String failMode, List<String> protocols,
             Map<String, String> otherConfig, Map<String, String> externalIds) {
 
