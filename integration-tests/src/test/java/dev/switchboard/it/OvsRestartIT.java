@@ -89,12 +89,12 @@ class OvsRestartIT {
                 @Override
                 public void switchAdded(OFSwitch sw) {
                     announced.add(new WeakReference<>(sw));
-                    added.merge(sw.getId(), 1, Integer::sum);
+                    added.merge(sw.id(), 1, Integer::sum);
                 }
 
                 @Override
                 public void switchRemoved(OFSwitch sw) {
-                    removed.merge(sw.getId(), 1, Integer::sum);
+                    removed.merge(sw.id(), 1, Integer::sum);
                 }
             });
             await().atMost(PATIENCE).until(() -> ovs.vsctl("list-br").lines().filter(b -> b.equals(BRIDGE_A)
@@ -136,7 +136,8 @@ class OvsRestartIT {
     void aKilledSwitchDaemonComesBackWithItsFlowsAndNothingKeepsTheDeadConnections() {
         Set<DatapathId> dpids = awaitPinging();
         try (PingMonitor ping = PingMonitor.start(NAMESPACES.get(0), TARGET, Duration.ofMillis(20))) {
-            await().atMost(PATIENCE).until(() -> ping.answeredAfter(Instant.now().minusMillis(100)));
+            Instant begun = Instant.now();
+            await().atMost(PATIENCE).until(() -> ping.answeredAfter(begun));
             int addedBefore = added.values().stream().mapToInt(Integer::intValue).sum();
             int removedBefore = removed.values().stream().mapToInt(Integer::intValue).sum();
 
@@ -144,8 +145,9 @@ class OvsRestartIT {
             ovs.killSwitchDaemon();
             await().atMost(PATIENCE).until(() -> switchboard.controller().switches().switches().isEmpty());
             ovs.startSwitchDaemon();
+            Instant restarted = Instant.now();
 
-            await().atMost(PATIENCE).until(() -> ping.answeredAfter(Instant.now()));
+            await().atMost(PATIENCE).until(() -> ping.answeredAfter(restarted));
             PingMonitor.Outage outage = ping.outageSince(killed);
             System.out.printf("OUTAGE ovs-vswitchd killed and started again: %s (pings resumed %d ms after the kill)%n",
                     outage, Duration.between(killed, outage.resumedAt()).toMillis());
@@ -153,7 +155,7 @@ class OvsRestartIT {
             // the controller saw both switches go and come back, and they are the live ones only
             assertThat(removed.values().stream().mapToInt(Integer::intValue).sum() - removedBefore).isEqualTo(2);
             assertThat(added.values().stream().mapToInt(Integer::intValue).sum() - addedBefore).isEqualTo(2);
-            assertThat(switchboard.controller().switches().switches()).extracting(OFSwitch::getId)
+            assertThat(switchboard.controller().switches().switches()).extracting(OFSwitch::id)
                     .containsExactlyInAnyOrderElementsOf(dpids);
             // the app's flows are back on the new daemon, which started with none
             await().atMost(PATIENCE).untilAsserted(() -> assertThat(dumpFlows(BRIDGE_A)).contains(L2_COOKIE));
@@ -173,7 +175,8 @@ class OvsRestartIT {
         await().atMost(PATIENCE).until(client::isConnected);
         WeakReference<OvsdbSession> oldSession = new WeakReference<>(client.session());
         try (PingMonitor ping = PingMonitor.start(NAMESPACES.get(0), TARGET, Duration.ofMillis(20))) {
-            await().atMost(PATIENCE).until(() -> ping.answeredAfter(Instant.now().minusMillis(100)));
+            Instant begun = Instant.now();
+            await().atMost(PATIENCE).until(() -> ping.answeredAfter(begun));
 
             Instant stopped = Instant.now();
             ovs.stopOvsdbServer();
@@ -190,7 +193,8 @@ class OvsRestartIT {
                     && ovs.vsctl("get", "bridge", BRIDGE_A, "fail_mode").equals("secure"));
             Duration reapplied = Duration.between(started, Instant.now());
             await().atMost(PATIENCE).until(() -> switchboard.controller().switches().switches().size() == 2);
-            await().atMost(PATIENCE).until(() -> ping.answeredAfter(Instant.now()));
+            Instant fixed = Instant.now();
+            await().atMost(PATIENCE).until(() -> ping.answeredAfter(fixed));
             PingMonitor.Outage outage = ping.outageSince(stopped);
             System.out.printf("OUTAGE ovsdb-server stopped, bridge %s changed offline, started again: %s; declared state "
                     + "re-applied %d ms after the start%n", BRIDGE_A, outage, reapplied.toMillis());
@@ -211,7 +215,7 @@ class OvsRestartIT {
     /** Waits until both switches are connected, discovered and a ping passes; their datapath ids. */
     private static Set<DatapathId> awaitPinging() {
         await().atMost(PATIENCE).until(() -> switchboard.controller().switches().switches().size() == 2);
-        Set<DatapathId> dpids = switchboard.controller().switches().switches().stream().map(OFSwitch::getId)
+        Set<DatapathId> dpids = switchboard.controller().switches().switches().stream().map(OFSwitch::id)
                 .collect(Collectors.toSet());
         TopologyService topology = switchboard.service(TopologyService.class).orElseThrow();
         await().atMost(PATIENCE).until(() -> topology.current().links().size() == 2);
@@ -227,7 +231,7 @@ class OvsRestartIT {
      */
     private static void assertOnlyLiveSwitchesAreKept(Set<DatapathId> dpids, boolean someDied) {
         List<OFSwitch> live = List.copyOf(switchboard.controller().switches().switches());
-        assertThat(live).extracting(OFSwitch::getId).containsExactlyInAnyOrderElementsOf(dpids);
+        assertThat(live).extracting(OFSwitch::id).containsExactlyInAnyOrderElementsOf(dpids);
         TopologyService topology = switchboard.service(TopologyService.class).orElseThrow();
         await().atMost(PATIENCE).until(() -> topology.current().switches().equals(dpids));
         List<WeakReference<OFSwitch>> dead = new ArrayList<>();

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * A ping running in a namespace the test made ({@code ping -D -i INTERVAL}), every reply kept
- * with the time ping printed, so a test can tell when pings stopped and came back.
+ * with the time ping printed, so a test can tell when pings stopped and came back. Its output
+ * is line-buffered ({@code stdbuf -oL}): into a pipe ping would otherwise print in 4 KiB bursts.
  */
 final class PingMonitor implements AutoCloseable {
     private static final Pattern REPLY = Pattern.compile("^\\[(\\d+)\\.(\\d{6})\\] \\d+ bytes from .*icmp_seq=(\\d+)");
@@ -46,7 +47,7 @@ final class PingMonitor implements AutoCloseable {
     static PingMonitor start(String namespace, String target, Duration interval) {
         String seconds = String.format(java.util.Locale.ROOT, "%.3f", interval.toMillis() / 1000.0);
         try {
-            Process process = new ProcessBuilder("ip", "netns", "exec", namespace, "ping", "-D", "-n", "-i", seconds, target)
+            Process process = new ProcessBuilder("ip", "netns", "exec", namespace, "stdbuf", "-oL", "ping", "-D", "-n", "-i", seconds, target)
                     .redirectErrorStream(true).start();
             return new PingMonitor(process);
         } catch (IOException e) {
