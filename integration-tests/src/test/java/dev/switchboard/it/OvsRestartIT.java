@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.projectfloodlight.openflow.types.DatapathId;
 
@@ -43,32 +44,39 @@ import org.projectfloodlight.openflow.types.DatapathId;
  *
  * <p>The network: bridges A and B, declared in the server's {@code ovsdb:} section (no
  * {@code failMode}, so secure), joined by a patch pair; namespace 1 behind A, namespace 2
- * behind B; the {@code l2-learning} app.
+ * behind B; the {@code l2-learning} app ({@link OvsRestartForwardingIT}: {@code forwarding}).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OvsRestartIT {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static final String L2_COOKIE = String.format("cookie=0x%x",
-            AppCookies.cookie("l2-learning").getValue() >>> 40);
     private static final String TARGET = "10.216.0.2";
 
-    private static final String BRIDGE_A = RunNames.name("rsa");
-    private static final String BRIDGE_B = RunNames.name("rsb");
-    private static final List<String> NAMESPACES = List.of(RunNames.name("rn1"), RunNames.name("rn2"));
-    private static final List<String> VETHS = List.of(RunNames.name("rv1"), RunNames.name("rv2"));
+    private final String appCookie = String.format("cookie=0x%x", AppCookies.cookie(app()).getValue() >>> 40);
+    private final String bridgeA = RunNames.name("rs" + app().charAt(0) + "a");
+    private final String bridgeB = RunNames.name("rs" + app().charAt(0) + "b");
+    private final List<String> namespaces = List.of(RunNames.name("rn" + app().charAt(0) + "1"),
+            RunNames.name("rn" + app().charAt(0) + "2"));
+    private final List<String> veths = List.of(RunNames.name("rv" + app().charAt(0) + "1"),
+            RunNames.name("rv" + app().charAt(0) + "2"));
 
-    private static PrivateOvs ovs;
-    private static Switchboard switchboard;
-    private static String controllerTarget;
+    private PrivateOvs ovs;
+    private Switchboard switchboard;
+    private String controllerTarget;
     /** Every switch the controller announced, weakly: a dead one must become garbage. */
-    private static final List<WeakReference<OFSwitch>> announced = new CopyOnWriteArrayList<>();
+    private final List<WeakReference<OFSwitch>> announced = new CopyOnWriteArrayList<>();
     /** Per datapath id, how often it was added and removed. */
-    private static final Map<DatapathId, Integer> added = new ConcurrentHashMap<>();
-    private static final Map<DatapathId, Integer> removed = new ConcurrentHashMap<>();
-    private static Registration listening;
+    private final Map<DatapathId, Integer> added = new ConcurrentHashMap<>();
+    private final Map<DatapathId, Integer> removed = new ConcurrentHashMap<>();
+    private Registration listening;
+
+    /** The app that forwards the pings. */
+    String app() {
+        return "l2-learning";
+    }
 
     @BeforeAll
-    static void start() throws Exception {
+    void start() throws Exception {
         ovs = PrivateOvs.start();
         try {
             SwitchboardConfig config = config("""
@@ -80,8 +88,8 @@ class OvsRestartIT {
                         - {name: %s, datapathType: netdev, protocols: [OpenFlow13]}
                         - {name: %s, datapathType: netdev, protocols: [OpenFlow13]}
                     apps:
-                      l2-learning: {}
-                    """.formatted(ovs.dbTarget(), BRIDGE_A, BRIDGE_B));
+                      %s: {}
+                    """.formatted(ovs.dbTarget(), bridgeA, bridgeB, app()));
             switchboard = Switchboard.start(config.controllerConfig().build(), config.ovsdb(),
                     List.copyOf(config.apps().keySet()), config.apps());
             controllerTarget = "tcp:127.0.0.1:" + switchboard.openflowAddresses().get(0).getPort();
@@ -97,16 +105,16 @@ class OvsRestartIT {
                     removed.merge(sw.id(), 1, Integer::sum);
                 }
             });
-            await().atMost(PATIENCE).until(() -> ovs.vsctl("list-br").lines().filter(b -> b.equals(BRIDGE_A)
-                    || b.equals(BRIDGE_B)).count() == 2);
+            await().atMost(PATIENCE).until(() -> ovs.vsctl("list-br").lines().filter(b -> b.equals(bridgeA)
+                    || b.equals(bridgeB)).count() == 2);
             for (int i = 0; i < 2; i++) {
-                hostBehind(NAMESPACES.get(i), VETHS.get(i), "10.216.0." + (i + 1) + "/24");
+                hostBehind(namespaces.get(i), veths.get(i), "10.216.0." + (i + 1) + "/24");
             }
-            ovs.vsctl("add-port", BRIDGE_A, VETHS.get(0), "--", "add-port", BRIDGE_B, VETHS.get(1),
-                    "--", "add-port", BRIDGE_A, BRIDGE_A + "p", "--", "set", "interface", BRIDGE_A + "p", "type=patch",
-                    "options:peer=" + BRIDGE_B + "p",
-                    "--", "add-port", BRIDGE_B, BRIDGE_B + "p", "--", "set", "interface", BRIDGE_B + "p", "type=patch",
-                    "options:peer=" + BRIDGE_A + "p");
+            ovs.vsctl("add-port", bridgeA, veths.get(0), "--", "add-port", bridgeB, veths.get(1),
+                    "--", "add-port", bridgeA, bridgeA + "p", "--", "set", "interface", bridgeA + "p", "type=patch",
+                    "options:peer=" + bridgeB + "p",
+                    "--", "add-port", bridgeB, bridgeB + "p", "--", "set", "interface", bridgeB + "p", "type=patch",
+                    "options:peer=" + bridgeA + "p");
         } catch (Exception | Error e) {
             stop();
             throw e;
@@ -114,7 +122,7 @@ class OvsRestartIT {
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         try {
             if (listening != null) {
                 listening.close();
@@ -123,8 +131,8 @@ class OvsRestartIT {
                 switchboard.close();
             }
         } finally {
-            NAMESPACES.forEach(ns -> Commands.run(Duration.ofSeconds(10), "ip", "netns", "del", ns));
-            VETHS.forEach(veth -> Commands.run(Duration.ofSeconds(10), "ip", "link", "del", veth));
+            namespaces.forEach(ns -> Commands.run(Duration.ofSeconds(10), "ip", "netns", "del", ns));
+            veths.forEach(veth -> Commands.run(Duration.ofSeconds(10), "ip", "link", "del", veth));
             if (ovs != null) {
                 ovs.close();
             }
@@ -135,7 +143,7 @@ class OvsRestartIT {
     @Order(1)
     void aKilledSwitchDaemonComesBackWithItsFlowsAndNothingKeepsTheDeadConnections() {
         Set<DatapathId> dpids = awaitPinging();
-        try (PingMonitor ping = PingMonitor.start(NAMESPACES.get(0), TARGET, Duration.ofMillis(20))) {
+        try (PingMonitor ping = PingMonitor.start(namespaces.get(0), TARGET, Duration.ofMillis(20))) {
             Instant begun = Instant.now();
             await().atMost(PATIENCE).until(() -> ping.answeredAfter(begun));
             int addedBefore = added.values().stream().mapToInt(Integer::intValue).sum();
@@ -158,9 +166,9 @@ class OvsRestartIT {
             assertThat(switchboard.controller().switches().switches()).extracting(OFSwitch::id)
                     .containsExactlyInAnyOrderElementsOf(dpids);
             // the app's flows are back on the new daemon, which started with none
-            await().atMost(PATIENCE).untilAsserted(() -> assertThat(dumpFlows(BRIDGE_A)).contains(L2_COOKIE));
-            assertThat(dumpFlows(BRIDGE_B)).contains(L2_COOKIE);
-            assertThat(ovs.vsctl("get", "bridge", BRIDGE_A, "fail_mode")).isEqualTo("secure");
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(dumpFlows(bridgeA)).contains(appCookie));
+            assertThat(dumpFlows(bridgeB)).contains(appCookie);
+            assertThat(ovs.vsctl("get", "bridge", bridgeA, "fail_mode")).isEqualTo("secure");
         }
         assertOnlyLiveSwitchesAreKept(dpids, true);
     }
@@ -174,7 +182,7 @@ class OvsRestartIT {
         OvsdbClient client = manager.clients().get(0);
         await().atMost(PATIENCE).until(client::isConnected);
         WeakReference<OvsdbSession> oldSession = new WeakReference<>(client.session());
-        try (PingMonitor ping = PingMonitor.start(NAMESPACES.get(0), TARGET, Duration.ofMillis(20))) {
+        try (PingMonitor ping = PingMonitor.start(namespaces.get(0), TARGET, Duration.ofMillis(20))) {
             Instant begun = Instant.now();
             await().atMost(PATIENCE).until(() -> ping.answeredAfter(begun));
 
@@ -184,24 +192,24 @@ class OvsRestartIT {
             // while the controller cannot see it: bridge A loses its controller and becomes standalone
             Commands.check(List.of("ovsdb-tool", "transact", ovs.databaseFile().toString(), """
                     ["Open_vSwitch", {"op": "update", "table": "Bridge", "where": [["name", "==", "%s"]],
-                     "row": {"fail_mode": "standalone", "controller": ["set", []]}}]""".formatted(BRIDGE_A)),
+                     "row": {"fail_mode": "standalone", "controller": ["set", []]}}]""".formatted(bridgeA)),
                     ovs.environment(), PATIENCE);
             Instant started = Instant.now();
             ovs.startOvsdbServer();
 
-            await().atMost(PATIENCE).until(() -> ovs.vsctl("get-controller", BRIDGE_A).equals(controllerTarget)
-                    && ovs.vsctl("get", "bridge", BRIDGE_A, "fail_mode").equals("secure"));
+            await().atMost(PATIENCE).until(() -> ovs.vsctl("get-controller", bridgeA).equals(controllerTarget)
+                    && ovs.vsctl("get", "bridge", bridgeA, "fail_mode").equals("secure"));
             Duration reapplied = Duration.between(started, Instant.now());
             await().atMost(PATIENCE).until(() -> switchboard.controller().switches().switches().size() == 2);
             Instant fixed = Instant.now();
             await().atMost(PATIENCE).until(() -> ping.answeredAfter(fixed));
             PingMonitor.Outage outage = ping.outageSince(stopped);
             System.out.printf("OUTAGE ovsdb-server stopped, bridge %s changed offline, started again: %s; declared state "
-                    + "re-applied %d ms after the start%n", BRIDGE_A, outage, reapplied.toMillis());
+                    + "re-applied %d ms after the start%n", bridgeA, outage, reapplied.toMillis());
 
-            assertThat(ovs.vsctl("get", "bridge", BRIDGE_B, "fail_mode")).isEqualTo("secure");
-            assertThat(ovs.vsctl("get-controller", BRIDGE_B)).isEqualTo(controllerTarget);
-            await().atMost(PATIENCE).untilAsserted(() -> assertThat(dumpFlows(BRIDGE_A)).contains(L2_COOKIE));
+            assertThat(ovs.vsctl("get", "bridge", bridgeB, "fail_mode")).isEqualTo("secure");
+            assertThat(ovs.vsctl("get-controller", bridgeB)).isEqualTo(controllerTarget);
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(dumpFlows(bridgeA)).contains(appCookie));
         }
         // one client, connected on a new session; the old one (and its pending calls) is garbage
         assertThat(manager.clients()).containsExactly(client);
@@ -213,13 +221,13 @@ class OvsRestartIT {
     }
 
     /** Waits until both switches are connected, discovered and a ping passes; their datapath ids. */
-    private static Set<DatapathId> awaitPinging() {
+    private Set<DatapathId> awaitPinging() {
         await().atMost(PATIENCE).until(() -> switchboard.controller().switches().switches().size() == 2);
         Set<DatapathId> dpids = switchboard.controller().switches().switches().stream().map(OFSwitch::id)
                 .collect(Collectors.toSet());
         TopologyService topology = switchboard.service(TopologyService.class).orElseThrow();
         await().atMost(PATIENCE).until(() -> topology.current().links().size() == 2);
-        assertThat(Commands.run(PATIENCE, "ip", "netns", "exec", NAMESPACES.get(0), "ping", "-c", "1", "-w", "30", TARGET)
+        assertThat(Commands.run(PATIENCE, "ip", "netns", "exec", namespaces.get(0), "ping", "-c", "1", "-w", "30", TARGET)
                 .succeeded()).as("a ping across both bridges").isTrue();
         return dpids;
     }
@@ -229,7 +237,7 @@ class OvsRestartIT {
      * listeners, pending requests) keep only the live switches: each switch announced earlier
      * and not live any more becomes garbage.
      */
-    private static void assertOnlyLiveSwitchesAreKept(Set<DatapathId> dpids, boolean someDied) {
+    private void assertOnlyLiveSwitchesAreKept(Set<DatapathId> dpids, boolean someDied) {
         List<OFSwitch> live = List.copyOf(switchboard.controller().switches().switches());
         assertThat(live).extracting(OFSwitch::id).containsExactlyInAnyOrderElementsOf(dpids);
         TopologyService topology = switchboard.service(TopologyService.class).orElseThrow();
@@ -255,7 +263,7 @@ class OvsRestartIT {
         });
     }
 
-    private static String dumpFlows(String bridge) {
+    private String dumpFlows(String bridge) {
         return ovs.ofctl("-O", "OpenFlow13", "dump-flows", bridge);
     }
 
