@@ -101,17 +101,28 @@ public final class OvsdbManager implements AutoCloseable {
         return List.copyOf(targets);
     }
 
+    /**
+     * A passive server synchronised. The listener goes in first: a connection that closes
+     * before it is registered would otherwise stay in {@link #clients()} for ever; one that
+     * closed already is not added.
+     */
     private void accepted(OvsdbClient client) {
-        clients.add(client);
-        log.info("OVSDB server {} connected to us", client.name());
-        applyDeclared(client);
         client.addListener(new OvsdbClient.ConnectionListener() {
             @Override
             public void disconnected(OvsdbClient gone) {
-                clients.remove(gone);
-                log.info("OVSDB server {} disconnected", gone.name());
+                if (clients.remove(gone)) {
+                    log.info("OVSDB server {} disconnected", gone.name());
+                }
             }
         });
+        clients.add(client);
+        if (!client.isConnected()) {
+            clients.remove(client);
+            log.info("OVSDB server {} disconnected before it was managed", client.name());
+            return;
+        }
+        log.info("OVSDB server {} connected to us", client.name());
+        applyDeclared(client);
     }
 
     private void applyDeclared(OvsdbClient client) {
