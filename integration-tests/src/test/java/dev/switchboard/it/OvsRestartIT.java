@@ -82,6 +82,8 @@ class OvsRestartIT {
             SwitchboardConfig config = config("""
                     openflow:
                       listen: ["127.0.0.1:0"]
+                      echoInterval: 1s
+                      maxMissedEchoes: 3
                     ovsdb:
                       connect: ["%s"]
                       bridges:
@@ -218,6 +220,35 @@ class OvsRestartIT {
         awaitCollected("the OVSDB session of the stopped ovsdb-server", List.of(oldSession));
         // bridge A's connection dropped if ovs-vswitchd read the changed database before the controller fixed it
         assertOnlyLiveSwitchesAreKept(dpids, false);
+    }
+
+    @Test
+    @Order(3)
+    void aHungSwitchDaemonIsDroppedAfterMissedEchoesAndComesBackWhenItWakes() {
+        Set<DatapathId> dpids = awaitPinging();
+        try (PingMonitor ping = PingMonitor.start(namespaces.get(0), TARGET, Duration.ofMillis(20))) {
+            Instant begun = Instant.now();
+            await().atMost(PATIENCE).until(() -> ping.answeredAfter(begun));
+
+            Instant paused = Instant.now();
+            ovs.pauseSwitchDaemon();
+            try {
+                // its sockets stay open: only the unanswered echoes tell the controller
+                await().atMost(PATIENCE).until(() -> switchboard.controller().switches().switches().isEmpty());
+                System.out.printf("HUNG ovs-vswitchd dropped by the controller %d ms after it stopped answering%n",
+                        Duration.between(paused, Instant.now()).toMillis());
+            } finally {
+                ovs.resumeSwitchDaemon();
+            }
+            Instant resumed = Instant.now();
+            await().atMost(PATIENCE).until(() -> ping.answeredAfter(resumed));
+            await().atMost(PATIENCE).until(() -> switchboard.controller().switches().switches().size() == 2);
+            System.out.printf("HUNG ovs-vswitchd: after SIGCONT the ping resumed in %d ms and both switches were back "
+                    + "in %d ms%n", Duration.between(resumed, ping.outageSince(resumed).resumedAt()).toMillis(),
+                    Duration.between(resumed, Instant.now()).toMillis());
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(dumpFlows(bridgeA)).contains(appCookie));
+        }
+        assertOnlyLiveSwitchesAreKept(dpids, true);
     }
 
     /** Waits until both switches are connected, discovered and a ping passes; their datapath ids. */

@@ -281,6 +281,9 @@ public final class PrivateOvs implements AutoCloseable {
         }
         try {
             removeShutdownHook();
+            // a paused daemon (pauseSwitchDaemon) could not answer "exit"
+            livePid(Daemon.OVS_VSWITCHD).ifPresent(pid -> Commands.run(List.of("kill", "-CONT", pid.toString()),
+                    Map.of(), COMMAND_TIMEOUT));
             List<String> taps = tapsForCleanup();
             // removing a userspace port's tap takes the kernel ~16 ms: give big bridges the time
             Duration exitTimeout = EXIT_TIMEOUT.plusMillis(25L * taps.size());
@@ -426,6 +429,28 @@ public final class PrivateOvs implements AutoCloseable {
     public synchronized void restartSwitchDaemon() {
         killSwitchDaemon();
         startSwitchDaemon();
+    }
+
+    /**
+     * Stops {@code ovs-vswitchd} with SIGSTOP, as a hung daemon: its connections stay open but
+     * nothing answers and nothing is forwarded. {@link #resumeSwitchDaemon()} (SIGCONT) lets it
+     * go on; {@link #close()} still stops a paused one (SIGKILL after the exit request times out).
+     */
+    public synchronized void pauseSwitchDaemon() {
+        signalSwitchDaemon("STOP");
+    }
+
+    /** Lets a {@linkplain #pauseSwitchDaemon() paused} {@code ovs-vswitchd} go on (SIGCONT). */
+    public synchronized void resumeSwitchDaemon() {
+        signalSwitchDaemon("CONT");
+    }
+
+    private void signalSwitchDaemon(String signal) {
+        checkOpen();
+        long pid = livePid(Daemon.OVS_VSWITCHD).orElseThrow(() -> new IllegalStateException(
+                "ovs-vswitchd in " + runDirectory + " is not running"));
+        exec(List.of("kill", "-" + signal, Long.toString(pid)), COMMAND_TIMEOUT);
+        log.info("ovs-vswitchd in {} (pid {}) sent SIG{}", runDirectory, pid, signal);
     }
 
     private void checkOpen() {

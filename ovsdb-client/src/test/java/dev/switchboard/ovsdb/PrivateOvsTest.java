@@ -138,6 +138,36 @@ class PrivateOvsTest {
     }
 
     @Test
+    void aPausedSwitchDaemonStopsAnsweringResumesAndIsStillClosedCleanlyWhilePaused() throws IOException {
+        String bridge = PREFIX + "rp";
+        PrivateOvs ovs = PrivateOvs.start();
+        long vswitchd;
+        try {
+            ovs.vsctl("add-br", bridge, "--", "set", "bridge", bridge, "datapath_type=netdev");
+            vswitchd = ovs.pids().get(1);
+
+            ovs.pauseSwitchDaemon();
+            assertThat(processState(vswitchd)).isEqualTo('T');
+            assertThat(ovs.isRunning()).as("stopped, not gone").isTrue();
+            ovs.resumeSwitchDaemon();
+            assertThat(processState(vswitchd)).isNotEqualTo('T');
+            assertThat(ovs.appctl("dpif/show")).contains(bridge);
+
+            ovs.pauseSwitchDaemon();
+        } finally {
+            ovs.close();
+        }
+        assertThat(ovs.pids()).isEmpty();
+        assertThat(SYS_CLASS_NET.resolve(bridge)).doesNotExist();
+        assertThat(SYS_CLASS_NET.resolve(PrivateOvs.NETDEV_TAP)).doesNotExist();
+    }
+
+    private static char processState(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return stat.charAt(stat.lastIndexOf(')') + 2);
+    }
+
+    @Test
     void aStoppedDatabaseCanBeChangedOfflineAndStartsAgainOnTheSameFileAndSocket() {
         String bridge = PREFIX + "rd";
         try (PrivateOvs ovs = PrivateOvs.start()) {
