@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -218,6 +220,9 @@ class OvsRestartIT {
         assertThat(client.isConnected()).isTrue();
         assertThat(client.session()).isNotSameAs(oldSession.get());
         awaitCollected("the OVSDB session of the stopped ovsdb-server", List.of(oldSession));
+        // at the server: ovs-vswitchd's session and ours, and no other appears later from a stale
+        // reconnection task (the backoff is at most 8 s)
+        await().during(Duration.ofSeconds(9)).atMost(PATIENCE).until(() -> ovsdbSessions() == 2);
         // bridge A's connection dropped if ovs-vswitchd read the changed database before the controller fixed it
         assertOnlyLiveSwitchesAreKept(dpids, false);
     }
@@ -292,6 +297,12 @@ class OvsRestartIT {
             System.gc();
             return refs.stream().allMatch(ref -> ref.get() == null);
         });
+    }
+
+    /** The clients {@code ovsdb-server} has (its {@code memory/show} leaves the count out at 0). */
+    private int ovsdbSessions() {
+        Matcher m = Pattern.compile("sessions:(\\d+)").matcher(ovs.appctl("-t", "ovsdb-server", "memory/show"));
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
     }
 
     private String dumpFlows(String bridge) {
