@@ -179,7 +179,10 @@ final class DemoCommand implements Callable<Integer> {
         if (db != null) {
             String bridge = spec.names().bridge(spec.switches().get(0).name());
             awaitIsConnected(db, bridge);
-            out.println("  ovs-vsctl: controller of " + bridge + " is_connected: true");
+            // secure (the lab's default under a controller): without the controller OVS forwards nothing by itself
+            String failMode = Commands.run(List.of("ovs-vsctl", "--db=" + db, "get", "bridge", bridge, "fail_mode"),
+                    Map.of(), Duration.ofSeconds(10)).stdout().strip();
+            out.println("  ovs-vsctl: controller of " + bridge + " is_connected: true, fail_mode: " + failMode);
         }
     }
 

@@ -149,7 +149,7 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
     public record Tls(String privateKey, String certificate, String caCertificate) {
     }
 
-    /** A declared bridge; unset keys are left as OVS has them. */
+    /** A declared bridge; unset keys are left as OVS has them, except {@code failMode} ({@code secure} unless set). */
     public record Bridge(String name, String datapathType, String failMode, List<String> protocols,
             Map<String, String> otherConfig, Map<String, String> externalIds) {
 
