@@ -18,8 +18,11 @@ public final class Controller implements AutoCloseable {
     /**
      * Starts listening.
      *
-     * @return the bound addresses (with the real port where the config asked for port 0)
+     * @return the bound addresses (with the real port where the config asked for port 0): those of
+     *         {@link ControllerConfig#listen()} (plain TCP) first, then those of
+     *         {@link ControllerConfig#tlsListen()}
      * @throws java.io.UncheckedIOException if an address cannot be bound; nothing stays bound then
+     * @throws IllegalArgumentException if the TLS files cannot be read or used; nothing is bound then
      */
     public List<InetSocketAddress> start() {
         return core.start();

@@ -11,7 +11,7 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
 /**
  * How the OpenFlow side of the controller behaves. Immutable; build with {@link #builder()}.
  *
- * @param listen            addresses to accept switches on (port 0 picks a free port)
+ * @param listen            addresses to accept switches on over plain TCP (port 0 picks a free port)
  * @param versions          OpenFlow versions offered in HELLO; the highest common one is used
  * @param handshakeTimeout  a switch that is not ready after this long is disconnected
  * @param echoInterval      idle time after which the controller sends an ECHO_REQUEST
@@ -21,6 +21,17 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
  * @param requestTimeout    default timeout of request/reply calls
  * @param eventLoopThreads  threads serving switches; 0 means one per core the JVM may use
  * @param useEpoll          use the native epoll transport when it is available
+ * @param tlsListen         addresses to accept switches on over TLS ({@code ssl:} in OVS's terms)
+ * @param tls               the key, certificate and CA of {@code tlsListen}; null when it is empty
+ * @param maxSwitches       ready switches at most; a switch completing its handshake beyond this
+ *                          is closed (one that replaces its own older connection is not counted twice)
+ * @param maxPendingConnections connections still in their handshake at most; more are closed at once
+ * @param peerBufferBytes   what one connection may make the controller hold for it outbound:
+ *                          reading from the switch pauses when half of this waits to be sent
+ *                          (Netty's high water mark; it resumes at a quarter), and writes that
+ *                          find this much waiting are refused
+ * @param maxUnwritable     a connection that has not taken what the controller sends for this
+ *                          long (its outbound buffer stays above the high water mark) is closed
  */
 public record ControllerConfig(
         List<InetSocketAddress> listen,
@@ -32,7 +43,13 @@ public record ControllerConfig(
         int missSendLength,
         Duration requestTimeout,
         int eventLoopThreads,
-        boolean useEpoll) {
+        boolean useEpoll,
+        List<InetSocketAddress> tlsListen,
+        ControllerTls tls,
+        int maxSwitches,
+        int maxPendingConnections,
+        int peerBufferBytes,
+        Duration maxUnwritable) {
 
     public static final int DEFAULT_PORT = 6653;
     public static final int LEGACY_PORT = 6633;
@@ -40,11 +57,18 @@ public record ControllerConfig(
     public static final int LARGEST_OPENFLOW_MESSAGE = 0xffff;
     /** A DESC reply, which every handshake has, is 1072 bytes; leave room above it. */
     public static final int SMALLEST_MESSAGE_LIMIT = 2048;
+    /** Room for two of the largest messages, so that a reply can always be queued behind one. */
+    public static final int SMALLEST_PEER_BUFFER = 2 * (LARGEST_OPENFLOW_MESSAGE + 1);
 
     public ControllerConfig {
         listen = List.copyOf(listen);
-        if (listen.isEmpty()) {
+        tlsListen = List.copyOf(tlsListen);
+        if (listen.isEmpty() && tlsListen.isEmpty()) {
             throw new IllegalArgumentException("at least one listen address is needed");
+        }
+        if (!tlsListen.isEmpty() && tls == null) {
+            throw new IllegalArgumentException("listening with TLS on " + tlsListen
+                    + " needs the TLS files (private key, certificate, CA certificate)");
         }
         versions = Set.copyOf(versions);
         if (versions.isEmpty()) {
@@ -66,6 +90,27 @@ public record ControllerConfig(
         if (eventLoopThreads < 0) {
             throw new IllegalArgumentException("eventLoopThreads must not be negative, was " + eventLoopThreads);
         }
+        if (maxSwitches < 1) {
+            throw new IllegalArgumentException("maxSwitches must be at least 1, was " + maxSwitches);
+        }
+        if (maxPendingConnections < 1) {
+            throw new IllegalArgumentException("maxPendingConnections must be at least 1, was " + maxPendingConnections);
+        }
+        if (peerBufferBytes < SMALLEST_PEER_BUFFER) {
+            throw new IllegalArgumentException("peerBufferBytes must be at least " + SMALLEST_PEER_BUFFER
+                    + " (two of the largest OpenFlow messages), was " + peerBufferBytes);
+        }
+        requirePositive("maxUnwritable", maxUnwritable);
+    }
+
+    /** Reading from a switch pauses when this much waits to be sent to it. */
+    public int writeBufferHighWaterMark() {
+        return peerBufferBytes / 2;
+    }
+
+    /** Reading from a paused switch resumes when what waits falls below this. */
+    public int writeBufferLowWaterMark() {
+        return peerBufferBytes / 4;
     }
 
     private static void requirePositive(String name, Duration value) {
@@ -94,12 +139,22 @@ public record ControllerConfig(
                 .missSendLength(missSendLength)
                 .requestTimeout(requestTimeout)
                 .eventLoopThreads(eventLoopThreads)
-                .useEpoll(useEpoll);
+                .useEpoll(useEpoll)
+                .tlsListen(tlsListen)
+                .tls(tls)
+                .maxSwitches(maxSwitches)
+                .maxPendingConnections(maxPendingConnections)
+                .peerBufferBytes(peerBufferBytes)
+                .maxUnwritable(maxUnwritable);
     }
 
-    /** Starts from the defaults: port 6653 on all addresses, OpenFlow 1.0 to 1.5. */
+    /**
+     * Starts from the defaults: OpenFlow 1.0 to 1.5 over TCP on port 6653 of all addresses, unless
+     * only TLS addresses are given, then on those alone.
+     */
     public static final class Builder {
-        private List<InetSocketAddress> listen = List.of(new InetSocketAddress(DEFAULT_PORT));
+        /** Null until set: the default applies only when no TLS address is given either. */
+        private List<InetSocketAddress> listen;
         private Set<OFVersion> versions = EnumSet.range(OFVersion.OF_10, OFVersion.OF_15);
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration echoInterval = Duration.ofSeconds(5);
@@ -109,7 +164,14 @@ public record ControllerConfig(
         private Duration requestTimeout = Duration.ofSeconds(10);
         private int eventLoopThreads = 0;
         private boolean useEpoll = true;
+        private List<InetSocketAddress> tlsListen = List.of();
+        private ControllerTls tls;
+        private int maxSwitches = 1024;
+        private int maxPendingConnections = 256;
+        private int peerBufferBytes = 1 << 20;
+        private Duration maxUnwritable = Duration.ofSeconds(15);
 
+        /** Plain TCP addresses; TLS ones go to {@link #tlsListen}. */
         public Builder listen(List<InetSocketAddress> value) {
             listen = value;
             return this;
@@ -164,9 +226,47 @@ public record ControllerConfig(
             return this;
         }
 
+        /** Addresses for switches that connect with {@code ssl:}; they need {@link #tls}. */
+        public Builder tlsListen(List<InetSocketAddress> value) {
+            tlsListen = value;
+            return this;
+        }
+
+        public Builder tlsListen(InetSocketAddress... value) {
+            return tlsListen(List.of(value));
+        }
+
+        public Builder tls(ControllerTls value) {
+            tls = value;
+            return this;
+        }
+
+        public Builder maxSwitches(int value) {
+            maxSwitches = value;
+            return this;
+        }
+
+        public Builder maxPendingConnections(int value) {
+            maxPendingConnections = value;
+            return this;
+        }
+
+        public Builder peerBufferBytes(int value) {
+            peerBufferBytes = value;
+            return this;
+        }
+
+        public Builder maxUnwritable(Duration value) {
+            maxUnwritable = value;
+            return this;
+        }
+
         public ControllerConfig build() {
-            return new ControllerConfig(listen, versions, handshakeTimeout, echoInterval, maxMissedEchoes,
-                    maxMessageBytes, missSendLength, requestTimeout, eventLoopThreads, useEpoll);
+            List<InetSocketAddress> tcp = listen != null ? listen
+                    : tlsListen.isEmpty() ? List.of(new InetSocketAddress(DEFAULT_PORT)) : List.of();
+            return new ControllerConfig(tcp, versions, handshakeTimeout, echoInterval, maxMissedEchoes,
+                    maxMessageBytes, missSendLength, requestTimeout, eventLoopThreads, useEpoll, tlsListen, tls,
+                    maxSwitches, maxPendingConnections, peerBufferBytes, maxUnwritable);
         }
     }
 }

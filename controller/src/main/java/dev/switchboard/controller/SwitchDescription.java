@@ -11,8 +11,9 @@ public record SwitchDescription(String manufacturer, String hardware, String sof
         return new SwitchDescription(reply.getMfrDesc(), reply.getHwDesc(), reply.getSwDesc(), reply.getSerialNum(), reply.getDpDesc());
     }
 
+    /** Manufacturer, hardware and software, {@linkplain PeerText#escape escaped}: the switch wrote them. */
     @Override
     public String toString() {
-        return (manufacturer + " " + hardware + " " + software).trim();
+        return PeerText.escape((manufacturer + " " + hardware + " " + software).trim());
     }
 }

@@ -19,7 +19,14 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import dev.switchboard.controller.app.FlowPlan;
+import dev.switchboard.emulator.FlowTable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.projectfloodlight.openflow.protocol.OFFactories;
+import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsRequest;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowDelete;
 import org.projectfloodlight.openflow.protocol.OFFlowDeleteStrict;
@@ -33,7 +40,7 @@ import org.projectfloodlight.openflow.types.U64;
 class AppRuntimeTest {
 
     /** An app that records what happens to it. */
-    private static final class Probe implements SwitchboardApp {
+    private static class Probe implements SwitchboardApp {
         final String name;
         final List<String> requires;
         final List<String> log;
@@ -157,6 +164,8 @@ class AppRuntimeTest {
                     name -> AppConfig.empty(name));
             EmulatedSwitch emulator = fixture.connect(8);
             fixture.awaitSwitch(emulator);
+            // apps are told of a switch once its flows are reconciled, and see its packets from then on
+            await().atMost(Duration.ofSeconds(5)).until(() -> log.contains("switch after"));
             emulator.sendPacketIn(OFPort.of(1), new byte[64]);
             await().atMost(Duration.ofSeconds(5)).until(() -> log.contains("packet after"));
             assertThat(log).containsSubsequence("packet thrower", "packet after");
@@ -172,11 +181,93 @@ class AppRuntimeTest {
     }
 
     @Test
-    void cookiesNameTheAppAndStoppingDeletesItsFlowsOnOpenFlow13() throws Exception {
+    void cookiesNameTheApp() {
         assertThat(AppCookies.cookie("l2-learning")).isEqualTo(U64.of(0x5342_0400_0000_0000L));
         assertThat(AppCookies.number("my-app")).isBetween(0x80, 0xFF);
         assertThat(AppCookies.owner(U64.of(0x5342_0500_0000_002AL), List.of("l2-learning", "forwarding"))).isEqualTo("forwarding");
+    }
 
+    /**
+     * A switch that comes back to a restarted controller still holds the last run's flows: the
+     * app's flows on live ports stay (never a sweep), one out of a port that is gone and one of an
+     * app no longer running are deleted exactly, a flow that is not Switchboard's is left alone,
+     * and only then does the app hear of the switch.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void aReconnectingSwitchKeepsTheAppsLiveFlowsAndLosesTheStaleOnes(OFVersion version) {
+        List<String> log = new CopyOnWriteArrayList<>();
+        FlowTable table = new FlowTable();
+        OFFactory f = OFFactories.getFactory(version);
+        long app = 0x5342_0500_0000_0000L;
+        table.apply(flow(f, app | 7, 100, 1, 2));           // ports 1 and 2 exist: kept
+        table.apply(flow(f, app | 8, 100, 2, 9));           // out of port 9, which is gone
+        table.apply(flow(f, 0x5342_0700_0000_0001L, 50, 1, 2)); // an app that does not run now
+        table.apply(flow(f, 0x1234L, 10, 2, 1));            // not Switchboard's
+        try (ControllerFixture fixture = new ControllerFixture()) {
+            Probe probe = new Probe("forwarding", log, 1) {
+                @Override
+                public FlowPlan reconcile(OFSwitch sw, List<OFFlowStatsEntry> flows) {
+                    log.add("reconcile " + flows.size());
+                    return super.reconcile(sw, flows);
+                }
+            };
+            AppRuntime runtime = AppRuntime.start(fixture.controller.switches(), fixture.controller.packetIns(),
+                    List.of(probe), name -> AppConfig.empty(name));
+            EmulatedSwitch emulator = fixture.connect(EmulatedSwitch.prepare(EmulatedSwitchOptions.builder()
+                    .datapathId(DatapathId.of(10)).supportedVersions(Set.of(version)).build()).withFlowTable(table));
+            fixture.awaitSwitch(emulator);
+            await().atMost(Duration.ofSeconds(5)).until(() -> log.contains("switch forwarding"));
+            assertThat(log).containsSubsequence("reconcile 2", "switch forwarding");
+            assertThat(table.flows()).extracting(fl -> fl.cookie().getValue())
+                    .contains(app | 7, 0x1234L).doesNotContain(app | 8, 0x5342_0700_0000_0001L);
+            assertThat(emulator.received(OFFlowDeleteStrict.class)).hasSize(2);
+            assertThat(emulator.received(OFFlowDelete.class)).as("no sweep").isEmpty();
+
+            runtime.close();
+            assertThat(emulator.received(OFFlowDelete.class)).as("stopping keeps the flows").isEmpty();
+            assertThat(table.flows()).extracting(fl -> fl.cookie().getValue()).contains(app | 7);
+        }
+    }
+
+    /** Until its flows are reconciled, a switch's packets pass the app by: it cannot install a flow a stale plan deletes. */
+    @Test
+    void anAppSeesNoPacketOfASwitchBeforeItWasReconciled() {
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (ControllerFixture fixture = new ControllerFixture()) {
+            AppRuntime runtime = AppRuntime.start(fixture.controller.switches(), fixture.controller.packetIns(),
+                    List.of(new Probe("hub", log, 1)), name -> AppConfig.empty(name));
+            EmulatedSwitch prepared = EmulatedSwitch.prepare(EmulatedSwitchOptions.builder()
+                    .datapathId(DatapathId.of(12)).supportedVersions(Set.of(OFVersion.OF_13)).build());
+            List<OFFlowStatsRequest> held = new CopyOnWriteArrayList<>();
+            prepared.onMessage(OFType.STATS_REQUEST, request -> {
+                if (request instanceof OFFlowStatsRequest flows) {
+                    held.add(flows); // answered below, by hand
+                    return List.of();
+                }
+                return prepared.defaultAnswer(request);
+            });
+            EmulatedSwitch emulator = fixture.connect(prepared);
+            fixture.awaitSwitch(emulator);
+            await().atMost(Duration.ofSeconds(5)).until(() -> !held.isEmpty());
+            OFFlowStatsRequest request = held.get(0);
+            assertThat(request.getCookie()).isEqualTo(U64.of(AppCookies.SWITCHBOARD));
+            assertThat(request.getCookieMask()).isEqualTo(U64.of(0xFFFF_0000_0000_0000L));
+
+            emulator.sendPacketIn(OFPort.of(1), new byte[64]);
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !log.contains("packet hub"));
+            assertThat(log).doesNotContain("switch hub");
+
+            emulator.send(emulator.factory().buildFlowStatsReply().setXid(request.getXid()).setEntries(List.of()).build());
+            await().atMost(Duration.ofSeconds(5)).until(() -> log.contains("switch hub"));
+            emulator.sendPacketIn(OFPort.of(1), new byte[64]);
+            await().atMost(Duration.ofSeconds(5)).until(() -> log.contains("packet hub"));
+            runtime.close();
+        }
+    }
+
+    @Test
+    void onOpenFlow13RemovingFlowsOnStopDeletesByCookieAndMask() {
         try (ControllerFixture fixture = new ControllerFixture()) {
             AppRuntime runtime = AppRuntime.start(fixture.controller.switches(), fixture.controller.packetIns(),
                     AppRuntime.resolve(List.of("forwarding"), catalog(new Probe("forwarding", new ArrayList<>(), 1))),
@@ -184,18 +275,16 @@ class AppRuntimeTest {
             EmulatedSwitch emulator = fixture.connect(EmulatedSwitchOptions.builder()
                     .datapathId(DatapathId.of(10)).supportedVersions(Set.of(OFVersion.OF_13)).build());
             fixture.awaitSwitch(emulator);
-            // flows of an earlier run are swept when the switch connects
-            await().atMost(Duration.ofSeconds(5)).until(() -> emulator.received(OFFlowDelete.class).size() == 1);
-            runtime.close();
-            assertThat(emulator.received(OFFlowDelete.class)).hasSize(2);
-            OFFlowDelete delete = emulator.received(OFFlowDelete.class).get(1);
+            runtime.closeAndRemoveFlows();
+            assertThat(emulator.received(OFFlowDelete.class)).hasSize(1);
+            OFFlowDelete delete = emulator.received(OFFlowDelete.class).get(0);
             assertThat(delete.getCookie()).isEqualTo(U64.of(0x5342_0500_0000_0000L));
             assertThat(delete.getCookieMask()).isEqualTo(U64.of(AppCookies.APP_MASK));
         }
     }
 
     @Test
-    void onOpenFlow10StoppingDeletesOnlyTheAppsFlowsOneByOne() {
+    void onOpenFlow10RemovingFlowsOnStopDeletesOnlyTheAppsFlowsOneByOne() {
         try (ControllerFixture fixture = new ControllerFixture()) {
             AppRuntime runtime = AppRuntime.start(fixture.controller.switches(), fixture.controller.packetIns(),
                     AppRuntime.resolve(List.of("routing"), catalog(new Probe("routing", new ArrayList<>(), 1))),
@@ -203,7 +292,8 @@ class AppRuntimeTest {
             EmulatedSwitch emulator = fixture.connect(EmulatedSwitchOptions.builder()
                     .datapathId(DatapathId.of(11)).supportedVersions(Set.of(OFVersion.OF_10)).build());
             fixture.awaitSwitch(emulator);
-            // after the handshake, whose DESC request is a STATS_REQUEST too
+            await().atMost(Duration.ofSeconds(5)).until(() -> emulator.received(OFFlowStatsRequest.class).size() == 1);
+            // after the handshake and the reconciliation's read, whose requests are STATS_REQUESTs too
             AtomicInteger statsRequests = new AtomicInteger();
             emulator.onMessage(OFType.STATS_REQUEST, request -> {
                 statsRequests.incrementAndGet();
@@ -214,11 +304,24 @@ class AppRuntimeTest {
                         entry(f, 0x5342_0600_0000_0009L, 40, 3));
                 return List.of(f.buildFlowStatsReply().setXid(request.getXid()).setEntries(entries).build());
             });
-            runtime.close();
+            runtime.closeAndRemoveFlows();
             assertThat(statsRequests).hasValue(1);
             assertThat(emulator.received(OFFlowDeleteStrict.class))
                     .extracting(OFFlowDeleteStrict::getPriority).containsExactly(20, 40);
         }
+    }
+
+    private static OFFlowAdd flow(OFFactory f, long cookie, int priority, int inPort, int outPort) {
+        List<org.projectfloodlight.openflow.protocol.action.OFAction> out = List.of(f.actions().output(OFPort.of(outPort), 0));
+        OFFlowAdd.Builder b = f.buildFlowAdd().setCookie(U64.of(cookie)).setPriority(priority)
+                .setMatch(f.buildMatch().setExact(org.projectfloodlight.openflow.protocol.match.MatchField.IN_PORT,
+                        OFPort.of(inPort)).build());
+        if (f.getVersion() == OFVersion.OF_10) {
+            b.setActions(out);
+        } else {
+            b.setInstructions(List.of(f.instructions().applyActions(out)));
+        }
+        return b.build();
     }
 
     private static OFFlowStatsEntry entry(OFFactory f, long cookie, int priority, int inPort) {
@@ -237,9 +340,9 @@ class AppRuntimeTest {
         assertThat(settings).isEqualTo(new Settings(Duration.ofSeconds(30), 5, List.of("a")));
         assertThat(AppConfig.empty("apps.x").bind(Settings.class)).isEqualTo(new Settings(null, null, null));
         assertThatThrownBy(() -> AppConfig.of("apps.x", Map.of("idle", "30s")).bind(Settings.class))
-                .hasMessageContaining("apps.x: unknown key 'idle'").hasMessageContaining("idleTimeout");
+                .hasMessage("apps.x.idle: unknown key; expected one of idleTimeout, max, names");
         assertThatThrownBy(() -> AppConfig.of("apps.x", Map.of("idleTimeout", "soon")).bind(Settings.class))
-                .hasMessageContaining("apps.x: bad value at 'idleTimeout'").hasMessageContaining("'soon' is not a duration");
+                .hasMessage("apps.x.idleTimeout: 'soon' is not a duration like 500ms, 10s, 2m or 1h");
         assertThat(TimeUnit.SECONDS).isNotNull();
     }
 }

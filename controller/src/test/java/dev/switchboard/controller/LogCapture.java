@@ -7,7 +7,7 @@ import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** Collects what the controller logs at WARN and above while a test runs. */
+/** Collects what the controller logs while a test runs. */
 final class LogCapture implements AutoCloseable {
     private final Logger root = (Logger) LoggerFactory.getLogger("dev.switchboard");
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -15,6 +15,11 @@ final class LogCapture implements AutoCloseable {
     LogCapture() {
         appender.start();
         root.addAppender(appender);
+    }
+
+    /** Every line logged (INFO and above, as configured), formatted. */
+    List<String> messages() {
+        return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     List<String> warnings() {

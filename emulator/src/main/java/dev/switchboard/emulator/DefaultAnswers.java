@@ -14,6 +14,7 @@ import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFeaturesReply;
 import org.projectfloodlight.openflow.protocol.OFFeaturesRequest;
+import org.projectfloodlight.openflow.protocol.OFFlowMod;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsRequest;
 import org.projectfloodlight.openflow.protocol.OFGetConfigRequest;
 import org.projectfloodlight.openflow.protocol.OFMessage;
@@ -43,13 +44,23 @@ final class DefaultAnswers {
 
     private final EmulatedSwitchOptions options;
     private final Supplier<List<OFPortDesc>> ports;
+    private final Supplier<FlowTable> flows;
     /** FRAG_NORMAL is the zero value; openflowj decodes an empty set as it, so say it outright. */
     private Set<OFConfigFlags> configFlags = Set.of(OFConfigFlags.FRAG_NORMAL);
     private int missSendLen = DEFAULT_MISS_SEND_LEN;
 
     DefaultAnswers(EmulatedSwitchOptions options, Supplier<List<OFPortDesc>> ports) {
+        this(options, ports, fixed(new FlowTable()));
+    }
+
+    DefaultAnswers(EmulatedSwitchOptions options, Supplier<List<OFPortDesc>> ports, Supplier<FlowTable> flows) {
         this.options = options;
         this.ports = ports;
+        this.flows = flows;
+    }
+
+    private static Supplier<FlowTable> fixed(FlowTable table) {
+        return () -> table;
     }
 
     /** The replies to send for {@code request}; empty for messages that are only recorded. */
@@ -71,8 +82,11 @@ final class DefaultAnswers {
                             .setSerialNum("0")
                             .setDpDesc("emulated " + dpid)
                             .build());
-        } else if (request instanceof OFFlowStatsRequest) {
-            return List.of(f.buildFlowStatsReply().setXid(xid).setEntries(List.of()).build());
+        } else if (request instanceof OFFlowStatsRequest stats) {
+            return List.of(f.buildFlowStatsReply().setXid(xid).setEntries(flows.get().stats(f, stats)).build());
+        } else if (request instanceof OFFlowMod mod) {
+            flows.get().apply(mod);
+            return List.of();
         } else if (request instanceof OFPortStatsRequest) {
             return List.of(f.buildPortStatsReply().setXid(xid).setEntries(List.of()).build());
         } else if (request instanceof OFTableStatsRequest) {

@@ -14,6 +14,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -82,6 +83,10 @@ public final class EmulatedSwitch implements AutoCloseable {
     private volatile Channel channel;
     /** Set before connecting, if at all; see {@link #withFrameHandler}. */
     private volatile ChannelHandler frameHandler;
+    /** Set before connecting, if at all; see {@link #withTls}. */
+    private volatile SslContext tls;
+    /** The flows FLOW_MODs made; see {@link #withFlowTable}. */
+    private volatile FlowTable flowTable = new FlowTable();
 
     private EmulatedSwitch(EmulatedSwitchOptions options) {
         this.options = options;
@@ -90,7 +95,7 @@ public final class EmulatedSwitch implements AutoCloseable {
             MacAddress mac = SwitchMessages.portMac(options.datapathId(), i);
             ports.put(i, SwitchMessages.portDesc(f, i, "eth" + i, mac));
         }
-        this.answers = new DefaultAnswers(options, this::ports);
+        this.answers = new DefaultAnswers(options, this::ports, () -> flowTable);
     }
 
     /**
@@ -133,6 +138,45 @@ public final class EmulatedSwitch implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Makes a {@linkplain #prepare prepared} switch speak OpenFlow over TLS ({@code ssl:} in OVS's
+     * terms) with {@code clientContext}, which holds the certificate it presents and the CA it
+     * trusts the controller by. The HELLO waits for the TLS handshake; a failed handshake closes
+     * the connection ({@link #closeFuture}).
+     *
+     * @return this switch
+     */
+    public EmulatedSwitch withTls(SslContext clientContext) {
+        if (channel != null) {
+            throw new IllegalStateException("TLS must be set before connecting");
+        }
+        if (!clientContext.isClient()) {
+            throw new IllegalArgumentException("a switch needs a client TLS context");
+        }
+        this.tls = clientContext;
+        return this;
+    }
+
+    /**
+     * Makes a {@linkplain #prepare prepared} switch keep its flows in {@code table}, e.g. the
+     * table of an earlier connection, as a switch that keeps its flows across a controller
+     * restart does. Without it each switch starts with an empty table of its own.
+     *
+     * @return this switch
+     */
+    public EmulatedSwitch withFlowTable(FlowTable table) {
+        if (channel != null) {
+            throw new IllegalStateException("a flow table must be set before connecting");
+        }
+        this.flowTable = Objects.requireNonNull(table, "table");
+        return this;
+    }
+
+    /** The switch's flow table: what the controller's FLOW_MODs left in it. */
+    public FlowTable flowTable() {
+        return flowTable;
+    }
+
     /** Connects a {@linkplain #prepare prepared} switch; as {@link #connect}, over NIO. */
     public EmulatedSwitch connectTo(EventLoopGroup group, InetSocketAddress controller) {
         return connectTo(group, NioSocketChannel.class, controller);
@@ -163,6 +207,11 @@ public final class EmulatedSwitch implements AutoCloseable {
                                     protected void initChannel(SocketChannel ch) {
                                         sw.channel = ch;
                                         ch.closeFuture().addListener(f -> sw.closeFuture.complete(null));
+                                        SslContext secure = sw.tls;
+                                        if (secure != null) {
+                                            ch.pipeline().addLast("tls", secure.newHandler(ch.alloc(),
+                                                    controller.getHostString(), controller.getPort()));
+                                        }
                                         ch.pipeline()
                                                 .addLast("frame", new LengthFieldBasedFrameDecoder(MAX_FRAME, 2, 2, -4, 0));
                                         ChannelHandler frames = sw.frameHandler;
@@ -294,6 +343,15 @@ public final class EmulatedSwitch implements AutoCloseable {
      */
     public void onMessage(OFType type, Function<OFMessage, List<OFMessage>> responder) {
         responders.put(Objects.requireNonNull(type), Objects.requireNonNull(responder));
+    }
+
+    /**
+     * What the switch answers {@code request} when no responder is set, for a responder that
+     * overrides only some messages of a type (e.g. flow stats among STATS_REQUESTs). On the event
+     * loop only, as responders run.
+     */
+    public List<OFMessage> defaultAnswer(OFMessage request) {
+        return answers.answer(request);
     }
 
     /** Closes the channel and, unless called on its event loop, waits up to 5 s for that. */

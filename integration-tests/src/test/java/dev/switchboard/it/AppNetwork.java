@@ -30,7 +30,8 @@ import org.projectfloodlight.openflow.types.OFPort;
 final class AppNetwork implements AutoCloseable {
     private static final Duration DISCOVERY = Duration.ofSeconds(30);
 
-    final Switchboard switchboard;
+    /** Replaced by {@link #startController()} after {@link #stopController()}. */
+    Switchboard switchboard;
     final PrivateOvs ovs;
     final MininetNetwork net;
     /** Packet-ins other than discovery probes, counted before any app sees them. */
@@ -38,10 +39,17 @@ final class AppNetwork implements AutoCloseable {
     private final JsonNode mininetTopology;
 
     private final String protocols;
+    private final List<String> apps;
+    private final Map<String, Map<String, Object>> configs;
+    private final int port;
 
-    private AppNetwork(Switchboard switchboard, PrivateOvs ovs, MininetNetwork net, LongAdder dataPacketIns, String protocols) {
+    private AppNetwork(Switchboard switchboard, PrivateOvs ovs, MininetNetwork net, LongAdder dataPacketIns, String protocols,
+            List<String> apps, Map<String, Map<String, Object>> configs) {
         this.switchboard = switchboard;
         this.protocols = protocols;
+        this.apps = apps;
+        this.configs = configs;
+        this.port = switchboard.openflowAddresses().get(0).getPort();
         this.ovs = ovs;
         this.net = net;
         this.dataPacketIns = dataPacketIns;
@@ -50,23 +58,14 @@ final class AppNetwork implements AutoCloseable {
 
     static AppNetwork start(String topology, String protocols, List<String> apps, Map<String, Map<String, Object>> configs,
             String runSuffix) {
-        Switchboard switchboard = Switchboard.start(
-                ControllerConfig.builder().listen(new InetSocketAddress("127.0.0.1", 0)).build(),
-                SwitchboardConfig.defaults().ovsdb(), apps, configs);
         LongAdder counter = new LongAdder();
-        switchboard.controller().packetIns().addProcessor("test-counter", Integer.MIN_VALUE, (sw, packetIn) -> {
-            int type = EthernetFrames.isEthernet(packetIn.getData()) ? EthernetFrames.etherType(packetIn.getData()) : -1;
-            if (type != EthernetFrames.TYPE_LLDP && type != EthernetFrames.TYPE_BDDP) {
-                counter.increment();
-            }
-            return Disposition.CONTINUE;
-        });
+        Switchboard switchboard = startSwitchboard(0, apps, configs, counter);
         PrivateOvs ovs = null;
         try {
             ovs = PrivateOvs.start();
             MininetNetwork net = MininetNetwork.start(ovs, topology, switchboard.openflowAddresses().get(0).getPort(),
                     protocols, RunNames.name(runSuffix));
-            return new AppNetwork(switchboard, ovs, net, counter, protocols);
+            return new AppNetwork(switchboard, ovs, net, counter, protocols, apps, configs);
         } catch (RuntimeException e) {
             if (ovs != null) {
                 ovs.close();
@@ -74,6 +73,38 @@ final class AppNetwork implements AutoCloseable {
             switchboard.close();
             throw e;
         }
+    }
+
+    private static Switchboard startSwitchboard(int port, List<String> apps, Map<String, Map<String, Object>> configs,
+            LongAdder counter) {
+        Switchboard switchboard = Switchboard.start(
+                ControllerConfig.builder().listen(new InetSocketAddress("127.0.0.1", port)).build(),
+                SwitchboardConfig.defaults().ovsdb(), apps, configs);
+        switchboard.controller().packetIns().addProcessor("test-counter", Integer.MIN_VALUE, (sw, packetIn) -> {
+            int type = EthernetFrames.isEthernet(packetIn.getData()) ? EthernetFrames.etherType(packetIn.getData()) : -1;
+            if (type != EthernetFrames.TYPE_LLDP && type != EthernetFrames.TYPE_BDDP) {
+                counter.increment();
+            }
+            return Disposition.CONTINUE;
+        });
+        return switchboard;
+    }
+
+    /** Stops the controller as a shutdown does (apps, then the OpenFlow side); the network stays. */
+    void stopController() {
+        Switchboard stopping = switchboard;
+        switchboard = null;
+        stopping.close();
+    }
+
+    /** A new controller, apps and all, on the port the stopped one listened on. */
+    void startController() {
+        switchboard = startSwitchboard(port, apps, configs, dataPacketIns);
+    }
+
+    /** OVS's name for the OpenFlow version the switches speak, e.g. OpenFlow13. */
+    String protocols() {
+        return protocols;
     }
 
     /** Packet-ins other than discovery probes so far. */
@@ -189,7 +220,9 @@ final class AppNetwork implements AutoCloseable {
             try {
                 ovs.close();
             } finally {
-                switchboard.close();
+                if (switchboard != null) {
+                    switchboard.close();
+                }
             }
         }
     }

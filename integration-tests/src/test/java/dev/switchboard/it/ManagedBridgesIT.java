@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovsdb.client.OvsdbClient;
 import dev.switchboard.server.Switchboard;
 import dev.switchboard.server.SwitchboardConfig;
+import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,9 +110,58 @@ class ManagedBridgesIT {
             DatapathId dpid = datapathOf(bridge);
             await().atMost(PATIENCE).until(() -> switchboard.controller().switches().getSwitch(dpid).isPresent());
             assertThat(switchboard.ovsdb().orElseThrow().clients()).hasSize(1);
+            assertThat(ovs.vsctl("get", "bridge", bridge, "fail_mode")).as("the default fail mode").isEqualTo("secure");
+
+            // a restarted server connects again: one client, the new one, and the bridge as declared again
+            WeakReference<OvsdbClient> gone = restartAndAwaitTheNewClient(switchboard, bridge);
+            await("the dead server's client collected").atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> {
+                System.gc();
+                return gone.get() == null;
+            });
         } finally {
             ovs.vsctl("del-manager");
             ovs.vsctl("--if-exists", "del-br", bridge);
+        }
+    }
+
+    /** Restarts the passive server after spoiling its bridge; the client of the dead connection, weakly. */
+    private static WeakReference<OvsdbClient> restartAndAwaitTheNewClient(Switchboard switchboard, String bridge) {
+        OvsdbClient first = switchboard.ovsdb().orElseThrow().clients().get(0);
+        ovs.vsctl("set", "bridge", bridge, "fail_mode=standalone");
+        ovs.restartOvsdbServer();
+        await().atMost(PATIENCE).until(() -> switchboard.ovsdb().orElseThrow().clients().stream()
+                .anyMatch(client -> client != first && client.isConnected()));
+        await().atMost(PATIENCE).until(() -> ovs.vsctl("get", "bridge", bridge, "fail_mode").equals("secure"));
+        assertThat(switchboard.ovsdb().orElseThrow().clients()).hasSize(1).doesNotContain(first);
+        assertThat(first.isConnected()).isFalse();
+        return new WeakReference<>(first);
+    }
+
+    @Test
+    void aDeclaredBridgeIsSecureUnlessItSaysStandalone() throws Exception {
+        String secure = RunNames.name("fsc");
+        String standalone = RunNames.name("fst");
+        SwitchboardConfig config = config("""
+                openflow:
+                  listen: ["127.0.0.1:0"]
+                ovsdb:
+                  connect: ["%s"]
+                  bridges:
+                    - {name: %s, datapathType: netdev}
+                    - {name: %s, datapathType: netdev, failMode: standalone}
+                """.formatted(ovs.dbTarget(), secure, standalone));
+        try (Switchboard switchboard = Switchboard.start(config.controllerConfig().build(), config.ovsdb())) {
+            await().atMost(PATIENCE).until(() -> ovs.vsctl("list-br").lines().filter(b -> b.equals(secure)
+                    || b.equals(standalone)).count() == 2);
+
+            assertThat(ovs.vsctl("get", "bridge", secure, "fail_mode")).isEqualTo("secure");
+            assertThat(ovs.vsctl("get", "bridge", standalone, "fail_mode")).isEqualTo("standalone");
+            // secure: no flow but the controller's table-miss, never OVS's own NORMAL flow
+            DatapathId dpid = datapathOf(secure);
+            await().atMost(PATIENCE).until(() -> switchboard.controller().switches().getSwitch(dpid).isPresent());
+            assertThat(ovs.ofctl("dump-flows", secure)).doesNotContain("actions=NORMAL");
+        } finally {
+            ovs.vsctl("--if-exists", "del-br", secure, "--", "--if-exists", "del-br", standalone);
         }
     }
 }

@@ -90,6 +90,8 @@ public final class PrivateOvs implements AutoCloseable {
     /** Pids read from the pidfiles once each daemon started; guarded by {@code this}. */
     private final Map<Daemon, Long> daemonPids = new EnumMap<>(Daemon.class);
     private final Thread shutdownHook;
+    /** How the daemons were launched, so a restart launches them the same way; set once before they start. */
+    private volatile Launch launch = Launch.DEFAULT;
     private boolean closed; // guarded by this
 
     private PrivateOvs(Path runDirectory) {
@@ -279,6 +281,9 @@ public final class PrivateOvs implements AutoCloseable {
         }
         try {
             removeShutdownHook();
+            // a paused daemon (pauseSwitchDaemon) could not answer "exit"
+            livePid(Daemon.OVS_VSWITCHD).ifPresent(pid -> Commands.run(List.of("kill", "-CONT", pid.toString()),
+                    Map.of(), COMMAND_TIMEOUT));
             List<String> taps = tapsForCleanup();
             // removing a userspace port's tap takes the kernel ~16 ms: give big bridges the time
             Duration exitTimeout = EXIT_TIMEOUT.plusMillis(25L * taps.size());
@@ -306,13 +311,21 @@ public final class PrivateOvs implements AutoCloseable {
     // ---- start ----
 
     private void boot(Launch launch) {
+        this.launch = launch;
         Path dir = runDirectory;
-        String db = dir.resolve("conf.db").toString();
-        exec(List.of("ovsdb-tool", "create", db, launch.schema().toString()), COMMAND_TIMEOUT);
-        startOvsdbServer();
+        exec(List.of("ovsdb-tool", "create", databaseFile().toString(), launch.schema().toString()), COMMAND_TIMEOUT);
+        launchOvsdbServer();
 
         exec(List.of("ovs-vsctl", "--db=" + dbTarget(), "--timeout=10", "--no-wait", "init"), COMMAND_TIMEOUT);
 
+        launchSwitchDaemon();
+
+        log.info("Private OVS running in {} (ovsdb-server pid {}, ovs-vswitchd pid {})", dir,
+                livePid(Daemon.OVSDB_SERVER).orElse(-1L), livePid(Daemon.OVS_VSWITCHD).orElse(-1L));
+    }
+
+    private void launchSwitchDaemon() {
+        Path dir = runDirectory;
         List<String> vswitchd = new ArrayList<>(List.of("ovs-vswitchd", dbTarget(),
                 "--pidfile=" + Daemon.OVS_VSWITCHD.pidfile(dir),
                 "--log-file=" + dir.resolve("ovs-vswitchd.log"),
@@ -321,12 +334,9 @@ public final class PrivateOvs implements AutoCloseable {
         vswitchd.addAll(launch.extraVswitchdArgs());
         exec(vswitchd, DAEMON_START_TIMEOUT);
         recordPid(Daemon.OVS_VSWITCHD);
-
-        log.info("Private OVS running in {} (ovsdb-server pid {}, ovs-vswitchd pid {})", dir,
-                livePid(Daemon.OVSDB_SERVER).orElse(-1L), livePid(Daemon.OVS_VSWITCHD).orElse(-1L));
     }
 
-    private void startOvsdbServer() {
+    private void launchOvsdbServer() {
         Path dir = runDirectory;
         exec(List.of("ovsdb-server", dir.resolve("conf.db").toString(),
                 "--remote=punix:" + dir.resolve("db.sock"),
@@ -338,18 +348,115 @@ public final class PrivateOvs implements AutoCloseable {
         recordPid(Daemon.OVSDB_SERVER);
     }
 
+    // ---- restarts (for tests of reconnection) ----
+
+    /** The database file, {@code DIR/conf.db}: while {@code ovsdb-server} is stopped, {@code ovsdb-tool} may change it. */
+    public Path databaseFile() {
+        return runDirectory.resolve("conf.db");
+    }
+
     /**
      * Stops {@code ovsdb-server} and starts it again on the same database and socket, as an
      * operator's restart would: every client (ovs-vswitchd too) loses its connection and must
      * reconnect. For tests of reconnection.
      */
     public synchronized void restartOvsdbServer() {
+        stopOvsdbServer();
+        startOvsdbServer();
+    }
+
+    /**
+     * Stops {@code ovsdb-server} (its clients lose their connections; {@code ovs-vswitchd} goes
+     * on forwarding with what it has). {@link #databaseFile()} is then free for {@code ovsdb-tool}.
+     */
+    public synchronized void stopOvsdbServer() {
+        checkOpen();
+        stop(Daemon.OVSDB_SERVER, EXIT_TIMEOUT, "exit");
+        log.info("ovsdb-server in {} stopped", runDirectory);
+    }
+
+    /** Starts {@code ovsdb-server} again on the same database file and socket path. */
+    public synchronized void startOvsdbServer() {
+        checkOpen();
+        if (livePid(Daemon.OVSDB_SERVER).isPresent()) {
+            throw new IllegalStateException("ovsdb-server in " + runDirectory + " is running already");
+        }
+        launchOvsdbServer();
+        log.info("ovsdb-server in {} started again (pid {})", runDirectory, livePid(Daemon.OVSDB_SERVER).orElse(-1L));
+    }
+
+    /**
+     * Kills {@code ovs-vswitchd} with SIGKILL, as a crash would: its OpenFlow connections drop
+     * and its flows are gone. The userspace datapath's tap devices ({@code ovs-netdev}, the
+     * bridges' internal ports) stay behind, unopened; {@link #startSwitchDaemon()} opens them again.
+     */
+    public synchronized void killSwitchDaemon() {
+        checkOpen();
+        Optional<Long> pid = livePid(Daemon.OVS_VSWITCHD);
+        if (pid.isEmpty()) {
+            return;
+        }
+        ProcessHandle.of(pid.get()).ifPresent(ProcessHandle::destroyForcibly);
+        if (!waitUntilGone(pid.get(), Daemon.OVS_VSWITCHD.program, KILL_TIMEOUT)) {
+            throw new IllegalStateException("ovs-vswitchd (pid " + pid.get() + ") survived SIGKILL");
+        }
+        log.info("ovs-vswitchd in {} killed (pid {})", runDirectory, pid.get());
+    }
+
+    /**
+     * Starts {@code ovs-vswitchd} again on the same database and run directory, with the same
+     * arguments. It reads its bridges from the database and reopens the tap devices its
+     * predecessor left (a tap nobody holds open is reused, verified with OVS 3.1); bridges
+     * start with no flows until a controller (or standalone mode) puts some there.
+     *
+     * @throws IllegalStateException if it runs already, or another userspace {@code ovs-vswitchd} does
+     */
+    public synchronized void startSwitchDaemon() {
+        checkOpen();
+        if (livePid(Daemon.OVS_VSWITCHD).isPresent()) {
+            throw new IllegalStateException("ovs-vswitchd in " + runDirectory + " is running already");
+        }
+        List<Long> others = processesNamed(Daemon.OVS_VSWITCHD.program);
+        if (!others.isEmpty()) {
+            throw new IllegalStateException("another ovs-vswitchd runs on this host (pids " + others
+                    + "); a second userspace OVS cannot run beside it");
+        }
+        launchSwitchDaemon();
+        log.info("ovs-vswitchd in {} started again (pid {})", runDirectory, livePid(Daemon.OVS_VSWITCHD).orElse(-1L));
+    }
+
+    /** {@link #killSwitchDaemon()} then {@link #startSwitchDaemon()}: a crashed switch daemon coming back. */
+    public synchronized void restartSwitchDaemon() {
+        killSwitchDaemon();
+        startSwitchDaemon();
+    }
+
+    /**
+     * Stops {@code ovs-vswitchd} with SIGSTOP, as a hung daemon: its connections stay open but
+     * nothing answers and nothing is forwarded. {@link #resumeSwitchDaemon()} (SIGCONT) lets it
+     * go on; {@link #close()} still stops a paused one (SIGKILL after the exit request times out).
+     */
+    public synchronized void pauseSwitchDaemon() {
+        signalSwitchDaemon("STOP");
+    }
+
+    /** Lets a {@linkplain #pauseSwitchDaemon() paused} {@code ovs-vswitchd} go on (SIGCONT). */
+    public synchronized void resumeSwitchDaemon() {
+        signalSwitchDaemon("CONT");
+    }
+
+    private void signalSwitchDaemon(String signal) {
+        checkOpen();
+        long pid = livePid(Daemon.OVS_VSWITCHD).orElseThrow(() -> new IllegalStateException(
+                "ovs-vswitchd in " + runDirectory + " is not running"));
+        exec(List.of("kill", "-" + signal, Long.toString(pid)), COMMAND_TIMEOUT);
+        log.info("ovs-vswitchd in {} (pid {}) sent SIG{}", runDirectory, pid, signal);
+    }
+
+    private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("the private OVS in " + runDirectory + " is closed");
         }
-        stop(Daemon.OVSDB_SERVER, EXIT_TIMEOUT, "exit");
-        startOvsdbServer();
-        log.info("ovsdb-server in {} restarted (pid {})", runDirectory, livePid(Daemon.OVSDB_SERVER).orElse(-1L));
     }
 
     private void recordPid(Daemon daemon) {

@@ -97,6 +97,118 @@ class PrivateOvsTest {
     }
 
     @Test
+    void aKilledSwitchDaemonStartsAgainOnItsDatabaseAndForwardsAgain() {
+        String bridge = PREFIX + "rs";
+        List<String> namespaces = List.of(PREFIX + "rn1", PREFIX + "rn2");
+        List<String> veths = List.of(PREFIX + "rv1", PREFIX + "rv2");
+        try (PrivateOvs ovs = PrivateOvs.start()) {
+            try {
+                ovs.vsctl("add-br", bridge, "--", "set", "bridge", bridge, "datapath_type=netdev");
+                for (int i = 0; i < 2; i++) {
+                    hostBehind(namespaces.get(i), veths.get(i), "10.214.0." + (i + 1) + "/24");
+                    ovs.vsctl("add-port", bridge, veths.get(i));
+                }
+                assertThat(ping(namespaces.get(0), "10.214.0.2")).isTrue();
+                long before = ovs.pids().get(1);
+
+                ovs.killSwitchDaemon();
+
+                assertThat(ovs.isRunning()).isFalse();
+                assertThat(ovs.pids()).hasSize(1);
+                // the userspace datapath's taps outlive the daemon...
+                assertThat(SYS_CLASS_NET.resolve(PrivateOvs.NETDEV_TAP)).exists();
+                assertThat(SYS_CLASS_NET.resolve(bridge)).exists();
+
+                ovs.startSwitchDaemon();
+
+                // ...and the new daemon takes them over: the bridge forwards again
+                assertThat(ovs.isRunning()).isTrue();
+                assertThat(ovs.pids().get(1)).isNotEqualTo(before);
+                assertThat(ovs.appctl("dpif/show")).contains(bridge);
+                assertThat(ping(namespaces.get(0), "10.214.0.2")).isTrue();
+                assertThatThrownBy(ovs::startSwitchDaemon).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("running already");
+            } finally {
+                namespaces.forEach(ns -> Commands.run(Duration.ofSeconds(10), "ip", "netns", "del", ns));
+                veths.forEach(veth -> Commands.run(Duration.ofSeconds(10), "ip", "link", "del", veth));
+            }
+        }
+        assertThat(SYS_CLASS_NET.resolve(bridge)).doesNotExist();
+        assertThat(SYS_CLASS_NET.resolve(PrivateOvs.NETDEV_TAP)).doesNotExist();
+    }
+
+    @Test
+    void aPausedSwitchDaemonStopsAnsweringResumesAndIsStillClosedCleanlyWhilePaused() throws IOException {
+        String bridge = PREFIX + "rp";
+        PrivateOvs ovs = PrivateOvs.start();
+        long vswitchd;
+        try {
+            ovs.vsctl("add-br", bridge, "--", "set", "bridge", bridge, "datapath_type=netdev");
+            vswitchd = ovs.pids().get(1);
+
+            ovs.pauseSwitchDaemon();
+            assertThat(processState(vswitchd)).isEqualTo('T');
+            assertThat(ovs.isRunning()).as("stopped, not gone").isTrue();
+            ovs.resumeSwitchDaemon();
+            assertThat(processState(vswitchd)).isNotEqualTo('T');
+            assertThat(ovs.appctl("dpif/show")).contains(bridge);
+
+            ovs.pauseSwitchDaemon();
+        } finally {
+            ovs.close();
+        }
+        assertThat(ovs.pids()).isEmpty();
+        assertThat(SYS_CLASS_NET.resolve(bridge)).doesNotExist();
+        assertThat(SYS_CLASS_NET.resolve(PrivateOvs.NETDEV_TAP)).doesNotExist();
+    }
+
+    private static char processState(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return stat.charAt(stat.lastIndexOf(')') + 2);
+    }
+
+    @Test
+    void aStoppedDatabaseCanBeChangedOfflineAndStartsAgainOnTheSameFileAndSocket() {
+        String bridge = PREFIX + "rd";
+        try (PrivateOvs ovs = PrivateOvs.start()) {
+            ovs.vsctl("add-br", bridge, "--", "set", "bridge", bridge, "datapath_type=netdev", "fail_mode=secure");
+            long before = ovs.pids().get(0);
+
+            ovs.stopOvsdbServer();
+            assertThat(ovs.isRunning()).isFalse();
+            Commands.check(List.of("ovsdb-tool", "transact", ovs.databaseFile().toString(), """
+                    ["Open_vSwitch", {"op": "update", "table": "Bridge", "where": [["name", "==", "%s"]],
+                     "row": {"fail_mode": "standalone"}}]""".formatted(bridge)), ovs.environment(), Duration.ofSeconds(10));
+            ovs.startOvsdbServer();
+
+            assertThat(ovs.pids().get(0)).isNotEqualTo(before);
+            assertThat(ovs.vsctl("get", "bridge", bridge, "fail_mode")).isEqualTo("standalone");
+            assertThatThrownBy(ovs::startOvsdbServer).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    private static void hostBehind(String namespace, String veth, String address) {
+        ip("netns", "add", namespace);
+        ip("link", "add", veth, "type", "veth", "peer", "name", veth + "i");
+        ip("link", "set", veth + "i", "netns", namespace);
+        ip("-n", namespace, "addr", "add", address, "dev", veth + "i");
+        ip("-n", namespace, "link", "set", veth + "i", "up");
+        ip("link", "set", veth, "up");
+    }
+
+    private static void ip(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("ip"));
+        command.addAll(List.of(args));
+        Commands.check(command, java.util.Map.of(), Duration.ofSeconds(10));
+    }
+
+    /** Whether {@code target} answers within a few tries (standalone bridges learn as they go). */
+    private static boolean ping(String namespace, String target) {
+        return Commands.run(Duration.ofSeconds(30), "ip", "netns", "exec", namespace, "ping", "-c", "1", "-w", "10",
+                target).succeeded();
+    }
+
+    @Test
     void deletesAStaleNetdevTapLeftByAKilledVswitchd() {
         assumeTrue(PrivateOvs.processesNamed("ovs-vswitchd").isEmpty(), "another ovs-vswitchd runs");
         if (!Files.exists(SYS_CLASS_NET.resolve(PrivateOvs.NETDEV_TAP))) {

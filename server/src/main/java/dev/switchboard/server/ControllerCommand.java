@@ -42,7 +42,7 @@ final class ControllerCommand implements Callable<Integer> {
         List<String> names = apps != null ? apps : List.copyOf(file.apps().keySet());
         Switchboard switchboard;
         try {
-            switchboard = Switchboard.start(config, file.ovsdb(), names, file.apps());
+            switchboard = Switchboard.start(config, file.ovsdb(), names, file::appConfig);
         } catch (java.io.UncheckedIOException e) {
             throw new UserFacingException(e.getMessage() + " (is another controller running? try --port)", e);
         } catch (IllegalArgumentException | IllegalStateException e) {

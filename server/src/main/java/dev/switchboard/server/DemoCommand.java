@@ -6,6 +6,7 @@ import dev.switchboard.lab.run.LabRunner;
 import dev.switchboard.lab.run.LabState;
 import dev.switchboard.lab.run.PingReport;
 import dev.switchboard.lab.spec.LabSpec;
+import dev.switchboard.lab.spec.LabSpecs;
 import dev.switchboard.lab.spec.OvsSwitch;
 import dev.switchboard.ovsdb.Commands;
 import dev.switchboard.ovsdb.CommandResult;
@@ -98,13 +99,14 @@ final class DemoCommand implements Callable<Integer> {
         List<Lab> labs = new ArrayList<>();
         if (example != null) {
             Path file = readable(example.resolve("lab.yaml"));
-            String source = Files.readString(file);
-            labs.add(new Lab(LabRunner.specOf(source, null, null), source, file.toString()));
+            String source = LabSpecs.read(file);
+            labs.add(new Lab(LabRunner.specOf(source, file.toString(), null, null), source, file.toString()));
             return labs;
         }
         for (String name : EXAMPLES) {
-            String source = Files.readString(readable(examples.resolve(name)));
-            LabSpec spec = LabRunner.specOf(source, null, null);
+            Path file = readable(examples.resolve(name));
+            String source = LabSpecs.read(file);
+            LabSpec spec = LabRunner.specOf(source, file.toString(), null, null);
             labs.add(new Lab(spec, source, describe(spec)));
         }
         return labs;
@@ -123,7 +125,7 @@ final class DemoCommand implements Callable<Integer> {
         List<String> apps = file == null ? SEED_APPS : List.copyOf(file.apps().keySet());
         try {
             Switchboard switchboard = Switchboard.start(config, SwitchboardConfig.defaults().ovsdb(), apps,
-                    file == null ? Map.of() : file.apps());
+                    (file == null ? SwitchboardConfig.defaults() : file)::appConfig);
             out.println("Controller listening on tcp:127.0.0.1:" + switchboard.openflowAddresses().get(0).getPort()
                     + " (apps: " + String.join(", ", switchboard.apps()) + ")");
             return switchboard;
@@ -177,7 +179,10 @@ final class DemoCommand implements Callable<Integer> {
         if (db != null) {
             String bridge = spec.names().bridge(spec.switches().get(0).name());
             awaitIsConnected(db, bridge);
-            out.println("  ovs-vsctl: controller of " + bridge + " is_connected: true");
+            // secure (the lab's default under a controller): without the controller OVS forwards nothing by itself
+            String failMode = Commands.run(List.of("ovs-vsctl", "--db=" + db, "get", "bridge", bridge, "fail_mode"),
+                    Map.of(), Duration.ofSeconds(10)).stdout().strip();
+            out.println("  ovs-vsctl: controller of " + bridge + " is_connected: true, fail_mode: " + failMode);
         }
     }
 

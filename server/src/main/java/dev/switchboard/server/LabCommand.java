@@ -8,6 +8,7 @@ import dev.switchboard.lab.run.LabState;
 import dev.switchboard.lab.run.PingReport;
 import dev.switchboard.lab.spec.LabSpec;
 import dev.switchboard.lab.spec.LabSpecException;
+import dev.switchboard.lab.spec.LabSpecs;
 import dev.switchboard.ovsdb.ops.OvsdbTransactionException;
 import dev.switchboard.ovsdb.schema.OvsdbSchemaException;
 import dev.switchboard.ovsdb.vswitch.VSwitchException;
@@ -88,17 +89,18 @@ final class LabCommand {
             return guarded(() -> {
                 String text = source.topo != null ? "topo:" + source.topo : read(source.spec);
                 String target = controller == null ? null : controller.startsWith("tcp:") ? controller : "tcp:" + controller;
-                LabSpec spec = LabRunner.specOf(text, name, target);
+                LabSpec spec = LabRunner.specOf(text, source.topo != null ? "--topo" : source.spec.toString(), name, target);
                 runner().up(spec, text, target);
                 return 0;
             });
         }
 
+        /** The spec's text, within the limits of every YAML file (size, line length). */
         private static String read(Path file) throws IOException {
             if (!Files.isReadable(file)) {
                 throw new UserFacingException(file + ": no such file");
             }
-            return Files.readString(file);
+            return LabSpecs.read(file);
         }
     }
 

@@ -1,12 +1,14 @@
 package dev.switchboard.server;
 
 import dev.switchboard.controller.OFSwitch;
-import dev.switchboard.controller.SwitchListener;
 import dev.switchboard.controller.app.AppContext;
+import dev.switchboard.controller.app.FlowEntries;
+import dev.switchboard.controller.app.FlowPlan;
 import dev.switchboard.controller.app.SwitchboardApp;
 import java.util.List;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.types.OFPort;
@@ -30,15 +32,27 @@ public final class NormalForwarding implements SwitchboardApp {
         return "every switch forwards with OVS's own NORMAL pipeline (no controller logic)";
     }
 
+    private volatile U64 cookie;
+
     @Override
     public void start(AppContext context) {
-        U64 cookie = context.flows().cookie();
-        context.switches().addSwitchListener(new SwitchListener() {
-            @Override
-            public void switchAdded(OFSwitch sw) {
-                sw.write(normalFlow(sw.factory(), cookie));
-            }
-        });
+        cookie = context.flows().cookie();
+    }
+
+    /**
+     * The one flow is all there is to reconcile, on every connection of a switch: kept when
+     * the switch still has it (traffic through NORMAL never stops across a controller restart),
+     * added when it does not; any other flow with this app's cookie is deleted.
+     */
+    @Override
+    public FlowPlan reconcile(OFSwitch sw, List<OFFlowStatsEntry> flows) {
+        FlowPlan plan = FlowPlan.sort(flows, NormalForwarding::isNormalFlow);
+        return plan.keep().isEmpty() ? plan.adding(List.of(normalFlow(sw.factory(), cookie))) : plan;
+    }
+
+    static boolean isNormalFlow(OFFlowStatsEntry flow) {
+        return flow.getPriority() == PRIORITY && !flow.getMatch().getMatchFields().iterator().hasNext()
+                && FlowEntries.outputs(flow).equals(List.of(OFPort.NORMAL)) && FlowEntries.actions(flow).size() == 1;
     }
 
     static OFFlowAdd normalFlow(OFFactory f, U64 cookie) {

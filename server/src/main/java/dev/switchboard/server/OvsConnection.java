@@ -3,11 +3,13 @@ package dev.switchboard.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchboard.ovsdb.client.OvsdbClient;
+import dev.switchboard.ovsdb.client.OvsdbServerFault;
 import dev.switchboard.ovsdb.client.OvsdbSession;
 import dev.switchboard.ovsdb.jsonrpc.Endpoint;
 import dev.switchboard.ovsdb.jsonrpc.JsonRpcConnection;
 import dev.switchboard.ovsdb.jsonrpc.JsonRpcOptions;
 import dev.switchboard.ovsdb.jsonrpc.JsonRpcTransport;
+import dev.switchboard.ovsdb.jsonrpc.PeerText;
 import dev.switchboard.ovsdb.jsonrpc.TlsFiles;
 import dev.switchboard.ovsdb.vswitch.OpenVSwitch;
 import java.nio.file.Files;
@@ -27,7 +29,9 @@ import java.util.concurrent.TimeoutException;
  * <p>Opening first tries the target with a plain connection and asks it for its databases,
  * so that "nothing listens there" and "that server has no Open_vSwitch database" are told
  * apart from a slow server; then it connects the {@link OvsdbClient}, whose replica of the
- * Open_vSwitch tables the commands read, and waits until the replica is filled.
+ * Open_vSwitch tables the commands read, and waits until the replica is filled. A server whose
+ * schema or monitor rows cannot be used, or that answers get_schema or monitor with an error,
+ * fails at once with its fault in the message ({@link OvsdbServerFault}), not after retries.
  */
 final class OvsConnection implements AutoCloseable {
     /** What {@code ovs-vsctl} connects to when not told otherwise. */
@@ -93,9 +97,13 @@ final class OvsConnection implements AutoCloseable {
             client = OvsdbClient.connect(transport, endpoint, OpenVSwitch.newReplica());
             try {
                 client.awaitSynchronised(remaining(deadline));
+            } catch (OvsdbServerFault e) {
+                // Its schema or rows are wrong: no retry mends that, so say so now, in the server's words.
+                throw new UserFacingException(e.getMessage(), e);
             } catch (IllegalStateException e) {
                 throw new UserFacingException("connected to " + endpoint + " but could not read its "
-                        + OpenVSwitch.DATABASE + " database within " + seconds(timeout), e);
+                        + OpenVSwitch.DATABASE + " database within " + seconds(timeout)
+                        + client.lastFailure().map(why -> " (last attempt: " + why + ")").orElse(""), e);
             }
             return new OvsConnection(endpoint, timeout, transport, client);
         } catch (RuntimeException e) {
@@ -124,7 +132,7 @@ final class OvsConnection implements AutoCloseable {
                             + " (is it an ovsdb-server?)");
             if (!databases.contains(OpenVSwitch.DATABASE)) {
                 throw new UserFacingException(endpoint + " has no " + OpenVSwitch.DATABASE + " database (it has "
-                        + (databases.isEmpty() ? "none" : String.join(", ", databases)) + ")");
+                        + (databases.isEmpty() ? "none" : PeerText.escape(String.join(", ", databases))) + ")");
             }
         } finally {
             connection.close();
@@ -143,7 +151,9 @@ final class OvsConnection implements AutoCloseable {
             if (cause instanceof TimeoutException) { // the call's own timeout, the same as ours
                 throw new UserFacingException(late.get(), cause);
             }
-            throw new UserFacingException(cause.getMessage() != null ? cause.getMessage() : cause.toString(), cause);
+            // The message may quote the server (a JSON-RPC error): escaped, it is the peer's text.
+            throw new UserFacingException(PeerText.escape(cause.getMessage() != null ? cause.getMessage()
+                    : cause.toString()), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserFacingException("interrupted", e);

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The running server: the OpenFlow controller, its apps and, when configured, the OVSDB
@@ -39,17 +40,28 @@ public final class Switchboard implements AutoCloseable {
      */
     public static Switchboard start(ControllerConfig openflowConfig, SwitchboardConfig.Ovsdb ovsdbConfig,
             List<String> appNames, Map<String, Map<String, Object>> appConfigs) {
+        return start(openflowConfig, ovsdbConfig, appNames, name -> AppConfig.of("apps." + name, appConfigs.get(name)));
+    }
+
+    /**
+     * Starts everything, or nothing, as {@link #start(ControllerConfig, SwitchboardConfig.Ovsdb, List, Map)}.
+     *
+     * @param appConfigs each app's config section by name, e.g. {@link SwitchboardConfig#appConfig}
+     *                   (whose errors name the file and line)
+     */
+    public static Switchboard start(ControllerConfig openflowConfig, SwitchboardConfig.Ovsdb ovsdbConfig,
+            List<String> appNames, Function<String, AppConfig> appConfigs) {
         Controller controller = new Controller(openflowConfig);
         AppRuntime apps = null;
         try {
-            apps = AppRuntime.start(controller, appNames,
-                    name -> AppConfig.of("apps." + name, appConfigs.get(name)),
-                    Switchboard.class.getClassLoader());
+            apps = AppRuntime.start(controller, appNames, appConfigs, Switchboard.class.getClassLoader());
             List<InetSocketAddress> bound = controller.start();
             OvsdbManager ovsdb = null;
             if (!ovsdbConfig.isEmpty()) {
+                int tcp = openflowConfig.listen().size(); // start() lists the TCP addresses first
                 List<String> targets = ovsdbConfig.controllers().isEmpty()
-                        ? OvsdbManager.defaultControllers(bound) : ovsdbConfig.controllers();
+                        ? OvsdbManager.defaultControllers(bound.subList(0, tcp), bound.subList(tcp, bound.size()))
+                        : ovsdbConfig.controllers();
                 ovsdb = new OvsdbManager(ovsdbConfig, targets);
             }
             return new Switchboard(controller, apps, bound, ovsdb);
@@ -84,7 +96,10 @@ public final class Switchboard implements AutoCloseable {
         return Optional.ofNullable(ovsdb);
     }
 
-    /** Stops the apps (deleting their flows from the switches), then the OVSDB sessions and the controller. */
+    /**
+     * Stops the apps, then the OVSDB sessions and the controller. The apps' flows stay on the
+     * switches, which keep forwarding; the next start reconciles them (no outage).
+     */
     @Override
     public void close() {
         apps.close();

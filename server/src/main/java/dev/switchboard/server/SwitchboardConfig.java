@@ -1,33 +1,38 @@
 package dev.switchboard.server;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.switchboard.controller.ControllerConfig;
+import dev.switchboard.controller.ControllerTls;
+import dev.switchboard.controller.app.AppConfig;
+import dev.switchboard.controller.app.ConfigSource;
+import dev.switchboard.lab.yaml.YamlException;
+import dev.switchboard.lab.yaml.YamlLimits;
+import dev.switchboard.lab.yaml.YamlTree;
 import dev.switchboard.ovsdb.jsonrpc.Endpoint;
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 
 /**
- * The server's YAML configuration. Every key is optional and has a default; an unknown key
- * or a value of the wrong type is an error that names the key. Example:
+ * The server's YAML configuration. Every key is optional and has a default. An unknown key,
+ * a duplicate key, a value of the wrong type or a value out of range is an error reading
+ * {@code FILE:LINE: KEY.PATH: message}, as lab specs' errors do; the file is read within
+ * {@link YamlLimits} (size, line length, nesting; aliases are refused). Example:
  *
  * <pre>
  * openflow:
- *   listen: ["0.0.0.0:6653", "0.0.0.0:6633"]
+ *   listen: ["ssl:0.0.0.0:6653", "tcp:127.0.0.1:6633"]   # HOST:PORT alone is tcp
+ *   tls: {privateKey: ctl-privkey.pem, certificate: ctl-cert.pem, caCertificate: switchca/cacert.pem}
  *   versions: ["1.0", "1.3", "1.4", "1.5"]
  *   handshakeTimeout: 10s
  *   echoInterval: 5s
@@ -38,17 +43,19 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
  *     interfaces: [{gateway: 10.0.1.1/24}, {gateway: 10.0.2.1/24}]
  * </pre>
  */
-public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @JsonProperty("ovsdb") Ovsdb ovsdb,
-        @JsonProperty("apps") Map<String, Map<String, Object>> apps) {
+public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<String, Object>> apps,
+        ConfigSource source) {
 
     /**
-     * @param apps the apps to run, by name, each with its own settings ({@code {}} or nothing
-     *             when it has none); {@code --apps} on the command line picks others but the
-     *             settings still come from here
+     * @param apps   the apps to run, by name, each with its own settings ({@code {}} or nothing
+     *               when it has none); {@code --apps} on the command line picks others but the
+     *               settings still come from here
+     * @param source the file and the line of each key, for the apps' errors
      */
     public SwitchboardConfig {
-        openflow = openflow == null ? new OpenFlow(null, null, null, null, null, null, null, null, null, null) : openflow;
-        ovsdb = ovsdb == null ? new Ovsdb(null, null, null, null, null) : ovsdb;
+        source = source == null ? ConfigSource.none() : source;
+        openflow = openflow == null ? new OpenFlow(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : openflow;
+        ovsdb = ovsdb == null ? new Ovsdb(null, null, null, null, null, null, null, null, null, null) : ovsdb;
         Map<String, Map<String, Object>> copy = new java.util.LinkedHashMap<>();
         if (apps != null) {
             apps.forEach((name, settings) -> copy.put(name, settings == null ? Map.of() : settings));
@@ -56,8 +63,21 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @Js
         apps = java.util.Collections.unmodifiableMap(copy);
     }
 
+    public SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<String, Object>> apps) {
+        this(openflow, ovsdb, apps, null);
+    }
+
     public static SwitchboardConfig defaults() {
         return new SwitchboardConfig(null, null, null);
+    }
+
+    /** An app's settings, whose errors name this file, their line and key. */
+    public AppConfig appConfig(String app) {
+        return AppConfig.of("apps." + app, apps.get(app), source);
+    }
+
+    /** The file's top level as bound, before the sections are checked. */
+    private record Sections(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<String, Object>> apps) {
     }
 
     /**
@@ -68,10 +88,21 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @Js
      *                    {@code ptcp:PORT[:HOST]}, {@code pssl:PORT[:HOST]}
      * @param tls         key, certificate and CA certificate (PEM) for ssl and pssl
      * @param controllers the controller targets the declared bridges get; default: this
-     *                    controller's first OpenFlow address, as {@code tcp:HOST:PORT}
+     *                    controller's OpenFlow addresses, as {@code tcp:HOST:PORT} or, for TLS
+     *                    ones, {@code ssl:HOST:PORT}
      * @param bridges     bridges every managed server must have, pointed at the controllers
+     * @param maxConnections    most OVSDB servers connected to each {@code listen} endpoint at once (default 64)
+     * @param maxMessageBytes   largest JSON-RPC message accepted from a server (default 64 MiB: a big
+     *                          database's first monitor reply)
+     * @param peerMemoryBytes   per-server budget of answers to its requests queued unsent (default 8 MiB)
+     * @param unwritableTimeout how long a server may leave what we send unread before it is
+     *                          disconnected, as {@code 15s} (the default)
+     * @param inboundBudgetBytes bytes of unfinished messages all servers together may make us hold
+     *                          (default 128 MiB, never less than maxMessageBytes)
      */
-    public record Ovsdb(List<String> connect, List<String> listen, Tls tls, List<String> controllers, List<Bridge> bridges) {
+    public record Ovsdb(List<String> connect, List<String> listen, Tls tls, List<String> controllers, List<Bridge> bridges,
+            Integer maxConnections, Integer maxMessageBytes, Long peerMemoryBytes, String unwritableTimeout,
+            Long inboundBudgetBytes) {
 
         public Ovsdb {
             connect = connect == null ? List.of() : List.copyOf(connect);
@@ -83,12 +114,42 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @Js
         public boolean isEmpty() {
             return connect.isEmpty() && listen.isEmpty();
         }
+
+        /**
+         * The JSON-RPC options these keys give, over {@code base}.
+         *
+         * @throws IllegalArgumentException naming the key of a bad value
+         */
+        public dev.switchboard.ovsdb.jsonrpc.JsonRpcOptions jsonRpcOptions(dev.switchboard.ovsdb.jsonrpc.JsonRpcOptions base) {
+            var options = base;
+            try {
+                if (maxConnections != null) {
+                    options = options.withMaxConnections(maxConnections);
+                }
+                if (maxMessageBytes != null) {
+                    options = options.withMaxMessageBytes(maxMessageBytes);
+                }
+                if (peerMemoryBytes != null) {
+                    options = options.withPeerMemoryBytes(peerMemoryBytes);
+                }
+                if (unwritableTimeout != null) {
+                    options = options.withUnwritableTimeout(DurationText.parse(unwritableTimeout));
+                }
+                if (inboundBudgetBytes != null) {
+                    options = options.withInboundBudgetBytes(inboundBudgetBytes);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("ovsdb (maxConnections, maxMessageBytes, peerMemoryBytes, "
+                        + "unwritableTimeout, inboundBudgetBytes): " + e.getMessage(), e);
+            }
+            return options;
+        }
     }
 
     public record Tls(String privateKey, String certificate, String caCertificate) {
     }
 
-    /** A declared bridge; unset keys are left as OVS has them. */
+    /** A declared bridge; unset keys are left as OVS has them, except {@code failMode} ({@code secure} unless set). */
     public record Bridge(String name, String datapathType, String failMode, List<String> protocols,
             Map<String, String> otherConfig, Map<String, String> externalIds) {
 
@@ -102,7 +163,17 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @Js
         }
     }
 
-    /** The {@code openflow:} section; null means the default. */
+    /**
+     * The {@code openflow:} section; null means the default. The limits ({@code maxSwitches},
+     * {@code maxPendingConnections}, {@code peerBufferBytes}, {@code maxUnwritable}) are
+     * described in {@link ControllerConfig}.
+     *
+     * @param listen where switches connect: {@code tcp:HOST:PORT}, {@code ssl:HOST:PORT} (OpenFlow
+     *               over TLS, {@code ovs-vsctl set-controller BR ssl:HOST:PORT}), or {@code HOST:PORT},
+     *               which is tcp
+     * @param tls    for the ssl: addresses: the controller's key and certificate, and the CA that
+     *               signs the switches' certificates (PEM, as {@code ovs-vsctl set-ssl} takes them)
+     */
     public record OpenFlow(
             List<String> listen,
             List<String> versions,
@@ -113,75 +184,136 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @Js
             Integer missSendLength,
             String requestTimeout,
             Integer eventLoopThreads,
-            Boolean epoll) {
+            Boolean epoll,
+            Tls tls,
+            Integer maxSwitches,
+            Integer maxPendingConnections,
+            Integer peerBufferBytes,
+            String maxUnwritable) {
     }
 
+    /**
+     * Reads and checks a config file.
+     *
+     * @throws ConfigException naming the file, line and key of every problem of the YAML
+     *                         itself (duplicate keys, aliases), or of the first problem of a value
+     */
     public static SwitchboardConfig load(Path file) {
-        ObjectMapper yaml = YAMLMapper.builder()
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .build();
+        String name = file.toString();
+        YamlTree.Document document;
         try {
-            if (Files.size(file) == 0) {
-                return defaults();
-            }
-            SwitchboardConfig config = yaml.readValue(file.toFile(), SwitchboardConfig.class);
-            config = config == null ? defaults() : config;
-            config.controllerConfig();
-            config.ovsdbEndpoints();
-            return config;
+            document = YamlTree.parse(YamlLimits.read(file));
         } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": no such file");
-        } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(file + ": unknown key '" + path(e) + "' (known: "
-                    + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")");
-        } catch (JsonMappingException e) {
-            throw new ConfigException(file + ": bad value at '" + path(e) + "': " + e.getOriginalMessage());
-        } catch (JsonProcessingException e) {
-            throw new ConfigException(file + ": not valid YAML: " + e.getOriginalMessage());
+            throw new ConfigException(name + ": no such file");
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(file + ": " + e.getMessage());
+            throw new ConfigException(name + ": cannot read: " + e.getMessage());
+        } catch (YamlException e) {
+            throw new ConfigException(e.issue().format(name));
         }
+        if (!document.issues().isEmpty()) {
+            throw new ConfigException(document.issues().stream().map(issue -> issue.format(name))
+                    .collect(Collectors.joining("\n")));
+        }
+        if (document.root() == null) {
+            return defaults();
+        }
+        ConfigSource source = new ConfigSource(name, YamlTree.lines(document.root()));
+        if (!(document.root() instanceof YamlTree.Mapping)) {
+            throw new ConfigException(source.describe("", "the file must be a mapping of sections (openflow, ovsdb, apps)"));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> tree = (Map<String, Object>) YamlTree.plain(document.root());
+        try {
+            Sections sections = AppConfig.of("", tree, source).bind(Sections.class, SwitchboardConfig::check);
+            return new SwitchboardConfig(sections.openflow(), sections.ovsdb(), sections.apps(), source);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /** Checks what binding alone does not; the message starts with the key at fault. */
+    private static void check(Sections sections) {
+        SwitchboardConfig config = new SwitchboardConfig(sections.openflow(), sections.ovsdb(), sections.apps());
+        config.controllerConfig();
+        config.ovsdbEndpoints();
     }
 
     /** Parses every OVSDB endpoint so that a typo fails at load time, naming it. */
     void ovsdbEndpoints() {
-        for (String text : ovsdb.connect()) {
-            Endpoint endpoint = Endpoint.parse(text);
+        for (int i = 0; i < ovsdb.connect().size(); i++) {
+            String text = ovsdb.connect().get(i);
+            Endpoint endpoint = keyed("ovsdb.connect[" + i + "]", () -> Endpoint.parse(text));
             if (endpoint.isPassive()) {
-                throw new IllegalArgumentException("ovsdb.connect: '" + text + "' is passive; put it under ovsdb.listen");
+                throw new IllegalArgumentException("ovsdb.connect[" + i + "]: '" + text + "' is passive; put it under ovsdb.listen");
             }
         }
-        for (String text : ovsdb.listen()) {
-            if (!Endpoint.parse(text).isPassive()) {
-                throw new IllegalArgumentException("ovsdb.listen: '" + text + "' is not passive (ptcp: or pssl:)");
+        for (int i = 0; i < ovsdb.listen().size(); i++) {
+            String text = ovsdb.listen().get(i);
+            if (!keyed("ovsdb.listen[" + i + "]", () -> Endpoint.parse(text)).isPassive()) {
+                throw new IllegalArgumentException("ovsdb.listen[" + i + "]: '" + text + "' is not passive (ptcp: or pssl:)");
             }
+        }
+        ovsdb.jsonRpcOptions(dev.switchboard.ovsdb.jsonrpc.JsonRpcOptions.defaults()); // the limits, checked now
+    }
+
+    /** Runs {@code parse}; its {@link IllegalArgumentException} is prefixed with the key. */
+    private static <T> T keyed(String key, Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
         }
     }
 
-    private static String path(JsonMappingException e) {
-        return e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining("."));
+    private static Duration duration(String key, String text) {
+        return keyed(key, () -> DurationText.parse(text));
     }
 
-    /** The controller settings this config describes. */
+    /**
+     * The controller settings this config describes.
+     *
+     * @throws IllegalArgumentException starting with the key at fault ({@code openflow.listen[1]: …})
+     */
     public ControllerConfig.Builder controllerConfig() {
+        try {
+            return openflowBuilder();
+        } catch (IllegalArgumentException e) {
+            throw openflowKeyed(e);
+        }
+    }
+
+    private ControllerConfig.Builder openflowBuilder() {
         ControllerConfig.Builder builder = ControllerConfig.builder();
         OpenFlow of = openflow;
         if (of.listen() != null) {
-            builder.listen(of.listen().stream().map(SwitchboardConfig::address).toList());
+            List<Listen> targets = new java.util.ArrayList<>();
+            for (int i = 0; i < of.listen().size(); i++) {
+                targets.add(Listen.parse("openflow.listen[" + i + "]", of.listen().get(i)));
+            }
+            builder.listen(Listen.addresses(targets, false)).tlsListen(Listen.addresses(targets, true));
+            for (int i = 0; i < targets.size() && of.tls() == null; i++) {
+                if (targets.get(i).tls()) {
+                    throw new IllegalArgumentException("openflow.listen[" + i + "]: '" + targets.get(i).text()
+                            + "' needs openflow.tls (privateKey, certificate, caCertificate: PEM files, as for ovs-vsctl set-ssl)");
+                }
+            }
+        }
+        if (of.tls() != null) {
+            builder.tls(controllerTls("openflow.tls", of.tls()));
         }
         if (of.versions() != null) {
-            builder.versions(versions(of.versions()));
+            Set<OFVersion> versions = EnumSet.noneOf(OFVersion.class);
+            for (int i = 0; i < of.versions().size(); i++) {
+                String name = of.versions().get(i);
+                versions.add(keyed("openflow.versions[" + i + "]", () -> version(name)));
+            }
+            builder.versions(versions);
         }
         if (of.handshakeTimeout() != null) {
-            builder.handshakeTimeout(DurationText.parse(of.handshakeTimeout()));
+            builder.handshakeTimeout(duration("openflow.handshakeTimeout", of.handshakeTimeout()));
         }
         if (of.echoInterval() != null) {
-            builder.echoInterval(DurationText.parse(of.echoInterval()));
+            builder.echoInterval(duration("openflow.echoInterval", of.echoInterval()));
         }
         if (of.maxMissedEchoes() != null) {
             builder.maxMissedEchoes(of.maxMissedEchoes());
@@ -193,7 +325,7 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @Js
             builder.missSendLength(of.missSendLength());
         }
         if (of.requestTimeout() != null) {
-            builder.requestTimeout(DurationText.parse(of.requestTimeout()));
+            builder.requestTimeout(duration("openflow.requestTimeout", of.requestTimeout()));
         }
         if (of.eventLoopThreads() != null) {
             builder.eventLoopThreads(of.eventLoopThreads());
@@ -201,8 +333,86 @@ public record SwitchboardConfig(@JsonProperty("openflow") OpenFlow openflow, @Js
         if (of.epoll() != null) {
             builder.useEpoll(of.epoll());
         }
+        if (of.maxSwitches() != null) {
+            builder.maxSwitches(of.maxSwitches());
+        }
+        if (of.maxPendingConnections() != null) {
+            builder.maxPendingConnections(of.maxPendingConnections());
+        }
+        if (of.peerBufferBytes() != null) {
+            builder.peerBufferBytes(of.peerBufferBytes());
+        }
+        if (of.maxUnwritable() != null) {
+            builder.maxUnwritable(DurationText.parse(of.maxUnwritable()));
+        }
         builder.build();
         return builder;
+    }
+
+    /**
+     * A controller setting's refusal, at its key: the builder's messages start with the setting's
+     * name, which is the key's (see {@link OpenFlow}).
+     */
+    private static IllegalArgumentException openflowKeyed(IllegalArgumentException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.startsWith("openflow")) {
+            return e;
+        }
+        String first = message.split("[ :]", 2)[0];
+        boolean isKey = Arrays.stream(OpenFlow.class.getRecordComponents()).map(RecordComponent::getName).anyMatch(first::equals);
+        return new IllegalArgumentException((isKey ? "openflow." + first : "openflow") + ": " + message, e);
+    }
+
+    /**
+     * An OpenFlow listen address as the config and the command line write it.
+     *
+     * @param tls  {@code ssl:} (true) or {@code tcp:} (false)
+     * @param text as written, for messages
+     */
+    record Listen(boolean tls, InetSocketAddress address, String text) {
+
+        /**
+         * {@code ssl:ADDRESS}, {@code tcp:ADDRESS} or a bare {@code ADDRESS} (tcp), where ADDRESS is
+         * {@code HOST:PORT}, {@code :PORT} or {@code PORT}.
+         *
+         * @param key where the text came from, named in errors
+         */
+        static Listen parse(String key, String text) {
+            if (text == null) {
+                throw new IllegalArgumentException(key + ": an empty entry (use ssl:HOST:PORT or tcp:HOST:PORT)");
+            }
+            String trimmed = text.trim();
+            int colon = trimmed.indexOf(':');
+            String scheme = colon < 0 ? "" : trimmed.substring(0, colon);
+            try {
+                return switch (scheme) {
+                    case "ssl" -> new Listen(true, SwitchboardConfig.address(trimmed.substring(colon + 1)), trimmed);
+                    case "tcp" -> new Listen(false, SwitchboardConfig.address(trimmed.substring(colon + 1)), trimmed);
+                    case "pssl", "ptcp", "unix", "punix" -> throw new IllegalArgumentException("'" + text
+                            + "' is not an OpenFlow listen address; write ssl:HOST:PORT or tcp:HOST:PORT");
+                    default -> new Listen(false, SwitchboardConfig.address(trimmed), trimmed);
+                };
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+            }
+        }
+
+        static List<InetSocketAddress> addresses(List<Listen> targets, boolean tls) {
+            return targets.stream().filter(t -> t.tls() == tls).map(Listen::address).toList();
+        }
+    }
+
+    /** The three PEM files of {@code key}; each must be given. */
+    static ControllerTls controllerTls(String key, Tls tls) {
+        return new ControllerTls(file(key + ".privateKey", tls.privateKey()), file(key + ".certificate", tls.certificate()),
+                file(key + ".caCertificate", tls.caCertificate()));
+    }
+
+    private static Path file(String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(key + ": missing (a PEM file)");
+        }
+        return Path.of(value.trim());
     }
 
     /** {@code HOST:PORT}, {@code :PORT} or {@code PORT}; no host means every address. */

@@ -10,6 +10,7 @@ import dev.switchboard.controller.app.PipelineOrder;
 import dev.switchboard.controller.packet.EthernetFrames;
 import dev.switchboard.emulator.EmulatedSwitch;
 import java.util.EnumSet;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -349,10 +350,16 @@ class TopologyAppTest {
         }
     }
 
+    /**
+     * The quarantine is long enough that a loaded machine still checks the port before it ends
+     * (connecting includes reading the switch's flows back), and the waits cover it.
+     */
+    private static final Duration QUARANTINE_WAIT = Duration.ofSeconds(15);
+
     @Test
     void newPortsAreQuarantinedThenJoinTheFlood() {
         try (AppsFixture fixture = new AppsFixture(Map.of("topology",
-                Map.of("probeInterval", "1h", "quarantine", "2s")))) {
+                Map.of("probeInterval", "1h", "quarantine", "5s")))) {
             List<TopologyEvent> events = new CopyOnWriteArrayList<>();
             fixture.topology().addListener(events::add);
             EmulatedSwitch sw = fixture.connect(0x0a, 2);
@@ -362,7 +369,7 @@ class TopologyAppTest {
             assertThat(fixture.topology().current().acceptsBroadcast(port(sw, 1))).isFalse();
             AppsFixture.probe(sw, 1, EthernetFrames.TYPE_LLDP);
 
-            await().atMost(WAIT).until(() -> fixture.topology().current().floodPorts(dpid).size() == 2);
+            await().atMost(QUARANTINE_WAIT).until(() -> fixture.topology().current().floodPorts(dpid).size() == 2);
             assertThat(events).last().satisfies(event -> {
                 assertThat(event.switchesAdded()).isEmpty();
                 assertThat(event.before().floodPorts(dpid)).isEmpty();
@@ -372,7 +379,7 @@ class TopologyAppTest {
             AppsFixture.probe(sw, 3, EthernetFrames.TYPE_LLDP);
             assertThat(fixture.topology().current().floodPorts(dpid)).doesNotContain(OFPort.of(3));
             assertThat(fixture.topology().current().acceptsBroadcast(port(sw, 3))).isFalse();
-            await().atMost(WAIT).until(() -> fixture.topology().current().floodPorts(dpid).contains(OFPort.of(3)));
+            await().atMost(QUARANTINE_WAIT).until(() -> fixture.topology().current().floodPorts(dpid).contains(OFPort.of(3)));
         }
     }
 }

@@ -13,6 +13,10 @@ import dev.switchboard.controller.Registration;
 import dev.switchboard.controller.SwitchListener;
 import dev.switchboard.controller.app.AppContext;
 import dev.switchboard.controller.app.AppCookies;
+import dev.switchboard.controller.app.FlowEntries;
+import dev.switchboard.controller.app.FlowPlan;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
+import org.projectfloodlight.openflow.protocol.OFPortDesc;
 import dev.switchboard.controller.app.PipelineOrder;
 import dev.switchboard.controller.app.SwitchboardApp;
 import dev.switchboard.controller.packet.EthernetFrames;
@@ -119,6 +123,22 @@ public final class ForwardingApp implements SwitchboardApp {
         });
         log.info("forwarding: idle {} s, hard {} s, priority {}", config.idleTimeout().toSeconds(),
                 config.hardTimeout().toSeconds(), config.priority());
+    }
+
+    /**
+     * Keeps the route flows of an earlier run (or connection) whose ports are all still on
+     * the switch and up, at this run's priority, so the traffic on them never stops; the app
+     * does not know them as routes, so their ingress flows' idle timeouts end them, and a link
+     * that goes deletes every flow of the app out of its ports ({@link #topologyChanged}).
+     * The rest are deleted. New routes get tags past the kept flows' tags.
+     */
+    @Override
+    public FlowPlan reconcile(OFSwitch sw, List<OFFlowStatsEntry> flows) {
+        Map<OFPort, OFPortDesc> ports = sw.ports();
+        int priority = routes.priority();
+        FlowPlan plan = FlowPlan.sort(flows, flow -> flow.getPriority() == priority && FlowEntries.portsLive(ports, flow));
+        plan.keep().forEach(flow -> routes.tagSeen(flow.getCookie().getValue() & AppCookies.TAG_MASK));
+        return plan;
     }
 
     @Override
@@ -240,6 +260,7 @@ public final class ForwardingApp implements SwitchboardApp {
             return;
         }
         List<Route> broken = routes.removeIf(route -> route.crosses(event.linksRemoved(), event.switchesRemoved()));
+        deleteFlowsOver(dev.switchboard.apps.common.LinkLosses.of(event));
         Topology after = event.after();
         int rerouted = 0;
         for (Route old : broken) {
@@ -260,6 +281,27 @@ public final class ForwardingApp implements SwitchboardApp {
         }
         if (!broken.isEmpty()) {
             log.info("forwarding: topology changed, {} routes rerouted, {} removed", rerouted, broken.size() - rerouted);
+        }
+    }
+
+    /**
+     * Flows out of a link that went, whoever's route they belong to: those adopted from an
+     * earlier run are known to no route, and would send traffic into the gap until they idle out.
+     * On 1.0, which has no cookie mask, every flow out of the port goes (the link is gone).
+     */
+    private void deleteFlowsOver(java.util.Set<Link> gone) {
+        for (Link link : gone) {
+            context.switches().getSwitch(link.src().dpid()).filter(OFSwitch::isConnected).ifPresent(sw -> {
+                org.projectfloodlight.openflow.protocol.OFFactory f = sw.factory();
+                org.projectfloodlight.openflow.protocol.OFFlowDelete.Builder delete = f.buildFlowDelete()
+                        .setMatch(f.matchWildcardAll()).setOutPort(link.src().port());
+                if (f.getVersion() != org.projectfloodlight.openflow.protocol.OFVersion.OF_10) {
+                    delete.setCookie(context.flows().cookie()).setCookieMask(context.flows().cookieMask())
+                            .setTableId(org.projectfloodlight.openflow.types.TableId.ALL)
+                            .setOutGroup(org.projectfloodlight.openflow.types.OFGroup.ANY);
+                }
+                sw.write(delete.build());
+            });
         }
     }
 

@@ -35,7 +35,7 @@ final class RouteInstaller {
     private final int hardTimeout;
     private final Map<RouteKey, Route> byKey = new ConcurrentHashMap<>();
     private final Map<Long, Route> byTag = new ConcurrentHashMap<>();
-    /** Tags start at 1 and are never reused; 40 bits last for 10^12 routes. */
+    /** Tags start at 1 (past every tag of adopted flows) and are never reused; 40 bits last for 10^12 routes. */
     private final AtomicLong lastTag = new AtomicLong();
     private final LongAdder failedInstalls = new LongAdder();
 
@@ -47,8 +47,20 @@ final class RouteInstaller {
         this.hardTimeout = hardTimeoutSeconds;
     }
 
+    int priority() {
+        return priority;
+    }
+
     long nextTag() {
         return lastTag.incrementAndGet();
+    }
+
+    /**
+     * Moves the next tags past {@code tag}, one an earlier run used for flows still on a switch:
+     * a new route must never share a cookie with them, or deleting it would delete them.
+     */
+    void tagSeen(long tag) {
+        lastTag.accumulateAndGet(tag, Math::max);
     }
 
     Optional<Route> route(RouteKey key) {

@@ -1,11 +1,15 @@
 package dev.switchboard.apps.l2;
 
 import dev.switchboard.apps.common.FlowTimeouts;
+import dev.switchboard.apps.common.LinkLosses;
 import dev.switchboard.controller.Disposition;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.Registration;
 import dev.switchboard.controller.SwitchListener;
 import dev.switchboard.controller.app.AppContext;
+import dev.switchboard.controller.app.FlowEntries;
+import dev.switchboard.controller.app.FlowPlan;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import dev.switchboard.controller.app.PipelineOrder;
 import dev.switchboard.controller.app.SwitchboardApp;
 import dev.switchboard.topology.TopologyEvent;
@@ -82,6 +86,29 @@ public final class L2LearningApp implements SwitchboardApp {
                 config.maxMacsPerSwitch());
     }
 
+    /**
+     * Keeps the flows this app would still install and re-learns its MAC table from them, so
+     * a restarted controller goes on where the last one stopped: traffic on those flows never
+     * reaches the controller. Flows out of or into a port that went or is down, of another
+     * priority, or naming a MAC that moved are deleted. Runs on the switch's event loop,
+     * before the switch is served, so the table is still confined to it.
+     */
+    @Override
+    public FlowPlan reconcile(OFSwitch sw, List<OFFlowStatsEntry> flows) {
+        Attached attached = attach(sw);
+        switches.put(sw.id(), attached);
+        Map<OFPort, OFPortDesc> ports = sw.ports();
+        List<OFFlowStatsEntry> stale = attached.table().adopt(flows, port -> FlowEntries.isLive(ports, port));
+        java.util.Set<OFFlowStatsEntry> gone = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        gone.addAll(stale);
+        List<OFFlowStatsEntry> kept = flows.stream().filter(f -> !gone.contains(f)).toList();
+        if (!kept.isEmpty()) {
+            log.info("l2-learning: switch {} re-learnt {} MACs from {} flows it kept", sw.id(),
+                    attached.table().macs().size(), kept.size());
+        }
+        return new FlowPlan(kept, stale, List.of());
+    }
+
     @Override
     public void stop() {
         if (topologyListener != null) {
@@ -104,7 +131,7 @@ public final class L2LearningApp implements SwitchboardApp {
      * their next packet-in, so they stay confined to them.
      */
     private void topologyChanged(TopologyEvent event) {
-        if (event.linksRemoved().isEmpty()) {
+        if (LinkLosses.of(event).isEmpty()) {
             return;
         }
         linkLosses.incrementAndGet();
@@ -125,6 +152,8 @@ public final class L2LearningApp implements SwitchboardApp {
                 FlowTimeouts.seconds("idleTimeout", config.idleTimeout()),
                 FlowTimeouts.seconds("hardTimeout", config.hardTimeout()),
                 config.maxMacsPerSwitch());
+        // born current: link losses before it must not clear what reconcile() is about to teach it
+        table.forgetAllUnless(linkLosses.get());
         return new Attached(sw, table, sw::write);
     }
 
@@ -142,7 +171,7 @@ public final class L2LearningApp implements SwitchboardApp {
     private final class TableKeeper implements SwitchListener {
         @Override
         public void switchAdded(OFSwitch sw) {
-            switches.put(sw.id(), attach(sw));
+            attachedOf(sw); // the table reconcile() made, with what it learnt
         }
 
         @Override

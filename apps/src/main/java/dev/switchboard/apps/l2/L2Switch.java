@@ -12,7 +12,9 @@ import dev.switchboard.controller.packet.EthernetFrames;
 import dev.switchboard.topology.Topology;
 import java.util.List;
 import java.util.function.Consumer;
+import dev.switchboard.controller.app.FlowEntries;
 import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFOxmList;
 import org.projectfloodlight.openflow.protocol.OFVersion;
@@ -132,6 +134,72 @@ final class L2Switch {
             out.accept(OpenFlowMessages.packetOut(factory, packetIn, inPort, plan.actions()));
         }
         return Disposition.STOP;
+    }
+
+    /**
+     * Takes over the flows of this app that the switch already holds (an earlier run's, or an
+     * earlier connection's) and learns from them: a flow (in-port, source, destination, VLAN)
+     * -> output says the source was behind the in-port and the destination behind the output.
+     * A flow is kept when it is one this table would install now (the configured priority,
+     * the four fields, one output to another port), its ports are on the switch and up, and
+     * its MACs agree with every other kept flow; the others are returned for deletion.
+     * A MAC two flows place behind different ports (a host that moved) is not learned, and
+     * the flows naming it go: the next packet learns it afresh.
+     *
+     * <p>On the switch's event loop, before the switch is served.
+     *
+     * @param live whether a port is on the switch and up
+     * @return the flows to delete
+     */
+    List<OFFlowStatsEntry> adopt(List<OFFlowStatsEntry> flows, java.util.function.Predicate<OFPort> live) {
+        java.util.Map<Long, Integer> seen = new java.util.HashMap<>();
+        List<AdoptedFlow> candidates = new java.util.ArrayList<>();
+        List<OFFlowStatsEntry> stale = new java.util.ArrayList<>();
+        for (OFFlowStatsEntry flow : flows) {
+            AdoptedFlow adopted = AdoptedFlow.of(flow, priority);
+            if (adopted == null || adopted.in() == adopted.out() || !live.test(OFPort.of(adopted.in()))
+                    || !live.test(OFPort.of(adopted.out()))) {
+                stale.add(flow);
+                continue;
+            }
+            candidates.add(adopted);
+            seen.merge(MacTable.key(adopted.src(), adopted.vlan()), adopted.in(), L2Switch::agree);
+            seen.merge(MacTable.key(adopted.dst(), adopted.vlan()), adopted.out(), L2Switch::agree);
+        }
+        for (AdoptedFlow adopted : candidates) {
+            long src = MacTable.key(adopted.src(), adopted.vlan());
+            long dst = MacTable.key(adopted.dst(), adopted.vlan());
+            if (seen.get(src) == MacTable.NO_PORT || seen.get(dst) == MacTable.NO_PORT) {
+                stale.add(adopted.flow());
+            } else {
+                macs.put(src, adopted.in());
+                macs.put(dst, adopted.out());
+            }
+        }
+        return stale;
+    }
+
+    private static Integer agree(Integer a, Integer b) {
+        return a.equals(b) ? a : MacTable.NO_PORT;
+    }
+
+    /** One of this app's flows read back, taken apart; null when it is not of the shape the app installs. */
+    private record AdoptedFlow(OFFlowStatsEntry flow, int in, long src, long dst, int vlan, int out) {
+        static AdoptedFlow of(OFFlowStatsEntry flow, int priority) {
+            Match m = flow.getMatch();
+            if (flow.getPriority() != priority || !m.isExact(MatchField.IN_PORT) || !m.isExact(MatchField.ETH_SRC)
+                    || !m.isExact(MatchField.ETH_DST) || !m.isExact(MatchField.VLAN_VID)) {
+                return null;
+            }
+            List<OFPort> outputs = FlowEntries.outputs(flow);
+            if (outputs.size() != 1 || FlowEntries.actions(flow).size() != 1) {
+                return null;
+            }
+            OFVlanVidMatch vid = m.get(MatchField.VLAN_VID);
+            int vlan = vid.equals(OFVlanVidMatch.UNTAGGED) ? UNTAGGED : vid.getVlan();
+            return new AdoptedFlow(flow, m.get(MatchField.IN_PORT).getPortNumber(), m.get(MatchField.ETH_SRC).getLong(),
+                    m.get(MatchField.ETH_DST).getLong(), vlan, outputs.get(0).getPortNumber());
+        }
     }
 
     /** Forgets the MACs of a port that went down or away. */

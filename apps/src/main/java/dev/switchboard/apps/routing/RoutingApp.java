@@ -1,7 +1,16 @@
 package dev.switchboard.apps.routing;
 
 import dev.switchboard.controller.Registration;
+import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.app.AppContext;
+import dev.switchboard.controller.app.FlowEntries;
+import dev.switchboard.controller.app.FlowPlan;
+import java.util.Map;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
+import org.projectfloodlight.openflow.protocol.OFPortDesc;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
 import dev.switchboard.controller.app.PipelineOrder;
 import dev.switchboard.controller.app.SwitchboardApp;
 import dev.switchboard.hosts.HostService;
@@ -23,6 +32,7 @@ public final class RoutingApp implements SwitchboardApp {
     /** The topology and host services' listeners: not tracked by the context, so closed here. */
     private final List<Registration> registrations = new CopyOnWriteArrayList<>();
     private volatile Router router;
+    private volatile MacAddress routerMac;
 
     @Override
     public String name() {
@@ -46,7 +56,7 @@ public final class RoutingApp implements SwitchboardApp {
 
     @Override
     public void start(AppContext context) {
-        RoutingConfig config = RoutingConfig.load(context.config(), "apps." + name());
+        RoutingConfig config = RoutingConfig.load(context.config());
         RoutingTable table = config.table();
         TopologyService topology = context.service(TopologyService.class);
         HostService hosts = context.service(HostService.class);
@@ -63,9 +73,29 @@ public final class RoutingApp implements SwitchboardApp {
         InvalidTtlReports ttlReports = new InvalidTtlReports();
         context.switches().addSwitchListener(ttlReports);
         context.switches().switches().forEach(ttlReports::switchAdded);
+        routerMac = config.routerMacAddress();
         router = started;
         log.info("routing: router MAC {}, subnets {}, static routes {}", config.routerMacAddress(),
                 table.subnets(), table.routes());
+    }
+
+    /**
+     * Keeps the routing flows of an earlier run whose ports are all still on the switch and
+     * up, at the routing bands' priorities, an ingress flow only if it still matches this run's
+     * router MAC: packets keep being routed by the switches across a restart. The app does not
+     * know them as next hops; they end by their idle timeout, and a next hop's removal (host
+     * moved or gone, path broken) deletes them by its cookie. The rest are deleted.
+     */
+    @Override
+    public FlowPlan reconcile(OFSwitch sw, List<OFFlowStatsEntry> flows) {
+        Map<OFPort, OFPortDesc> ports = sw.ports();
+        MacAddress mac = routerMac;
+        return FlowPlan.sort(flows, flow -> FlowEntries.portsLive(ports, flow) && switch (flow.getPriority()) {
+            case RouteFlows.INGRESS_PRIORITY -> flow.getMatch().isExact(MatchField.ETH_DST)
+                    && flow.getMatch().get(MatchField.ETH_DST).equals(mac);
+            case RouteFlows.TRANSIT_PRIORITY -> true;
+            default -> false;
+        });
     }
 
     @Override

@@ -49,16 +49,10 @@ record RoutingConfig(String routerMac, List<Interface> interfaces, List<Route> r
      * constructor: Jackson calls a record's constructor before it reports unknown keys, and a
      * misspelt {@code interface:} should be reported as such, not as "no interfaces".
      *
-     * @throws IllegalArgumentException naming the section and the key at fault
+     * @throws IllegalArgumentException naming the file, line and key at fault
      */
-    static RoutingConfig load(AppConfig section, String sectionName) {
-        RoutingConfig config = section.bind(RoutingConfig.class);
-        try {
-            config.check();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(sectionName + ": " + e.getMessage(), e);
-        }
-        return config;
+    static RoutingConfig load(AppConfig section) {
+        return section.bind(RoutingConfig.class, RoutingConfig::check);
     }
 
     /** @throws IllegalArgumentException naming the key at fault */

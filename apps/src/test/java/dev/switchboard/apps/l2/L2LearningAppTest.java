@@ -14,6 +14,8 @@ import dev.switchboard.apps.testing.Lab;
 import dev.switchboard.apps.testing.PublishingApp;
 import dev.switchboard.controller.app.AppCookies;
 import dev.switchboard.emulator.EmulatedSwitch;
+import dev.switchboard.emulator.FlowTable;
+import org.projectfloodlight.openflow.protocol.OFFlowDeleteStrict;
 import dev.switchboard.topology.SwitchPort;
 import dev.switchboard.topology.TopologyService;
 import java.util.List;
@@ -216,6 +218,46 @@ class L2LearningAppTest {
             assertThat(outputs(s1.received(OFPacketOut.class).get(packetOuts).getActions())).containsExactly(1, 3);
             assertThat(s1.received(OFFlowAdd.class).stream().filter(f -> f.getPriority() > 0)).hasSize(1);
         }
+    }
+
+    /**
+     * A restarted controller finds the switch's flows: it keeps those whose ports are still
+     * there (never a sweep), re-learns the MACs they name, so the next packet to one of them is
+     * forwarded rather than flooded, and deletes the flow of a port that went while it was away.
+     */
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void aRestartedControllerKeepsTheLiveFlowsAndRelearnsTheirMacs(OFVersion version) {
+        long d = 0x02_00_00_00_00_0dL;
+        FlowTable table = new FlowTable();
+        try (Lab first = lab(oneSwitch(FakeTopology.ports(1, 2, 3, 4)), Map.of())) {
+            EmulatedSwitch s1 = first.connect(1, version, 4, table);
+            s1.sendPacketIn(OFPort.of(1), frame(BROADCAST, A));
+            s1.sendPacketIn(OFPort.of(2), frame(A, B));   // flow in 2: B -> A, out 1
+            s1.sendPacketIn(OFPort.of(4), frame(B, d));   // flow in 4: D -> B, out 2
+            await().atMost(Lab.WAIT).until(() -> ownFlows(table).size() == 2);
+        }
+        assertThat(ownFlows(table)).as("stopping the controller keeps the flows").hasSize(2);
+
+        // port 4 went while no controller was there
+        try (Lab second = lab(oneSwitch(FakeTopology.ports(1, 2, 3)), Map.of())) {
+            EmulatedSwitch s1 = second.connect(1, version, 3, table);
+            assertThat(ownFlows(table)).singleElement()
+                    .satisfies(f -> assertThat(f.match().get(MatchField.IN_PORT)).isEqualTo(OFPort.of(2)));
+            assertThat(s1.received(OFFlowDelete.class)).as("no sweep").isEmpty();
+            assertThat(s1.received(OFFlowDeleteStrict.class)).hasSize(1);
+
+            // B was learnt from the kept flow: A -> B is forwarded to port 2 at once, not flooded to 2 and 3
+            s1.sendPacketIn(OFPort.of(1), frame(B, A));
+            await().atMost(Lab.WAIT).until(() -> !s1.received(OFPacketOut.class).isEmpty());
+            assertThat(outputs(s1.received(OFPacketOut.class).get(0).getActions())).containsExactly(2);
+            assertThat(s1.received(OFFlowAdd.class).stream().filter(f -> f.getPriority() == FlowPriorities.L2_LEARNING))
+                    .singleElement().satisfies(f -> assertThat(outputs(actionsOf(f))).containsExactly(2));
+        }
+    }
+
+    private static List<FlowTable.Flow> ownFlows(FlowTable table) {
+        return table.flows().stream().filter(f -> f.cookie().equals(AppCookies.cookie("l2-learning"))).toList();
     }
 
     /** The deletes for a port that went (in at it or out of it), not the sweeps of old flows at connect. */

@@ -15,6 +15,10 @@ import dev.switchboard.controller.app.AppCookies;
 import dev.switchboard.controller.app.AppRuntime;
 import dev.switchboard.controller.packet.EthernetFrames;
 import dev.switchboard.emulator.EmulatedSwitch;
+import dev.switchboard.emulator.FlowTable;
+import org.projectfloodlight.openflow.protocol.OFFactories;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowDeleteStrict;
 import dev.switchboard.emulator.EmulatedSwitchOptions;
 import dev.switchboard.topology.Link;
 import dev.switchboard.topology.SwitchPort;
@@ -82,6 +86,8 @@ class RoutingAppTest {
     private FakeNetworkApp network;
     private EmulatedSwitch s1;
     private EmulatedSwitch s2;
+    /** What s1 holds when it connects (a restarted controller finds the last run's flows). */
+    private FlowTable s1Flows = new FlowTable();
 
     private void start(OFVersion version) {
         start(version, Map.of());
@@ -113,15 +119,49 @@ class RoutingAppTest {
     }
 
     private EmulatedSwitch connect(OFVersion version, DatapathId dpid) {
-        EmulatedSwitch sw = EmulatedSwitch.connect(switchLoops, address, EmulatedSwitchOptions.builder()
+        EmulatedSwitch sw = EmulatedSwitch.prepare(EmulatedSwitchOptions.builder()
                 .datapathId(dpid)
                 .helloVersion(version)
                 .supportedVersions(version)
                 .sendVersionBitmap(version.compareTo(OFVersion.OF_13) >= 0)
                 .portCount(3)
-                .build());
-        await().atMost(WAIT).until(() -> controller.switches().getSwitch(dpid).isPresent());
+                .build()).withFlowTable(dpid.equals(S1) ? s1Flows : new FlowTable()).connectTo(switchLoops, address);
+        // the apps serve it once its flows are reconciled
+        await().atMost(WAIT).until(() -> controller.switches().getSwitch(dpid).filter(apps::serves).isPresent());
         return sw;
+    }
+
+    // ---- reconciling ----
+
+    /**
+     * A switch that comes to a restarted router still holds its flows: those that still fit
+     * (ports there, the current router MAC) stay and go on routing; the others are deleted.
+     */
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void aReconnectingSwitchKeepsTheRoutingFlowsThatStillFit(OFVersion version) {
+        OFFactory f = OFFactories.getFactory(version);
+        s1Flows.apply(routeFlow(f, RouteFlows.INGRESS_PRIORITY, 1, ROUTER, 3));                        // kept
+        s1Flows.apply(routeFlow(f, RouteFlows.TRANSIT_PRIORITY, 3, C, 2));                             // kept
+        s1Flows.apply(routeFlow(f, RouteFlows.INGRESS_PRIORITY, 2, MacAddress.of("02:53:42:00:00:99"), 3)); // old router MAC
+        s1Flows.apply(routeFlow(f, RouteFlows.TRANSIT_PRIORITY, 1, C, 9));                             // port 9 is gone
+        start(version);
+        assertThat(s1Flows.flows()).filteredOn(fl -> fl.priority() > 0) // not the controller's table-miss flow
+                .extracting(fl -> fl.match().get(MatchField.IN_PORT).getPortNumber())
+                .containsExactlyInAnyOrder(1, 3);
+        assertThat(s1.received(OFFlowDeleteStrict.class)).hasSize(2);
+    }
+
+    private static OFFlowAdd routeFlow(OFFactory f, int priority, int inPort, MacAddress dst, int outPort) {
+        List<org.projectfloodlight.openflow.protocol.action.OFAction> out = List.of(f.actions().output(OFPort.of(outPort), 0));
+        OFFlowAdd.Builder b = f.buildFlowAdd().setCookie(U64.of(COOKIE.getValue() | inPort)).setPriority(priority)
+                .setMatch(f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(inPort)).setExact(MatchField.ETH_DST, dst).build());
+        if (f.getVersion() == OFVersion.OF_10) {
+            b.setActions(out);
+        } else {
+            b.setInstructions(List.of(f.instructions().applyActions(out)));
+        }
+        return b.build();
     }
 
     // ---- ARP and ping for the gateway ----

@@ -13,7 +13,7 @@ import org.projectfloodlight.openflow.types.MacAddress;
 class RoutingConfigTest {
 
     private static RoutingConfig bind(Map<String, ?> tree) {
-        return RoutingConfig.load(AppConfig.of("apps.routing", tree), "apps.routing");
+        return RoutingConfig.load(AppConfig.of("apps.routing", tree));
     }
 
     private static Map<String, Object> gateways(String... cidrs) {
@@ -45,7 +45,7 @@ class RoutingConfigTest {
     @Test
     void errorsNameTheKey() {
         assertThatThrownBy(() -> bind(Map.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("apps.routing: interfaces");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("apps.routing.interfaces: ");
         assertThatThrownBy(() -> bind(gateways("10.0.1.1/24", "10.0.2.300/24")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("interfaces[1].gateway");
         assertThatThrownBy(() -> bind(gateways("10.0.1.1")))
@@ -69,6 +69,6 @@ class RoutingConfigTest {
                 "interfaces", List.of(Map.of("gateway", "10.0.1.1/24")))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("routerMac");
         assertThatThrownBy(() -> bind(Map.of("interface", List.of())))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown key 'interface'");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("apps.routing.interface: unknown key; expected one of ").hasMessageContaining(" interfaces, ");
     }
 }

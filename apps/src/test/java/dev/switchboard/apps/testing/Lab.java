@@ -11,6 +11,7 @@ import dev.switchboard.controller.app.AppRuntime;
 import dev.switchboard.controller.app.SwitchboardApp;
 import dev.switchboard.emulator.EmulatedSwitch;
 import dev.switchboard.emulator.EmulatedSwitchOptions;
+import dev.switchboard.emulator.FlowTable;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -54,19 +55,33 @@ public final class Lab implements AutoCloseable {
                 name -> AppConfig.of("apps." + name, configs.getOrDefault(name, Map.of())));
     }
 
-    /** Connects a switch speaking only {@code version}, with ports 1..portCount, and waits until it is ready. */
+    /**
+     * Connects a switch speaking only {@code version}, with ports 1..portCount, and waits until
+     * the apps serve it (its flows reconciled).
+     */
     public EmulatedSwitch connect(long dpid, OFVersion version, int portCount) {
+        return connect(dpid, version, portCount, new FlowTable());
+    }
+
+    /** As {@link #connect(long, OFVersion, int)}, the switch holding {@code flows} (e.g. a disconnected switch's). */
+    public EmulatedSwitch connect(long dpid, OFVersion version, int portCount, FlowTable flows) {
         EmulatedSwitch emulator = EmulatedSwitch.prepare(EmulatedSwitchOptions.builder()
                 .datapathId(DatapathId.of(dpid))
                 .helloVersion(version)
                 .supportedVersions(version)
                 .portCount(portCount)
-                .build());
+                .build()).withFlowTable(flows);
         emulators.add(emulator);
         emulator.connectTo(switchLoops, address);
         await().atMost(WAIT).until(() -> controller.switches().getSwitch(emulator.datapathId())
-                .filter(sw -> sw.remoteAddress().getPort() == emulator.localAddress().getPort()).isPresent());
+                .filter(sw -> sw.remoteAddress().getPort() == emulator.localAddress().getPort())
+                .filter(apps::serves).isPresent());
         return emulator;
+    }
+
+    /** The switches connected so far, in order. */
+    public List<EmulatedSwitch> emulators() {
+        return List.copyOf(emulators);
     }
 
     public OFSwitch sw(long dpid) {

@@ -28,10 +28,12 @@ public final class AppRuntime implements AutoCloseable {
 
     private final List<RunningApp> running;
     private final Map<Class<?>, Object> services;
+    private final SwitchReconciler reconciler;
 
-    private AppRuntime(List<RunningApp> running, Map<Class<?>, Object> services) {
+    private AppRuntime(List<RunningApp> running, Map<Class<?>, Object> services, SwitchReconciler reconciler) {
         this.running = running;
         this.services = services;
+        this.reconciler = reconciler;
     }
 
     /** Every app on the class path, by name. */
@@ -109,24 +111,28 @@ public final class AppRuntime implements AutoCloseable {
             List<SwitchboardApp> apps, Function<String, AppConfig> configs) {
         Map<Class<?>, Object> services = new ConcurrentHashMap<>();
         List<RunningApp> started = new ArrayList<>();
+        SwitchReconciler reconciler = new SwitchReconciler(switches);
         for (SwitchboardApp app : apps) {
             AppConfig config = configs.apply(app.name());
-            RunningApp running = new RunningApp(app, new DefaultAppContext(app, switches, packetIns,
+            RunningApp running = new RunningApp(app, new DefaultAppContext(app, reconciler, packetIns,
                     config == null ? AppConfig.empty("apps." + app.name()) : config, services));
             try {
                 app.start(running.context());
             } catch (Exception e) {
-                started.add(running); // stopped and its flows deleted like the others
-                new AppRuntime(started, services).close();
+                started.add(running); // stopped like the others
+                new AppRuntime(started, services, reconciler).close();
                 if (e instanceof IllegalArgumentException) {
                     throw new IllegalArgumentException("app '" + app.name() + "': " + e.getMessage(), e);
                 }
                 throw new IllegalStateException("app '" + app.name() + "' failed to start: " + e, e);
             }
             started.add(running);
+            reconciler.add(app);
             log.info("app {} started (flow cookie {})", app.name(), running.context().flows().cookie());
         }
-        return new AppRuntime(started, services);
+        // only now: a switch is reconciled with every app, and announced to all of them at once
+        reconciler.arm();
+        return new AppRuntime(started, services, reconciler);
     }
 
     /** A service a running app published. */
@@ -134,14 +140,37 @@ public final class AppRuntime implements AutoCloseable {
         return java.util.Optional.ofNullable(type.cast(services.get(type)));
     }
 
+    /**
+     * Whether the apps serve {@code sw}: its flows were reconciled and the apps were told of it.
+     * Until then its packets pass the apps by.
+     */
+    public boolean serves(dev.switchboard.controller.OFSwitch sw) {
+        return reconciler.isServed(sw);
+    }
+
     /** The running apps' names, in start order. */
     public List<String> names() {
         return running.stream().map(r -> r.app().name()).toList();
     }
 
-    /** Stops the apps in reverse start order and deletes each one's flows from the switches. */
+    /**
+     * Stops the apps in reverse start order. Their flows stay on the switches, which go on
+     * forwarding with them (OVS in fail-secure mode keeps flows while it has no controller): the
+     * next run reconciles them when the switches reconnect, so a restart is no outage. Use
+     * {@link #closeAndRemoveFlows()} to take the apps' flows away too.
+     */
     @Override
     public void close() {
+        stop(false);
+    }
+
+    /** Stops the apps as {@link #close()} does, and deletes each one's flows from the switches. */
+    public void closeAndRemoveFlows() {
+        stop(true);
+    }
+
+    private void stop(boolean removeFlows) {
+        reconciler.disarm();
         for (int i = running.size() - 1; i >= 0; i--) {
             RunningApp r = running.get(i);
             // unregister first, so no packet or event reaches an app that is stopping
@@ -151,10 +180,12 @@ public final class AppRuntime implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("app {} failed to stop cleanly", r.app().name(), e);
             }
-            try {
-                r.context().flows().removeAll().get(FLOW_CLEANUP_SECONDS, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                log.warn("app {}: its flows may not all be deleted: {}", r.app().name(), e.toString());
+            if (removeFlows) {
+                try {
+                    r.context().flows().removeAll().get(FLOW_CLEANUP_SECONDS, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    log.warn("app {}: its flows may not all be deleted: {}", r.app().name(), e.toString());
+                }
             }
         }
         running.clear();

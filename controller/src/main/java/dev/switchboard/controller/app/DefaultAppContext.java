@@ -21,6 +21,7 @@ import org.projectfloodlight.openflow.types.DatapathId;
 /** One app's view of the controller; remembers every registration so that stopping undoes them. */
 final class DefaultAppContext implements AppContext, AutoCloseable {
     private final SwitchboardApp app;
+    private final SwitchReconciler reconciler;
     private final SwitchService switchesDelegate;
     private final SwitchService switches;
     private final PacketInService packetIns;
@@ -30,32 +31,19 @@ final class DefaultAppContext implements AppContext, AutoCloseable {
     private final List<Registration> registrations = new CopyOnWriteArrayList<>();
     private volatile ScheduledExecutorService scheduler;
 
-    DefaultAppContext(SwitchboardApp app, SwitchService switches, PacketInService packetIns,
+    /**
+     * @param switches the controller's switches as the apps see them: announced once reconciled
+     */
+    DefaultAppContext(SwitchboardApp app, SwitchReconciler switches, PacketInService packetIns,
             AppConfig config, Map<Class<?>, Object> services) {
         this.app = app;
+        this.reconciler = switches;
         this.switchesDelegate = switches;
         this.switches = new TrackedSwitches();
         this.packetIns = packetIns;
         this.config = config;
         this.services = services;
         this.flows = new CookieFlows(AppCookies.cookie(app.name()), switches);
-        track(switches.addSwitchListener(new StaleFlowSweeper()));
-    }
-
-    /**
-     * A switch that reconnects (OVS in fail-secure mode keeps its flows) may still hold flows
-     * of the app's previous run, which the app no longer knows: delete them before the app
-     * hears of the switch, so whatever it installs next is all there is. Registered before
-     * the app's own listeners, so the delete goes out first on the same connection. OpenFlow
-     * 1.0 has no cookie mask: there the old flows stay until they time out.
-     */
-    private final class StaleFlowSweeper implements SwitchListener {
-        @Override
-        public void switchAdded(OFSwitch sw) {
-            if (sw.version() != org.projectfloodlight.openflow.protocol.OFVersion.OF_10) {
-                flows.removeAll(sw);
-            }
-        }
     }
 
     @Override
@@ -70,7 +58,8 @@ final class DefaultAppContext implements AppContext, AutoCloseable {
 
     @Override
     public Registration addPacketInProcessor(PacketInProcessor processor) {
-        return track(packetIns.addProcessor(app.name(), app.pipelineOrder(), processor));
+        // a switch's packets reach the app only once its flows are reconciled and it was announced
+        return track(packetIns.addProcessor(app.name(), app.pipelineOrder(), reconciler.gate(processor)));
     }
 
     @Override

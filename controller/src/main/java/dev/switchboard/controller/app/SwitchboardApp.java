@@ -1,6 +1,8 @@
 package dev.switchboard.controller.app;
 
+import dev.switchboard.controller.OFSwitch;
 import java.util.List;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 
 /**
  * An app: found through {@link java.util.ServiceLoader} (list the class in
@@ -10,7 +12,9 @@ import java.util.List;
  *
  * <p>A new instance is made for every run; {@link #start} is called once, then
  * {@link #stop} once. Everything registered through the context (processors, listeners,
- * timers) is removed after {@code stop}, and the app's flows are deleted from the switches.
+ * timers) is removed after {@code stop}. The app's flows stay on the switches: when a switch
+ * connects (again, or to a restarted controller) the app {@linkplain #reconcile reconciles}
+ * them before it serves the switch, so a controller restart does not interrupt traffic.
  */
 public interface SwitchboardApp {
 
@@ -40,6 +44,29 @@ public interface SwitchboardApp {
      * briefly. An exception stops the whole start, and apps already started are stopped.
      */
     void start(AppContext context) throws Exception;
+
+    /**
+     * Says what to do with the flows of this app that a switch holds when it connects (flows
+     * of an earlier run, or of this run before the switch reconnected): called once per
+     * connection, after {@link #start}, on the switch's event loop (do not block), before the
+     * app's switch listeners hear {@code switchAdded} and before its packet-in processor sees
+     * the switch's packets. The app may rebuild its state from the flows here (a learning
+     * switch its MAC table). Whatever the plan keeps goes on carrying traffic; nothing is
+     * flushed.
+     *
+     * <p>The default keeps every flow whose in-port and output ports are all still on the
+     * switch and up ({@link FlowEntries#portsLive}) and deletes the others: a flow naming a
+     * port that went can only drop traffic, while the rest expire by their own timeouts or
+     * are replaced in place when the app adds an identical flow.
+     *
+     * @param flows the app's flows on the switch, read back by cookie (any tag)
+     * @return the plan; {@code null} keeps everything
+     */
+    default FlowPlan reconcile(OFSwitch sw, List<OFFlowStatsEntry> flows) {
+        java.util.Map<org.projectfloodlight.openflow.types.OFPort, org.projectfloodlight.openflow.protocol.OFPortDesc> ports
+                = sw.ports();
+        return FlowPlan.sort(flows, flow -> FlowEntries.portsLive(ports, flow));
+    }
 
     /** Stops the app; the context's registrations are removed afterwards in any case. */
     default void stop() {

@@ -1,5 +1,6 @@
 package dev.switchboard.controller.internal;
 
+import dev.switchboard.controller.PeerText;
 import io.netty.buffer.ByteBuf;
 import java.net.SocketAddress;
 import org.projectfloodlight.openflow.exceptions.OFParseError;
@@ -51,7 +52,8 @@ final class OpenFlowMessageParser {
         try {
             message = READER.readFrom(frame);
         } catch (OFParseError e) {
-            String what = e.getMessage() == null ? e.toString() : e.getMessage();
+            // openflowj may quote what it read: escaped before it reaches a log line
+            String what = PeerText.escape(e.getMessage() == null ? e.toString() : e.getMessage());
             if (what.startsWith(UNKNOWN_DISCRIMINATOR)) {
                 counters.unknownMessagesSkipped.increment();
                 log.debug("{}: skipped a message openflowj does not know (version {}, type {}): {}",
@@ -63,7 +65,7 @@ final class OpenFlowMessageParser {
         } catch (RuntimeException e) {
             // openflowj fails on some malformed nested lengths with NPEs or index errors
             throw new OpenFlowProtocolException(
-                    "cannot parse a message of version " + version + ", type " + type + ": " + e);
+                    "cannot parse a message of version " + version + ", type " + type + ": " + PeerText.escape(e.toString()));
         }
         if (message == null) {
             // openflowj answers null when the frame is shorter than the message says it is

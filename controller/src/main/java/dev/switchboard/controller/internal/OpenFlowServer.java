@@ -2,6 +2,7 @@ package dev.switchboard.controller.internal;
 
 import dev.switchboard.controller.ControllerConfig;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -10,15 +11,19 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Accepts switches. Each connection gets its own pipeline, codec before logic:
- * {@code idle -> frame (decodes too) -> encoder -> switch}, and lives on one event loop.
+ * {@code [tls -> tls-watch ->] idle -> frame (decodes too) -> encoder -> switch}, and lives on one
+ * event loop. TLS addresses ({@link ControllerConfig#tlsListen()}) get the two TLS stages.
  */
 public final class OpenFlowServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OpenFlowServer.class);
@@ -37,6 +43,7 @@ public final class OpenFlowServer implements AutoCloseable {
     private final SwitchRegistry registry;
     private final PacketInPipeline pipeline;
     private final Counters counters;
+    private final ConnectionLimits limits;
     private final OpenFlowMessageEncoder encoder = new OpenFlowMessageEncoder();
     private final boolean epoll;
     private final EventLoopGroup acceptors;
@@ -48,6 +55,7 @@ public final class OpenFlowServer implements AutoCloseable {
         this.registry = registry;
         this.pipeline = pipeline;
         this.counters = counters;
+        this.limits = new ConnectionLimits(config, counters);
         this.epoll = config.useEpoll() && Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.acceptors = new MultiThreadIoEventLoopGroup(1, io);
@@ -64,47 +72,121 @@ public final class OpenFlowServer implements AutoCloseable {
         return config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors();
     }
 
-    /** Binds every listen address; on failure nothing stays bound. */
+    /**
+     * Binds every listen address, the TCP ones first, then the TLS ones; on failure nothing stays bound.
+     *
+     * @return the bound addresses in that order
+     * @throws IllegalArgumentException if the TLS files cannot be read or do not fit together
+     */
     public List<InetSocketAddress> start() throws InterruptedException {
-        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(acceptors, workers)
-                .channel(channelType)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        configure(channel.pipeline());
-                    }
-                });
+        SslContext tls = null;
+        if (!config.tlsListen().isEmpty()) {
+            try {
+                tls = TlsContexts.server(config.tls());
+            } catch (IOException e) {
+                close();
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
         List<InetSocketAddress> bound = new ArrayList<>();
         try {
+            ServerBootstrap plain = bootstrap(null);
             for (InetSocketAddress address : config.listen()) {
-                Channel channel = bootstrap.bind(address).sync().channel();
-                listening.add(channel);
-                bound.add((InetSocketAddress) channel.localAddress());
+                bound.add(bind(plain, address));
+            }
+            ServerBootstrap secure = bootstrap(tls);
+            for (InetSocketAddress address : config.tlsListen()) {
+                bound.add(bind(secure, address));
             }
         } catch (Exception e) {
             close();
             if (e instanceof InterruptedException interrupted) {
                 throw interrupted;
             }
-            throw new UncheckedIOException("cannot listen for switches on " + config.listen() + ": " + e.getMessage(),
+            List<InetSocketAddress> all = new ArrayList<>(config.listen());
+            all.addAll(config.tlsListen());
+            throw new UncheckedIOException("cannot listen for switches on " + all + ": " + e.getMessage(),
                     e instanceof IOException io ? io : new IOException(e));
         }
-        log.info("OpenFlow listening on {} ({} transport, versions {})", bound, epoll ? "epoll" : "nio",
+        List<InetSocketAddress> tcp = bound.subList(0, config.listen().size());
+        List<InetSocketAddress> ssl = bound.subList(config.listen().size(), bound.size());
+        log.info("OpenFlow listening on {} ({} transport, versions {})", describe(tcp, ssl), epoll ? "epoll" : "nio",
                 config.versions().stream().sorted().toList());
+        for (int i = 0; i < tcp.size(); i++) {
+            InetAddress host = config.listen().get(i).getAddress();
+            if (host == null || !host.isLoopbackAddress()) {
+                log.warn("OpenFlow on tcp:{}:{} is unencrypted: anyone who can reach it can pose as a switch or read "
+                        + "its traffic; listen with ssl: (openflow.tls) or on a loopback address",
+                        host == null ? config.listen().get(i).getHostString() : host.getHostAddress(),
+                        tcp.get(i).getPort());
+            }
+        }
         return bound;
     }
 
-    private void configure(ChannelPipeline channel) {
+    private ServerBootstrap bootstrap(SslContext tls) {
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        return new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(channelType)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // the per-peer budget: past the high mark the channel is unwritable and reading stops
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                        config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
+                // one socket read fills at most this much, which bounds what a paused peer leaves behind
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(
+                        64, 2048, OpenFlowFrameDecoder.MAX_READ_BYTES))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        if (!limits.admit(channel)) {
+                            return;
+                        }
+                        if (tls != null) {
+                            SslHandler ssl = tls.newHandler(channel.alloc());
+                            // The switch handler's own timer also covers the TLS handshake; this one
+                            // stops a peer that never finishes it from holding the engine's buffers.
+                            ssl.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
+                            channel.pipeline().addLast("tls", ssl);
+                            channel.pipeline().addLast("tls-watch", new TlsHandshakeWatch());
+                        }
+                        configure(channel);
+                    }
+                });
+    }
+
+    private InetSocketAddress bind(ServerBootstrap bootstrap, InetSocketAddress address) throws InterruptedException {
+        Channel channel = bootstrap.bind(address).sync().channel();
+        listening.add(channel);
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** As OVS writes targets: {@code tcp:HOST:PORT}, {@code ssl:HOST:PORT}. */
+    private static List<String> describe(List<InetSocketAddress> tcp, List<InetSocketAddress> ssl) {
+        List<String> all = new ArrayList<>();
+        tcp.forEach(a -> all.add("tcp:" + a.getHostString() + ":" + a.getPort()));
+        ssl.forEach(a -> all.add("ssl:" + a.getHostString() + ":" + a.getPort()));
+        return all;
+    }
+
+    /** The stages after TLS, the same for both transports. */
+    private void configure(SocketChannel channel) {
+        OutboundBudget budget = new OutboundBudget(channel, config.peerBufferBytes(), counters);
+        SwitchChannelHandler handler = new SwitchChannelHandler(config, registry, pipeline, counters, limits, budget);
+        counters.open.add(channel);
+        channel.closeFuture().addListener(closed -> {
+            counters.open.remove(channel);
+            handler.leavePending();
+        });
+        ChannelPipeline stages = channel.pipeline();
         // idle first: it then sees each socket read once instead of every message in it
-        channel.addLast("idle", new IdleStateHandler(config.echoInterval().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
-        channel.addLast("frame", new OpenFlowFrameDecoder(config.maxMessageBytes(), new OpenFlowMessageParser(counters)));
-        channel.addLast("encoder", encoder);
-        channel.addLast("switch", new SwitchChannelHandler(config, registry, pipeline, counters));
+        stages.addLast("idle", new IdleStateHandler(config.echoInterval().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
+        stages.addLast("frame", new OpenFlowFrameDecoder(config.maxMessageBytes(), new OpenFlowMessageParser(counters),
+                counters));
+        stages.addLast("encoder", encoder);
+        stages.addLast("switch", handler);
     }
 
     @Override

@@ -50,6 +50,11 @@ final class OutboundBatch {
         return buffer.readableBytes() >= HANDOFF_BYTES;
     }
 
+    /** Bytes encoded and not yet taken. */
+    int size() {
+        return buffer == null ? 0 : buffer.readableBytes();
+    }
+
     boolean isEmpty() {
         return buffer == null || !buffer.isReadable();
     }

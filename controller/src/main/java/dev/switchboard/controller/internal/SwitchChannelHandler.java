@@ -1,6 +1,7 @@
 package dev.switchboard.controller.internal;
 
 import dev.switchboard.controller.ControllerConfig;
+import dev.switchboard.controller.PeerText;
 import dev.switchboard.controller.SwitchDescription;
 import dev.switchboard.controller.SwitchError;
 import dev.switchboard.controller.SwitchFeatures;
@@ -55,6 +56,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every field is touched only on the channel's event loop, except {@link #inReadBurst},
  * which other threads read only through {@link #isInReadBurst()} (false off the loop).
+ *
+ * <p>Bounded buffering: the frame decoder stops reading while the channel is unwritable;
+ * this handler closes a connection that stays unwritable for {@code maxUnwritable}, and
+ * refuses writes that would make more than {@code peerBufferBytes} wait for the peer.
  */
 final class SwitchChannelHandler extends ChannelDuplexHandler {
     private static final Logger log = LoggerFactory.getLogger(SwitchChannelHandler.class);
@@ -72,6 +77,8 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
     private final SwitchRegistry registry;
     private final PacketInPipeline pipeline;
     private final Counters counters;
+    private final ConnectionLimits limits;
+    private final OutboundBudget budget;
 
     private ChannelHandlerContext ctx;
     private HandshakeState state = HandshakeState.WAIT_HELLO;
@@ -89,14 +96,21 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
     private int unansweredEchoes;
     private boolean inReadBurst;
     private boolean closing;
+    /** Counted in {@code Counters.pending} until the handshake completes or the connection closes. */
+    private boolean pending = true;
+    /** Runs when the channel has been unwritable for {@code maxUnwritable}; null while writable. */
+    private ScheduledFuture<?> unwritableTimer;
     /** What the event loop wrote during the current read burst; created once the channel is active. */
     private OutboundBatch batch;
 
-    SwitchChannelHandler(ControllerConfig config, SwitchRegistry registry, PacketInPipeline pipeline, Counters counters) {
+    SwitchChannelHandler(ControllerConfig config, SwitchRegistry registry, PacketInPipeline pipeline, Counters counters,
+            ConnectionLimits limits, OutboundBudget budget) {
         this.config = config;
         this.registry = registry;
         this.pipeline = pipeline;
         this.counters = counters;
+        this.limits = limits;
+        this.budget = budget;
         this.factory = OFFactories.getFactory(config.highestVersion());
     }
 
@@ -160,6 +174,9 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
      * message openflowj cannot encode is logged and dropped, as the encoder stage would.
      */
     void writeInBurst(OFMessage message) {
+        if (!budget.admit(batch.size())) {
+            return;
+        }
         try {
             if (batch.add(message)) {
                 releaseBatch();
@@ -167,6 +184,11 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
         } catch (RuntimeException e) {
             log.warn("{}: dropped a message that cannot be encoded: {}", remote(), e.toString());
         }
+    }
+
+    /** What waits for this peer, and the door to more. */
+    OutboundBudget budget() {
+        return budget;
     }
 
     /**
@@ -285,17 +307,36 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
             return;
         }
         handshakeTimer.cancel(false);
-        state = HandshakeState.READY;
-        connection = new SwitchConnection(ctx.channel(), this, registry, features.getDatapathId(), factory,
+        leavePending();
+        SwitchConnection ready = new SwitchConnection(ctx.channel(), this, registry, features.getDatapathId(), factory,
                 new SwitchFeatures(features.getNBuffers(), features.getNTables(), features.getCapabilities()),
                 description, handshakePorts, config.requestTimeout());
-        log.info("switch {} connected from {}: {}, {}, {} ports: {}", connection.id(), remote(),
+        if (!registry.hasRoomFor(ready.id(), limits.maxSwitches())) {
+            refuseReady(ready);
+            return;
+        }
+        // the DESC strings and port names are the switch's: escaped, so they cannot forge log lines
+        log.info("switch {} connected from {}: {}, {}, {} ports: {}", ready.id(), remote(),
                 describe(factory.getVersion()), description, handshakePorts.size(), describe(handshakePorts));
-        registry.add(connection);
+        state = HandshakeState.READY;
+        connection = ready;
+        if (!registry.add(ready, limits.maxSwitches())) { // another loop took the last place meanwhile
+            connection = null;
+            refuseReady(ready);
+            return;
+        }
         for (OFPortStatus status : portStatusDuringHandshake.values()) {
             connection.apply(status);
         }
         portStatusDuringHandshake.clear();
+    }
+
+    /** {@code maxSwitches} are ready already: this one is closed, logged rate-limited. */
+    private void refuseReady(SwitchConnection ready) {
+        state = HandshakeState.CLOSED;
+        closing = true;
+        limits.refusedSwitch(remote(), ready.id());
+        ctx.close();
     }
 
     private void enter(HandshakeState next, OFMessage request) {
@@ -384,6 +425,9 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
         if (state == HandshakeState.WAIT_HELLO) {
             return; // no version to speak yet; the handshake timeout deals with a silent peer
         }
+        if (!ctx.channel().isWritable()) {
+            return; // we stopped reading it, so its silence proves nothing: maxUnwritable decides
+        }
         if (unansweredEchoes >= config.maxMissedEchoes()) {
             log.warn("{}: closing: silent for {} x {}, {} echo requests unanswered", remote(),
                     unansweredEchoes + 1, config.echoInterval(), unansweredEchoes);
@@ -414,6 +458,58 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
         }
     }
 
+    // ---- bounded buffering
+
+    /**
+     * Unwritable: more than the high water mark waits to be sent, and the frame decoder stopped
+     * reading. A switch that stays so for {@code maxUnwritable} does not read what we send.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            cancelUnwritableTimer();
+        } else if (unwritableTimer == null && !closing) {
+            unwritableTimer = ctx.executor().schedule(this::stillUnwritable,
+                    config.maxUnwritable().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private void stillUnwritable() {
+        unwritableTimer = null;
+        if (closing || ctx.channel().isWritable() || !ctx.channel().isActive()) {
+            return;
+        }
+        closing = true;
+        counters.connectionsClosedUnwritable.increment();
+        log.warn("{}{}: closing: it has not taken what the controller sends for {} ({} bytes wait to be sent)",
+                remote(), who(), config.maxUnwritable(), budget.waiting());
+        ctx.close();
+    }
+
+    private void cancelUnwritableTimer() {
+        if (unwritableTimer != null) {
+            unwritableTimer.cancel(false);
+            unwritableTimer = null;
+        }
+    }
+
+    /** Leaves the count of connections in their handshake, once. */
+    void leavePending() {
+        if (pending) {
+            pending = false;
+            counters.pending.decrementAndGet();
+        }
+    }
+
+    /** " (switch DPID)" once the datapath id is known, else nothing. */
+    private String who() {
+        if (connection != null) {
+            return " (switch " + connection.id() + ")";
+        }
+        return features == null ? "" : " (switch " + features.getDatapathId() + ")";
+    }
+
     /** Logs once per connection what the peer did wrong, then closes it. */
     private void closeForBadInput(String what) {
         if (closing) {
@@ -421,7 +517,7 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
         }
         closing = true;
         counters.connectionsClosedForBadInput.increment();
-        log.warn("{}{}: closing: {}", remote(), connection == null ? "" : " (switch " + connection.id() + ")", what);
+        log.warn("{}{}: closing: {}", remote(), who(), what);
         ctx.close();
     }
 
@@ -430,6 +526,8 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }
+        cancelUnwritableTimer();
+        leavePending();
         HandshakeState was = state;
         state = HandshakeState.CLOSED;
         if (batch != null) {
@@ -460,8 +558,8 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
 
     private static String describe(List<OFPortDesc> ports) {
         return ports.stream()
-                .map(p -> p.getPortNo().equals(OFPort.LOCAL) ? "LOCAL(" + p.getName() + ")"
-                        : p.getPortNo().getPortNumber() + "(" + p.getName() + ")")
+                .map(p -> p.getPortNo().equals(OFPort.LOCAL) ? "LOCAL(" + PeerText.escape(p.getName()) + ")"
+                        : p.getPortNo().getPortNumber() + "(" + PeerText.escape(p.getName()) + ")")
                 .collect(Collectors.joining(" "));
     }
 }

@@ -4,6 +4,8 @@ import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.SwitchDescription;
 import dev.switchboard.controller.SwitchDisconnectedException;
 import dev.switchboard.controller.SwitchFeatures;
+import dev.switchboard.controller.SwitchBusyException;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -22,9 +24,13 @@ import org.projectfloodlight.openflow.protocol.OFStatsRequest;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.OFPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A ready switch: the {@link OFSwitch} behind which its Netty channel stays hidden. */
 final class SwitchConnection implements OFSwitch {
+    private static final Logger log = LoggerFactory.getLogger(SwitchConnection.class);
+
     private final Channel channel;
     private final SwitchChannelHandler handler;
     private final SwitchRegistry registry;
@@ -97,15 +103,26 @@ final class SwitchConnection implements OFSwitch {
         return channel.isActive();
     }
 
+    /**
+     * Outside a read burst the message is encoded on the caller's thread: what it costs is then
+     * known before it is queued, so that {@code peerBufferBytes} holds exactly (a message object
+     * handed to another thread's event loop would count as a few bytes until encoded there).
+     */
     @Override
     public void write(OFMessage message) {
         if (handler.isInReadBurst()) {
             handler.writeInBurst(message);
+            return;
+        }
+        ByteBuf encoded = channel.alloc().ioBuffer();
+        if (encode(message, encoded)) {
+            send(encoded);
         } else {
-            channel.writeAndFlush(message, channel.voidPromise());
+            encoded.release();
         }
     }
 
+    /** As {@link #write}, with the messages encoded back to back into buffers of about 32 KiB. */
     @Override
     public void writeAll(Iterable<? extends OFMessage> messages) {
         if (handler.isInReadBurst()) {
@@ -114,10 +131,36 @@ final class SwitchConnection implements OFSwitch {
             }
             return;
         }
+        ByteBuf encoded = channel.alloc().ioBuffer();
         for (OFMessage message : messages) {
-            channel.write(message, channel.voidPromise());
+            encode(message, encoded);
+            if (encoded.readableBytes() >= OutboundBatch.HANDOFF_BYTES) {
+                send(encoded);
+                encoded = channel.alloc().ioBuffer();
+            }
         }
-        channel.flush();
+        if (encoded.isReadable()) {
+            send(encoded);
+        } else {
+            encoded.release();
+        }
+    }
+
+    /** A message openflowj cannot encode (over 64 KiB, missing fields) is logged and dropped, nothing else. */
+    private boolean encode(OFMessage message, ByteBuf out) {
+        int start = out.writerIndex();
+        try {
+            message.writeTo(out);
+            return true;
+        } catch (RuntimeException e) {
+            out.writerIndex(start);
+            log.warn("{}: dropped a message that cannot be encoded: {}", this, e.toString());
+            return false;
+        }
+    }
+
+    private void send(ByteBuf encoded) {
+        handler.budget().send(encoded, null);
     }
 
     @Override
@@ -154,13 +197,25 @@ final class SwitchConnection implements OFSwitch {
             if (handler.isInReadBurst()) {
                 handler.releaseBatch(); // what was written before the request goes before it
             }
-            channel.writeAndFlush(request).addListener(written -> {
+            ByteBuf encoded = channel.alloc().ioBuffer();
+            try {
+                request.writeTo(encoded);
+            } catch (RuntimeException e) {
+                encoded.release();
+                pending.forget(request.getXid(), e);
+                return reply;
+            }
+            boolean admitted = handler.budget().send(encoded, written -> {
                 if (!written.isSuccess()) {
                     pending.forget(request.getXid(), channel.isActive() ? written.cause()
                             : new SwitchDisconnectedException("switch " + id + " disconnected before "
                                     + request.getType() + " xid " + request.getXid() + " was sent"));
                 }
             });
+            if (!admitted) {
+                pending.forget(request.getXid(), new SwitchBusyException("switch " + id + " has not taken what was"
+                        + " sent to it; " + request.getType() + " xid " + request.getXid() + " was not sent"));
+            }
         }
         return reply;
     }

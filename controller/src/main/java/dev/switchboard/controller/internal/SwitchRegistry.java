@@ -69,8 +69,26 @@ public final class SwitchRegistry implements SwitchService {
      * added(new), no port event after removed). They are rare; the packet path takes no lock.
      */
 
-    /** Called on the new connection's event loop once its handshake is complete. */
-    synchronized void add(SwitchConnection sw) {
+    /** Whether {@code id} could be added now: it is ready already (and would be replaced), or there is room. */
+    boolean hasRoomFor(DatapathId id, int maxSwitches) {
+        return switches.size() < maxSwitches || switches.containsKey(id);
+    }
+
+    /**
+     * Called on the new connection's event loop once its handshake is complete.
+     *
+     * @return false, adding nothing, when {@code maxSwitches} other datapath ids are ready
+     *         already (one that replaces its own older connection always fits)
+     */
+    synchronized boolean add(SwitchConnection sw, int maxSwitches) {
+        if (switches.size() >= maxSwitches && !switches.containsKey(sw.id())) {
+            return false;
+        }
+        add(sw);
+        return true;
+    }
+
+    private void add(SwitchConnection sw) {
         SwitchConnection replaced = switches.put(sw.id(), sw);
         if (replaced != null) {
             log.warn("switch {} connected again from {}; closing its older connection from {}",

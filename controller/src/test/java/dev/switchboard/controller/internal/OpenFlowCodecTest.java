@@ -32,7 +32,7 @@ class OpenFlowCodecTest {
     }
 
     private EmbeddedChannel channel() {
-        return new EmbeddedChannel(new OpenFlowFrameDecoder(4096, new OpenFlowMessageParser(counters)));
+        return new EmbeddedChannel(new OpenFlowFrameDecoder(4096, new OpenFlowMessageParser(counters), counters));
     }
 
     @Test
@@ -105,6 +105,59 @@ class OpenFlowCodecTest {
         assertThat(written.getUnsignedShort(2)).isEqualTo(written.readableBytes());
         assertThat(written.getInt(written.readableBytes() - 4)).as("version bitmap: bits 1 and 4").isEqualTo(0b10010);
         written.release();
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void stopsReadingWhileTheChannelIsUnwritableAndGoesOnWhenItDrains() {
+        EmbeddedChannel channel = channel();
+        channel.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(8, 16));
+        channel.write(Unpooled.wrappedBuffer(new byte[64])); // waits unflushed: above the high mark
+        assertThat(channel.isWritable()).isFalse();
+
+        channel.writeInbound(bytes(f.buildEchoRequest().setXid(1).build(), f.buildEchoRequest().setXid(2).build()));
+
+        assertThat((Object) channel.readInbound()).as("nothing parsed while unwritable").isNull();
+        assertThat(channel.config().isAutoRead()).isFalse();
+        assertThat(counters.snapshot().readPauses()).isEqualTo(1);
+
+        channel.flushOutbound(); // the peer took it: writable again
+        ((ByteBuf) channel.readOutbound()).release();
+
+        assertThat(((OFMessage) channel.readInbound()).getXid()).isEqualTo(1);
+        assertThat(((OFMessage) channel.readInbound()).getXid()).isEqualTo(2);
+        assertThat(channel.config().isAutoRead()).isTrue();
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void oneReadBurstHandsOnAtMostTheCapThenResumesInATask() {
+        java.util.List<Integer> bursts = new java.util.ArrayList<>();
+        int[] seen = {0};
+        EmbeddedChannel channel = new EmbeddedChannel(new OpenFlowFrameDecoder(4096, new OpenFlowMessageParser(counters),
+                counters), new io.netty.channel.ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                        seen[0]++;
+                    }
+
+                    @Override
+                    public void channelReadComplete(io.netty.channel.ChannelHandlerContext ctx) {
+                        bursts.add(seen[0]);
+                        seen[0] = 0;
+                    }
+                });
+        int cap = OpenFlowFrameDecoder.MAX_MESSAGES_PER_BURST;
+        ByteBuf many = Unpooled.buffer();
+        for (int i = 0; i < 2 * cap + 10; i++) {
+            f.buildEchoRequest().setXid(i).build().writeTo(many);
+        }
+
+        channel.writeInbound(many);
+        channel.runPendingTasks();
+
+        assertThat(bursts).containsExactly(cap, cap, 10);
+        assertThat(channel.config().isAutoRead()).isTrue();
         assertFalse(channel.finish());
     }
 }

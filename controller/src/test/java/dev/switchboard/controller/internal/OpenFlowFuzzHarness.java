@@ -168,7 +168,7 @@ public final class OpenFlowFuzzHarness {
         UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(false);
         EmbeddedChannel channel = new EmbeddedChannel(false, false);
         channel.config().setAllocator(alloc);
-        channel.pipeline().addLast("frame", new OpenFlowFrameDecoder(MAX_MESSAGE_BYTES, new OpenFlowMessageParser(new Counters())));
+        channel.pipeline().addLast("frame", new OpenFlowFrameDecoder(MAX_MESSAGE_BYTES, new OpenFlowMessageParser(new Counters()), new Counters()));
         register(channel);
         List<ByteBuf> inputs = new ArrayList<>();
         boolean refused = false;
@@ -261,9 +261,15 @@ public final class OpenFlowFuzzHarness {
                 return Disposition.STOP;
             });
             channel.pipeline().addLast("idle", new IdleStateHandler(CONFIG.echoInterval().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
-            channel.pipeline().addLast("frame", new OpenFlowFrameDecoder(MAX_MESSAGE_BYTES, new OpenFlowMessageParser(counters)));
+            channel.pipeline().addLast("frame", new OpenFlowFrameDecoder(MAX_MESSAGE_BYTES, new OpenFlowMessageParser(counters), counters));
             channel.pipeline().addLast("encoder", new OpenFlowMessageEncoder());
-            channel.pipeline().addLast("switch", new SwitchChannelHandler(CONFIG, registry, packetIns, counters));
+            // as OpenFlowServer builds it: counted as pending, with the per-peer outbound budget
+            ConnectionLimits limits = new ConnectionLimits(CONFIG, counters);
+            limits.admit(channel);
+            SwitchChannelHandler handler = new SwitchChannelHandler(CONFIG, registry, packetIns, counters, limits,
+                    new OutboundBudget(channel, CONFIG.peerBufferBytes(), counters));
+            channel.closeFuture().addListener(closed -> handler.leavePending());
+            channel.pipeline().addLast("switch", handler);
             register(channel);
             drain();
             if (fuzzCase.target() == Target.READY) {

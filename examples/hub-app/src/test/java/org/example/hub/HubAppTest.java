@@ -42,7 +42,9 @@ class HubAppTest {
             EmulatedSwitch sw = EmulatedSwitch.prepare(EmulatedSwitchOptions.builder()
                     .datapathId(DatapathId.of(1)).supportedVersions(Set.of(version)).build())
                     .connectTo(loops, address);
-            await().atMost(Duration.ofSeconds(5)).until(() -> controller.switches().getSwitch(DatapathId.of(1)).isPresent());
+            // the app serves a switch once its flows are reconciled (the default: keep those on live ports)
+            await().atMost(Duration.ofSeconds(5)).until(() -> controller.switches().getSwitch(DatapathId.of(1))
+                    .filter(apps::serves).isPresent());
 
             sw.sendPacketIn(OFPort.of(2), new byte[60]);
 

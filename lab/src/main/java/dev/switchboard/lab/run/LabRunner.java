@@ -56,9 +56,18 @@ public final class LabRunner {
 
     /** The spec a source names: {@code topo:NAME} or YAML text; with the controller applied. */
     public static LabSpec specOf(String source, String lab, String controller) {
+        return specOf(source, "<yaml>", lab, controller);
+    }
+
+    /**
+     * The spec a source names, as {@link #specOf(String, String, String)}.
+     *
+     * @param origin names YAML text in its problems: the file it was read from
+     */
+    public static LabSpec specOf(String source, String origin, String lab, String controller) {
         LabSpec spec = source.startsWith("topo:")
                 ? Topologies.parse(source.substring("topo:".length()), lab == null ? Topologies.DEFAULT_LAB_NAME : lab)
-                : LabSpecs.parse(source);
+                : LabSpecs.parse(source, origin);
         if (lab != null && !lab.equals(spec.name())) {
             spec = spec.withName(lab);
         }

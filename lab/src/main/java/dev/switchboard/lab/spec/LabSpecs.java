@@ -1,26 +1,20 @@
 package dev.switchboard.lab.spec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-
+import dev.switchboard.lab.yaml.YamlException;
+import dev.switchboard.lab.yaml.YamlIssue;
+import dev.switchboard.lab.yaml.YamlLimits;
+import dev.switchboard.lab.yaml.YamlTree;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Loads lab specs from YAML.
  */
 public final class LabSpecs {
 
-    /** Largest lab file read. */
-    public static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
+    /** Largest lab file read: the limit of every YAML file ({@link YamlLimits}). */
+    public static final int MAX_FILE_BYTES = YamlLimits.MAX_FILE_BYTES;
 
     private LabSpecs() {
     }
@@ -77,27 +71,32 @@ public final class LabSpecs {
      * file's keys and values is reported at once; the checks of the lab as a whole (names,
      * references, addresses) run once those are right, and also report all they find.
      *
-     * @throws IOException      if the file cannot be read, or is larger than {@value #MAX_FILE_BYTES} bytes
-     * @throws LabSpecException listing every problem in the file
+     * @throws IOException      if the file cannot be read
+     * @throws LabSpecException listing every problem in the file, or the one limit of
+     *                          {@link YamlLimits} it exceeds (size, line length, nesting)
      */
     public static LabSpec load(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size > MAX_FILE_BYTES) {
-            throw new IOException(file + " is " + size + " bytes; a lab file may have at most " + MAX_FILE_BYTES);
-        }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(Files.readAllBytes(file)))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new LabSpecException(file.toString(), List.of(new Problem("", "the file is not UTF-8 text")));
-        }
-        return parse(text, file.toString());
+        return parse(read(file), file.toString());
     }
 
     /**
-     * Parses a lab from YAML text, in the format of {@link #load}.
+     * The text of a lab file, within {@link YamlLimits} (at most {@value #MAX_FILE_BYTES}
+     * bytes of UTF-8), for {@link #parse(String, String)}.
+     *
+     * @throws IOException      if the file cannot be read
+     * @throws LabSpecException naming the file and the limit it exceeds
+     */
+    public static String read(Path file) throws IOException {
+        try {
+            return YamlLimits.read(file);
+        } catch (YamlException e) {
+            throw new LabSpecException(file.toString(), List.of(problem(e.issue())));
+        }
+    }
+
+    /**
+     * Parses a lab from YAML text, in the format of {@link #load}; problems name the source
+     * {@code <yaml>}.
      *
      * @throws LabSpecException listing every problem
      */
@@ -112,39 +111,17 @@ public final class LabSpecs {
      * @throws LabSpecException listing every problem
      */
     public static LabSpec parse(String yaml, String source) {
-        List<Problem> problems = new ArrayList<>();
-        YamlTree.Value root;
+        YamlTree.Document document;
         try {
-            root = YamlTree.parse(yaml, problems);
-        } catch (JsonProcessingException e) {
-            throw new LabSpecException(source, List.of(syntaxProblem(e)));
-        } catch (IOException e) {
-            throw new LabSpecException(source, List.of(new Problem("", "cannot read: " + e.getMessage())));
+            document = YamlTree.parse(yaml);
+        } catch (YamlException e) {
+            throw new LabSpecException(source, List.of(problem(e.issue())));
         }
-        return SpecReader.read(source, root, problems);
+        return SpecReader.read(source, document.root(), document.issues().stream().map(LabSpecs::problem).toList());
     }
 
-    private static final Pattern MARK = Pattern.compile("line (\\d+), column (\\d+)");
-
-    /**
-     * One line out of SnakeYAML's multi-line report ("while parsing…", a snippet, a caret,
-     * "expected…"), at the line of its last mark: where the parser gave up.
-     */
-    private static Problem syntaxProblem(JsonProcessingException e) {
-        List<String> parts = new ArrayList<>();
-        int line = e.getLocation() != null ? e.getLocation().getLineNr() : -1;
-        String column = null;
-        for (String text : e.getOriginalMessage().split("\n")) {
-            Matcher mark = MARK.matcher(text);
-            if (text.strip().startsWith("in '") && mark.find()) {
-                line = Integer.parseInt(mark.group(1));
-                column = mark.group(2);
-            } else if (!text.isBlank() && !text.startsWith("    ") && !text.strip().equals("^")) {
-                parts.add(text.strip());
-            }
-        }
-        Problem problem = new Problem("", "not valid YAML: " + String.join("; ", parts)
-                + (column == null ? "" : " (column " + column + ")"));
-        return line > 0 ? problem.atLine(line) : problem;
+    private static Problem problem(YamlIssue issue) {
+        Problem problem = new Problem(issue.path(), issue.message());
+        return issue.line() > 0 ? problem.atLine(issue.line()) : problem;
     }
 }

@@ -1,9 +1,10 @@
 package dev.switchboard.lab.spec;
 
-import dev.switchboard.lab.spec.YamlTree.Mapping;
-import dev.switchboard.lab.spec.YamlTree.Scalar;
-import dev.switchboard.lab.spec.YamlTree.Sequence;
-import dev.switchboard.lab.spec.YamlTree.Value;
+import dev.switchboard.lab.yaml.YamlTree;
+import dev.switchboard.lab.yaml.YamlTree.Mapping;
+import dev.switchboard.lab.yaml.YamlTree.Scalar;
+import dev.switchboard.lab.yaml.YamlTree.Sequence;
+import dev.switchboard.lab.yaml.YamlTree.Value;
 
 import java.math.BigInteger;
 import java.net.InetAddress;

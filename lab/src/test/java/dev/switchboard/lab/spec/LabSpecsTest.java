@@ -249,7 +249,7 @@ class LabSpecsTest {
         assertThat(problems("name: x\nhosts: {h1: {}}\nname: y\n")).containsExactly(
                 "lab.yaml:3: name: the key name appears twice (first on line 1)");
         assertThat(problems("name: x\n---\nname: y\n")).containsExactly(
-                "lab.yaml:3: the file holds more than one YAML document; a lab is one document");
+                "lab.yaml:3: the file holds more than one YAML document; it must be one document");
         assertThat(problems("name: x\nhosts:\n  h1: &defaults {}\n  h2: *defaults\n")).containsExactly(
                 "lab.yaml:4: hosts.h2: YAML aliases (*defaults) are not supported; write the value out");
         assertThat(problems("name: x\nhosts: {h1: {gateway: [1,\n")).containsExactly(

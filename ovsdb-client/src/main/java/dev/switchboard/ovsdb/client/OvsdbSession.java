@@ -11,10 +11,12 @@ import dev.switchboard.ovsdb.data.TableUpdates;
 import dev.switchboard.ovsdb.jsonrpc.JsonRpcConnection;
 import dev.switchboard.ovsdb.jsonrpc.JsonRpcErrorException;
 import dev.switchboard.ovsdb.jsonrpc.JsonRpcHandler;
+import dev.switchboard.ovsdb.jsonrpc.PeerText;
 import dev.switchboard.ovsdb.ops.Operation;
 import dev.switchboard.ovsdb.ops.OperationResult;
 import dev.switchboard.ovsdb.ops.TransactionCodec;
 import dev.switchboard.ovsdb.schema.DatabaseSchema;
+import dev.switchboard.ovsdb.schema.OvsdbSchemaException;
 import dev.switchboard.ovsdb.schema.TableSchema;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +80,8 @@ public final class OvsdbSession implements AutoCloseable {
         public void onNotification(JsonRpcConnection connection, String method, JsonNode params) {
             OvsdbSession session = sessions.get(connection);
             if (session == null) {
-                log.debug("{}: {} before the session was set up; ignored", connection.endpoint(), method);
+                log.debug("{}: {} before the session was set up; ignored", connection.endpoint(),
+                        PeerText.escape(method));
                 return;
             }
             session.notification(method, params);
@@ -209,10 +212,16 @@ public final class OvsdbSession implements AutoCloseable {
     private CompletableFuture<Monitor> monitor(DatabaseSchema schema, Map<String, MonitorRequest> tables,
             RowLookup current, UpdateListener listener, boolean conditional) {
         String id = "sb-monitor-" + monitorIds.incrementAndGet();
-        ObjectNode requests = requests(schema, tables, conditional);
+        ObjectNode requests;
         Map<String, List<String>> columns = new java.util.HashMap<>();
-        tables.forEach((name, request) -> columns.put(name, request.columns().isEmpty()
-                ? List.copyOf(schema.table(name).columns().keySet()) : request.columns()));
+        try {
+            requests = requests(schema, tables, conditional);
+            tables.forEach((name, request) -> columns.put(name, request.columns().isEmpty()
+                    ? List.copyOf(schema.table(name).columns().keySet()) : request.columns()));
+        } catch (OvsdbSchemaException e) {
+            // The server's schema, not our request, is at fault: say so.
+            throw new OvsdbSchemaException("its schema lacks what the monitor needs: " + e.getMessage(), e);
+        }
         Monitor monitor = new Monitor(id, schema.name(), conditional, Map.copyOf(columns), current, listener);
         monitors.put(id, monitor);
         String method = conditional ? "monitor_cond" : "monitor";
@@ -220,7 +229,12 @@ public final class OvsdbSession implements AutoCloseable {
         return connection.call(method, params)
                 .handle((initial, failure) -> {
                     if (failure == null) {
-                        deliver(monitor, schema, initial);
+                        try {
+                            deliver(monitor, schema, initial);
+                        } catch (OvsdbSchemaException e) {
+                            monitors.remove(id);
+                            throw new OvsdbSchemaException("bad rows in its " + method + " reply: " + e.getMessage(), e);
+                        }
                         return CompletableFuture.completedFuture(monitor);
                     }
                     monitors.remove(id);
@@ -305,7 +319,8 @@ public final class OvsdbSession implements AutoCloseable {
             case "update", "update2" -> {
                 Monitor monitor = monitors.get(params.path(0).asText());
                 if (monitor == null) {
-                    log.debug("{}: {} for unknown monitor {}", connection.endpoint(), method, params.path(0));
+                    log.debug("{}: {} for unknown monitor {}", connection.endpoint(), method,
+                            PeerText.escape(params.path(0)));
                     return;
                 }
                 DatabaseSchema schema = schemas.get(monitor.database()).join();
@@ -315,13 +330,13 @@ public final class OvsdbSession implements AutoCloseable {
                     // a lost update would leave every later diff applied to the wrong rows:
                     // drop the connection, and the reconnection reads everything afresh (as OVS's IDL does)
                     log.warn("{}: cannot apply an {} ({}); reconnecting to read the database again",
-                            connection.endpoint(), method, e.toString());
+                            connection.endpoint(), method, PeerText.escape(e.toString()));
                     connection.close();
                 }
             }
             case "locked" -> lockListener.locked(params.path(0).asText());
             case "stolen" -> lockListener.stolen(params.path(0).asText());
-            default -> log.debug("{}: ignored notification {}", connection.endpoint(), method);
+            default -> log.debug("{}: ignored notification {}", connection.endpoint(), PeerText.escape(method));
         }
     }
 

@@ -15,6 +15,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import javax.net.ssl.SSLException;
@@ -50,6 +52,10 @@ final class JsonRpcChannelHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private String closeReason;
     private int missedEchoes;
+    /** Closes the channel if it stays unwritable without progress; set while it is unwritable. */
+    private ScheduledFuture<?> unwritableTimer;
+    /** Unsent bytes when the unwritable timer was last set: less at its end means the peer reads, slowly. */
+    private long unsentAtTimer;
 
     /**
      * @param handlers gives the open connection its handler
@@ -93,7 +99,8 @@ final class JsonRpcChannelHandler extends ChannelInboundHandlerAdapter {
         try {
             handler = Objects.requireNonNull(handlers.apply(connection), "the handler function returned null");
         } catch (RuntimeException e) {
-            log.warn("Closing OVSDB connection {}: no handler for it: {}", connection.peer(), e.toString());
+            log.warn("Closing OVSDB connection {}: no handler for it: {}", connection.peer(),
+                    PeerText.escape(e.toString()));
             closeWith(ctx, "no handler", e);
             return;
         }
@@ -117,12 +124,12 @@ final class JsonRpcChannelHandler extends ChannelInboundHandlerAdapter {
         } else if (message instanceof JsonRpcMessage.Request request) {
             onRequest(ctx, request);
         } else if (message instanceof JsonRpcMessage.Notification notification) {
-            log.trace("{} notified {}", connection.peer(), notification.method());
+            log.trace("{} notified {}", connection.peer(), PeerText.escape(notification.method()));
             try {
                 handler.onNotification(connection, notification.method(), notification.params());
             } catch (RuntimeException e) {
                 log.warn("Handler of OVSDB connection {} failed on notification {}", connection.peer(),
-                        notification.method(), e);
+                        PeerText.escape(notification.method()), e);
             }
         }
     }
@@ -135,11 +142,11 @@ final class JsonRpcChannelHandler extends ChannelInboundHandlerAdapter {
             return; // The answer to our keepalive: its arrival is all that counts.
         }
         log.debug("{} answered unknown call id {} (timed out or cancelled?); ignored", connection.peer(),
-                response.id());
+                PeerText.escape(response.id()));
     }
 
     private void onRequest(ChannelHandlerContext ctx, JsonRpcMessage.Request request) {
-        log.trace("{} called {}", connection.peer(), request.method());
+        log.trace("{} called {}", connection.peer(), PeerText.escape(request.method()));
         JsonRpcMessage.Response response;
         if (request.method().equals("echo")) {
             response = new JsonRpcMessage.Response(request.id(), request.params(), null);
@@ -154,12 +161,77 @@ final class JsonRpcChannelHandler extends ChannelInboundHandlerAdapter {
                 response = new JsonRpcMessage.Response(request.id(), NullNode.getInstance(),
                         TextNode.valueOf(String.valueOf(e.getMessage())));
             } catch (RuntimeException e) {
-                log.warn("Handler of OVSDB connection {} failed on request {}", connection.peer(), request.method(), e);
+                log.warn("Handler of OVSDB connection {} failed on request {}", connection.peer(),
+                        PeerText.escape(request.method()), e);
                 response = new JsonRpcMessage.Response(request.id(), NullNode.getInstance(),
                         TextNode.valueOf("internal error"));
             }
         }
         ctx.writeAndFlush(response);
+        long unsent = connection.pendingOutboundBytes();
+        if (unsent > options.peerMemoryBytes() && !closing) {
+            // Reading stops at the high watermark, but the requests of one read still get answers:
+            // a peer whose requests ask for more than its budget (huge echoes) is cut off here.
+            String why = "its requests have us hold " + unsent + " bytes of answers it has not read, over its "
+                    + "budget of " + options.peerMemoryBytes() + " (peerMemoryBytes)";
+            log.warn("Closing OVSDB connection {}: {}", connection.peer(), why);
+            closeWith(ctx, why, new IOException(why));
+        }
+    }
+
+    /**
+     * Back-pressure: while our unsent bytes to the peer are over the high watermark, read nothing
+     * more from it, so that its requests cannot make us queue answers without limit; resume below
+     * the low watermark. A peer that keeps us unwritable and reads nothing of what we sent for
+     * {@link JsonRpcOptions#unwritableTimeout()} is disconnected (one that reads, however slowly,
+     * gets another period).
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        boolean writable = ctx.channel().isWritable();
+        ctx.channel().config().setAutoRead(writable);
+        if (writable) {
+            cancelUnwritableTimer();
+            log.trace("OVSDB connection {} writable again; reading resumed", peer(ctx));
+        } else if (unwritableTimer == null && !closing) {
+            log.debug("OVSDB connection {} unwritable ({} bytes unsent); reading paused", peer(ctx),
+                    ctx.channel().bytesBeforeWritable());
+            scheduleUnwritableTimer(ctx);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private void scheduleUnwritableTimer(ChannelHandlerContext ctx) {
+        unsentAtTimer = unsent(ctx);
+        unwritableTimer = ctx.executor().schedule(() -> unwritableTooLong(ctx),
+                options.unwritableTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private long unsent(ChannelHandlerContext ctx) {
+        return connection != null ? connection.pendingOutboundBytes() : ctx.channel().bytesBeforeWritable();
+    }
+
+    private void unwritableTooLong(ChannelHandlerContext ctx) {
+        unwritableTimer = null;
+        if (closing || ctx.channel().isWritable()) {
+            return;
+        }
+        long unsent = unsent(ctx);
+        if (unsent < unsentAtTimer) {
+            scheduleUnwritableTimer(ctx); // it read some: slow, not stuck
+            return;
+        }
+        String why = "the peer has read nothing we sent for " + PendingCalls.readable(options.unwritableTimeout())
+                + " (" + unsent + " bytes unsent; unwritableTimeout)";
+        log.warn("Closing OVSDB connection {}: {}", peer(ctx), why);
+        closeWith(ctx, why, new TimeoutException(why));
+    }
+
+    private void cancelUnwritableTimer() {
+        if (unwritableTimer != null) {
+            unwritableTimer.cancel(false);
+            unwritableTimer = null;
+        }
     }
 
     @Override
@@ -181,6 +253,9 @@ final class JsonRpcChannelHandler extends ChannelInboundHandlerAdapter {
     private void keepalive(ChannelHandlerContext ctx) {
         if (closing) {
             return;
+        }
+        if (!ctx.channel().isWritable()) {
+            return; // we are not reading, so silence proves nothing: the unwritable timer is in charge
         }
         if (missedEchoes >= options.maxMissedEchoes()) {
             String why = "nothing received for " + PendingCalls.readable(
@@ -214,7 +289,9 @@ final class JsonRpcChannelHandler extends ChannelInboundHandlerAdapter {
             log.debug("OVSDB connection {} failed: {}", peer(ctx), cause.toString());
             closeWith(ctx, String.valueOf(cause.getMessage()), cause);
         } else {
-            log.warn("Closing OVSDB connection {} after an unexpected error", peer(ctx), cause);
+            log.warn("Closing OVSDB connection {} after an unexpected error: {}", peer(ctx),
+                    PeerText.escape(cause.toString()));
+            log.debug("The unexpected error's trace", cause);
             closeWith(ctx, cause.toString(), cause);
         }
     }
@@ -223,7 +300,7 @@ final class JsonRpcChannelHandler extends ChannelInboundHandlerAdapter {
         if (closing) {
             return;
         }
-        String why = "TLS " + (open ? "failed" : "handshake failed") + ": " + rootMessage(cause);
+        String why = "TLS " + (open ? "failed" : "handshake failed") + ": " + PeerText.escape(rootMessage(cause));
         if (endpoint.isPassive()) {
             log.warn("Closing OVSDB connection {}: {}", peer(ctx), why);
         } else {
@@ -250,6 +327,7 @@ final class JsonRpcChannelHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
+        cancelUnwritableTimer();
         if (connection != null) {
             String because = closeReason != null ? closeReason
                     : connection.closeRequested() ? "closed locally" : "closed by the peer";
@@ -285,7 +363,8 @@ final class JsonRpcChannelHandler extends ChannelInboundHandlerAdapter {
             // JsonObjectDecoder's words for a byte outside any JSON object; its message dumps the input.
             return "malformed JSON: a message must start with '{'";
         }
-        return message.length() <= MAX_PROBLEM_CHARS ? message : message.substring(0, MAX_PROBLEM_CHARS) + "…";
+        // Jackson's messages quote the offending characters, which the peer chose.
+        return PeerText.escape(message, MAX_PROBLEM_CHARS);
     }
 
     private static Throwable sslCause(Throwable cause) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
@@ -118,6 +119,16 @@ public final class JsonRpcConnection implements AutoCloseable {
                 log.debug("Notification {} to {} was not sent: {}", method, peer, written.cause().toString());
             }
         });
+    }
+
+    /**
+     * Bytes written to this connection and not yet handed to the socket: what the peer has not
+     * read (yet). It stays near {@link JsonRpcOptions#writeBufferHighBytes()} at most, since we stop
+     * reading from a peer once it is over, unless our own calls are bigger.
+     */
+    public long pendingOutboundBytes() {
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     /** Whether the connection is open. */

@@ -14,6 +14,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -25,7 +26,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.handler.codec.json.JsonObjectDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -41,6 +41,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +53,12 @@ import org.slf4j.LoggerFactory;
  * connections run on: epoll when the native transport loads (unix sockets need it), NIO otherwise.
  *
  * <p>Each connection's pipeline, codec before logic:
- * {@code [tls ->] frame (JsonObjectDecoder, capped) -> json (JsonRpcDecoder) -> encoder -> [idle ->] rpc}.
+ * {@code [tls ->] frame (FrameDecoder: JsonObjectDecoder, capped, budgeted) -> json (JsonRpcDecoder) -> encoder -> [idle ->] rpc}.
+ *
+ * <p>Bounded buffering: every channel has the write-buffer watermarks of {@link JsonRpcOptions};
+ * the {@code rpc} stage stops reading while its channel is unwritable and closes one that stays
+ * so for {@link JsonRpcOptions#unwritableTimeout()}. A listener holds at most
+ * {@link JsonRpcOptions#maxConnections()} connections.
  *
  * <p>{@link #connect} never blocks; {@link #listen} and {@link #close} block briefly and must not
  * be called on one of this transport's event loops.
@@ -84,6 +91,8 @@ public final class JsonRpcTransport implements AutoCloseable {
     private final EventLoopGroup group;
     private final ChannelGroup channels = new DefaultChannelGroup("ovsdb-jsonrpc", ImmediateEventExecutor.INSTANCE);
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Bytes of unfinished messages held by all this transport's connections; see {@link FrameDecoder}. */
+    private final AtomicLong inboundHeld = new AtomicLong();
 
     public JsonRpcTransport(JsonRpcOptions options) {
         this(options, DEFAULT_THREADS);
@@ -149,6 +158,7 @@ public final class JsonRpcTransport implements AutoCloseable {
                         : epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         options.callTimeout().toMillis()))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
@@ -214,6 +224,8 @@ public final class JsonRpcTransport implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on " + endpoint + ": " + e.getMessage(), e);
         }
         ChannelGroup accepted = new DefaultChannelGroup("ovsdb-jsonrpc " + endpoint, ImmediateEventExecutor.INSTANCE);
+        AtomicInteger held = new AtomicInteger();
+        AtomicBoolean full = new AtomicBoolean();
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
@@ -221,9 +233,13 @@ public final class JsonRpcTransport implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
+                        if (!admit(channel, endpoint, held, full)) {
+                            return;
+                        }
                         channels.add(channel);
                         accepted.add(channel);
                         SslHandler ssl = tls == null ? null : tls.newHandler(channel.alloc());
@@ -281,23 +297,60 @@ public final class JsonRpcTransport implements AutoCloseable {
     /** Adds the stages of a JSON-RPC connection, after the TLS stage if {@code ssl} is not null. */
     void configure(ChannelPipeline pipeline, Endpoint endpoint, SslHandler ssl,
                    Function<JsonRpcConnection, JsonRpcHandler> handlers, CompletableFuture<JsonRpcConnection> ready) {
-        configure(pipeline, options, mapper, encoder, endpoint, ssl, handlers, ready);
+        configure(pipeline, options, mapper, encoder, inboundHeld, endpoint, ssl, handlers, ready);
     }
 
     static void configure(ChannelPipeline pipeline, JsonRpcOptions options, ObjectMapper mapper, JsonRpcEncoder encoder,
                           Endpoint endpoint, SslHandler ssl, Function<JsonRpcConnection, JsonRpcHandler> handlers,
                           CompletableFuture<JsonRpcConnection> ready) {
+        configure(pipeline, options, mapper, encoder, new AtomicLong(), endpoint, ssl, handlers, ready);
+    }
+
+    /** @param inboundHeld the counter of unfinished inbound bytes this connection shares with others */
+    static void configure(ChannelPipeline pipeline, JsonRpcOptions options, ObjectMapper mapper, JsonRpcEncoder encoder,
+                          AtomicLong inboundHeld, Endpoint endpoint, SslHandler ssl,
+                          Function<JsonRpcConnection, JsonRpcHandler> handlers, CompletableFuture<JsonRpcConnection> ready) {
         if (ssl != null) {
             ssl.setHandshakeTimeoutMillis(options.callTimeout().toMillis());
             pipeline.addLast("tls", ssl);
         }
-        pipeline.addLast("frame", new JsonObjectDecoder(options.maxMessageBytes()));
+        pipeline.addLast("frame", new FrameDecoder(options.maxMessageBytes(), inboundHeld, options.inboundBudgetBytes()));
         pipeline.addLast("json", new JsonRpcDecoder(mapper));
         pipeline.addLast("encoder", encoder);
         if (options.keepalive()) {
             pipeline.addLast("idle", new IdleStateHandler(options.echoInterval().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
         }
         pipeline.addLast("rpc", new JsonRpcChannelHandler(options, endpoint, ssl != null, handlers, ready));
+    }
+
+    private WriteBufferWaterMark waterMark() {
+        return new WriteBufferWaterMark(options.writeBufferLowBytes(), options.writeBufferHighBytes());
+    }
+
+    /**
+     * Counts an accepted connection against {@link JsonRpcOptions#maxConnections()}, or closes it
+     * if the listener is full. The first refusal of a run of them is a WARN, the rest DEBUG, so a
+     * connection flood cannot flood the log too.
+     */
+    private boolean admit(Channel channel, Endpoint endpoint, AtomicInteger held, AtomicBoolean full) {
+        int now = held.incrementAndGet();
+        if (now > options.maxConnections()) {
+            held.decrementAndGet();
+            if (full.compareAndSet(false, true)) {
+                log.warn("OVSDB listener {} holds {} connections, its maximum (maxConnections); refusing {} and "
+                        + "any more until one closes", endpoint, options.maxConnections(), channel.remoteAddress());
+            } else {
+                log.debug("OVSDB listener {} full; refused {}", endpoint, channel.remoteAddress());
+            }
+            channel.close();
+            return false;
+        }
+        channel.closeFuture().addListener(closed -> {
+            if (held.decrementAndGet() < options.maxConnections() && full.compareAndSet(true, false)) {
+                log.info("OVSDB listener {} accepts connections again", endpoint);
+            }
+        });
+        return true;
     }
 
     private void checkTls(Endpoint endpoint) {

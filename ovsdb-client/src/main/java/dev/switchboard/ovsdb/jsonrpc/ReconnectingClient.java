@@ -282,6 +282,7 @@ public final class ReconnectingClient implements AutoCloseable {
     private static String message(Throwable failure) {
         Throwable shown = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
-        return shown.getMessage() != null ? shown.getMessage() : shown.toString();
+        // Messages may quote the peer (a decoder's complaint about its bytes): escaped for the log.
+        return PeerText.escape(shown.getMessage() != null ? shown.getMessage() : shown.toString());
     }
 }

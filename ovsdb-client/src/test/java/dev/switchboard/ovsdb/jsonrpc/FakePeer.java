@@ -25,7 +25,16 @@ final class FakePeer implements AutoCloseable {
     private final Thread acceptor;
 
     FakePeer() throws IOException {
-        server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        this(0);
+    }
+
+    /** @param receiveBuffer the accepted sockets' SO_RCVBUF (small: a peer that barely reads), or 0 for the default */
+    FakePeer(int receiveBuffer) throws IOException {
+        server = new ServerSocket();
+        if (receiveBuffer > 0) {
+            server.setReceiveBufferSize(receiveBuffer);
+        }
+        server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
         acceptor = new Thread(() -> {
             while (!server.isClosed()) {
                 try {

@@ -9,18 +9,25 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.LoggerFactory;
 
 /**
- * Collects the log events of this package, DEBUG and up, from any thread, while open; they go
- * only here then, not to the console.
+ * Collects the log events of this package (or another), DEBUG and up, from any thread, while
+ * open; they go only here then, not to the console.
  */
-final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
     private final ConcurrentLinkedQueue<ILoggingEvent> events = new ConcurrentLinkedQueue<>();
-    private final Logger logger = (Logger) LoggerFactory.getLogger("dev.switchboard.ovsdb.jsonrpc");
-
-    private final Level previousLevel = logger.getLevel();
-    private final boolean previousAdditive = logger.isAdditive();
+    private final Logger logger;
+    private final Level previousLevel;
+    private final boolean previousAdditive;
 
     LogCapture() {
+        this("dev.switchboard.ovsdb.jsonrpc");
+    }
+
+    /** Captures the logger {@code name} and those below it. */
+    public LogCapture(String name) {
+        logger = (Logger) LoggerFactory.getLogger(name);
+        previousLevel = logger.getLevel();
+        previousAdditive = logger.isAdditive();
         start();
         logger.addAppender(this);
         logger.setLevel(Level.DEBUG);
@@ -33,7 +40,7 @@ final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoClosea
     }
 
     /** The formatted messages logged at {@code level}. */
-    List<String> messages(Level level) {
+    public List<String> messages(Level level) {
         return events.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
     }
 

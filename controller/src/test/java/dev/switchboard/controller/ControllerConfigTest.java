@@ -1,0 +1,58 @@
+package dev.switchboard.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ControllerConfigTest {
+    private static final ControllerTls TLS = new ControllerTls(Path.of("key.pem"), Path.of("cert.pem"), Path.of("ca.pem"));
+
+    @Test
+    void defaultsToPlainTcpOn6653() {
+        ControllerConfig config = ControllerConfig.builder().build();
+
+        assertThat(config.listen()).containsExactly(new InetSocketAddress(ControllerConfig.DEFAULT_PORT));
+        assertThat(config.tlsListen()).isEmpty();
+        assertThat(config.tls()).isNull();
+    }
+
+    @Test
+    void tlsAddressesAloneReplaceTheDefault() {
+        InetSocketAddress secure = new InetSocketAddress("127.0.0.1", 6653);
+
+        ControllerConfig config = ControllerConfig.builder().tlsListen(secure).tls(TLS).build();
+
+        assertThat(config.listen()).isEmpty();
+        assertThat(config.tlsListen()).containsExactly(secure);
+        assertThat(config.toBuilder().build()).isEqualTo(config);
+    }
+
+    @Test
+    void tcpAndTlsTogether() {
+        InetSocketAddress plain = new InetSocketAddress("127.0.0.1", 6633);
+        InetSocketAddress secure = new InetSocketAddress("127.0.0.1", 6653);
+
+        ControllerConfig config = ControllerConfig.builder().listen(plain).tlsListen(secure).tls(TLS).build();
+
+        assertThat(config.listen()).containsExactly(plain);
+        assertThat(config.tlsListen()).containsExactly(secure);
+    }
+
+    @Test
+    void tlsAddressesNeedTheFiles() {
+        assertThatThrownBy(() -> ControllerConfig.builder().tlsListen(new InetSocketAddress(6653)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs the TLS files");
+    }
+
+    @Test
+    void someAddressIsNeeded() {
+        assertThatThrownBy(() -> ControllerConfig.builder().listen(List.of()).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one listen address");
+    }
+}

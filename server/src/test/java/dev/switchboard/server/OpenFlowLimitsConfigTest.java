@@ -1,0 +1,53 @@
+package dev.switchboard.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.controller.ControllerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The openflow section's limits reach the controller's config. */
+class OpenFlowLimitsConfigTest {
+
+    @Test
+    void limitsAreReadFromTheOpenflowSection(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("switchboard.yaml"), """
+                openflow:
+                  maxSwitches: 10
+                  maxPendingConnections: 5
+                  peerBufferBytes: 262144
+                  maxUnwritable: 20s
+                """);
+
+        ControllerConfig config = SwitchboardConfig.load(file).controllerConfig().build();
+
+        assertThat(config.maxSwitches()).isEqualTo(10);
+        assertThat(config.maxPendingConnections()).isEqualTo(5);
+        assertThat(config.peerBufferBytes()).isEqualTo(262144);
+        assertThat(config.writeBufferHighWaterMark()).isEqualTo(131072);
+        assertThat(config.maxUnwritable()).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void defaultsWithoutThem() {
+        ControllerConfig config = SwitchboardConfig.defaults().controllerConfig().build();
+
+        assertThat(config.maxSwitches()).isEqualTo(1024);
+        assertThat(config.maxPendingConnections()).isEqualTo(256);
+        assertThat(config.peerBufferBytes()).isEqualTo(1 << 20);
+        assertThat(config.maxUnwritable()).isEqualTo(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void aBudgetTooSmallForTwoMessagesIsRefusedNamingTheKey(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("switchboard.yaml"), "openflow:\n  peerBufferBytes: 1000\n");
+
+        assertThatThrownBy(() -> SwitchboardConfig.load(file))
+                .isInstanceOf(SwitchboardConfig.ConfigException.class)
+                .hasMessageContaining("peerBufferBytes");
+    }
+}
