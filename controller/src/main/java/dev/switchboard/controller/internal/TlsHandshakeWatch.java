@@ -1,5 +1,6 @@
 package dev.switchboard.controller.internal;
 
+import dev.switchboard.controller.PeerText;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
@@ -38,7 +39,7 @@ final class TlsHandshakeWatch extends ChannelInboundHandlerAdapter {
             } else {
                 failed = true;
                 log.warn("{}: refused: TLS handshake failed: {}", ctx.channel().remoteAddress(),
-                        escape(reason(done.cause())));
+                        PeerText.escape(reason(done.cause())));
                 ctx.close();
             }
         }
@@ -76,33 +77,12 @@ final class TlsHandshakeWatch extends ChannelInboundHandlerAdapter {
         return outer;
     }
 
-    /** A peer's certificate names and the exception texts quoting them are the peer's words: no line breaks or controls. */
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029') {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
-    }
 
     private static String subject(ChannelHandlerContext ctx) {
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         SSLSession session = ssl == null ? null : ssl.engine().getSession();
         try {
-            return session == null ? "?" : escape(session.getPeerPrincipal().getName());
+            return session == null ? "?" : PeerText.escape(session.getPeerPrincipal().getName());
         } catch (SSLPeerUnverifiedException e) {
             return "none";
         }
