@@ -105,35 +105,6 @@ final class RawPeer implements AutoCloseable {
         }
     }
 
-    /**
-     * Reads {@code chunk} bytes (or fewer, as they come) every {@code pause} on a thread of its
-     * own, without parsing them, until the socket closes: a slow but steady reader.
-     *
-     * @return the count of bytes read so far, updated as it goes
-     */
-    AtomicLong readSlowly(int chunk, java.time.Duration pause) {
-        AtomicLong read = new AtomicLong();
-        Thread thread = new Thread(() -> {
-            byte[] buffer = new byte[chunk];
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    int n = in.read(buffer);
-                    if (n < 0) {
-                        return;
-                    }
-                    read.addAndGet(n);
-                    Thread.sleep(pause.toMillis());
-                }
-            } catch (IOException | InterruptedException e) {
-                // closed by us or by the controller
-            }
-        }, "slow-reader-" + socket.getLocalPort());
-        thread.setDaemon(true);
-        flooder = thread;
-        thread.start();
-        return read;
-    }
-
     /** Answers the controller's handshake as a 1.3 switch without ports; returns once READY is near. */
     void handshake(long datapathId) throws IOException {
         send(OF13.buildHello().build());
