@@ -19,6 +19,7 @@ import org.projectfloodlight.openflow.protocol.OFErrorMsg;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFStatsReply;
 import org.projectfloodlight.openflow.protocol.OFStatsReplyFlags;
+import org.projectfloodlight.openflow.protocol.OFStatsRequest;
 import org.projectfloodlight.openflow.protocol.OFType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +89,9 @@ final class PendingRequests {
     /** Registers a request before it is written, so that no reply can overtake it. */
     @SuppressWarnings("unchecked")
     <T> CompletableFuture<T> register(OFMessage request, boolean multipart, Duration timeout, EventLoop loop) {
-        Pending entry = new Pending(request.getXid(), request.getType().name(), multipart);
+        String what = request instanceof OFStatsRequest<?> stats ? stats.getStatsType() + " stats request"
+                : request.getType().name();
+        Pending entry = new Pending(request.getXid(), what, multipart);
         if (pending.putIfAbsent(entry.xid, entry) != null) {
             return CompletableFuture.failedFuture(new IllegalStateException(
                     "xid " + entry.xid + " is already waiting for a reply from " + sw.id()));
