@@ -31,7 +31,13 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
  *                          (Netty's high water mark; it resumes at a quarter), and writes that
  *                          find this much waiting are refused
  * @param maxUnwritable     a connection that has not taken what the controller sends for this
- *                          long (its outbound buffer stays above the high water mark) is closed
+ *                          long (its outbound buffer stays above the high water mark) is closed,
+ *                          unless it took some of it meanwhile (a slow reader is not a deaf one)
+ * @param maxReplyBytes     the most one multipart reply (all its parts together, as sent) may
+ *                          make the controller hold; past it the request fails with
+ *                          {@link ReplyTooLargeException} and what was collected is dropped. The
+ *                          default, 32 MiB, is about twice a flow-stats reply of an OVS bridge with
+ *                          100,000 flows (roughly 100-200 bytes a flow)
  */
 public record ControllerConfig(
         List<InetSocketAddress> listen,
@@ -49,7 +55,8 @@ public record ControllerConfig(
         int maxSwitches,
         int maxPendingConnections,
         int peerBufferBytes,
-        Duration maxUnwritable) {
+        Duration maxUnwritable,
+        int maxReplyBytes) {
 
     public static final int DEFAULT_PORT = 6653;
     public static final int LEGACY_PORT = 6633;
@@ -59,6 +66,8 @@ public record ControllerConfig(
     public static final int SMALLEST_MESSAGE_LIMIT = 2048;
     /** Room for two of the largest messages, so that a reply can always be queued behind one. */
     public static final int SMALLEST_PEER_BUFFER = 2 * (LARGEST_OPENFLOW_MESSAGE + 1);
+    /** One part of the largest size must fit in a reply. */
+    public static final int SMALLEST_REPLY_LIMIT = LARGEST_OPENFLOW_MESSAGE + 1;
 
     public ControllerConfig {
         listen = List.copyOf(listen);
@@ -101,6 +110,10 @@ public record ControllerConfig(
                     + " (two of the largest OpenFlow messages), was " + peerBufferBytes);
         }
         requirePositive("maxUnwritable", maxUnwritable);
+        if (maxReplyBytes < SMALLEST_REPLY_LIMIT) {
+            throw new IllegalArgumentException("maxReplyBytes must be at least " + SMALLEST_REPLY_LIMIT
+                    + " (one part of the largest size), was " + maxReplyBytes);
+        }
     }
 
     /** Reading from a switch pauses when this much waits to be sent to it. */
@@ -145,7 +158,8 @@ public record ControllerConfig(
                 .maxSwitches(maxSwitches)
                 .maxPendingConnections(maxPendingConnections)
                 .peerBufferBytes(peerBufferBytes)
-                .maxUnwritable(maxUnwritable);
+                .maxUnwritable(maxUnwritable)
+                .maxReplyBytes(maxReplyBytes);
     }
 
     /**
@@ -170,6 +184,7 @@ public record ControllerConfig(
         private int maxPendingConnections = 256;
         private int peerBufferBytes = 1 << 20;
         private Duration maxUnwritable = Duration.ofSeconds(15);
+        private int maxReplyBytes = 32 << 20;
 
         /** Plain TCP addresses; TLS ones go to {@link #tlsListen}. */
         public Builder listen(List<InetSocketAddress> value) {
@@ -261,12 +276,17 @@ public record ControllerConfig(
             return this;
         }
 
+        public Builder maxReplyBytes(int value) {
+            maxReplyBytes = value;
+            return this;
+        }
+
         public ControllerConfig build() {
             List<InetSocketAddress> tcp = listen != null ? listen
                     : tlsListen.isEmpty() ? List.of(new InetSocketAddress(DEFAULT_PORT)) : List.of();
             return new ControllerConfig(tcp, versions, handshakeTimeout, echoInterval, maxMissedEchoes,
                     maxMessageBytes, missSendLength, requestTimeout, eventLoopThreads, useEpoll, tlsListen, tls,
-                    maxSwitches, maxPendingConnections, peerBufferBytes, maxUnwritable);
+                    maxSwitches, maxPendingConnections, peerBufferBytes, maxUnwritable, maxReplyBytes);
         }
     }
 }

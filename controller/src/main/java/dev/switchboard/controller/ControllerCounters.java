@@ -20,6 +20,7 @@ package dev.switchboard.controller;
  * @param pendingConnections     connections in their handshake now
  * @param pendingWriteBytes      bytes waiting to be sent, all connections together, now
  * @param largestPendingWriteBytes the most bytes waiting for any one connection, now
+ * @param repliesTooLarge        multipart replies dropped because they grew past {@code maxReplyBytes}
  */
 public record ControllerCounters(
         long unknownMessagesSkipped,
@@ -33,5 +34,6 @@ public record ControllerCounters(
         int openConnections,
         int pendingConnections,
         long pendingWriteBytes,
-        long largestPendingWriteBytes) {
+        long largestPendingWriteBytes,
+        long repliesTooLarge) {
 }

@@ -55,4 +55,14 @@ class ControllerConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least one listen address");
     }
+
+    @Test
+    void aReplyCapMustHoldOneLargestPartAndSurvivesTheCopyBuilder() {
+        assertThat(ControllerConfig.builder().build().maxReplyBytes()).isEqualTo(32 << 20);
+        ControllerConfig small = ControllerConfig.builder().maxReplyBytes(ControllerConfig.SMALLEST_REPLY_LIMIT).build();
+        assertThat(small.toBuilder().build().maxReplyBytes()).isEqualTo(65536);
+        assertThatThrownBy(() -> ControllerConfig.builder().maxReplyBytes(65535).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("maxReplyBytes must be at least 65536");
+    }
 }

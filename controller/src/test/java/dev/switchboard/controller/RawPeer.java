@@ -95,6 +95,16 @@ final class RawPeer implements AutoCloseable {
         }
     }
 
+    /** Reads until a message of {@code type} arrives, dropping the others. */
+    <T extends OFMessage> T readUntil(Class<T> type) throws IOException {
+        while (true) {
+            OFMessage message = read();
+            if (type.isInstance(message)) {
+                return type.cast(message);
+            }
+        }
+    }
+
     /** Answers the controller's handshake as a 1.3 switch without ports; returns once READY is near. */
     void handshake(long datapathId) throws IOException {
         send(OF13.buildHello().build());

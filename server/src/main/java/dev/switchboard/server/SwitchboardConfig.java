@@ -54,7 +54,7 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
      */
     public SwitchboardConfig {
         source = source == null ? ConfigSource.none() : source;
-        openflow = openflow == null ? new OpenFlow(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : openflow;
+        openflow = openflow == null ? new OpenFlow(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : openflow;
         ovsdb = ovsdb == null ? new Ovsdb(null, null, null, null, null, null, null, null, null, null) : ovsdb;
         Map<String, Map<String, Object>> copy = new java.util.LinkedHashMap<>();
         if (apps != null) {
@@ -165,7 +165,7 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
 
     /**
      * The {@code openflow:} section; null means the default. The limits ({@code maxSwitches},
-     * {@code maxPendingConnections}, {@code peerBufferBytes}, {@code maxUnwritable}) are
+     * {@code maxPendingConnections}, {@code peerBufferBytes}, {@code maxUnwritable}, {@code maxReplyBytes}) are
      * described in {@link ControllerConfig}.
      *
      * @param listen where switches connect: {@code tcp:HOST:PORT}, {@code ssl:HOST:PORT} (OpenFlow
@@ -189,7 +189,8 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
             Integer maxSwitches,
             Integer maxPendingConnections,
             Integer peerBufferBytes,
-            String maxUnwritable) {
+            String maxUnwritable,
+            Integer maxReplyBytes) {
     }
 
     /**
@@ -344,6 +345,9 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
         }
         if (of.maxUnwritable() != null) {
             builder.maxUnwritable(DurationText.parse(of.maxUnwritable()));
+        }
+        if (of.maxReplyBytes() != null) {
+            builder.maxReplyBytes(of.maxReplyBytes());
         }
         builder.build();
         return builder;

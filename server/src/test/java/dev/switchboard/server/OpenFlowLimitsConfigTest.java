@@ -21,6 +21,7 @@ class OpenFlowLimitsConfigTest {
                   maxPendingConnections: 5
                   peerBufferBytes: 262144
                   maxUnwritable: 20s
+                  maxReplyBytes: 8388608
                 """);
 
         ControllerConfig config = SwitchboardConfig.load(file).controllerConfig().build();
@@ -30,6 +31,7 @@ class OpenFlowLimitsConfigTest {
         assertThat(config.peerBufferBytes()).isEqualTo(262144);
         assertThat(config.writeBufferHighWaterMark()).isEqualTo(131072);
         assertThat(config.maxUnwritable()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(config.maxReplyBytes()).isEqualTo(8 << 20);
     }
 
     @Test
@@ -40,6 +42,7 @@ class OpenFlowLimitsConfigTest {
         assertThat(config.maxPendingConnections()).isEqualTo(256);
         assertThat(config.peerBufferBytes()).isEqualTo(1 << 20);
         assertThat(config.maxUnwritable()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(config.maxReplyBytes()).isEqualTo(32 << 20);
     }
 
     @Test
@@ -49,5 +52,15 @@ class OpenFlowLimitsConfigTest {
         assertThatThrownBy(() -> SwitchboardConfig.load(file))
                 .isInstanceOf(SwitchboardConfig.ConfigException.class)
                 .hasMessageContaining("peerBufferBytes");
+    }
+
+    @Test
+    void aReplyCapBelowOnePartIsRefusedAtItsFileLineAndKey(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("switchboard.yaml"), "openflow:\n  maxReplyBytes: 1000\n");
+
+        assertThatThrownBy(() -> SwitchboardConfig.load(file))
+                .isInstanceOf(SwitchboardConfig.ConfigException.class)
+                .hasMessageContaining("switchboard.yaml:2")
+                .hasMessageContaining("openflow.maxReplyBytes");
     }
 }

@@ -20,6 +20,7 @@ public final class Counters {
     final LongAdder connectionsClosedUnwritable = new LongAdder();
     final LongAdder readPauses = new LongAdder();
     final LongAdder writesRefused = new LongAdder();
+    final LongAdder repliesTooLarge = new LongAdder();
     /** Connections accepted and not refused, until they close. */
     final Set<Channel> open = ConcurrentHashMap.newKeySet();
     /** Of those, the ones whose handshake is not complete. */
@@ -36,6 +37,6 @@ public final class Counters {
         return new ControllerCounters(unknownMessagesSkipped.sum(), unhandledMessages.sum(),
                 connectionsClosedForBadInput.sum(), processorFailures.sum(), connectionsRefused.sum(),
                 connectionsClosedUnwritable.sum(), readPauses.sum(), writesRefused.sum(), open.size(), pending.get(),
-                total, largest);
+                total, largest, repliesTooLarge.sum());
     }
 }

@@ -48,6 +48,8 @@ final class OpenFlowFrameDecoder extends ByteToMessageDecoder {
     /** Reading stopped (autoRead off) until the channel is writable again or the resume task ran. */
     private boolean paused;
     private int messagesThisBurst;
+    /** The length of the frame parsed last, which is the message being handed on. */
+    private int lastFrameBytes;
 
     OpenFlowFrameDecoder(int maxMessageBytes, OpenFlowMessageParser parser, Counters counters) {
         this.maxMessageBytes = maxMessageBytes;
@@ -147,7 +149,16 @@ final class OpenFlowFrameDecoder extends ByteToMessageDecoder {
         in.skipBytes(in.readableBytes());
     }
 
+    /**
+     * The wire length of the message the next stage is handling: one frame is parsed per call
+     * and handed on before the next one, so while a message is being handled this is its length.
+     */
+    int lastFrameBytes() {
+        return lastFrameBytes;
+    }
+
     private void parseInPlace(ChannelHandlerContext ctx, ByteBuf in, int end, List<Object> out) {
+        lastFrameBytes = end - in.readerIndex();
         int writerIndex = in.writerIndex();
         in.writerIndex(end);
         try {

@@ -144,6 +144,9 @@ public final class OpenFlowServer implements AutoCloseable {
                         if (!limits.admit(channel)) {
                             return;
                         }
+                        // counted as pending from here: leaving the count is tied to the channel's
+                        // close at once, so a failure below (the TLS engine, say) cannot leak it
+                        SwitchChannelHandler handler = track(channel);
                         if (tls != null) {
                             SslHandler ssl = tls.newHandler(channel.alloc());
                             // The switch handler's own timer also covers the TLS handshake; this one
@@ -152,7 +155,7 @@ public final class OpenFlowServer implements AutoCloseable {
                             channel.pipeline().addLast("tls", ssl);
                             channel.pipeline().addLast("tls-watch", new TlsHandshakeWatch());
                         }
-                        configure(channel);
+                        configure(channel, handler);
                     }
                 });
     }
@@ -171,8 +174,12 @@ public final class OpenFlowServer implements AutoCloseable {
         return all;
     }
 
-    /** The stages after TLS, the same for both transports. */
-    private void configure(SocketChannel channel) {
+    /**
+     * The connection's handler, counted open (and pending, by {@code limits.admit}) until the
+     * channel closes; {@link SwitchChannelHandler#leavePending} leaves the pending count once,
+     * whether at the handshake's end or at the close.
+     */
+    private SwitchChannelHandler track(SocketChannel channel) {
         OutboundBudget budget = new OutboundBudget(channel, config.peerBufferBytes(), counters);
         SwitchChannelHandler handler = new SwitchChannelHandler(config, registry, pipeline, counters, limits, budget);
         counters.open.add(channel);
@@ -180,7 +187,13 @@ public final class OpenFlowServer implements AutoCloseable {
             counters.open.remove(channel);
             handler.leavePending();
         });
+        return handler;
+    }
+
+    /** The stages after TLS, the same for both transports, and the meter below them all. */
+    private void configure(SocketChannel channel, SwitchChannelHandler handler) {
         ChannelPipeline stages = channel.pipeline();
+        stages.addFirst("meter", new OutboundMeter());
         // idle first: it then sees each socket read once instead of every message in it
         stages.addLast("idle", new IdleStateHandler(config.echoInterval().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
         stages.addLast("frame", new OpenFlowFrameDecoder(config.maxMessageBytes(), new OpenFlowMessageParser(counters),

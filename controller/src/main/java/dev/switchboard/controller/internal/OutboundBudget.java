@@ -48,7 +48,7 @@ final class OutboundBudget {
         return inOutboundBuffer(channel) + handedOver.get();
     }
 
-    private static long inOutboundBuffer(Channel channel) {
+    static long inOutboundBuffer(Channel channel) {
         ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
         return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }

@@ -100,6 +100,14 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
     private boolean pending = true;
     /** Runs when the channel has been unwritable for {@code maxUnwritable}; null while writable. */
     private ScheduledFuture<?> unwritableTimer;
+    /** What the peer had taken (see {@link OutboundMeter}) when the timer was armed. */
+    private long takenWhenArmed;
+    /** What waited when the timer was armed; the measure of progress when there is no meter. */
+    private long waitingWhenArmed;
+    /** The stage below TLS that counts what the peer takes; null if the pipeline has none. */
+    private OutboundMeter meter;
+    /** Tells the wire length of each message; null if the pipeline has none. */
+    private OpenFlowFrameDecoder decoder;
     /** What the event loop wrote during the current read burst; created once the channel is active. */
     private OutboundBatch batch;
 
@@ -112,6 +120,17 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
         this.limits = limits;
         this.budget = budget;
         this.factory = OFFactories.getFactory(config.highestVersion());
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        meter = ctx.pipeline().get(OutboundMeter.class);
+        decoder = ctx.pipeline().get(OpenFlowFrameDecoder.class);
+    }
+
+    /** The wire length of the message being handled; the largest allowed if it is not known. */
+    private int frameBytes() {
+        return decoder != null ? decoder.lastFrameBytes() : config.maxMessageBytes();
     }
 
     boolean isInReadBurst() {
@@ -310,7 +329,7 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
         leavePending();
         SwitchConnection ready = new SwitchConnection(ctx.channel(), this, registry, features.getDatapathId(), factory,
                 new SwitchFeatures(features.getNBuffers(), features.getNTables(), features.getCapabilities()),
-                description, handshakePorts, config.requestTimeout());
+                description, handshakePorts, config.requestTimeout(), config.maxReplyBytes(), counters);
         if (!registry.hasRoomFor(ready.id(), limits.maxSwitches())) {
             refuseReady(ready);
             return;
@@ -396,7 +415,7 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
             case PORT_STATUS -> connection.apply((OFPortStatus) message);
             case ERROR -> onError((OFErrorMsg) message);
             default -> {
-                if (!connection.pending().offer(message) && !registry.message(connection, message)) {
+                if (!connection.pending().offer(message, frameBytes()) && !registry.message(connection, message)) {
                     counters.unhandledMessages.increment();
                     log.debug("{}: unhandled {}", connection, message.getType());
                 }
@@ -408,7 +427,7 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
         SwitchError decoded = SwitchError.of(error);
         // listeners first: whoever waits on the request then finds them told already
         boolean someoneListens = registry.error(connection, decoded);
-        boolean answeredRequest = connection.pending().offer(error);
+        boolean answeredRequest = connection.pending().offer(error, frameBytes());
         if (!answeredRequest && !someoneListens) {
             log.warn("{}: ERROR {}", connection, decoded);
         }
@@ -462,22 +481,35 @@ final class SwitchChannelHandler extends ChannelDuplexHandler {
 
     /**
      * Unwritable: more than the high water mark waits to be sent, and the frame decoder stopped
-     * reading. A switch that stays so for {@code maxUnwritable} does not read what we send.
+     * reading. A switch that stays so for {@code maxUnwritable} and took nothing of what we sent
+     * meanwhile does not read us; one that took some is slow, and gets another period.
      */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
             cancelUnwritableTimer();
         } else if (unwritableTimer == null && !closing) {
-            unwritableTimer = ctx.executor().schedule(this::stillUnwritable,
-                    config.maxUnwritable().toNanos(), TimeUnit.NANOSECONDS);
+            armUnwritableTimer();
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    private void armUnwritableTimer() {
+        takenWhenArmed = meter != null ? meter.taken() : 0;
+        waitingWhenArmed = budget.waiting();
+        unwritableTimer = ctx.executor().schedule(this::stillUnwritable,
+                config.maxUnwritable().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void stillUnwritable() {
         unwritableTimer = null;
         if (closing || ctx.channel().isWritable() || !ctx.channel().isActive()) {
+            return;
+        }
+        // with a meter, what was written meanwhile cannot hide that nothing was taken
+        boolean tookSome = meter != null ? meter.taken() > takenWhenArmed : budget.waiting() < waitingWhenArmed;
+        if (tookSome) {
+            armUnwritableTimer();
             return;
         }
         closing = true;

@@ -39,7 +39,7 @@ final class SwitchConnection implements OFSwitch {
     private final SwitchFeatures features;
     private final SwitchDescription description;
     private final Duration requestTimeout;
-    private final PendingRequests pending = new PendingRequests(this);
+    private final PendingRequests pending;
     /** Replaced, never changed; written only on the channel's event loop. */
     private volatile Map<OFPort, OFPortDesc> ports;
     /** Set when a newer connection took this datapath id; its packets no longer reach apps. */
@@ -47,7 +47,7 @@ final class SwitchConnection implements OFSwitch {
 
     SwitchConnection(Channel channel, SwitchChannelHandler handler, SwitchRegistry registry, DatapathId id,
             OFFactory factory, SwitchFeatures features, SwitchDescription description,
-            Collection<OFPortDesc> ports, Duration requestTimeout) {
+            Collection<OFPortDesc> ports, Duration requestTimeout, long maxReplyBytes, Counters counters) {
         this.channel = channel;
         this.handler = handler;
         this.registry = registry;
@@ -56,6 +56,7 @@ final class SwitchConnection implements OFSwitch {
         this.features = features;
         this.description = description;
         this.requestTimeout = requestTimeout;
+        this.pending = new PendingRequests(this, maxReplyBytes, counters);
         Map<OFPort, OFPortDesc> byNumber = new LinkedHashMap<>();
         for (OFPortDesc port : ports) {
             byNumber.put(port.getPortNo(), port);

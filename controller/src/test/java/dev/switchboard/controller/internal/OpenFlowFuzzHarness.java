@@ -260,6 +260,7 @@ public final class OpenFlowFuzzHarness {
                 sw.write(packetOut(sw.factory(), packetIn));
                 return Disposition.STOP;
             });
+            channel.pipeline().addLast("meter", new OutboundMeter());
             channel.pipeline().addLast("idle", new IdleStateHandler(CONFIG.echoInterval().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
             channel.pipeline().addLast("frame", new OpenFlowFrameDecoder(MAX_MESSAGE_BYTES, new OpenFlowMessageParser(counters), counters));
             channel.pipeline().addLast("encoder", new OpenFlowMessageEncoder());
