@@ -139,6 +139,52 @@ class ForwardingAppTest {
         }
     }
 
+    /**
+     * Route flows kept from an earlier run belong to no route of this one: when their
+     * destination host moves, they are deleted all the same (by the host's MAC), instead of
+     * sending its traffic to where it was for as long as the traffic lasts.
+     */
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void keptFlowsToAHostThatMovedAreDeleted(OFVersion version) {
+        keptRouteFlowsGoWhen(version, () -> hosts.put(FakeHostService.host(B, 2, 2)));
+    }
+
+    /** As above, for the source host of kept flows going away. */
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void keptFlowsFromAHostThatWentAreDeleted(OFVersion version) {
+        keptRouteFlowsGoWhen(version, () -> hosts.remove(FakeHostService.host(A, 1, 1)));
+    }
+
+    private void keptRouteFlowsGoWhen(OFVersion version, Runnable hostChange) {
+        Map<Integer, FlowTable> tables = Map.of(1, new FlowTable(), 2, new FlowTable(), 3, new FlowTable(), 4, new FlowTable());
+        int[] ports = {0, 3, 2, 2, 3};
+        try (Lab first = lab()) {
+            for (int i = 1; i <= 4; i++) {
+                first.connect(i, version, ports[i], tables.get(i));
+            }
+            EmulatedSwitch s1 = first.emulators().get(0);
+            s1.sendPacketIn(OFPort.of(1), frame(B, A));
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).size() == 1);
+        }
+        try (Lab second = lab()) {
+            for (int i = 1; i <= 4; i++) {
+                second.connect(i, version, ports[i], tables.get(i));
+            }
+            for (int i : List.of(1, 2, 4)) {
+                assertThat(tables.get(i).flows()).as("s%d kept the route's flow", i)
+                        .anyMatch(f -> f.priority() == FlowPriorities.FORWARDING);
+            }
+            hostChange.run();
+            for (int i : List.of(1, 2, 4)) {
+                FlowTable table = tables.get(i);
+                await("s" + i + " loses the kept flow").atMost(Lab.WAIT)
+                        .until(() -> table.flows().stream().noneMatch(f -> f.priority() == FlowPriorities.FORWARDING));
+            }
+        }
+    }
+
     /** Deletes that name exactly one route's flows: by full cookie in 1.3, strictly by match in 1.0. */
     private static List<String> deletes(EmulatedSwitch sw) {
         Stream<String> strict = sw.received(OFFlowDeleteStrict.class).stream()
