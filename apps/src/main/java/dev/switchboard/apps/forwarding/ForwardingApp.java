@@ -70,6 +70,17 @@ public final class ForwardingApp implements SwitchboardApp {
     private Registration topologyRegistration;
     private Registration hostRegistration;
 
+    /** Picks the epoch of this run's route tags ({@link RouteInstaller}); random but in tests. */
+    private final java.util.function.LongSupplier epochs;
+
+    public ForwardingApp() {
+        this(() -> java.util.concurrent.ThreadLocalRandom.current().nextLong(1, RouteInstaller.EPOCHS));
+    }
+
+    ForwardingApp(java.util.function.LongSupplier epochs) {
+        this.epochs = epochs;
+    }
+
     @Override
     public String name() {
         return "forwarding";
@@ -98,7 +109,7 @@ public final class ForwardingApp implements SwitchboardApp {
         this.hosts = context.service(HostService.class);
         this.routes = new RouteInstaller(context.switches(), context.flows(), config.priority(),
                 FlowTimeouts.seconds("idleTimeout", config.idleTimeout()),
-                FlowTimeouts.seconds("hardTimeout", config.hardTimeout()));
+                FlowTimeouts.seconds("hardTimeout", config.hardTimeout()), epochs);
         context.switches().addSwitchListener(new SwitchListener() {
             @Override
             public void switchRemoved(OFSwitch sw) {
@@ -132,7 +143,7 @@ public final class ForwardingApp implements SwitchboardApp {
      * the switch and up, at this run's priority, so the traffic on them never stops; the app
      * does not know them as routes, so their ingress flows' idle timeouts end them, and a link
      * that goes deletes every flow of the app out of its ports ({@link #topologyChanged}).
-     * The rest are deleted. New routes get tags past the kept flows' tags.
+     * The rest are deleted. New routes' tags are in this run's epoch, never the kept flows'.
      */
     @Override
     public FlowPlan reconcile(OFSwitch sw, List<OFFlowStatsEntry> flows) {
