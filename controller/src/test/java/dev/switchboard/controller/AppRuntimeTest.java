@@ -230,6 +230,54 @@ class AppRuntimeTest {
         }
     }
 
+    /**
+     * A plan far larger than a peer's outbound budget (20,000 strict deletes, ~2 MiB) is applied
+     * whole, in chunks each waiting for its barrier, and the app hears of the switch only once
+     * every stale flow is gone. Written in one go from the read burst, the budget refused about
+     * half of it silently and the switch was announced anyway.
+     */
+    @Test
+    void aPlanLargerThanTheOutboundBudgetIsAppliedWholeBeforeTheSwitchIsAnnounced() {
+        FlowTable table = new FlowTable();
+        OFFactory f = OFFactories.getFactory(OFVersion.OF_13);
+        long app = 0x5342_0500_0000_0000L;
+        int stale = 20_000;
+        for (int i = 0; i < stale; i++) {
+            table.apply(f.buildFlowAdd().setCookie(U64.of(app | i)).setPriority(100)
+                    .setMatch(f.buildMatch().setExact(org.projectfloodlight.openflow.protocol.match.MatchField.IN_PORT, OFPort.of(1))
+                            .setExact(org.projectfloodlight.openflow.protocol.match.MatchField.ETH_DST,
+                                    org.projectfloodlight.openflow.types.MacAddress.of(0x0200_0000_0000L + i)).build())
+                    .setInstructions(List.of(f.instructions().applyActions(List.of(f.actions().output(OFPort.of(9), 0)))))
+                    .build()); // out of port 9, which is gone
+        }
+        List<Long> leftWhenAnnounced = new CopyOnWriteArrayList<>();
+        try (ControllerFixture fixture = new ControllerFixture()) {
+            SwitchboardApp probe = new Probe("forwarding", new CopyOnWriteArrayList<>(), 1) {
+                @Override
+                public void start(AppContext context) {
+                    context.switches().addSwitchListener(new SwitchListener() {
+                        @Override
+                        public void switchAdded(OFSwitch sw) {
+                            leftWhenAnnounced.add(table.flows().stream()
+                                    .filter(fl -> (fl.cookie().getValue() & AppCookies.APP_MASK) == app).count());
+                        }
+                    });
+                }
+            };
+            AppRuntime runtime = AppRuntime.start(fixture.controller.switches(), fixture.controller.packetIns(),
+                    List.of(probe), name -> AppConfig.empty(name));
+            EmulatedSwitch emulator = fixture.connect(EmulatedSwitch.prepare(EmulatedSwitchOptions.builder()
+                    .datapathId(DatapathId.of(13)).supportedVersions(Set.of(OFVersion.OF_13)).build()).withFlowTable(table));
+            fixture.awaitSwitch(emulator);
+            await().atMost(Duration.ofSeconds(60)).until(() -> !leftWhenAnnounced.isEmpty());
+            assertThat(leftWhenAnnounced).containsExactly(0L);
+            assertThat(table.flows()).extracting(fl -> fl.cookie().getValue()).noneMatch(c -> (c & AppCookies.APP_MASK) == app);
+            assertThat(emulator.received(OFFlowDeleteStrict.class)).hasSize(stale);
+            assertThat(emulator.isConnected()).isTrue();
+            runtime.close();
+        }
+    }
+
     /** Until its flows are reconciled, a switch's packets pass the app by: it cannot install a flow a stale plan deletes. */
     @Test
     void anAppSeesNoPacketOfASwitchBeforeItWasReconciled() {

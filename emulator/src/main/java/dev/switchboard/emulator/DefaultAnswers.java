@@ -15,6 +15,7 @@ import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFeaturesReply;
 import org.projectfloodlight.openflow.protocol.OFFeaturesRequest;
 import org.projectfloodlight.openflow.protocol.OFFlowMod;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsRequest;
 import org.projectfloodlight.openflow.protocol.OFGetConfigRequest;
 import org.projectfloodlight.openflow.protocol.OFMessage;
@@ -63,6 +64,9 @@ final class DefaultAnswers {
         return () -> table;
     }
 
+    /** Flow stats entries in one reply part: small entries, well under 64 KiB. */
+    private static final int FLOW_ENTRIES_PER_REPLY = 100;
+
     /** The replies to send for {@code request}; empty for messages that are only recorded. */
     List<OFMessage> answer(OFMessage request) {
         OFFactory f = OFFactories.getFactory(request.getVersion());
@@ -83,7 +87,7 @@ final class DefaultAnswers {
                             .setDpDesc("emulated " + dpid)
                             .build());
         } else if (request instanceof OFFlowStatsRequest stats) {
-            return List.of(f.buildFlowStatsReply().setXid(xid).setEntries(flows.get().stats(f, stats)).build());
+            return flowStatsReplies(f, xid, flows.get().stats(f, stats));
         } else if (request instanceof OFFlowMod mod) {
             flows.get().apply(mod);
             return List.of();
@@ -129,6 +133,19 @@ final class DefaultAnswers {
     }
 
     /** Splits the ports into parts of {@code portsPerDescReply}; all but the last say REPLY_MORE. */
+    /** Entries in parts, as a switch sends them: one message holds at most 64 KiB. */
+    private static List<OFMessage> flowStatsReplies(OFFactory f, long xid, List<OFFlowStatsEntry> entries) {
+        List<OFMessage> replies = new ArrayList<>();
+        int from = 0;
+        do {
+            int to = Math.min(entries.size(), from + FLOW_ENTRIES_PER_REPLY);
+            Set<OFStatsReplyFlags> flags = to < entries.size() ? EnumSet.of(OFStatsReplyFlags.REPLY_MORE) : Set.of();
+            replies.add(f.buildFlowStatsReply().setXid(xid).setFlags(flags).setEntries(entries.subList(from, to)).build());
+            from = to;
+        } while (from < entries.size());
+        return replies;
+    }
+
     private List<OFMessage> portDescReplies(OFFactory f, long xid) {
         List<OFPortDesc> all = portsIn(f);
         int per = options.portsPerDescReply() > 0 ? options.portsPerDescReply() : Math.max(1, all.size());

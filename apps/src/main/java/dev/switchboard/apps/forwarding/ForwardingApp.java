@@ -70,6 +70,17 @@ public final class ForwardingApp implements SwitchboardApp {
     private Registration topologyRegistration;
     private Registration hostRegistration;
 
+    /** Picks the epoch of this run's route tags ({@link RouteInstaller}); random but in tests. */
+    private final java.util.function.LongSupplier epochs;
+
+    public ForwardingApp() {
+        this(() -> java.util.concurrent.ThreadLocalRandom.current().nextLong(1, RouteInstaller.EPOCHS));
+    }
+
+    ForwardingApp(java.util.function.LongSupplier epochs) {
+        this.epochs = epochs;
+    }
+
     @Override
     public String name() {
         return "forwarding";
@@ -98,7 +109,7 @@ public final class ForwardingApp implements SwitchboardApp {
         this.hosts = context.service(HostService.class);
         this.routes = new RouteInstaller(context.switches(), context.flows(), config.priority(),
                 FlowTimeouts.seconds("idleTimeout", config.idleTimeout()),
-                FlowTimeouts.seconds("hardTimeout", config.hardTimeout()));
+                FlowTimeouts.seconds("hardTimeout", config.hardTimeout()), epochs);
         context.switches().addSwitchListener(new SwitchListener() {
             @Override
             public void switchRemoved(OFSwitch sw) {
@@ -114,11 +125,13 @@ public final class ForwardingApp implements SwitchboardApp {
             @Override
             public void hostMoved(Host before, Host after) {
                 routes.removeIf(route -> route.key().involves(before));
+                deleteFlowsOf(before);
             }
 
             @Override
             public void hostRemoved(Host host) {
                 routes.removeIf(route -> route.key().involves(host));
+                deleteFlowsOf(host);
             }
         });
         log.info("forwarding: idle {} s, hard {} s, priority {}", config.idleTimeout().toSeconds(),
@@ -130,7 +143,7 @@ public final class ForwardingApp implements SwitchboardApp {
      * the switch and up, at this run's priority, so the traffic on them never stops; the app
      * does not know them as routes, so their ingress flows' idle timeouts end them, and a link
      * that goes deletes every flow of the app out of its ports ({@link #topologyChanged}).
-     * The rest are deleted. New routes get tags past the kept flows' tags.
+     * The rest are deleted. New routes' tags are in this run's epoch, never the kept flows'.
      */
     @Override
     public FlowPlan reconcile(OFSwitch sw, List<OFFlowStatsEntry> flows) {
@@ -302,6 +315,42 @@ public final class ForwardingApp implements SwitchboardApp {
                 }
                 sw.write(delete.build());
             });
+        }
+    }
+
+    /**
+     * Flows to or from a host that moved or went, whoever's route they belong to: those kept
+     * from an earlier run are known to no route, and (with no hard timeout) would send its
+     * traffic to where it was for as long as the traffic lasts. Two deletes per served switch,
+     * by eth_dst and by eth_src and the host's VLAN, with the app's cookie and mask. On 1.0,
+     * which has no cookie mask, every flow naming the MAC so goes, as for a link that went.
+     */
+    private void deleteFlowsOf(Host host) {
+        for (OFSwitch sw : context.switches().switches()) {
+            if (!sw.isConnected()) {
+                continue;
+            }
+            org.projectfloodlight.openflow.protocol.OFFactory f = sw.factory();
+            org.projectfloodlight.openflow.protocol.match.MatchField<MacAddress> dst =
+                    org.projectfloodlight.openflow.protocol.match.MatchField.ETH_DST;
+            org.projectfloodlight.openflow.protocol.match.MatchField<MacAddress> src =
+                    org.projectfloodlight.openflow.protocol.match.MatchField.ETH_SRC;
+            for (var field : List.of(dst, src)) {
+                org.projectfloodlight.openflow.protocol.match.Match match = f.buildMatch()
+                        .setExact(field, host.mac())
+                        .setExact(org.projectfloodlight.openflow.protocol.match.MatchField.VLAN_VID,
+                                host.vlan().equals(VlanVid.ZERO) ? org.projectfloodlight.openflow.types.OFVlanVidMatch.UNTAGGED
+                                        : org.projectfloodlight.openflow.types.OFVlanVidMatch.ofVlanVid(host.vlan()))
+                        .build();
+                org.projectfloodlight.openflow.protocol.OFFlowDelete.Builder delete = f.buildFlowDelete()
+                        .setMatch(match).setOutPort(OFPort.ANY);
+                if (f.getVersion() != org.projectfloodlight.openflow.protocol.OFVersion.OF_10) {
+                    delete.setCookie(context.flows().cookie()).setCookieMask(context.flows().cookieMask())
+                            .setTableId(org.projectfloodlight.openflow.types.TableId.ALL)
+                            .setOutGroup(org.projectfloodlight.openflow.types.OFGroup.ANY);
+                }
+                sw.write(delete.build());
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import dev.switchboard.apps.common.OpenFlowMessages;
 import dev.switchboard.apps.common.OpenFlowMessages.FlowSpec;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.SwitchService;
+import dev.switchboard.controller.app.AppCookies;
 import dev.switchboard.controller.app.AppFlows;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +36,32 @@ final class RouteInstaller {
     private final int hardTimeout;
     private final Map<RouteKey, Route> byKey = new ConcurrentHashMap<>();
     private final Map<Long, Route> byTag = new ConcurrentHashMap<>();
-    /** Tags start at 1 (past every tag of adopted flows) and are never reused; 40 bits last for 10^12 routes. */
-    private final AtomicLong lastTag = new AtomicLong();
+    /** Bits of a 40-bit tag that count routes within a run; the 16 above them are the run's epoch. */
+    static final int SEQUENCE_BITS = 24;
+    static final int EPOCHS = 1 << 16;
+    /**
+     * The last tag given: this run's epoch in the high 16 bits, a count in the low 24. Flows kept
+     * from an earlier run carry that run's epoch, so a new route's tag never equals theirs, even
+     * when it is made before the switch holding them was reconciled (their FLOW_REMOVED would
+     * otherwise end the new route, and a delete by its cookie would hit them too). Past 16.7
+     * million routes the count carries into the next epoch.
+     */
+    private final AtomicLong lastTag;
+    /** Epochs of kept flows: this run never issues tags in them. */
+    private final java.util.Set<Long> keptEpochs = ConcurrentHashMap.newKeySet();
+    private final java.util.function.LongSupplier epochs;
     private final LongAdder failedInstalls = new LongAdder();
 
     RouteInstaller(SwitchService switches, AppFlows flows, int priority, int idleTimeoutSeconds, int hardTimeoutSeconds) {
+        this(switches, flows, priority, idleTimeoutSeconds, hardTimeoutSeconds,
+                () -> java.util.concurrent.ThreadLocalRandom.current().nextLong(1, EPOCHS));
+    }
+
+    /** @param epochs picks a run's epoch (1..65535; 0 is the tags of runs before epochs), again on a clash */
+    RouteInstaller(SwitchService switches, AppFlows flows, int priority, int idleTimeoutSeconds, int hardTimeoutSeconds,
+            java.util.function.LongSupplier epochs) {
+        this.epochs = epochs;
+        this.lastTag = new AtomicLong(epochs.getAsLong() << SEQUENCE_BITS);
         this.switches = switches;
         this.flows = flows;
         this.priority = priority;
@@ -52,15 +74,30 @@ final class RouteInstaller {
     }
 
     long nextTag() {
-        return lastTag.incrementAndGet();
+        return lastTag.incrementAndGet() & AppCookies.TAG_MASK;
+    }
+
+    static long epoch(long tag) {
+        return (tag & AppCookies.TAG_MASK) >>> SEQUENCE_BITS;
     }
 
     /**
-     * Moves the next tags past {@code tag}, one an earlier run used for flows still on a switch:
-     * a new route must never share a cookie with them, or deleting it would delete them.
+     * Notes {@code tag}, one an earlier run used for flows still on a switch: a new route must
+     * never share a cookie with them. Should this run's epoch be theirs (a 1 in 65535 draw), the
+     * next tags move to a fresh epoch; tags given before are in a range the earlier run may not
+     * have reached, the rest of the clash is left to chance.
      */
     void tagSeen(long tag) {
-        lastTag.accumulateAndGet(tag, Math::max);
+        long epoch = epoch(tag);
+        keptEpochs.add(epoch);
+        while (keptEpochs.contains(epoch(lastTag.get()))) {
+            long current = lastTag.get();
+            long fresh = epochs.getAsLong() & (EPOCHS - 1);
+            while (fresh == 0 || keptEpochs.contains(fresh)) {
+                fresh = (fresh + 1) & (EPOCHS - 1);
+            }
+            lastTag.compareAndSet(current, fresh << SEQUENCE_BITS);
+        }
     }
 
     Optional<Route> route(RouteKey key) {

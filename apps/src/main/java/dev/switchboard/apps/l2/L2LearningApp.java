@@ -45,6 +45,13 @@ public final class L2LearningApp implements SwitchboardApp {
     private static final Logger log = LoggerFactory.getLogger(L2LearningApp.class);
 
     private final Map<DatapathId, Attached> switches = new ConcurrentHashMap<>();
+    /**
+     * Tables {@link #reconcile} made, published in {@code switchAdded}: a connection that closes
+     * before it is served is never announced (nor removed), so its table must not be in {@link
+     * #switches}. One per datapath; an entry whose connection closed is dropped at the next
+     * reconcile of any switch, or replaced when that datapath reconnects.
+     */
+    private final Map<DatapathId, Attached> reconciled = new ConcurrentHashMap<>();
     private AppContext context;
     private TopologyService topology;
     private Registration topologyListener;
@@ -96,7 +103,8 @@ public final class L2LearningApp implements SwitchboardApp {
     @Override
     public FlowPlan reconcile(OFSwitch sw, List<OFFlowStatsEntry> flows) {
         Attached attached = attach(sw);
-        switches.put(sw.id(), attached);
+        reconciled.values().removeIf(made -> !made.sw().isConnected());
+        reconciled.put(sw.id(), attached);
         Map<OFPort, OFPortDesc> ports = sw.ports();
         List<OFFlowStatsEntry> stale = attached.table().adopt(flows, port -> FlowEntries.isLive(ports, port));
         java.util.Set<OFFlowStatsEntry> gone = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -115,6 +123,7 @@ public final class L2LearningApp implements SwitchboardApp {
             topologyListener.close();
         }
         switches.clear();
+        reconciled.clear();
     }
 
     private Disposition process(OFSwitch sw, OFPacketIn packetIn) {
@@ -157,6 +166,11 @@ public final class L2LearningApp implements SwitchboardApp {
         return new Attached(sw, table, sw::write);
     }
 
+    /** Tables reconciled and not yet published, for tests. */
+    int reconciledTables() {
+        return reconciled.size();
+    }
+
     /** The table of the switch with this id, for tests. */
     L2Switch table(DatapathId dpid) {
         Attached attached = switches.get(dpid);
@@ -171,12 +185,18 @@ public final class L2LearningApp implements SwitchboardApp {
     private final class TableKeeper implements SwitchListener {
         @Override
         public void switchAdded(OFSwitch sw) {
-            attachedOf(sw); // the table reconcile() made, with what it learnt
+            Attached made = reconciled.get(sw.id());
+            if (made != null && made.sw() == sw && reconciled.remove(sw.id(), made)) {
+                switches.put(sw.id(), made); // the table reconcile() made, with what it learnt
+            } else {
+                attachedOf(sw);
+            }
         }
 
         @Override
         public void switchRemoved(OFSwitch sw) {
-            switches.remove(sw.id());
+            // Only this connection's table: a newer connection's may already be there.
+            switches.computeIfPresent(sw.id(), (id, attached) -> attached.sw() == sw ? null : attached);
         }
 
         @Override

@@ -124,8 +124,33 @@ class RouteInstallerTest {
     }
 
     @Test
-    void tagsAreNeverReused() {
-        RouteInstaller installer = new RouteInstaller(service, flows, 2000, 30, 0);
-        assertThat(LongStream.range(0, 5).map(i -> installer.nextTag()).toArray()).containsExactly(1L, 2L, 3L, 4L, 5L);
+    void tagsAreNeverReusedAndCarryTheRunsEpoch() {
+        RouteInstaller installer = new RouteInstaller(service, flows, 2000, 30, 0, () -> 3);
+        long base = 3L << RouteInstaller.SEQUENCE_BITS;
+        assertThat(LongStream.range(0, 5).map(i -> installer.nextTag()).toArray())
+                .containsExactly(base + 1, base + 2, base + 3, base + 4, base + 5);
+    }
+
+    /**
+     * Two runs draw different epochs, so the second run's first tags are not the first run's
+     * even before it saw any of them; should the draw clash with the epoch of kept flows, the
+     * next tags move to another epoch.
+     */
+    @Test
+    void aNewRunsTagsNeverEqualTheKeptFlowsTags() {
+        java.util.Iterator<Long> draws = List.of(5L, 6L, 5L, 9L).iterator();
+        java.util.function.LongSupplier epochs = draws::next;
+        RouteInstaller first = new RouteInstaller(service, flows, 2000, 30, 0, epochs);
+        List<Long> kept = LongStream.range(0, 3).map(i -> first.nextTag()).boxed().toList();
+        RouteInstaller second = new RouteInstaller(service, flows, 2000, 30, 0, epochs);
+        assertThat(second.nextTag()).isNotIn(kept);
+        kept.forEach(second::tagSeen); // epoch 5 is not second's (6): nothing moves
+        assertThat(RouteInstaller.epoch(second.nextTag())).isEqualTo(6);
+
+        RouteInstaller clashing = new RouteInstaller(service, flows, 2000, 30, 0, epochs); // draws 5, as the first run
+        kept.forEach(clashing::tagSeen);
+        long next = clashing.nextTag();
+        assertThat(RouteInstaller.epoch(next)).isEqualTo(9);
+        assertThat(next).isNotIn(kept);
     }
 }

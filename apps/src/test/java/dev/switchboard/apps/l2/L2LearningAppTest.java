@@ -21,7 +21,10 @@ import dev.switchboard.topology.TopologyService;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFType;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
 import org.projectfloodlight.openflow.protocol.OFFlowDelete;
@@ -253,6 +256,44 @@ class L2LearningAppTest {
             assertThat(outputs(s1.received(OFPacketOut.class).get(0).getActions())).containsExactly(2);
             assertThat(s1.received(OFFlowAdd.class).stream().filter(f -> f.getPriority() == FlowPriorities.L2_LEARNING))
                     .singleElement().satisfies(f -> assertThat(outputs(actionsOf(f))).containsExactly(2));
+        }
+    }
+
+    /**
+     * A switch that closes while its reconciliation is still being applied (here: its barrier
+     * never answered) was never served: the table reconcile() made is not the app's until the
+     * switch is announced, and it is dropped once the connection is gone, so no table holding a
+     * dead connection stays behind. reconcile() used to put it among the served tables at once.
+     */
+    @Test
+    void aSwitchThatClosesBeforeItIsServedLeavesNoTable() {
+        FlowTable table = new FlowTable();
+        OFFactory f = org.projectfloodlight.openflow.protocol.OFFactories.getFactory(OFVersion.OF_13);
+        table.apply(f.buildFlowAdd().setCookie(AppCookies.cookie("l2-learning")).setPriority(FlowPriorities.L2_LEARNING)
+                .setMatch(f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(1)).build())
+                .setInstructions(List.of(f.instructions().applyActions(List.of(f.actions().output(OFPort.of(9), 0)))))
+                .build()); // out of a port that is gone: its delete makes the plan wait for a barrier
+        L2LearningApp app = new L2LearningApp();
+        try (Lab lab = new Lab(List.of(new PublishingApp<>("topology", TopologyService.class,
+                oneSwitch(FakeTopology.ports(1, 2))), app), Map.of())) {
+            EmulatedSwitch prepared = Lab.prepare(1, OFVersion.OF_13, 2, table);
+            java.util.concurrent.atomic.AtomicBoolean barrierAsked = new java.util.concurrent.atomic.AtomicBoolean();
+            prepared.onMessage(OFType.BARRIER_REQUEST, request -> {
+                if (prepared.received(OFFlowDeleteStrict.class).isEmpty()) {
+                    return prepared.defaultAnswer(request); // the handshake's
+                }
+                barrierAsked.set(true);
+                return List.of(); // the reconciliation's: never answered
+            });
+            EmulatedSwitch s1 = lab.connectUnserved(prepared);
+            await().atMost(Lab.WAIT).until(barrierAsked::get);
+            assertThat(lab.serves(1)).isFalse();
+            assertThat(app.table(S1)).as("not served: no table yet").isNull();
+
+            s1.close();
+            lab.connect(2, OFVersion.OF_13, 2); // any switch reconciled afterwards drops the closed one's table
+            assertThat(app.table(S1)).isNull();
+            assertThat(app.reconciledTables()).isZero();
         }
     }
 

@@ -65,18 +65,33 @@ public final class Lab implements AutoCloseable {
 
     /** As {@link #connect(long, OFVersion, int)}, the switch holding {@code flows} (e.g. a disconnected switch's). */
     public EmulatedSwitch connect(long dpid, OFVersion version, int portCount, FlowTable flows) {
-        EmulatedSwitch emulator = EmulatedSwitch.prepare(EmulatedSwitchOptions.builder()
+        EmulatedSwitch emulator = connectUnserved(prepare(dpid, version, portCount, flows));
+        await().atMost(WAIT).until(() -> controller.switches().getSwitch(emulator.datapathId())
+                .filter(sw -> sw.remoteAddress().getPort() == emulator.localAddress().getPort())
+                .filter(apps::serves).isPresent());
+        return emulator;
+    }
+
+    /** A switch speaking only {@code version}, with ports 1..portCount, holding {@code flows}; not connected yet. */
+    public static EmulatedSwitch prepare(long dpid, OFVersion version, int portCount, FlowTable flows) {
+        return EmulatedSwitch.prepare(EmulatedSwitchOptions.builder()
                 .datapathId(DatapathId.of(dpid))
                 .helloVersion(version)
                 .supportedVersions(version)
                 .portCount(portCount)
                 .build()).withFlowTable(flows);
+    }
+
+    /** Connects a prepared switch (answering as the test likes) without waiting for the apps to serve it. */
+    public EmulatedSwitch connectUnserved(EmulatedSwitch emulator) {
         emulators.add(emulator);
         emulator.connectTo(switchLoops, address);
-        await().atMost(WAIT).until(() -> controller.switches().getSwitch(emulator.datapathId())
-                .filter(sw -> sw.remoteAddress().getPort() == emulator.localAddress().getPort())
-                .filter(apps::serves).isPresent());
         return emulator;
+    }
+
+    /** Whether the apps serve the switch with this id (its flows reconciled). */
+    public boolean serves(long dpid) {
+        return controller.switches().getSwitch(DatapathId.of(dpid)).filter(apps::serves).isPresent();
     }
 
     /** The switches connected so far, in order. */

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsReply;
@@ -46,20 +47,31 @@ import org.slf4j.LoggerFactory;
  * {@link SwitchboardApp#reconcile} says which of its flows to keep, delete and add. Flows of an
  * app that no longer runs are deleted; the controller's own table-miss flow is left to the
  * handshake. Nothing is flushed: what is kept carries traffic throughout. The deletions (strict,
- * flow by flow) and additions are written, and then the apps hear {@code switchAdded}; until
- * then their packet-in processors pass the switch's packets on ({@code CONTINUE}), so an app
- * never installs a flow that a plan made from an older read would delete.
+ * flow by flow) and additions are written in chunks of {@value #CHUNK} flow-mods, each followed
+ * by a barrier, the next chunk once its reply is in: what waits for the switch stays far below
+ * its outbound budget, which would otherwise refuse the rest of a large plan silently. Once the
+ * last barrier is answered the apps hear {@code switchAdded}; until then their packet-in
+ * processors pass the switch's packets on ({@code CONTINUE}), so an app never installs a flow
+ * that a plan made from an older read would delete. A barrier that fails (timeout, the switch
+ * busy) closes the connection, and one that closes is left unserved: the next connection is
+ * reconciled afresh.
  *
- * <p>Threads: the flow stats reply, and so {@code reconcile} and the apps' {@code switchAdded},
- * arrive on the switch's event loop. Announcing and removing a switch take that switch's
- * monitor, as the registry's own membership events take its lock: they are rare, and the packet
- * path takes none (one volatile read while no switch is being reconciled).
+ * <p>Threads: the flow stats reply and the barrier replies, and so {@code reconcile} and the
+ * apps' {@code switchAdded}, arrive on the switch's event loop; nothing waits. A connection's
+ * progress is one atomic {@link State}, moved by compare-and-set, and listeners are called
+ * outside any lock: an app hears {@code switchRemoved} only after it heard {@code
+ * switchAdded} for that connection (a removal that comes while the switch is being announced
+ * is passed on by the announcing thread once it is done), and never {@code switchAdded} after
+ * {@code switchRemoved}. The packet path takes no lock (one volatile read while no switch is
+ * being reconciled).
  */
 final class SwitchReconciler implements SwitchListener, SwitchService {
     private static final Logger log = LoggerFactory.getLogger(SwitchReconciler.class);
     static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     private static final U64 SWITCHBOARD = U64.of(AppCookies.SWITCHBOARD);
     private static final long PREFIX_MASK = 0xFFFF_0000_0000_0000L;
+    /** Flow-mods written before a barrier: ~50 KiB of strict deletes, a small part of a peer's budget. */
+    static final int CHUNK = 512;
 
     private final SwitchService controller;
     /** The running apps by cookie number, in start order; filled before {@link #arm}. */
@@ -101,8 +113,7 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
         if (pending.get() == 0) {
             return true;
         }
-        Connection c = connections.get(sw);
-        return c != null && c.served;
+        return isServed(sw);
     }
 
     /** {@code processor}, passing on the packets of a switch not yet served. */
@@ -132,7 +143,7 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
                 if (cause instanceof SwitchDisconnectedException || !sw.isConnected()) {
-                    forget(connection);
+                    remove(connection);
                     return;
                 }
                 log.warn("switch {}: could not read its flows back ({}); apps serve it without reconciling",
@@ -146,16 +157,8 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
     @Override
     public void switchRemoved(OFSwitch sw) {
         Connection connection = connections.get(sw);
-        if (connection == null) {
-            return;
-        }
-        boolean wasServed;
-        synchronized (connection) {
-            wasServed = connection.served;
-            forget(connection);
-        }
-        if (wasServed) {
-            fire(l -> l.switchRemoved(sw));
+        if (connection != null) {
+            remove(connection);
         }
     }
 
@@ -180,18 +183,36 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
      */
     private void ifServed(OFSwitch sw, java.util.function.Consumer<SwitchListener> event) {
         Connection connection = connections.get(sw);
-        if (connection != null && connection.served) {
+        if (connection != null && connection.state.get() == State.SERVED) {
             fire(event);
         }
     }
 
-    private void forget(Connection connection) {
-        synchronized (connection) {
-            if (connections.remove(connection.sw, connection) && !connection.served) {
-                pending.decrementAndGet();
+    /**
+     * The connection went: never served, it is dropped; served, the apps hear {@code
+     * switchRemoved}; being announced, the announcing thread tells them once it is done.
+     */
+    private void remove(Connection connection) {
+        connections.remove(connection.sw, connection);
+        while (true) {
+            State state = connection.state.get();
+            State next = switch (state) {
+                case PENDING, SERVED -> State.GONE;
+                case ANNOUNCING -> State.GONE_WHILE_ANNOUNCING;
+                case GONE, GONE_WHILE_ANNOUNCING -> null;
+            };
+            if (next == null) {
+                return;
             }
-            connection.served = false;
-            connection.gone = true;
+            if (connection.state.compareAndSet(state, next)) {
+                if (state == State.PENDING) {
+                    pending.decrementAndGet();
+                } else if (state == State.SERVED) {
+                    OFSwitch sw = connection.sw;
+                    fire(l -> l.switchRemoved(sw));
+                }
+                return;
+            }
         }
     }
 
@@ -241,16 +262,50 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
             orphans.forEach(flow -> out.add(deleteStrict(sw.factory(), flow)));
             log.info("switch {}: {} flows of apps not running deleted", sw.id(), orphans.size());
         }
-        synchronized (connection) {
-            if (connection.gone || !sw.isConnected()) {
+        apply(connection, out, 0);
+    }
+
+    /**
+     * Writes the plan's flow-mods from {@code from} on, one chunk and a barrier at a time, and
+     * announces the switch once the last barrier is answered. Stops when the connection went.
+     */
+    private void apply(Connection connection, List<OFMessage> out, int from) {
+        OFSwitch sw = connection.sw;
+        if (connection.state.get() != State.PENDING || !sw.isConnected()) {
+            return; // its removal drops it, now or soon
+        }
+        if (from >= out.size()) {
+            announce(connection);
+            return;
+        }
+        int to = Math.min(out.size(), from + CHUNK);
+        sw.writeAll(out.subList(from, to));
+        sw.barrier().whenComplete((reply, failure) -> {
+            if (failure == null) {
+                apply(connection, out, to);
                 return;
             }
-            if (!out.isEmpty()) {
-                sw.writeAll(out);
+            if (sw.isConnected() && connection.state.get() == State.PENDING) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                log.warn("switch {}: no barrier reply after {} of {} reconciling flow-mods ({}); closing it,"
+                        + " its next connection is reconciled again", sw.id(), to, out.size(), cause.toString());
+                sw.disconnect();
             }
-            connection.served = true;
-            pending.decrementAndGet();
-            fire(l -> l.switchAdded(sw));
+        });
+    }
+
+    /** Tells the apps of the switch, then passes on a removal that came meanwhile. */
+    private void announce(Connection connection) {
+        if (!connection.state.compareAndSet(State.PENDING, State.ANNOUNCING)) {
+            return;
+        }
+        pending.decrementAndGet();
+        OFSwitch sw = connection.sw;
+        fire(l -> l.switchAdded(sw));
+        if (!connection.state.compareAndSet(State.ANNOUNCING, State.SERVED)) {
+            connection.state.set(State.GONE); // GONE_WHILE_ANNOUNCING: its remover left the news to us
+            fire(l -> l.switchRemoved(sw));
         }
     }
 
@@ -294,7 +349,7 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
 
     boolean isServed(OFSwitch sw) {
         Connection c = connections.get(sw);
-        return c != null && c.served;
+        return c != null && c.state.get().served;
     }
 
     @Override
@@ -313,11 +368,28 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
         return controller.addMessageListener(type, listener);
     }
 
-    /** One connection's progress; {@code served} and {@code gone} change under its monitor. */
+    /** Where a connection is; it only moves forward, by compare-and-set. */
+    enum State {
+        /** Being read back and reconciled; its packets pass the apps by. */
+        PENDING(false),
+        /** Reconciled; the apps are hearing {@code switchAdded} (it counts as served meanwhile). */
+        ANNOUNCING(true),
+        SERVED(true),
+        /** Removed while being announced: the announcing thread tells the apps when done. */
+        GONE_WHILE_ANNOUNCING(false),
+        GONE(false);
+
+        final boolean served;
+
+        State(boolean served) {
+            this.served = served;
+        }
+    }
+
+    /** One connection's progress. */
     private static final class Connection {
         final OFSwitch sw;
-        volatile boolean served;
-        boolean gone;
+        final AtomicReference<State> state = new AtomicReference<>(State.PENDING);
 
         Connection(OFSwitch sw) {
             this.sw = sw;

@@ -51,8 +51,10 @@ public interface SwitchboardApp {
      * connection, after {@link #start}, on the switch's event loop (do not block), before the
      * app's switch listeners hear {@code switchAdded} and before its packet-in processor sees
      * the switch's packets. The app may rebuild its state from the flows here (a learning
-     * switch its MAC table). Whatever the plan keeps goes on carrying traffic; nothing is
-     * flushed.
+     * switch its MAC table), but should keep it aside until {@code switchAdded} for this very
+     * connection: the plan is applied first (in chunks, each confirmed by a barrier), and a
+     * connection that closes meanwhile is never announced, so no {@code switchRemoved} comes
+     * for it either. Whatever the plan keeps goes on carrying traffic; nothing is flushed.
      *
      * <p>The default keeps every flow whose in-port and output ports are all still on the
      * switch and up ({@link FlowEntries#portsLive}) and deletes the others: a flow naming a
