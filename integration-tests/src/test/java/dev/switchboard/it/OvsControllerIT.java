@@ -21,6 +21,7 @@ import org.projectfloodlight.openflow.protocol.OFFlowAdd;
 import org.projectfloodlight.openflow.protocol.OFPortDesc;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.match.Match;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.OFPort;
@@ -68,8 +69,10 @@ class OvsControllerIT {
         }
     }
 
+    // OF_11 is left out: OVS connects at 1.1 since its HELLO body is ignored, but openflowj's
+    // 1.1 match does not set IN_PORT, so the flow this test writes is not the one OVS shows.
     @ParameterizedTest
-    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13", "OF_14", "OF_15"})
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_12", "OF_13", "OF_14", "OF_15"})
     void ovsConnectsAndIsProgrammed(OFVersion version) {
         String ovsVersion = "OpenFlow1" + (version.getWireVersion() - 1);
         String bridge = RunNames.name("of" + (version.getWireVersion() + 9));
@@ -115,10 +118,13 @@ class OvsControllerIT {
 
     private static OFFlowAdd flow(OFFactory f, OFVersion version, int in, int out) {
         List<OFAction> actions = List.of(f.actions().output(OFPort.of(out), 0xffff));
+        // openflowj's 1.1 match builder answers null from setExact, so it is not chained
+        Match.Builder match = f.buildMatch();
+        match.setExact(MatchField.IN_PORT, OFPort.of(in));
         OFFlowAdd.Builder flow = f.buildFlowAdd()
                 .setCookie(U64.of(0x5b1234))
                 .setPriority(123)
-                .setMatch(f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(in)).build());
+                .setMatch(match.build());
         if (version == OFVersion.OF_10) {
             flow.setActions(actions);
         } else {

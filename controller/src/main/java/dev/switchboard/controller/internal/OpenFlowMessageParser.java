@@ -7,6 +7,7 @@ import org.projectfloodlight.openflow.exceptions.OFParseError;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFMessageReader;
+import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,8 @@ final class OpenFlowMessageParser {
      * (message type, experimenter id, subtype) apart only in the text.
      */
     private static final String UNKNOWN_DISCRIMINATOR = "Unknown value for discriminator";
+    private static final int HELLO_TYPE = 0;
+    private static final int HEADER_BYTES = 8;
 
     private final Counters counters;
 
@@ -47,6 +50,9 @@ final class OpenFlowMessageParser {
         int type = frame.getUnsignedByte(frame.readerIndex() + 1);
         if (version > OpenFlowFrameDecoder.HIGHEST_KNOWN_WIRE_VERSION) {
             helloAsHighestKnownVersion(frame);
+        }
+        if (type == HELLO_TYPE && (version == 2 || version == 3) && frame.readableBytes() > HEADER_BYTES) {
+            return helloWithoutBody(frame, version);
         }
         OFMessage message;
         try {
@@ -73,6 +79,17 @@ final class OpenFlowMessageParser {
                     "cannot parse a message of version " + version + ", type " + type + ": truncated body");
         }
         return message;
+    }
+
+    /**
+     * OpenFlow 1.1 and 1.2 define no HELLO body but tell receivers to ignore one, and OVS sends
+     * its version bitmap in it; openflowj's 1.1/1.2 readers refuse any body, so the header is
+     * all that is read.
+     */
+    private static OFMessage helloWithoutBody(ByteBuf frame, int version) {
+        long xid = frame.getUnsignedInt(frame.readerIndex() + 4);
+        frame.skipBytes(frame.readableBytes());
+        return OFFactories.getFactory(version == 2 ? OFVersion.OF_11 : OFVersion.OF_12).buildHello().setXid(xid).build();
     }
 
     /**
