@@ -53,26 +53,32 @@ class ControllerRestartIT {
             int h3Port = hostPort(lab, "h3", "s3");
 
             Path pingLog = lab.ovs.runDirectory().resolve("restart-ping.log");
-            String pid = lab.net.run("h1", "ping -i 0.02 -W 1 " + ForwardingIT.ip(lab, "h4") + " > " + pingLog
+            String pid = lab.net.run("h1", "ping -D -O -i 0.02 -W 1 " + ForwardingIT.ip(lab, "h4") + " > " + pingLog
                     + " 2>&1 & echo $!").trim();
             try {
                 await().atMost(Duration.ofSeconds(10)).until(() -> replies(pingLog) >= 50);
                 String before = flow(lab, "s2", cookie, h1, h4);
                 assertThat(before).as("the flow carrying h1 -> h4 on s2").isNotNull();
 
+                Map<String, Double> timeline = new java.util.LinkedHashMap<>();
                 long stop = System.nanoTime();
+                timeline.put("stopping", now());
                 lab.stopController();
+                timeline.put("stopped", now());
                 await().atMost(Duration.ofSeconds(30)).until(() -> !anyConnected(lab));
                 // while the controller is away: h3 is unplugged, its flows on s3 are left pointing at nothing
                 lab.ovs.vsctl("del-port", lab.net.kernelName("s3"), lab.net.kernelName("s3") + "-eth" + h3Port);
+                timeline.put("h3 unplugged", now());
                 List<String> staleBefore = portFlows(lab, "s3", cookie, h3, h3Port);
                 long repliesWhileDown = replies(pingLog);
                 await().atMost(Duration.ofSeconds(5)).until(() -> replies(pingLog) > repliesWhileDown + 25);
 
                 long start = System.nanoTime();
+                timeline.put("starting", now());
                 lab.startController();
                 await().atMost(Duration.ofSeconds(30)).until(() -> allConnected(lab)
                         && lab.switchboard.controller().switches().switches().size() == 4);
+                timeline.put("all connected", now());
                 double away = (System.nanoTime() - stop) / 1e9;
                 double back = (System.nanoTime() - start) / 1e9;
                 long repliesAfter = replies(pingLog);
@@ -85,9 +91,11 @@ class ControllerRestartIT {
                 long sent = Long.parseLong(summary.group(1));
                 long received = Long.parseLong(summary.group(2));
                 System.out.printf("controller restart under %s over %s: %d pings sent, %d received, %d lost;"
-                        + " controller away %.2f s, all four switches back %.2f s after the start%n",
-                        app, protocols, sent, received, sent - received, away, back);
-                assertThat(sent - received).as("pings lost of %d across a %.2f s restart", sent, away)
+                        + " controller away %.2f s, all four switches back %.2f s after the start;"
+                        + " unanswered %s; timeline %s%n",
+                        app, protocols, sent, received, sent - received, away, back, unanswered(pingLog), timeline);
+                assertThat(sent - received).as("pings lost of %d across a %.2f s restart; unanswered %s; timeline %s",
+                                sent, away, unanswered(pingLog), timeline)
                         .isLessThanOrEqualTo(IN_FLIGHT);
 
                 String after = flow(lab, "s2", cookie, h1, h4);
@@ -102,6 +110,40 @@ class ControllerRestartIT {
                 lab.net.run("h1", "kill " + pid + " 2>/dev/null");
             }
         }
+    }
+
+    private static double now() {
+        return System.currentTimeMillis() / 1e3;
+    }
+
+    private static final Pattern UNANSWERED = Pattern.compile("\\[([0-9.]+)\\] no answer yet for icmp_seq=(\\d+)");
+
+    /** The pings ping -O reported unanswered, as runs of sequence numbers with the time of the first. */
+    private static List<String> unanswered(Path log) throws java.io.IOException {
+        List<String> runs = new ArrayList<>();
+        long first = -1;
+        long last = -1;
+        String since = "";
+        for (String line : Files.readAllLines(log)) {
+            Matcher m = UNANSWERED.matcher(line);
+            if (!m.find()) {
+                continue;
+            }
+            long seq = Long.parseLong(m.group(2));
+            if (seq != last + 1 && first >= 0) {
+                runs.add(first + ".." + last + "@" + since);
+                first = -1;
+            }
+            if (first < 0) {
+                first = seq;
+                since = m.group(1);
+            }
+            last = seq;
+        }
+        if (first >= 0) {
+            runs.add(first + ".." + last + "@" + since);
+        }
+        return runs;
     }
 
     /** Echo replies in the ping log so far. */
