@@ -1,5 +1,9 @@
 package dev.switchboard.lab.spec;
 
+import dev.switchboard.hostnet.Cidr;
+import dev.switchboard.hostnet.HostNetworkException;
+import dev.switchboard.hostnet.Route;
+import dev.switchboard.hostnet.Shaping;
 import dev.switchboard.lab.yaml.YamlTree;
 import dev.switchboard.lab.yaml.YamlTree.Mapping;
 import dev.switchboard.lab.yaml.YamlTree.Scalar;
@@ -163,7 +167,7 @@ final class SpecReader {
         Mapping m = body.get();
         int before = problems.size();
         keys(m, path, HOST_KEYS);
-        Optional<InetAddress> gateway = parsed(m, "gateway", path, IpAddresses::parse);
+        Optional<InetAddress> gateway = parsed(m, "gateway", path, LabValues::address);
         List<Route> routes = new ArrayList<>();
         optionalSequence(m, "routes", path).ifPresent(seq -> {
             for (int i = 0; i < seq.items().size(); i++) {
@@ -185,7 +189,7 @@ final class SpecReader {
         if (to.isEmpty() || via.isEmpty()) {
             return Optional.empty();
         }
-        return construct(path, () -> Route.parse(to.get(), via.get()));
+        return construct(path, () -> LabValues.route(to.get(), via.get()));
     }
 
     private Optional<Switch> switchOf(String name, Value value, String path) {
@@ -253,7 +257,7 @@ final class SpecReader {
         Optional<LinkEnd> b = end(m, "b", path);
         LinkKind kind = parsed(m, "kind", path, LinkKind::fromText).orElse(LinkKind.VETH);
         OptionalInt mtu = integer(m, "mtu", path);
-        Shaping shaping = shaping(m, path);
+        Optional<Shaping> shaping = shaping(m, path);
         Optional<LinkEnd[]> ends = linkAddresses(m, path, a.orElse(null), b.orElse(null));
         if (a.isEmpty() || b.isEmpty() || ends.isEmpty() || problems.size() > before) {
             return Optional.empty();
@@ -349,7 +353,7 @@ final class SpecReader {
             String itemPath = path + "[" + i + "]";
             Value item = seq.items().get(i);
             lines.put(itemPath, item.line());
-            Optional<Cidr> cidr = scalarText(item, itemPath).flatMap(t -> convert(itemPath, item.line(), t, Cidr::parse));
+            Optional<Cidr> cidr = scalarText(item, itemPath).flatMap(t -> convert(itemPath, item.line(), t, LabValues::cidr));
             if (cidr.isPresent()) {
                 out.add(cidr.get());
             } else {
@@ -359,8 +363,10 @@ final class SpecReader {
         return ok ? Optional.of(out) : Optional.empty();
     }
 
-    private Shaping shaping(Mapping m, String path) {
-        Shaping shaping = Shaping.NONE;
+    /** The link's rate, delay, loss and queue; a rate is shaped by HTB, as Mininet's TCLink does. */
+    private Optional<Shaping> shaping(Mapping m, String path) {
+        Shaping.Builder shaping = Shaping.builder().limiter(Shaping.RateLimiter.HTB);
+        boolean any = false;
         Value rate = m.entries().get("rate");
         if (rate != null) {
             String ratePath = path + ".rate";
@@ -373,16 +379,18 @@ final class SpecReader {
                 problem(ratePath, "expected a rate like 10mbit or a number of Mbit/s, found " + describe(rate));
             }
             if (parsed.isPresent()) {
-                shaping = shaping.withRate(parsed.get());
+                shaping.rateBitsPerSecond(parsed.get().bitsPerSecond());
+                any = true;
             }
         }
         Value delayValue = m.entries().get("delay");
         if (delayValue instanceof Scalar s && s.value() instanceof Number n) {
             problem(path + ".delay", "a delay needs a unit: write " + n + "ms, " + n + "us or " + n + "s");
         } else {
-            Optional<Duration> delay = parsed(m, "delay", path, Shaping::parseDelay);
+            Optional<Duration> delay = parsed(m, "delay", path, LabValues::delay);
             if (delay.isPresent()) {
-                shaping = shaping.withDelay(delay.get());
+                shaping.delay(delay.get());
+                any = true;
             }
         }
         Value loss = m.entries().get("loss");
@@ -390,12 +398,13 @@ final class SpecReader {
             String lossPath = path + ".loss";
             Optional<Double> percent = Optional.empty();
             if (loss instanceof Scalar s && (s.value() instanceof Number || s.value() instanceof String)) {
-                percent = convert(lossPath, s.line(), s.value().toString(), Shaping::parseLoss);
+                percent = convert(lossPath, s.line(), s.value().toString(), LabValues::loss);
             } else {
                 problem(lossPath, "expected a loss percentage like 1 or 0.5%, found " + describe(loss));
             }
             if (percent.isPresent()) {
-                shaping = shaping.withLoss(percent.get());
+                shaping.lossPercent(percent.get());
+                any = true;
             }
         }
         OptionalInt queue = integer(m, "queue", path);
@@ -403,10 +412,11 @@ final class SpecReader {
             if (queue.getAsInt() < 1) {
                 problem(path + ".queue", "a queue holds at least 1 packet");
             } else {
-                shaping = shaping.withQueue(queue.getAsInt());
+                shaping.queuePackets(queue.getAsInt());
+                any = true;
             }
         }
-        return shaping;
+        return any ? Optional.of(shaping.build()) : Optional.empty();
     }
 
     // ---- typed access; each records the key's line and reports wrong types ----
@@ -573,7 +583,7 @@ final class SpecReader {
     private <T> Optional<T> convert(String path, int line, String text, Function<String, T> parser) {
         try {
             return Optional.of(parser.apply(text));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | HostNetworkException e) {
             lines.putIfAbsent(path, line);
             problem(path, e.getMessage());
             return Optional.empty();
@@ -583,7 +593,7 @@ final class SpecReader {
     private <T> Optional<T> construct(String path, Supplier<T> constructor) {
         try {
             return Optional.of(constructor.get());
-        } catch (IllegalArgumentException | NullPointerException e) {
+        } catch (IllegalArgumentException | HostNetworkException | NullPointerException e) {
             problem(path, e.getMessage());
             return Optional.empty();
         }
