@@ -60,6 +60,10 @@ public record Cidr(InetAddress address, int prefixLength) {
         return IpAddresses.isIpv6(address);
     }
 
+    public boolean isIpv4() {
+        return IpAddresses.isIpv4(address);
+    }
+
     public boolean isDefault() {
         return prefixLength == 0;
     }
@@ -84,6 +88,25 @@ public record Cidr(InetAddress address, int prefixLength) {
             return false;
         }
         return new Cidr(other, prefixLength).network().address().equals(network().address());
+    }
+
+    /** The all-ones host address of this prefix: the IPv4 broadcast address, e.g. {@code 10.0.8.255} for /24. */
+    public InetAddress lastAddress() {
+        byte[] bytes = address.getAddress();
+        for (int bit = prefixLength; bit < bytes.length * 8; bit++) {
+            bytes[bit / 8] |= (byte) (0x80 >> (bit % 8));
+        }
+        return toAddress(bytes);
+    }
+
+    /** Whether the two prefixes share at least one address (never across families). */
+    public boolean overlaps(Cidr other) {
+        if (isIpv6() != other.isIpv6()) {
+            return false;
+        }
+        Cidr shorter = prefixLength <= other.prefixLength ? this : other;
+        Cidr longer = shorter == this ? other : this;
+        return shorter.contains(longer.address);
     }
 
     @Override

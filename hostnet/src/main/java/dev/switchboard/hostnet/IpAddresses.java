@@ -76,6 +76,20 @@ public final class IpAddresses {
         return out.toString();
     }
 
+    /** Whether {@code address} is an IPv4-mapped IPv6 address ({@code ::ffff:10.0.0.1}), which stays IPv6 here. */
+    public static boolean isIpv4Mapped(InetAddress address) {
+        byte[] b = address.getAddress();
+        if (b.length != 16) {
+            return false;
+        }
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
+    }
+
     static boolean isIpv6(InetAddress address) {
         return address instanceof Inet6Address;
     }

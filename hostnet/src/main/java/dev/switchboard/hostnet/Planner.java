@@ -541,15 +541,23 @@ final class Planner {
         } else {
             netemParent = "root";
         }
+        String leaf = "qdisc " + (netemParent.equals("root") ? "replace" : "add") + " dev " + link + ' ' + netemParent
+                + " handle 10: ";
         if (shaping.needsNetem()) {
-            StringBuilder netem = new StringBuilder("qdisc ").append(netemParent.equals("root") ? "replace" : "add")
-                    .append(" dev ").append(link).append(' ').append(netemParent).append(" handle 10: netem");
+            StringBuilder netem = new StringBuilder(leaf).append("netem");
             shaping.delay().ifPresent(d -> {
                 netem.append(" delay ").append(d.toNanos() / 1000).append("us");
                 shaping.jitter().ifPresent(j -> netem.append(' ').append(j.toNanos() / 1000).append("us"));
             });
-            shaping.lossPercent().ifPresent(l -> netem.append(" loss ").append(l).append('%'));
+            shaping.lossPercent().stream().filter(l -> l > 0).forEach(l -> netem.append(" loss ").append(l).append('%'));
+            shaping.queuePackets().ifPresent(q -> netem.append(" limit ").append(q));
             lines.add(netem.toString());
+        } else if (shaping.queuePackets().isPresent()) {
+            // as Mininet: the queue length is netem's limit where netem is there, else a plain FIFO's
+            lines.add(leaf + "pfifo limit " + shaping.queuePackets().getAsInt());
+        }
+        if (lines.isEmpty()) {
+            return; // only a loss of 0: nothing to do
         }
         for (int i = 0; i < lines.size(); i++) {
             add(Step.tc(ns, "shape " + object + " (" + describe(shaping) + ")", lines.get(i))
@@ -584,6 +592,7 @@ final class Planner {
         s.rateBitsPerSecond().ifPresent(r -> parts.add(r + " bit/s " + s.limiter().name().toLowerCase(java.util.Locale.ROOT)));
         s.delay().ifPresent(d -> parts.add("delay " + d.toMillis() + " ms"));
         s.lossPercent().ifPresent(l -> parts.add("loss " + l + "%"));
+        s.queuePackets().ifPresent(q -> parts.add("queue " + q + " packets"));
         return String.join(", ", parts);
     }
 

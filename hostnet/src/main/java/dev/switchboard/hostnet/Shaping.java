@@ -4,14 +4,18 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
- * Egress traffic shaping of one link, like Mininet's {@code TCLink}: a rate limit, an added delay, random loss. Build
- * with {@link #builder()}; at least one of rate, delay and loss is needed.
+ * Egress traffic shaping of one link, like Mininet's {@code TCLink}: a rate limit, an added delay, random loss, a
+ * queue length. Build with {@link #builder()} (or {@link #builder(Shaping)} from another); at least one of rate, delay,
+ * loss and queue is needed.
  *
- * <p>Delay, jitter and loss need netem; a kernel without it refuses them with {@link KernelFeatureMissingException}
- * before anything is changed.
+ * <p>Delay, jitter and a loss above 0 need netem; a kernel without it refuses them with
+ * {@link KernelFeatureMissingException} before anything is changed. A loss of 0 adds nothing, as in Mininet. The queue
+ * length is netem's {@code limit} when netem is there; otherwise a {@code pfifo} limit, under the rate limiter's class
+ * or at the root, which needs nothing more.
  *
  * @param rateBitsPerSecond the rate limit
  * @param limiter           which queueing discipline enforces the rate (default TBF)
@@ -20,9 +24,10 @@ import java.util.OptionalLong;
  * @param delay             added one-way delay of each packet
  * @param jitter            random variation of the delay (needs a delay)
  * @param lossPercent       chance in percent (0..100) that a packet is dropped
+ * @param queuePackets      how many packets may wait (Mininet's {@code max_queue_size}), at least 1
  */
 public record Shaping(OptionalLong rateBitsPerSecond, RateLimiter limiter, OptionalLong burstBytes,
-        Optional<Duration> delay, Optional<Duration> jitter, OptionalDouble lossPercent) {
+        Optional<Duration> delay, Optional<Duration> jitter, OptionalDouble lossPercent, OptionalInt queuePackets) {
 
     /** How the rate is enforced. */
     public enum RateLimiter {
@@ -57,8 +62,13 @@ public record Shaping(OptionalLong rateBitsPerSecond, RateLimiter limiter, Optio
                 throw new InvalidRequestException("shaping loss " + loss + "% is outside 0..100");
             }
         });
-        if (rateBitsPerSecond.isEmpty() && delay.isEmpty() && lossPercent.isEmpty()) {
-            throw new InvalidRequestException("shaping needs at least one of rate, delay and loss");
+        queuePackets.ifPresent(queue -> {
+            if (queue < 1) {
+                throw new InvalidRequestException("shaping queue " + queue + " must be at least 1 packet");
+            }
+        });
+        if (rateBitsPerSecond.isEmpty() && delay.isEmpty() && lossPercent.isEmpty() && queuePackets.isEmpty()) {
+            throw new InvalidRequestException("shaping needs at least one of rate, delay, loss and queue");
         }
     }
 
@@ -68,9 +78,9 @@ public record Shaping(OptionalLong rateBitsPerSecond, RateLimiter limiter, Optio
         }
     }
 
-    /** Whether netem is needed (delay, jitter or loss). */
+    /** Whether netem is needed: a delay (and jitter), or a loss above 0. */
     public boolean needsNetem() {
-        return delay.isPresent() || lossPercent.isPresent();
+        return delay.isPresent() || (lossPercent.isPresent() && lossPercent.getAsDouble() > 0);
     }
 
     /** The burst used: as given, or the larger of 15000 bytes and 4 ms at the rate. */
@@ -83,7 +93,20 @@ public record Shaping(OptionalLong rateBitsPerSecond, RateLimiter limiter, Optio
         return new Builder();
     }
 
-    /** A builder; every setter is optional, but at least one of rate, delay and loss is needed. */
+    /** A builder that starts from {@code shaping}'s settings. */
+    public static Builder builder(Shaping shaping) {
+        Builder builder = new Builder();
+        shaping.rateBitsPerSecond.ifPresent(builder::rateBitsPerSecond);
+        builder.limiter(shaping.limiter);
+        shaping.burstBytes.ifPresent(builder::burstBytes);
+        shaping.delay.ifPresent(builder::delay);
+        shaping.jitter.ifPresent(builder::jitter);
+        shaping.lossPercent.ifPresent(builder::lossPercent);
+        shaping.queuePackets.ifPresent(builder::queuePackets);
+        return builder;
+    }
+
+    /** A builder; every setter is optional, but at least one of rate, delay, loss and queue is needed. */
     public static final class Builder {
         private Long rate;
         private RateLimiter limiter = RateLimiter.TBF;
@@ -91,6 +114,7 @@ public record Shaping(OptionalLong rateBitsPerSecond, RateLimiter limiter, Optio
         private Duration delay;
         private Duration jitter;
         private Double loss;
+        private Integer queue;
 
         private Builder() {
         }
@@ -130,10 +154,16 @@ public record Shaping(OptionalLong rateBitsPerSecond, RateLimiter limiter, Optio
             return this;
         }
 
+        public Builder queuePackets(int packets) {
+            this.queue = packets;
+            return this;
+        }
+
         public Shaping build() {
             return new Shaping(rate == null ? OptionalLong.empty() : OptionalLong.of(rate), limiter,
                     burst == null ? OptionalLong.empty() : OptionalLong.of(burst), Optional.ofNullable(delay),
-                    Optional.ofNullable(jitter), loss == null ? OptionalDouble.empty() : OptionalDouble.of(loss));
+                    Optional.ofNullable(jitter), loss == null ? OptionalDouble.empty() : OptionalDouble.of(loss),
+                    queue == null ? OptionalInt.empty() : OptionalInt.of(queue));
         }
     }
 }

@@ -53,6 +53,20 @@ class CidrTest {
     }
 
     @Test
+    void lastAddressOverlapsAndMappedAddresses() {
+        assertThat(IpAddresses.format(Cidr.parse("10.0.8.77/24").lastAddress())).isEqualTo("10.0.8.255");
+        assertThat(IpAddresses.format(Cidr.parse("fd00::5/126").lastAddress())).isEqualTo("fd00::7");
+        assertThat(Cidr.parse("10.0.8.77/24").overlaps(Cidr.parse("10.0.0.0/16"))).isTrue();
+        assertThat(Cidr.parse("10.0.0.0/16").overlaps(Cidr.parse("10.0.8.77/24"))).isTrue();
+        assertThat(Cidr.parse("10.0.8.77/24").overlaps(Cidr.parse("10.0.9.0/24"))).isFalse();
+        assertThat(Cidr.parse("0.0.0.0/0").overlaps(Cidr.parse("::/0"))).isFalse();
+        assertThat(Cidr.parse("10.0.8.1/24").isIpv4()).isTrue();
+        assertThat(IpAddresses.isIpv4Mapped(IpAddresses.parse("::ffff:10.0.0.1"))).isTrue();
+        assertThat(IpAddresses.isIpv4Mapped(IpAddresses.parse("::10.0.0.1"))).isFalse();
+        assertThat(IpAddresses.isIpv4Mapped(IpAddresses.parse("10.0.0.1"))).isFalse();
+    }
+
+    @Test
     void messagesNameTheTextAndTheProblem() {
         assertThatThrownBy(() -> IpAddresses.parse("fd00::1::2"))
                 .hasMessage("'fd00::1::2' is not an IP address: '::' may appear only once");

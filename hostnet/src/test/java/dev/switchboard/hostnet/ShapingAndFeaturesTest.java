@@ -61,6 +61,34 @@ class ShapingAndFeaturesTest extends RealKernelTest {
     }
 
     @Test
+    void aQueueWithoutNetemIsAFifoLimitUnderTheRateOrAtTheRoot() {
+        net.shape(ns, "b", Shaping.builder().rateMbit(5).limiter(Shaping.RateLimiter.HTB).queuePackets(100).build());
+        JsonNode fifo = null;
+        for (JsonNode q : json("tc", "-n", nsName, "-json", "qdisc", "show", "dev", "b")) {
+            if (q.path("kind").asText().equals("pfifo")) {
+                fifo = q;
+            }
+        }
+        assertThat(fifo).as("a pfifo under the htb class").isNotNull();
+        assertThat(fifo.path("parent").asText()).isEqualTo("5:1");
+        assertThat(fifo.path("options").path("limit").asInt()).isEqualTo(100);
+
+        net.shape(ns, "a", Shaping.builder().queuePackets(7).build());
+        JsonNode root = rootQdisc("a");
+        assertThat(root.path("kind").asText()).isEqualTo("pfifo");
+        assertThat(root.path("options").path("limit").asInt()).isEqualTo(7);
+    }
+
+    @Test
+    void aLossOfZeroNeedsNoNetemAndChangesNothing() {
+        Shaping none = Shaping.builder().lossPercent(0).build();
+        assertThat(none.needsNetem()).isFalse();
+        String before = rootQdisc("a").toString();
+        net.shape(ns, "a", none);
+        assertThat(rootQdisc("a").toString()).isEqualTo(before);
+    }
+
+    @Test
     void shapedLinkStillCarriesTraffic() {
         String other = P + "s1";
         net.createNamespace(other);

@@ -61,18 +61,29 @@ class DemoIT {
         List<String> command = new java.util.ArrayList<>(List.of(ROOT.resolve("switchboard").toString(), "demo", "--once",
                 "--port", String.valueOf(freePort())));
         command.addAll(List.of(args));
-        Process demo = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
-        demo.getOutputStream().close();
-        String output;
+        // into a file, not a pipe: a pipe nobody reads while we wait fills up and stops the demo
+        Path log = Files.createTempFile("sb-demo-it", ".out");
         try {
-            boolean finished = demo.waitFor(180, TimeUnit.SECONDS);
-            output = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Process demo = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            demo.getOutputStream().close();
+            boolean finished;
+            try {
+                finished = demo.waitFor(180, TimeUnit.SECONDS);
+            } finally {
+                if (demo.isAlive()) {
+                    demo.descendants().forEach(ProcessHandle::destroyForcibly);
+                    demo.destroyForcibly();
+                    demo.waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+            String output = Files.readString(log, StandardCharsets.UTF_8);
             assertThat(finished).as("demo finished in time; output:%n%s", output).isTrue();
+            assertThat(demo.exitValue()).as("exit status; output:%n%s", output).isZero();
+            return output;
         } finally {
-            demo.destroyForcibly();
+            Files.deleteIfExists(log);
         }
-        assertThat(demo.exitValue()).as("exit status; output:%n%s", output).isZero();
-        return output;
     }
 
     private static int freePort() throws IOException {

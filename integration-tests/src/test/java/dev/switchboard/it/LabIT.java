@@ -467,19 +467,29 @@ class LabIT {
         return out.isBlank() ? JSON.createArrayNode() : JSON.readTree(out);
     }
 
-    /** Runs a command to completion; its stdout, or an AssertionError with its output if it fails. */
+    /**
+     * Runs a command to completion (at most 30 s); its stdout, or an AssertionError with its output
+     * if it fails. Output goes to files, read after the wait: reading a pipe first would wait as long
+     * as any child the command left keeps the pipe open, past any time limit.
+     */
     private static String run(String... command) throws Exception {
+        Path out = Files.createTempFile("sb-lab-it", ".out");
         Path err = Files.createTempFile("sb-lab-it", ".err");
         try {
-            Process process = new ProcessBuilder(command).redirectError(err.toFile()).start();
+            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             process.getOutputStream().close();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            boolean finished = process.waitFor(30, TimeUnit.SECONDS);
+            if (!finished) {
                 process.destroyForcibly();
-                throw new AssertionError(String.join(" ", command) + " failed:\n" + out + Files.readString(err));
             }
-            return out;
+            String stdout = Files.readString(out, StandardCharsets.UTF_8);
+            if (!finished || process.exitValue() != 0) {
+                throw new AssertionError(String.join(" ", command) + (finished ? " failed" : " did not finish in 30 s")
+                        + ":\n" + stdout + Files.readString(err));
+            }
+            return stdout;
         } finally {
+            Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
     }

@@ -48,8 +48,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--once", description = "Check that it works, tear down and exit (0 when every ping passed).")
     boolean once;
 
-    @Option(names = "--examples", paramLabel = "DIR", description = "Where the seed labs are (default: ./examples).")
-    Path examples = Path.of("examples");
+    @Option(names = "--examples", paramLabel = "DIR",
+            description = "Where the seed labs are (default: the examples directory of the Switchboard checkout).")
+    Path examples = Path.of(System.getProperty("switchboard.home", "."), "examples"); // the launcher sets the checkout
 
     @Parameters(arity = "0..1", paramLabel = "EXAMPLE",
             description = "A directory with lab.yaml and controller.yaml to run instead of the seed's labs.")

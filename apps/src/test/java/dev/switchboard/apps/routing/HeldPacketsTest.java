@@ -7,25 +7,17 @@ import dev.switchboard.apps.routing.HeldPackets.Outcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.OFPort;
 
+/** Driven by a fake clock: its timer runs the expiry when the test moves the clock, never on its own. */
 class HeldPacketsTest {
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final List<IPv4Address> expired = new CopyOnWriteArrayList<>();
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-
-    @AfterEach
-    void stopTimer() {
-        timer.shutdownNow();
-    }
+    private final FakeTimer timer = new FakeTimer(nanos);
 
     private HeldPackets held(Duration timeout) {
         return new HeldPackets(timer, timeout, (nextHop, packets) -> expired.add(nextHop), nanos::get);
@@ -57,18 +49,23 @@ class HeldPacketsTest {
     }
 
     @Test
-    void arpIsAskedForAtMostOncePerIntervalPerNextHopEvenAsQueuesComeAndGo() throws Exception {
+    void arpIsAskedForAtMostOncePerIntervalPerNextHopEvenAsQueuesComeAndGo() {
         HeldPackets held = held(Duration.ofMillis(10));
         IPv4Address hop = nextHop(1);
 
         assertThat(held.hold(hop, packet(100))).isEqualTo(Outcome.ASK);
         assertThat(held.hold(hop, packet(100))).isEqualTo(Outcome.QUEUED);
+        timer.advance(Duration.ofMillis(9));
+        assertThat(expired).as("the ARP wait has not run out").isEmpty();
         // The ARP wait runs out and a new packet starts a new queue, within the interval.
-        TimeUnit.MILLISECONDS.sleep(100);
+        timer.advance(Duration.ofMillis(1));
         assertThat(expired).containsExactly(hop);
+        assertThat(held.isWaitingFor(hop)).isFalse();
+        assertThat(held.heldBytes()).isZero();
         assertThat(held.hold(hop, packet(100))).isEqualTo(Outcome.QUEUED);
 
-        nanos.addAndGet(HeldPackets.ARP_INTERVAL_NANOS);
+        timer.advance(Duration.ofNanos(HeldPackets.ARP_INTERVAL_NANOS));
+        assertThat(expired).as("the second queue ran out too").containsExactly(hop, hop);
         assertThat(held.hold(hop, packet(100))).isEqualTo(Outcome.ASK);
         assertThat(held.hold(nextHop(2), packet(100))).isEqualTo(Outcome.ASK);
     }

@@ -56,7 +56,7 @@ public final class SoakBench implements Callable<Integer> {
     int switches = 200;
 
     @Option(names = "--jar", paramLabel = "FILE", description = "The controller's jar (default ${DEFAULT-VALUE}).")
-    Path jar = Path.of("server/target/switchboard.jar");
+    Path jar = Path.of(System.getProperty("switchboard.home", "."), "server/target/switchboard.jar"); // set by the launcher
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the churn (default ${DEFAULT-VALUE}).")
     long seed = 20261204L;

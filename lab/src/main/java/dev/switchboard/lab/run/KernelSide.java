@@ -1,6 +1,7 @@
 package dev.switchboard.lab.run;
 
 import dev.switchboard.hostnet.BridgeSpec;
+import dev.switchboard.hostnet.Cidr;
 import dev.switchboard.hostnet.Changes;
 import dev.switchboard.hostnet.HostNetwork;
 import dev.switchboard.hostnet.Link;
@@ -8,7 +9,6 @@ import dev.switchboard.hostnet.Netns;
 import dev.switchboard.hostnet.Route;
 import dev.switchboard.hostnet.TapSpec;
 import dev.switchboard.hostnet.VethSpec;
-import dev.switchboard.lab.spec.Cidr;
 import dev.switchboard.lab.spec.Host;
 import dev.switchboard.lab.spec.LabNames;
 import dev.switchboard.lab.spec.LabSpec;
@@ -17,7 +17,6 @@ import dev.switchboard.lab.spec.LinuxBridge;
 import dev.switchboard.lab.spec.NodeRole;
 import dev.switchboard.lab.spec.OvsSwitch;
 import dev.switchboard.lab.spec.Port;
-import dev.switchboard.lab.spec.Shaping;
 import dev.switchboard.lab.spec.Switch;
 import dev.switchboard.lab.spec.Tap;
 import dev.switchboard.lab.spec.TapMode;
@@ -69,7 +68,7 @@ final class KernelSide {
     }
 
     /** What a host namespace that existed before this run holds. */
-    private record HostView(Map<String, Link> links, Map<String, List<dev.switchboard.hostnet.Cidr>> addresses,
+    private record HostView(Map<String, Link> links, Map<String, List<Cidr>> addresses,
             List<Route> routes) {
     }
 
@@ -160,7 +159,7 @@ final class KernelSide {
     private HostView readHost(Host host) {
         Netns ns = Netns.named(names.namespace(host.name()));
         Map<String, Link> links = byName(net.links(ns));
-        Map<String, List<dev.switchboard.hostnet.Cidr>> addresses = new HashMap<>();
+        Map<String, List<Cidr>> addresses = new HashMap<>();
         for (Port port : spec.portsOf(host.name())) {
             if (port.role() == NodeRole.HOST && !port.addresses().isEmpty() && links.containsKey(port.name())) {
                 addresses.put(port.name(), net.addresses(ns, port.name()));
@@ -219,7 +218,7 @@ final class KernelSide {
         changes.createVeth(veth.build());
         for (End end : List.of(a, b)) {
             for (Cidr address : end.port().addresses()) {
-                changes.addAddress(end.ns(), end.device(), cidr(address));
+                changes.addAddress(end.ns(), end.device(), address);
             }
             if (end.port().role() == NodeRole.SWITCH) {
                 madeSwitchDevices.add(end.device());
@@ -227,9 +226,7 @@ final class KernelSide {
                     changes.enslave(Netns.ROOT, end.device(), names.bridge(end.port().node()));
                 }
             }
-            if (!wire.link().shaping().isNone()) {
-                changes.shape(end.ns(), end.device(), shaping(wire.link().shaping()));
-            }
+            wire.link().shaping().ifPresent(shaping -> changes.shape(end.ns(), end.device(), shaping));
         }
     }
 
@@ -246,10 +243,9 @@ final class KernelSide {
             }
         }
         if (port.role() == NodeRole.HOST && !port.addresses().isEmpty()) {
-            List<dev.switchboard.hostnet.Cidr> present = hosts.get(end.ns().name().orElseThrow()).addresses()
+            List<Cidr> present = hosts.get(end.ns().name().orElseThrow()).addresses()
                     .getOrDefault(end.device(), List.of());
-            for (Cidr address : port.addresses()) {
-                dev.switchboard.hostnet.Cidr wanted = cidr(address);
+            for (Cidr wanted : port.addresses()) {
                 if (!present.contains(wanted)) {
                     changes.addAddress(end.ns(), end.device(), wanted);
                 }
@@ -342,8 +338,7 @@ final class KernelSide {
                 changes.setDefaultGateway(ns, gateway);
             }
         });
-        for (dev.switchboard.lab.spec.Route route : host.routes()) {
-            Route wanted = Route.to(cidr(route.to())).via(route.via());
+        for (Route wanted : host.routes()) {
             if (present.stream().noneMatch(r -> r.destination().equals(wanted.destination())
                     && r.gateway().equals(wanted.gateway()))) {
                 changes.addRoute(ns, wanted);
@@ -377,18 +372,5 @@ final class KernelSide {
 
     private static Map<String, Link> byName(List<Link> links) {
         return links.stream().collect(Collectors.toMap(Link::name, Function.identity(), (x, y) -> x));
-    }
-
-    static dev.switchboard.hostnet.Cidr cidr(Cidr cidr) {
-        return dev.switchboard.hostnet.Cidr.parse(cidr.toString());
-    }
-
-    private static dev.switchboard.hostnet.Shaping shaping(Shaping shaping) {
-        dev.switchboard.hostnet.Shaping.Builder builder = dev.switchboard.hostnet.Shaping.builder();
-        shaping.rate().ifPresent(rate -> builder.rateBitsPerSecond(rate.bitsPerSecond())
-                .limiter(dev.switchboard.hostnet.Shaping.RateLimiter.HTB)); // as Mininet's TCLink, see KernelNeed.HTB
-        shaping.delay().ifPresent(builder::delay);
-        shaping.loss().ifPresent(builder::lossPercent);
-        return builder.build();
     }
 }

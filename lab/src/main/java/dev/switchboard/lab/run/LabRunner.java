@@ -6,16 +6,19 @@ import dev.switchboard.hostnet.KernelFeature;
 import dev.switchboard.hostnet.KernelFeatureMissingException;
 import dev.switchboard.hostnet.Link;
 import dev.switchboard.hostnet.Netns;
+import dev.switchboard.hostnet.Shaping;
 import dev.switchboard.lab.spec.Host;
 import dev.switchboard.lab.spec.KernelNeed;
 import dev.switchboard.lab.spec.LabNames;
 import dev.switchboard.lab.spec.LabSpec;
 import dev.switchboard.lab.spec.LabSpecs;
+import dev.switchboard.lab.spec.LabValues;
 import dev.switchboard.lab.spec.LinkKind;
 import dev.switchboard.lab.spec.LinuxBridge;
 import dev.switchboard.lab.spec.NodeRole;
 import dev.switchboard.lab.spec.OvsSwitch;
 import dev.switchboard.lab.spec.Port;
+import dev.switchboard.lab.spec.Rate;
 import dev.switchboard.lab.spec.Switch;
 import dev.switchboard.lab.spec.Tap;
 import dev.switchboard.lab.spec.Topologies;
@@ -160,15 +163,19 @@ public final class LabRunner {
     private void checkMachine(LabSpec spec) {
         Set<KernelNeed> needs = spec.kernelNeeds();
         for (Wire wire : spec.wiring()) {
-            dev.switchboard.lab.spec.Shaping shaping = wire.link().shaping();
+            if (wire.link().shaping().isEmpty()) {
+                continue;
+            }
+            Shaping shaping = wire.link().shaping().get();
             if (shaping.needsNetem()) {
                 requireFeature(spec, KernelFeature.NETEM, wire.label() + " asks for "
-                        + shaping.delay().map(d -> "delay " + dev.switchboard.lab.spec.Shaping.formatDelay(d)).orElse("")
-                        + (shaping.delay().isPresent() && shaping.loss().isPresent() ? " and " : "")
-                        + (shaping.loss().isPresent() ? "loss " + shaping.loss().getAsDouble() + "%" : ""));
+                        + shaping.delay().map(d -> "delay " + LabValues.formatDelay(d)).orElse("")
+                        + (shaping.delay().isPresent() && shaping.lossPercent().isPresent() ? " and " : "")
+                        + (shaping.lossPercent().isPresent() ? "loss " + shaping.lossPercent().getAsDouble() + "%" : ""));
             }
-            if (shaping.rate().isPresent()) {
-                requireFeature(spec, KernelFeature.HTB, wire.label() + " asks for rate " + shaping.rate().get());
+            if (shaping.rateBitsPerSecond().isPresent()) {
+                requireFeature(spec, KernelFeature.HTB, wire.label() + " asks for rate "
+                        + new Rate(shaping.rateBitsPerSecond().getAsLong()));
             }
         }
         if (needs.contains(KernelNeed.TUN) && !Files.exists(TUN_DEVICE)) {

@@ -64,21 +64,31 @@ public record ControllerTarget(InetAddress address, int port) {
         }
         InetAddress address;
         try {
-            address = IpAddresses.parse(host);
+            address = LabValues.address(host);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(hint + ": " + e.getMessage(), e);
         }
-        int portNumber = port == null ? DEFAULT_PORT : IpAddresses.decimal(port, 65535);
+        int portNumber = port == null ? DEFAULT_PORT : port(port);
         if (portNumber < 1) {
             throw new IllegalArgumentException(hint + " (the port must be 1..65535)");
         }
         return new ControllerTarget(address, portNumber);
     }
 
+    /** A port number 1..65535 in decimal without sign or leading zeros; 0 if it is not one. */
+    private static int port(String text) {
+        if (text.isEmpty() || text.length() > 5 || (text.length() > 1 && text.charAt(0) == '0')
+                || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return 0;
+        }
+        int value = Integer.parseInt(text);
+        return value > 65535 ? 0 : value;
+    }
+
     /** The OVS target text, {@code tcp:HOST:PORT}, with IPv6 in brackets. */
     @Override
     public String toString() {
-        String host = IpAddresses.format(address);
+        String host = dev.switchboard.hostnet.IpAddresses.format(address);
         return "tcp:" + (address instanceof Inet6Address ? "[" + host + "]" : host) + ":" + port;
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.lab.spec;
 
+import dev.switchboard.hostnet.Route;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
@@ -11,7 +12,7 @@ import java.util.Optional;
  *
  * @param name    unique among the lab's hosts and switches; see {@link LabNames#checkNodeName}
  * @param gateway default route's next hop, inside one of the host's subnets
- * @param routes  further static routes, in order
+ * @param routes  further static routes, in order, each with a gateway (see {@link LabValues#route})
  * @param forwarding whether the host routes packets between its interfaces (IPv4 and IPv6
  *                   forwarding on in its namespace): a Linux router in the lab
  */
@@ -21,6 +22,11 @@ public record Host(String name, Optional<InetAddress> gateway, List<Route> route
         LabNames.checkNodeName(name);
         Objects.requireNonNull(gateway, "gateway");
         routes = List.copyOf(routes);
+        for (Route route : routes) {
+            if (route.gateway().isEmpty()) {
+                throw new IllegalArgumentException("route to " + route.destination() + " of host " + name + " has no via");
+            }
+        }
     }
 
     public Host(String name, Optional<InetAddress> gateway, List<Route> routes) {
@@ -42,7 +48,7 @@ public record Host(String name, Optional<InetAddress> gateway, List<Route> route
 
     /** With the gateway parsed strictly from {@code address}. */
     public Host withGateway(String address) {
-        return withGateway(IpAddresses.parse(address));
+        return withGateway(LabValues.address(address));
     }
 
     public Host withRoutes(List<Route> newRoutes) {

@@ -1,5 +1,6 @@
 package dev.switchboard.lab.spec;
 
+import dev.switchboard.hostnet.Shaping;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -140,10 +141,10 @@ public record LabSpec(String name, List<Host> hosts, List<Switch> switches, List
             if (link.kind() == LinkKind.VETH) {
                 needs.add(KernelNeed.VETH);
             }
-            if (link.shaping().rate().isPresent()) {
+            if (link.shaping().filter(s -> s.rateBitsPerSecond().isPresent()).isPresent()) {
                 needs.add(KernelNeed.HTB);
             }
-            if (link.shaping().needsNetem()) {
+            if (link.shaping().filter(Shaping::needsNetem).isPresent()) {
                 needs.add(KernelNeed.NETEM);
             }
             for (LinkEnd end : List.of(link.a(), link.b())) {
@@ -157,7 +158,7 @@ public record LabSpec(String name, List<Host> hosts, List<Switch> switches, List
         }
         for (Host host : hosts) {
             boolean v6Gateway = host.gateway().filter(g -> g.getAddress().length == 16).isPresent();
-            if (v6Gateway || host.routes().stream().anyMatch(r -> !r.to().isIpv4())) {
+            if (v6Gateway || host.routes().stream().anyMatch(r -> r.destination().isIpv6())) {
                 needs.add(KernelNeed.IPV6);
             }
         }

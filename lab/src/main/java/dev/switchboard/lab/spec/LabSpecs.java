@@ -117,11 +117,10 @@ public final class LabSpecs {
         } catch (YamlException e) {
             throw new LabSpecException(source, List.of(problem(e.issue())));
         }
-        return SpecReader.read(source, document.root(), document.issues().stream().map(LabSpecs::problem).toList());
+        return SpecReader.read(source, document.root(), document.issues());
     }
 
     private static Problem problem(YamlIssue issue) {
-        Problem problem = new Problem(issue.path(), issue.message());
-        return issue.line() > 0 ? problem.atLine(issue.line()) : problem;
+        return SpecReader.problem(issue);
     }
 }

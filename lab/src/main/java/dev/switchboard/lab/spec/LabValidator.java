@@ -1,5 +1,8 @@
 package dev.switchboard.lab.spec;
 
+import dev.switchboard.hostnet.Cidr;
+import dev.switchboard.hostnet.IpAddresses;
+import dev.switchboard.hostnet.Route;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -405,16 +408,17 @@ final class LabValidator {
             Map<Cidr, Integer> destinations = new HashMap<>();
             for (int i = 0; i < host.routes().size(); i++) {
                 Route route = host.routes().get(i);
+                InetAddress via = route.gateway().orElseThrow();
                 String routePath = path + ".routes[" + i + "]";
-                nextHopProblem(host, own, route.via(), "route to " + route.to() + " via")
+                nextHopProblem(host, own, via, "route to " + route.destination() + " via")
                         .ifPresent(why -> problems.add(new Problem(routePath + ".via", why)));
-                Integer earlier = destinations.putIfAbsent(route.to(), i);
+                Integer earlier = destinations.putIfAbsent(route.destination(), i);
                 if (earlier != null) {
                     problems.add(new Problem(routePath + ".to", "host " + host.name() + " already has a route to "
-                            + route.to() + " (routes[" + earlier + "])"));
+                            + route.destination() + " (routes[" + earlier + "])"));
                 }
                 boolean gatewaySameFamily = host.gateway()
-                        .filter(gw -> gw.getAddress().length == route.via().getAddress().length).isPresent();
+                        .filter(gw -> gw.getAddress().length == via.getAddress().length).isPresent();
                 if (route.isDefault() && gatewaySameFamily) {
                     problems.add(new Problem(routePath + ".to", "host " + host.name() + " has a gateway, which is its"
                             + " default route already"));

@@ -1,5 +1,6 @@
 package dev.switchboard.lab.spec;
 
+import dev.switchboard.hostnet.Shaping;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,9 +14,10 @@ import java.util.OptionalInt;
  * @param b       second end, on another node
  * @param kind    {@link LinkKind#VETH} (default) or {@link LinkKind#PATCH}
  * @param mtu     MTU of both veth ends, {@value #MIN_MTU}..{@value #MAX_MTU}; absent keeps the kernel's 1500
- * @param shaping tc shaping of both directions, veth only
+ * @param shaping tc shaping of each direction's egress (Mininet's TCLink), veth only; a rate is shaped by HTB
+ *                as Mininet does ({@link KernelNeed#HTB}), a delay is at most {@value LabValues#MAX_DELAY_SECONDS} s
  */
-public record Link(LinkEnd a, LinkEnd b, LinkKind kind, OptionalInt mtu, Shaping shaping) {
+public record Link(LinkEnd a, LinkEnd b, LinkKind kind, OptionalInt mtu, Optional<Shaping> shaping) {
 
     /** Smallest MTU accepted (IPv4's minimum). */
     public static final int MIN_MTU = 68;
@@ -37,9 +39,15 @@ public record Link(LinkEnd a, LinkEnd b, LinkKind kind, OptionalInt mtu, Shaping
         if (kind == LinkKind.PATCH && mtu.isPresent()) {
             throw new IllegalArgumentException("a patch link has no mtu (OVS patch ports are not devices)");
         }
-        if (kind == LinkKind.PATCH && !shaping.isNone()) {
+        if (kind == LinkKind.PATCH && shaping.isPresent()) {
             throw new IllegalArgumentException("a patch link cannot be shaped (tc needs a device; use a veth link)");
         }
+        shaping.flatMap(Shaping::delay).ifPresent(d -> {
+            if (d.compareTo(Duration.ofSeconds(LabValues.MAX_DELAY_SECONDS)) > 0) {
+                throw new IllegalArgumentException("delay " + LabValues.formatDelay(d) + " is outside 0.."
+                        + LabValues.MAX_DELAY_SECONDS + "s");
+            }
+        });
     }
 
     /** A veth link between two plain ends. */
@@ -49,12 +57,12 @@ public record Link(LinkEnd a, LinkEnd b, LinkKind kind, OptionalInt mtu, Shaping
 
     /** A veth link, unshaped, default MTU. */
     public static Link veth(LinkEnd a, LinkEnd b) {
-        return new Link(a, b, LinkKind.VETH, OptionalInt.empty(), Shaping.NONE);
+        return new Link(a, b, LinkKind.VETH, OptionalInt.empty(), Optional.empty());
     }
 
     /** A patch link between two OVS switches. */
     public static Link patch(String a, String b) {
-        return new Link(LinkEnd.of(a), LinkEnd.of(b), LinkKind.PATCH, OptionalInt.empty(), Shaping.NONE);
+        return new Link(LinkEnd.of(a), LinkEnd.of(b), LinkKind.PATCH, OptionalInt.empty(), Optional.empty());
     }
 
     public Link withMtu(int newMtu) {
@@ -62,23 +70,27 @@ public record Link(LinkEnd a, LinkEnd b, LinkKind kind, OptionalInt mtu, Shaping
     }
 
     public Link withShaping(Shaping newShaping) {
-        return new Link(a, b, kind, mtu, newShaping);
+        return new Link(a, b, kind, mtu, Optional.of(newShaping));
     }
 
     public Link withRate(Rate rate) {
-        return withShaping(shaping.withRate(rate));
+        return withShaping(shapingBuilder().rateBitsPerSecond(rate.bitsPerSecond()).limiter(Shaping.RateLimiter.HTB).build());
     }
 
     public Link withDelay(Duration delay) {
-        return withShaping(shaping.withDelay(delay));
+        return withShaping(shapingBuilder().delay(delay).build());
     }
 
     public Link withLoss(double percent) {
-        return withShaping(shaping.withLoss(percent));
+        return withShaping(shapingBuilder().lossPercent(percent).build());
     }
 
     public Link withQueue(int packets) {
-        return withShaping(shaping.withQueue(packets));
+        return withShaping(shapingBuilder().queuePackets(packets).build());
+    }
+
+    private Shaping.Builder shapingBuilder() {
+        return shaping.map(Shaping::builder).orElseGet(Shaping::builder);
     }
 
     /** The end on {@code node}, if it is one of the two. */
@@ -89,6 +101,6 @@ public record Link(LinkEnd a, LinkEnd b, LinkKind kind, OptionalInt mtu, Shaping
     @Override
     public String toString() {
         return a.node() + "<->" + b.node() + (kind == LinkKind.PATCH ? " patch" : "")
-                + (mtu.isPresent() ? " mtu " + mtu.getAsInt() : "") + (shaping.isNone() ? "" : " " + shaping);
+                + (mtu.isPresent() ? " mtu " + mtu.getAsInt() : "") + shaping.map(s -> " " + LabValues.describe(s)).orElse("");
     }
 }

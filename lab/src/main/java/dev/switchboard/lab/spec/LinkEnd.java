@@ -1,5 +1,6 @@
 package dev.switchboard.lab.spec;
 
+import dev.switchboard.hostnet.Cidr;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -59,7 +60,7 @@ public record LinkEnd(String node, Optional<String> interfaceName, OptionalInt p
 
     /** With addresses parsed strictly from {@code cidrs} (e.g. {@code "10.0.8.1/24"}). */
     public LinkEnd withAddresses(String... cidrs) {
-        return withAddresses(Arrays.stream(cidrs).map(Cidr::parse).toList());
+        return withAddresses(Arrays.stream(cidrs).map(LabValues::cidr).toList());
     }
 
     /** Whether this end only names its node, as the short YAML form does. */

@@ -1,5 +1,6 @@
 package dev.switchboard.lab.spec;
 
+import dev.switchboard.hostnet.Cidr;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;

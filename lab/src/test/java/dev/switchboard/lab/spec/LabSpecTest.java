@@ -1,5 +1,6 @@
 package dev.switchboard.lab.spec;
 
+import dev.switchboard.hostnet.Cidr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,7 +38,7 @@ class LabSpecTest {
         List<Wire> wires = lab.wiring();
         assertThat(wires).hasSize(2);
         assertThat(wires.get(0).a()).isEqualTo(new Port("net0", NodeRole.HOST, 0, "eth0", "seed-net0-e0",
-                List.of(Cidr.parse("10.0.8.1/24"))));
+                List.of(LabValues.cidr("10.0.8.1/24"))));
         assertThat(wires.get(0).b()).isEqualTo(new Port("br0", NodeRole.SWITCH, 1, "seed-br0-e1", "seed-br0-e1", List.of()));
         assertThat(wires.get(1).b().number()).isEqualTo(2);
         assertThat(lab.portsOf("br0")).extracting(Port::name).containsExactly("seed-br0-e1", "seed-br0-e2");
@@ -172,8 +173,8 @@ class LabSpecTest {
     void gatewaysAndRoutesGoThroughOwnSubnets() {
         assertProblems(LabSpec.builder("a")
                         .host(Host.named("h1").withGateway("10.0.9.1").withRoutes(List.of(
-                                Route.parse("10.9.0.0/16", "10.0.8.1"), Route.parse("default", "10.0.8.254"),
-                                Route.parse("10.9.0.0/16", "10.0.8.253"), Route.parse("fd01::/64", "fd00::99"))))
+                                LabValues.route("10.9.0.0/16", "10.0.8.1"), LabValues.route("default", "10.0.8.254"),
+                                LabValues.route("10.9.0.0/16", "10.0.8.253"), LabValues.route("fd01::/64", "fd00::99"))))
                         .host(Host.named("h2").withGateway("10.0.8.1"))
                         .host(Host.named("h3").withGateway("10.0.8.9"))
                         .linuxBridge("br")
@@ -185,9 +186,9 @@ class LabSpecTest {
                         "hosts.h1.routes[1].to: host h1 has a gateway, which is its default route already",
                         "hosts.h1.routes[2].to: host h1 already has a route to 10.9.0.0/16 (routes[0])",
                         "hosts.h3.gateway: gateway 10.0.8.9 is not in any subnet of host h3 (it has no addresses)"));
-        assertThatThrownBy(() -> Route.parse("10.9.0.1/16", "10.0.8.1")).hasMessageContaining("did you mean 10.9.0.0/16?");
-        assertThatThrownBy(() -> Route.parse("fd01::/64", "10.0.8.1")).hasMessageContaining("mixes IPv4 and IPv6");
-        assertThat(Route.parse("default", "fd00::1").to()).isEqualTo(Cidr.parse("::/0"));
+        assertThatThrownBy(() -> LabValues.route("10.9.0.1/16", "10.0.8.1")).hasMessageContaining("did you mean 10.9.0.0/16?");
+        assertThatThrownBy(() -> LabValues.route("fd01::/64", "10.0.8.1")).hasMessageContaining("of the other address family");
+        assertThat(LabValues.route("default", "fd00::1").destination()).isEqualTo(Cidr.parse("::/0"));
     }
 
     @Test

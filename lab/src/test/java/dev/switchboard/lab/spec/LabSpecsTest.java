@@ -96,7 +96,7 @@ class LabSpecsTest {
         Link link = lab.links().get(0);
         assertThat(link.kind()).isEqualTo(LinkKind.VETH);
         assertThat(link.mtu()).isEmpty();
-        assertThat(link.shaping()).isEqualTo(Shaping.NONE);
+        assertThat(link.shaping()).isEmpty();
         assertThat(LabSpecs.parse("name: e").hosts()).isEmpty();
     }
 
@@ -126,7 +126,7 @@ class LabSpecsTest {
                   - {a: h2, b: s2, loss: 2}
                 """);
         Host h1 = lab.findHost("h1").orElseThrow();
-        assertThat(h1.routes()).containsExactly(Route.parse("10.9.0.0/16", "10.0.8.253"), Route.parse("default", "fd00::fe"));
+        assertThat(h1.routes()).containsExactly(LabValues.route("10.9.0.0/16", "10.0.8.253"), LabValues.route("default", "fd00::fe"));
         OvsSwitch s1 = (OvsSwitch) lab.findSwitch("s1").orElseThrow();
         assertThat(s1.protocols()).containsExactly(OpenFlowVersion.OF10, OpenFlowVersion.OF15);
         assertThat(s1.datapathIdHex()).contains("00000000000000aa");
@@ -134,7 +134,7 @@ class LabSpecsTest {
         assertThat(((OvsSwitch) lab.findSwitch("s2").orElseThrow()).controller()).map(Object::toString).contains("tcp:[::1]:6653");
         Link first = lab.links().get(0);
         assertThat(first.mtu()).isEqualTo(OptionalInt.of(9000));
-        assertThat(first.shaping()).hasToString("rate 1500kbit delay 500us loss 0.5% queue 100");
+        assertThat(LabValues.describe(first.shaping().orElseThrow())).isEqualTo("rate 1500kbit delay 500us loss 0.5% queue 100");
         assertThat(lab.links().get(1).kind()).isEqualTo(LinkKind.PATCH);
         assertThat(lab.wiring().get(0).b().number()).isEqualTo(7);
         assertThat(lab.wiring().get(1).a().number()).isEqualTo(2);
@@ -166,13 +166,13 @@ class LabSpecsTest {
                         + " failMode, controller, datapathId, stp",
                 "lab.yaml:7: switches.s1.protocols: expected a list like [OpenFlow13], found text (OpenFlow13)",
                 "lab.yaml:7: switches.s1.controller: 'tcp:localhost:6653' is not a controller target like tcp:127.0.0.1:6653"
-                        + " or tcp:[::1]:6653: 'localhost' is not an IPv4 or IPv6 address",
+                        + " or tcp:[::1]:6653: 'localhost' is not an IP address: an IPv4 address has four dot-separated numbers",
                 "lab.yaml:8: switches.s2.kind: 'hub' is not a switch kind; expected one of ovs, linux-bridge",
                 "lab.yaml:8: switches.s2.datapathId: write the datapath id as quoted hex, like \"0000000000000001\""
                         + " (YAML reads unquoted digits as a decimal or octal number)",
                 "lab.yaml:10: links[0].mtu: expected a whole number, found text (big)",
                 "lab.yaml:10: links[0].addresses.net0[1]: '10.0.8.300/24' is not an IPv4 or IPv6 address with a prefix"
-                        + " length, like 10.0.8.1/24 or fd00::1/64: '10.0.8.300' is not an IPv4 or IPv6 address",
+                        + " length, like 10.0.8.1/24 or fd00::1/64: '10.0.8.300' is not an IP address: 300 is larger than 255",
                 "lab.yaml:11: links[1].a.adresses: unknown key (did you mean addresses?); expected one of node, interface,"
                         + " port, addresses",
                 "lab.yaml:11: links[1].b: expected a node name or {node: NAME, interface: …, port: …, addresses: […]},"

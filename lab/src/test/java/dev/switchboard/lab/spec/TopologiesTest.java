@@ -1,5 +1,6 @@
 package dev.switchboard.lab.spec;
 
+import dev.switchboard.hostnet.Cidr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,8 @@
 package dev.switchboard.lab.spec;
 
+import dev.switchboard.hostnet.Cidr;
+import dev.switchboard.hostnet.IpAddresses;
+import dev.switchboard.hostnet.Shaping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,7 +28,7 @@ class ValuesTest {
             "::1.2.3.4/128, ::102:304/128",
             "fe80::1/10, fe80::1/10"})
     void cidrsParseStrictlyAndPrintCanonically(String text, String canonical) {
-        assertThat(Cidr.parse(text).toString()).isEqualTo(canonical);
+        assertThat(LabValues.cidr(text).toString()).isEqualTo(canonical);
     }
 
     @ParameterizedTest
@@ -34,19 +37,19 @@ class ValuesTest {
             "fd00:::1/64", "fd00::1::2/64", "fe80::1%eth0/64", "::ffff:10.0.0.1/128", "1:2:3:4:5:6:7:8:9/64",
             "12345::/64", "g::1/64", " 10.0.8.1/24", "10.0.8.1/-1", "/24"})
     void cidrsRejectAnythingButLiterals(String text) {
-        assertThatThrownBy(() -> Cidr.parse(text)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> LabValues.cidr(text)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(text.strip().isEmpty() ? "" : "'");
     }
 
     @Test
     void cidrArithmetic() {
-        Cidr c = Cidr.parse("10.0.8.77/24");
+        Cidr c = LabValues.cidr("10.0.8.77/24");
         assertThat(c.network()).isEqualTo(Cidr.parse("10.0.8.0/24"));
         assertThat(c.isNetwork()).isFalse();
         assertThat(IpAddresses.format(c.lastAddress())).isEqualTo("10.0.8.255");
-        assertThat(c.contains(IpAddresses.parse("10.0.8.254"))).isTrue();
-        assertThat(c.contains(IpAddresses.parse("10.0.9.1"))).isFalse();
-        assertThat(c.contains(IpAddresses.parse("fd00::1"))).isFalse();
+        assertThat(c.contains(LabValues.address("10.0.8.254"))).isTrue();
+        assertThat(c.contains(LabValues.address("10.0.9.1"))).isFalse();
+        assertThat(c.contains(LabValues.address("fd00::1"))).isFalse();
         assertThat(c.overlaps(Cidr.parse("10.0.0.0/16"))).isTrue();
         assertThat(c.overlaps(Cidr.parse("10.0.9.0/24"))).isFalse();
         assertThat(Cidr.parse("fd00::5/64").network()).isEqualTo(Cidr.parse("fd00::/64"));
@@ -84,37 +87,42 @@ class ValuesTest {
     @CsvSource({"5ms, 5ms", "2msec, 2ms", "500us, 500us", "0.5ms, 500us", "1s, 1s", "1.5sec, 1500ms", "0ms, 0ms",
             "1000ms, 1s"})
     void delaysFollowTcTimeUnits(String text, String tc) {
-        assertThat(Shaping.formatDelay(Shaping.parseDelay(text))).isEqualTo(tc);
+        assertThat(LabValues.formatDelay(LabValues.delay(text))).isEqualTo(tc);
     }
 
     @Test
     void delaysNeedAUnitAndStayBelowAMinute() {
-        assertThatThrownBy(() -> Shaping.parseDelay("5")).hasMessageContaining("unit is required");
-        assertThatThrownBy(() -> Shaping.parseDelay("5 days")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Shaping.parseDelay("61s")).hasMessageContaining("longer than 60s");
-        assertThat(Shaping.parseDelay("60s")).isEqualTo(Duration.ofSeconds(60));
+        assertThatThrownBy(() -> LabValues.delay("5")).hasMessageContaining("unit is required");
+        assertThatThrownBy(() -> LabValues.delay("5 days")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LabValues.delay("61s")).hasMessageContaining("longer than 60s");
+        assertThat(LabValues.delay("60s")).isEqualTo(Duration.ofSeconds(60));
     }
 
     @Test
     void lossIsAPercentage() {
-        assertThat(Shaping.parseLoss("1")).isEqualTo(1.0);
-        assertThat(Shaping.parseLoss("0.5%")).isEqualTo(0.5);
-        assertThat(Shaping.parseLoss("100")).isEqualTo(100.0);
-        assertThatThrownBy(() -> Shaping.parseLoss("100.1")).hasMessageContaining("over 100%");
-        assertThatThrownBy(() -> Shaping.parseLoss("-1")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Shaping.NONE.withLoss(101)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Shaping.NONE.withQueue(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(LabValues.loss("1")).isEqualTo(1.0);
+        assertThat(LabValues.loss("0.5%")).isEqualTo(0.5);
+        assertThat(LabValues.loss("100")).isEqualTo(100.0);
+        assertThatThrownBy(() -> LabValues.loss("100.1")).hasMessageContaining("over 100%");
+        assertThatThrownBy(() -> LabValues.loss("-1")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Link.veth("h1", "h2").withLoss(101)).hasMessageContaining("outside 0..100");
+        assertThatThrownBy(() -> Link.veth("h1", "h2").withQueue(0)).hasMessageContaining("at least 1 packet");
     }
 
     @Test
     void shapingDescribesItself() {
-        Shaping s = Shaping.NONE.withRate(Rate.parse("10mbit")).withDelay(Duration.ofMillis(2)).withLoss(1.5).withQueue(100);
-        assertThat(s).hasToString("rate 10mbit delay 2ms loss 1.5% queue 100");
+        Link link = Link.veth("h1", "h2");
+        Link shaped = link.withRate(Rate.parse("10mbit")).withDelay(Duration.ofMillis(2)).withLoss(1.5).withQueue(100);
+        Shaping s = shaped.shaping().orElseThrow();
+        assertThat(LabValues.describe(s)).isEqualTo("rate 10mbit delay 2ms loss 1.5% queue 100");
+        assertThat(shaped).hasToString("h1<->h2 rate 10mbit delay 2ms loss 1.5% queue 100");
+        assertThat(s.limiter()).as("Mininet's TCLink shapes with HTB").isEqualTo(Shaping.RateLimiter.HTB);
         assertThat(s.needsNetem()).isTrue();
-        assertThat(Shaping.NONE.withRate(Rate.ofMegabits(1)).needsNetem()).isFalse();
-        assertThat(Shaping.NONE.withLoss(0).needsNetem()).isFalse();
-        assertThat(Shaping.NONE.withDelay(Duration.ZERO).needsNetem()).isTrue();
-        assertThat(Shaping.NONE.isNone()).isTrue();
+        assertThat(link.withRate(Rate.ofMegabits(1)).shaping().orElseThrow().needsNetem()).isFalse();
+        assertThat(link.withLoss(0).shaping().orElseThrow().needsNetem()).isFalse();
+        assertThat(link.withDelay(Duration.ZERO).shaping().orElseThrow().needsNetem()).isTrue();
+        assertThat(link.shaping()).isEmpty();
+        assertThatThrownBy(() -> link.withDelay(Duration.ofSeconds(61))).hasMessageContaining("outside 0..60s");
     }
 
     @ParameterizedTest

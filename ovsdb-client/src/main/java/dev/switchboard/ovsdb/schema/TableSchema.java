@@ -70,35 +70,7 @@ public record TableSchema(String name, Map<String, ColumnSchema> columns, boolea
 
     /** A declared column within two edits of {@code misspelt}, so a typo's message names the fix. */
     private String closest(String misspelt) {
-        String best = null;
-        int bestDistance = 3;
-        for (String candidate : columns.keySet()) {
-            int distance = editDistance(misspelt, candidate);
-            if (distance < bestDistance) {
-                best = candidate;
-                bestDistance = distance;
-            }
-        }
-        return best;
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
+        return Spelling.closest(misspelt, columns.keySet(), 2).orElse(null);
     }
 
     /**
