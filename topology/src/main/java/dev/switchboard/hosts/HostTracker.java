@@ -110,6 +110,17 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
     }
 
     /** One host: its last published description and, separately, when it was last seen. */
+    /**
+     * A host seen at its attachment this recently does not move on a packet from elsewhere.
+     * While the topology is still being discovered (a controller start, a switch that
+     * reconnects late), a port whose link is not known yet looks like an edge port, and the
+     * copies of a host's broadcast that the controller itself floods arrive there milliseconds
+     * after the original: without the hold, such a copy "moves" the host onto the link and its
+     * flows are deleted everywhere (seen as a 1-3 s outage in ControllerRestartIT). A host that
+     * really moves has stopped sending from the old port, so its move waits at most this long.
+     */
+    static final long MOVE_HOLD_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
     private static final class HostEntry {
         final HostKey key;
         volatile Host host;
@@ -121,6 +132,8 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
         /** Two longs per address (high, low), oldest first, at most {@link #MAX_ADDRESSES_PER_FAMILY}. */
         volatile long[] ipv6s = new long[0];
         volatile long lastSeenNanos;
+        /** When a packet of the host last came in at its own attachment (not passing a link). */
+        volatile long seenAtLocationNanos;
         /**
          * The topology snapshot in which the attachment was last found to be an edge port, so
          * the packet path checks it once per snapshot rather than once per packet.
@@ -199,6 +212,7 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
                 && ((ipv6High | ipv6Low) == 0 || entry.knowsIpv6(ipv6High, ipv6Low));
         Topology now = topology.current();
         if (nothingNew && entry.isAt(sw.id().getLong(), inPort.getPortNumber())) {
+            entry.seenAtLocationNanos = nanos;
             refreshIfAtEdge(entry, now, nanos);
             return Disposition.CONTINUE;
         }
@@ -269,7 +283,11 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
             }
             entry.lastSeenNanos = now;
             Host before = view(entry);
-            boolean moves = edge && !before.location().equals(seenAt);
+            boolean here = before.location().equals(seenAt);
+            if (edge && here) {
+                entry.seenAtLocationNanos = now;
+            }
+            boolean moves = edge && !here && now - entry.seenAtLocationNanos >= MOVE_HOLD_NANOS;
             boolean newIpv4 = ipv4 != 0 && !entry.knowsIpv4(ipv4);
             boolean newIpv6 = (ipv6High | ipv6Low) != 0 && !entry.knowsIpv6(ipv6High, ipv6Low);
             if (!moves && !newIpv4 && !newIpv6) {
@@ -367,6 +385,7 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
         entry.port = host.location().port().getPortNumber();
         entry.edgeCheckedIn = null;
         entry.lastSeenNanos = now;
+        entry.seenAtLocationNanos = now;
         // An address now used by this host is this host's (the newest claim wins).
         host.ipv4().forEach(address -> byIpv4.put(address, entry));
         host.ipv6().forEach(address -> byIpv6.put(address, entry));
