@@ -131,6 +131,12 @@ public final class ForwardingApp implements SwitchboardApp {
             @Override
             public void hostRemoved(Host host) {
                 routes.removeIf(route -> route.key().involves(host));
+                if (topology.current().isInterSwitchPort(host.location())) {
+                    // Learnt at a port whose link was not discovered yet (after a start or a late
+                    // reconnect): the host never was there, and the flows naming it (kept from an
+                    // earlier run) still carry its traffic. Deleting them was a seconds-long outage.
+                    return;
+                }
                 deleteFlowsOf(host);
             }
         });
