@@ -92,13 +92,9 @@ public final class LabValues {
      * nobody means). Resolution is one microsecond; at most {@value #MAX_DELAY_SECONDS} s.
      */
     public static Duration delay(String text) {
-        String lower = text.strip().toLowerCase(Locale.ROOT);
-        int unitStart = 0;
-        while (unitStart < lower.length() && (Character.isDigit(lower.charAt(unitStart)) || lower.charAt(unitStart) == '.')) {
-            unitStart++;
-        }
-        String number = lower.substring(0, unitStart);
-        String unit = lower.substring(unitStart);
+        NumberAndUnit parts = NumberAndUnit.split(text);
+        String number = parts.number();
+        String unit = parts.unit();
         long micros = switch (unit) {
             case "s", "sec", "secs" -> 1_000_000L;
             case "ms", "msec", "msecs" -> 1_000L;

@@ -55,13 +55,9 @@ public record Rate(long bitsPerSecond) {
     public static Rate parse(String text) {
         String hint = "'" + text + "' is not a rate like 10mbit, 500kbit, 1gbit or 10 (Mbit/s);"
                 + " units: " + String.join(", ", UNITS.keySet());
-        String lower = text.strip().toLowerCase(Locale.ROOT);
-        int unitStart = 0;
-        while (unitStart < lower.length() && (Character.isDigit(lower.charAt(unitStart)) || lower.charAt(unitStart) == '.')) {
-            unitStart++;
-        }
-        String number = lower.substring(0, unitStart);
-        String unit = lower.substring(unitStart);
+        NumberAndUnit parts = NumberAndUnit.split(text);
+        String number = parts.number();
+        String unit = parts.unit();
         if (unit.endsWith("bps")) {
             throw new IllegalArgumentException("'" + text + "': tc's '" + unit + "' counts bytes, not bits;"
                     + " write the rate in bits, e.g. 100mbit");
