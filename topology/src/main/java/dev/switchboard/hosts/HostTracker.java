@@ -1,6 +1,7 @@
 package dev.switchboard.hosts;
 
 import dev.switchboard.controller.Disposition;
+import dev.switchboard.controller.Listeners;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.PacketInProcessor;
 import dev.switchboard.controller.Registration;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.protocol.OFPortConfig;
@@ -65,7 +65,7 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
     /** Hosts not learnt because the table was full; logged on the first of each run of refusals. */
     private final java.util.concurrent.atomic.LongAdder refusedHosts = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean tableWasFull;
-    private final List<HostListener> listeners = new CopyOnWriteArrayList<>();
+    private final Listeners<HostListener> listeners = new Listeners<>();
     private final Object lock = new Object();
     /** Wall-clock time of {@link #anchorNanos}: lastSeen is kept in nanoTime and shown as an Instant. */
     private final Instant anchor = Instant.now();
@@ -278,7 +278,7 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
                 install(entry, host, now);
                 hosts.put(key, entry);
                 log.debug("host {} added at {}", host.mac(), seenAt);
-                fire(l -> l.hostAdded(host));
+                listeners.fire("hostAdded", l -> l.hostAdded(host));
                 return;
             }
             entry.lastSeenNanos = now;
@@ -305,9 +305,9 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
             install(entry, after, now);
             if (moves) {
                 log.debug("host {} moved from {} to {}", after.mac(), before.location(), seenAt);
-                fire(l -> l.hostMoved(before, after));
+                listeners.fire("hostMoved", l -> l.hostMoved(before, after));
             } else {
-                fire(l -> l.hostUpdated(before, after));
+                listeners.fire("hostUpdated", l -> l.hostUpdated(before, after));
             }
         }
     }
@@ -456,7 +456,7 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
             byIpv6.remove(IPv6Address.of(v6[i], v6[i + 1]), entry);
         }
         Host host = view(entry);
-        fire(l -> l.hostRemoved(host));
+        listeners.fire("hostRemoved", l -> l.hostRemoved(host));
         return true;
     }
 
@@ -541,18 +541,7 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
 
     @Override
     public Registration addListener(HostListener listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
-    }
-
-    private void fire(java.util.function.Consumer<HostListener> call) {
-        for (HostListener listener : listeners) {
-            try {
-                call.accept(listener);
-            } catch (RuntimeException e) {
-                log.warn("host listener {} failed", listener, e);
-            }
-        }
+        return listeners.add(listener);
     }
 
     private static long u64(byte[] bytes, int at) {

@@ -1,6 +1,7 @@
 package dev.switchboard.topology;
 
 import dev.switchboard.controller.Disposition;
+import dev.switchboard.controller.Listeners;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.PacketInProcessor;
 import dev.switchboard.controller.Registration;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,7 +52,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
     private final TopologyConfig config;
     private final ProbeAuthenticator authenticator;
     private final ScheduledExecutorService timer;
-    private final List<TopologyListener> listeners = new CopyOnWriteArrayList<>();
+    private final Listeners<TopologyListener> listeners = new Listeners<>();
     private final Object lock = new Object();
 
     private volatile TopologySnapshot current = TopologySnapshot.empty();
@@ -114,8 +114,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
 
     @Override
     public Registration addListener(TopologyListener listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        return listeners.add(listener);
     }
 
     // ---- packet path
@@ -343,13 +342,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
         if (!event.linksAdded().isEmpty() || !event.linksRemoved().isEmpty()) {
             log.info("topology v{}: links added {} removed {}", after.version(), event.linksAdded(), event.linksRemoved());
         }
-        for (TopologyListener listener : listeners) {
-            try {
-                listener.topologyChanged(event);
-            } catch (RuntimeException e) {
-                log.warn("topology listener {} failed", listener, e);
-            }
-        }
+        listeners.fire("topologyChanged", l -> l.topologyChanged(event));
     }
 
     private static <T> Set<T> difference(Set<T> a, Set<T> b) {

@@ -1,5 +1,6 @@
 package dev.switchboard.controller.app;
 
+import dev.switchboard.controller.Listeners;
 import dev.switchboard.controller.MessageListener;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.PacketInProcessor;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.projectfloodlight.openflow.protocol.OFFactory;
@@ -77,7 +77,7 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
     /** The running apps by cookie number, in start order; filled before {@link #arm}. */
     private final Map<Integer, SwitchboardApp> apps = new java.util.LinkedHashMap<>();
     /** Apps' switch listeners: they hear a switch once it is reconciled. */
-    private final List<SwitchListener> listeners = new CopyOnWriteArrayList<>();
+    private final Listeners<SwitchListener> listeners = new Listeners<>();
     /** Connections seen (identity: a reconnected datapath is a new key), until removed. */
     private final Map<OFSwitch, Connection> connections = new ConcurrentHashMap<>();
     /** Connections not yet served; while zero the packet path only reads it. */
@@ -184,7 +184,7 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
     private void ifServed(OFSwitch sw, java.util.function.Consumer<SwitchListener> event) {
         Connection connection = connections.get(sw);
         if (connection != null && connection.state.get() == State.SERVED) {
-            fire(event);
+            listeners.fire("switch event", event);
         }
     }
 
@@ -209,7 +209,7 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
                     pending.decrementAndGet();
                 } else if (state == State.SERVED) {
                     OFSwitch sw = connection.sw;
-                    fire(l -> l.switchRemoved(sw));
+                    listeners.fire("switchRemoved", l -> l.switchRemoved(sw));
                 }
                 return;
             }
@@ -302,10 +302,10 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
         }
         pending.decrementAndGet();
         OFSwitch sw = connection.sw;
-        fire(l -> l.switchAdded(sw));
+        listeners.fire("switchAdded", l -> l.switchAdded(sw));
         if (!connection.state.compareAndSet(State.ANNOUNCING, State.SERVED)) {
             connection.state.set(State.GONE); // GONE_WHILE_ANNOUNCING: its remover left the news to us
-            fire(l -> l.switchRemoved(sw));
+            listeners.fire("switchRemoved", l -> l.switchRemoved(sw));
         }
     }
 
@@ -323,16 +323,6 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
                     .setOutGroup(OFGroup.ANY);
         }
         return delete.build();
-    }
-
-    private void fire(java.util.function.Consumer<SwitchListener> event) {
-        for (SwitchListener listener : listeners) {
-            try {
-                event.accept(listener);
-            } catch (RuntimeException e) {
-                log.warn("switch listener {} failed", listener, e);
-            }
-        }
     }
 
     // --- the apps' view: only served switches ---
@@ -354,8 +344,7 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
 
     @Override
     public Registration addSwitchListener(SwitchListener listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        return listeners.add(listener);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.switchboard.controller.internal;
 
 import dev.switchboard.controller.MessageListener;
 import dev.switchboard.controller.OFSwitch;
+import dev.switchboard.controller.Listeners;
 import dev.switchboard.controller.Registration;
 import dev.switchboard.controller.SwitchError;
 import dev.switchboard.controller.SwitchErrorListener;
@@ -28,13 +29,13 @@ public final class SwitchRegistry implements SwitchService {
     private static final Logger log = LoggerFactory.getLogger(SwitchRegistry.class);
 
     private final Map<DatapathId, SwitchConnection> switches = new ConcurrentHashMap<>();
-    private final ListenerSet<SwitchListener> switchListeners = new ListenerSet<>();
-    private final ListenerSet<SwitchErrorListener> errorListeners = new ListenerSet<>();
-    private final Map<OFType, ListenerSet<MessageListener>> messageListeners = new EnumMap<>(OFType.class);
+    private final Listeners<SwitchListener> switchListeners = new Listeners<>();
+    private final Listeners<SwitchErrorListener> errorListeners = new Listeners<>();
+    private final Map<OFType, Listeners<MessageListener>> messageListeners = new EnumMap<>(OFType.class);
 
     SwitchRegistry() {
         for (OFType type : OFType.values()) {
-            messageListeners.put(type, new ListenerSet<>());
+            messageListeners.put(type, new Listeners<>());
         }
     }
 
@@ -136,7 +137,7 @@ public final class SwitchRegistry implements SwitchService {
 
     /** @return whether anyone listens for messages of this type */
     boolean message(SwitchConnection sw, OFMessage message) {
-        ListenerSet<MessageListener> listeners = messageListeners.get(message.getType());
+        Listeners<MessageListener> listeners = messageListeners.get(message.getType());
         if (listeners.isEmpty()) {
             return false;
         }
