@@ -6,12 +6,14 @@ import java.net.SocketAddress;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 
 /**
- * The controller's inbound decode step without a channel, for the in-process JMH benchmark:
- * what {@link OpenFlowFrameDecoder} does with each complete frame (parse it in place with
- * {@link OpenFlowMessageParser}, the writer index bounding it). Lives in the bench module, in
- * the controller's package, so the controller keeps its internals package-private.
+ * The controller's inbound decode step without a channel, the public hook for the in-process
+ * JMH benchmark (bench module): what {@link OpenFlowFrameDecoder} does with each complete frame
+ * (parse it in place with {@link OpenFlowMessageParser}, the writer index bounding it). It lives
+ * here so that the benchmark needs no class in this package and the parser stays package-private.
+ *
+ * <p>Not thread-safe; one per benchmark thread, as one parser serves one event loop's channels.
  */
-public final class ControllerDecodePath {
+public final class BenchmarkDecodePath {
     private static final SocketAddress NO_PEER = InetSocketAddress.createUnresolved("benchmark", 0);
 
     private final OpenFlowMessageParser parser = new OpenFlowMessageParser(new Counters());

@@ -1,7 +1,8 @@
-package dev.switchboard.apps.l2;
+package dev.switchboard.bench.jmh;
 
+import dev.switchboard.apps.l2.L2LearningPath;
 import dev.switchboard.bench.openflow.PacketIns;
-import dev.switchboard.controller.internal.ControllerDecodePath;
+import dev.switchboard.controller.internal.BenchmarkDecodePath;
 import dev.switchboard.controller.packet.EthernetFrames;
 import dev.switchboard.topology.Link;
 import dev.switchboard.topology.SwitchPort;
@@ -38,7 +39,8 @@ import org.projectfloodlight.openflow.types.U64;
  * One packet-in through the controller's hot path, in process: the raw PACKET_IN bytes the load
  * generator sends (`bench openflow`: 64-byte IPv4/UDP frames between {@code macs} hosts spread
  * over 16 ports) -> the controller's decode step (openflowj's reader, in place, as the frame
- * decoder calls it) -> {@link L2Switch#handle} with every host already learnt -> the FLOW_MOD
+ * decoder calls it, through the controller's {@link BenchmarkDecodePath}) -> the L2 learning path
+ * ({@link L2LearningPath#handle}) with every host already learnt -> the FLOW_MOD
  * (with the buffer id) encoded into a reused buffer, as {@code OutboundBatch} encodes it.
  *
  * <p>One op is one packet-in answered. Run with {@code -prof gc} for the bytes allocated per
@@ -61,12 +63,12 @@ public class PacketInBenchmark {
     @Param({"1000"})
     public int macs;
 
-    private final ControllerDecodePath decoder = new ControllerDecodePath();
+    private final BenchmarkDecodePath decoder = new BenchmarkDecodePath();
     private PacketIns packetIns;
     private ByteBuf in;
     private ByteBuf out;
     private int messageLength;
-    private L2Switch l2;
+    private L2LearningPath l2;
     private Consumer<OFMessage> encoder;
     private int next;
 
@@ -82,11 +84,10 @@ public class PacketInBenchmark {
         }
         out = PooledByteBufAllocator.DEFAULT.directBuffer(4096);
         encoder = message -> message.writeTo(out);
-        l2 = new L2Switch(DatapathId.of(SWITCH_NUMBER), OFFactories.getFactory(of), U64.of(0x4c32L << 48), 100,
+        l2 = new L2LearningPath(DatapathId.of(SWITCH_NUMBER), OFFactories.getFactory(of), U64.of(0x4c32L << 48), 100,
                 60, 0, 100_000);
         for (int host = 0; host < macs; host++) {
-            l2.macs().put(MacTable.key(PacketIns.mac(SWITCH_NUMBER, host), EthernetFrames.UNTAGGED),
-                    PacketIns.portOf(host, PORTS));
+            l2.learn(PacketIns.mac(SWITCH_NUMBER, host), EthernetFrames.UNTAGGED, PacketIns.portOf(host, PORTS));
         }
     }
 
