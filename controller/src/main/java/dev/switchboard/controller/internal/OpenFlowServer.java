@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Accepts switches. Each connection gets its own pipeline, codec before logic:
- * {@code [tls -> tls-watch ->] idle -> frame (decodes too) -> encoder -> switch}, and lives on one
- * event loop. TLS addresses ({@link ControllerConfig#tlsListen()}) get the two TLS stages.
+ * {@code [tls -> tls-watch ->] idle -> frame (decodes too) -> encoder -> handshake}, and lives on one
+ * event loop. At READY the handshake stage replaces itself with the switch stage
+ * ({@link HandshakeHandler}, {@link SwitchHandler}). TLS addresses ({@link ControllerConfig#tlsListen()}) get the two TLS stages.
  */
 public final class OpenFlowServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OpenFlowServer.class);
@@ -146,16 +147,16 @@ public final class OpenFlowServer implements AutoCloseable {
                         }
                         // counted as pending from here: leaving the count is tied to the channel's
                         // close at once, so a failure below (the TLS engine, say) cannot leak it
-                        SwitchChannelHandler handler = track(channel);
+                        HandshakeHandler handshake = track(channel);
                         if (tls != null) {
                             SslHandler ssl = tls.newHandler(channel.alloc());
-                            // The switch handler's own timer also covers the TLS handshake; this one
+                            // The handshake stage's own timer also covers the TLS handshake; this one
                             // stops a peer that never finishes it from holding the engine's buffers.
                             ssl.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
                             channel.pipeline().addLast("tls", ssl);
                             channel.pipeline().addLast("tls-watch", new TlsHandshakeWatch());
                         }
-                        configure(channel, handler);
+                        configure(channel, handshake);
                     }
                 });
     }
@@ -175,23 +176,24 @@ public final class OpenFlowServer implements AutoCloseable {
     }
 
     /**
-     * The connection's handler, counted open (and pending, by {@code limits.admit}) until the
-     * channel closes; {@link SwitchChannelHandler#leavePending} leaves the pending count once,
+     * The connection's first stage, counted open (and pending, by {@code limits.admit}) until the
+     * channel closes; {@link ConnectionGuard#leavePending} leaves the pending count once,
      * whether at the handshake's end or at the close.
      */
-    private SwitchChannelHandler track(SocketChannel channel) {
+    private HandshakeHandler track(SocketChannel channel) {
         OutboundBudget budget = new OutboundBudget(channel, config.peerBufferBytes(), counters);
-        SwitchChannelHandler handler = new SwitchChannelHandler(config, registry, pipeline, counters, limits, budget);
+        ConnectionGuard guard = new ConnectionGuard(channel, config, counters, budget);
+        HandshakeHandler handshake = new HandshakeHandler(config, guard, registry, pipeline, counters, limits);
         counters.open.add(channel);
         channel.closeFuture().addListener(closed -> {
             counters.open.remove(channel);
-            handler.leavePending();
+            guard.leavePending();
         });
-        return handler;
+        return handshake;
     }
 
     /** The stages after TLS, the same for both transports, and the meter below them all. */
-    private void configure(SocketChannel channel, SwitchChannelHandler handler) {
+    private void configure(SocketChannel channel, HandshakeHandler handshake) {
         ChannelPipeline stages = channel.pipeline();
         stages.addFirst("meter", new OutboundMeter());
         // idle first: it then sees each socket read once instead of every message in it
@@ -199,7 +201,7 @@ public final class OpenFlowServer implements AutoCloseable {
         stages.addLast("frame", new OpenFlowFrameDecoder(config.maxMessageBytes(), new OpenFlowMessageParser(counters),
                 counters));
         stages.addLast("encoder", encoder);
-        stages.addLast("switch", handler);
+        stages.addLast(HandshakeHandler.NAME, handshake);
     }
 
     @Override

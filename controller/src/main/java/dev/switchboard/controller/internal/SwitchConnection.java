@@ -32,7 +32,7 @@ final class SwitchConnection implements OFSwitch {
     private static final Logger log = LoggerFactory.getLogger(SwitchConnection.class);
 
     private final Channel channel;
-    private final SwitchChannelHandler handler;
+    private final SwitchHandler handler;
     private final SwitchRegistry registry;
     private final DatapathId id;
     private final OFFactory factory;
@@ -45,7 +45,7 @@ final class SwitchConnection implements OFSwitch {
     /** Set when a newer connection took this datapath id; its packets no longer reach apps. */
     private volatile boolean replaced;
 
-    SwitchConnection(Channel channel, SwitchChannelHandler handler, SwitchRegistry registry, DatapathId id,
+    SwitchConnection(Channel channel, SwitchHandler handler, SwitchRegistry registry, DatapathId id,
             OFFactory factory, SwitchFeatures features, SwitchDescription description,
             Collection<OFPortDesc> ports, Duration requestTimeout, long maxReplyBytes, Counters counters) {
         this.channel = channel;

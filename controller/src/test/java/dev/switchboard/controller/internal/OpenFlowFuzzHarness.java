@@ -267,10 +267,11 @@ public final class OpenFlowFuzzHarness {
             // as OpenFlowServer builds it: counted as pending, with the per-peer outbound budget
             ConnectionLimits limits = new ConnectionLimits(CONFIG, counters);
             limits.admit(channel);
-            SwitchChannelHandler handler = new SwitchChannelHandler(CONFIG, registry, packetIns, counters, limits,
+            ConnectionGuard guard = new ConnectionGuard(channel, CONFIG, counters,
                     new OutboundBudget(channel, CONFIG.peerBufferBytes(), counters));
-            channel.closeFuture().addListener(closed -> handler.leavePending());
-            channel.pipeline().addLast("switch", handler);
+            channel.closeFuture().addListener(closed -> guard.leavePending());
+            channel.pipeline().addLast(HandshakeHandler.NAME,
+                    new HandshakeHandler(CONFIG, guard, registry, packetIns, counters, limits));
             register(channel);
             drain();
             if (fuzzCase.target() == Target.READY) {

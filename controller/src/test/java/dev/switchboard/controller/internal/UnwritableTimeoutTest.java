@@ -73,8 +73,9 @@ class UnwritableTimeoutTest {
         channel.pipeline().addLast("encoder", new OpenFlowMessageEncoder());
         ConnectionLimits limits = new ConnectionLimits(config, counters);
         limits.admit(channel);
-        channel.pipeline().addLast("switch", new SwitchChannelHandler(config, new SwitchRegistry(),
-                new PacketInPipeline(counters), counters, limits, new OutboundBudget(channel, 1 << 20, counters)));
+        ConnectionGuard guard = new ConnectionGuard(channel, config, counters, new OutboundBudget(channel, 1 << 20, counters));
+        channel.pipeline().addLast(HandshakeHandler.NAME, new HandshakeHandler(config, guard, new SwitchRegistry(),
+                new PacketInPipeline(counters), counters, limits));
         channel.register();
         channel.allow(Long.MAX_VALUE / 2); // the HELLO goes out
         channel.flush();
