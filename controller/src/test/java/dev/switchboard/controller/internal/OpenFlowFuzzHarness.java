@@ -372,6 +372,10 @@ public final class OpenFlowFuzzHarness {
             if (registry.switches().isEmpty() || !channel.isOpen()) {
                 throw new IllegalStateException("the harness did not bring the connection to READY");
             }
+            if (channel.pipeline().get(HandshakeHandler.class) != null || channel.pipeline().get(SwitchHandler.class) == null) {
+                throw fail("at READY the handshake stage did not give its place to the switch stage: "
+                        + channel.pipeline().names(), null);
+            }
             written.clear();
         }
 
