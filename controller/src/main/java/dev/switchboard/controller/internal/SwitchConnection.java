@@ -7,6 +7,7 @@ import dev.switchboard.controller.SwitchFeatures;
 import dev.switchboard.controller.SwitchBusyException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collection;
@@ -44,6 +45,8 @@ final class SwitchConnection implements OFSwitch {
     private volatile Map<OFPort, OFPortDesc> ports;
     /** Set when a newer connection took this datapath id; its packets no longer reach apps. */
     private volatile boolean replaced;
+    /** Set on the channel's event loop once listeners were told {@code switchAdded}; read there only. */
+    private boolean announced;
 
     SwitchConnection(Channel channel, SwitchHandler handler, SwitchRegistry registry, DatapathId id,
             OFFactory factory, SwitchFeatures features, SwitchDescription description,
@@ -236,6 +239,29 @@ final class SwitchConnection implements OFSwitch {
 
     boolean isReplaced() {
         return replaced;
+    }
+
+    /** On the event loop: listeners were told of it. */
+    void markAnnounced() {
+        announced = true;
+    }
+
+    /** On the event loop: whether listeners were told of it (and its events may reach them). */
+    boolean isAnnounced() {
+        return announced;
+    }
+
+    /** Whether apps see its packets now: announced, and not replaced by a newer connection. */
+    boolean servesApps() {
+        return announced && !replaced;
+    }
+
+    EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    boolean inEventLoop() {
+        return channel.eventLoop().inEventLoop();
     }
 
     /** On the event loop: applies a PORT_STATUS to the port map and tells listeners. */

@@ -141,7 +141,7 @@ final class SwitchHandler extends ChannelDuplexHandler {
     private void dispatch(OFMessage message) {
         switch (message.getType()) {
             case PACKET_IN -> {
-                if (!connection.isReplaced()) {
+                if (connection.servesApps()) {
                     pipeline.process(connection, (OFPacketIn) message);
                 }
             }
