@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 import org.projectfloodlight.openflow.protocol.OFType;
 import org.projectfloodlight.openflow.types.DatapathId;
 
@@ -29,7 +30,8 @@ final class DefaultAppContext implements AppContext, AutoCloseable {
     private final Map<Class<?>, Object> services;
     private final AppFlows flows;
     private final List<Registration> registrations = new CopyOnWriteArrayList<>();
-    private volatile ScheduledExecutorService scheduler;
+    /** Made on first use; set by compare-and-set, so asking for it on an event loop takes no lock. */
+    private final AtomicReference<ScheduledExecutorService> scheduler = new AtomicReference<>();
 
     /**
      * @param switches the controller's switches as the apps see them: announced once reconciled
@@ -92,15 +94,22 @@ final class DefaultAppContext implements AppContext, AutoCloseable {
     }
 
     @Override
-    public synchronized ScheduledExecutorService scheduler() {
-        if (scheduler == null) {
-            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread thread = new Thread(r, "app-" + app.name());
-                thread.setDaemon(true);
-                return thread;
-            });
+    public ScheduledExecutorService scheduler() {
+        ScheduledExecutorService existing = scheduler.get();
+        if (existing != null) {
+            return existing;
         }
-        return scheduler;
+        // its thread starts with the first task, so the one that loses a race costs no thread
+        ScheduledExecutorService made = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "app-" + app.name());
+            thread.setDaemon(true);
+            return thread;
+        });
+        if (scheduler.compareAndSet(null, made)) {
+            return made;
+        }
+        made.shutdownNow();
+        return scheduler.get();
     }
 
     private Registration track(Registration registration) {
@@ -114,10 +123,7 @@ final class DefaultAppContext implements AppContext, AutoCloseable {
     /** Removes everything the app registered and stops its timer. */
     @Override
     public void close() {
-        ScheduledExecutorService timer;
-        synchronized (this) {
-            timer = scheduler;
-        }
+        ScheduledExecutorService timer = scheduler.get();
         if (timer != null) {
             timer.shutdownNow();
         }

@@ -8,15 +8,16 @@ import dev.switchboard.controller.Registration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ordered packet-in processors. The stages live in an array that is replaced, never
- * changed, when a processor comes or goes, so the hot path reads one volatile field and
- * takes no lock.
+ * The ordered packet-in processors. The stages live in an array that is replaced by
+ * compare-and-set, never changed, when a processor comes or goes, so the hot path reads one
+ * volatile field and neither it nor a registration takes a lock.
  */
 public final class PacketInPipeline implements PacketInService {
     private static final Logger log = LoggerFactory.getLogger(PacketInPipeline.class);
@@ -28,28 +29,26 @@ public final class PacketInPipeline implements PacketInService {
 
     private final Counters counters;
     private final AtomicLong sequence = new AtomicLong();
-    private volatile Stage[] stages = new Stage[0];
+    private final AtomicReference<Stage[]> stages = new AtomicReference<>(new Stage[0]);
 
     PacketInPipeline(Counters counters) {
         this.counters = counters;
     }
 
     @Override
-    public synchronized Registration addProcessor(String name, int order, PacketInProcessor processor) {
+    public Registration addProcessor(String name, int order, PacketInProcessor processor) {
         Stage stage = new Stage(name, order, sequence.incrementAndGet(), processor, new LongAdder());
-        Stage[] next = Arrays.copyOf(stages, stages.length + 1);
-        next[next.length - 1] = stage;
-        Arrays.sort(next, BY_ORDER);
-        stages = next;
-        return () -> remove(stage);
-    }
-
-    private synchronized void remove(Stage stage) {
-        stages = Arrays.stream(stages).filter(s -> s != stage).toArray(Stage[]::new);
+        stages.updateAndGet(before -> {
+            Stage[] next = Arrays.copyOf(before, before.length + 1);
+            next[next.length - 1] = stage;
+            Arrays.sort(next, BY_ORDER);
+            return next;
+        });
+        return () -> stages.updateAndGet(before -> Arrays.stream(before).filter(s -> s != stage).toArray(Stage[]::new));
     }
 
     void process(OFSwitch sw, OFPacketIn packetIn) {
-        for (Stage stage : stages) {
+        for (Stage stage : stages.get()) {
             try {
                 if (stage.processor().process(sw, packetIn) == Disposition.STOP) {
                     return;
