@@ -3,7 +3,8 @@ package dev.switchboard.controller;
 /**
  * The packet-in pipeline. Processors run in ascending {@code order} (ties in registration
  * order) until one answers {@link Disposition#STOP}. A processor that throws is logged and
- * skipped for that packet; the pipeline goes on with the next one.
+ * skipped for that packet; the pipeline goes on with the next one. Adding and removing a
+ * processor takes no lock and may happen on any thread; it applies from the next packet.
  */
 public interface PacketInService {
 
