@@ -1,8 +1,15 @@
 package dev.switchboard.hosts;
 
 /**
- * Host events, told on the thread that saw the packet (a switch's event loop) or the expiry
- * timer: must not block.
+ * Host events.
+ *
+ * <p>Threading contract: each call comes after the change is published, so
+ * {@link HostService} already answers with it (or with something newer). Calls come one at a
+ * time, in the order the changes were published, with no lock held, on the thread of one of
+ * the changes being published: a switch's event loop (a packet-in), the hosts app's timer
+ * (expiry) or topology discovery's writer (a new link). A listener therefore must not block
+ * and must not wait for another host event; it may read {@link HostService} and may cause
+ * further changes (those are told after it returns).
  */
 public interface HostListener {
 

@@ -1,7 +1,6 @@
 package dev.switchboard.topology;
 
 import dev.switchboard.controller.Disposition;
-import dev.switchboard.controller.Listeners;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.PacketInProcessor;
 import dev.switchboard.controller.Registration;
@@ -16,32 +15,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
-import org.projectfloodlight.openflow.protocol.OFPacketOut;
 import org.projectfloodlight.openflow.protocol.OFPortConfig;
 import org.projectfloodlight.openflow.protocol.OFPortDesc;
 import org.projectfloodlight.openflow.protocol.OFPortState;
-import org.projectfloodlight.openflow.protocol.OFVersion;
-import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.DatapathId;
-import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * LLDP/BDDP link discovery and the topology snapshots it publishes.
+ * LLDP/BDDP link discovery: the model of switches, enabled ports, quarantines and links, and
+ * the events that change it. Sending probes is {@link ProbeSender}'s, publishing snapshots
+ * {@link TopologyPublisher}'s.
  *
- * <p>Threads: switch and port events and probes arrive on the switches' event loops,
- * probing, expiry and quarantine ends run on the app's timer. Every change of the network
- * model happens under {@link #lock}, which also keeps snapshots and listener calls in order.
- * A probe confirming a link already known takes no lock: it moves the link's last-seen time
- * forward with a compare-and-set, which fails (and falls back to the locked path) only when
- * expiry or a port going down retired the link in between.
+ * <p>Threads: one writer. Every change of the model runs on the app's timer (a single thread,
+ * {@link #writer}), which also makes and publishes the snapshots and tells the listeners, in
+ * order. Switch and port events and new probes arrive on the switches' event loops, which only
+ * hand the change to the writer and return: no event loop waits on a lock here. A probe
+ * confirming a link already known is handled on the event loop itself: it moves the link's
+ * last-seen time forward with a compare-and-set, which fails (and hands the probe to the
+ * writer) only when expiry or a port going down retired the link in between.
  */
 final class LinkDiscovery implements TopologyService, SwitchListener, PacketInProcessor {
     private static final Logger log = LoggerFactory.getLogger(LinkDiscovery.class);
@@ -51,23 +49,20 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
     private final SwitchService switchService;
     private final TopologyConfig config;
     private final ProbeAuthenticator authenticator;
-    private final ScheduledExecutorService timer;
-    private final Listeners<TopologyListener> listeners = new Listeners<>();
-    private final Object lock = new Object();
+    /** The single thread that changes the model; also runs the periodic tasks. */
+    private final ScheduledExecutorService writer;
+    private final ProbeSender probes;
+    private final TopologyPublisher publisher = new TopologyPublisher();
 
-    private volatile TopologySnapshot current = TopologySnapshot.empty();
-
-    // Guarded by lock.
+    // Confined to the writer.
     private final Map<DatapathId, OFSwitch> knownSwitches = new HashMap<>();
     private final Map<DatapathId, Set<OFPort>> enabledPorts = new HashMap<>();
     private final Map<SwitchPort, Long> quarantineEnds = new HashMap<>();
     /** The quarantined ports whose link expired: their quarantine ends early when a link is back. */
     private final Set<SwitchPort> quarantinedByExpiry = new HashSet<>();
 
-    /** Read without the lock on the packet path; entries are added and removed under it. */
+    /** Read on the packet path; entries are added and removed by the writer only. */
     private final Map<Ends, LinkRecord> linkRecords = new ConcurrentHashMap<>();
-    /** Each port's probe packet-outs, rebuilt when the switch or the port description changes. */
-    private final Map<SwitchPort, PortProbes> probeCache = new ConcurrentHashMap<>();
 
     private record Ends(SwitchPort src, SwitchPort dst) {
     }
@@ -82,15 +77,31 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
         }
     }
 
-    private record PortProbes(OFSwitch sw, OFPortDesc desc, List<OFPacketOut> packetOuts) {
-    }
-
+    /**
+     * @param timer runs one task at a time (the app's scheduler): it is discovery's writer
+     */
     LinkDiscovery(SwitchService switchService, TopologyConfig config, ProbeAuthenticator authenticator,
             ScheduledExecutorService timer) {
         this.switchService = switchService;
         this.config = config;
         this.authenticator = authenticator;
-        this.timer = timer;
+        this.writer = timer;
+        this.probes = new ProbeSender(config.bddp(), authenticator);
+    }
+
+    /** Runs {@code change} on the writer; from an event loop this only enqueues. */
+    private void onWriter(Runnable change) {
+        try {
+            writer.execute(() -> {
+                try {
+                    change.run();
+                } catch (RuntimeException e) {
+                    log.warn("topology: a change failed", e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            log.debug("topology: stopped, change dropped");
+        }
     }
 
     /** Adds the switches already connected and starts the periodic tasks. */
@@ -99,22 +110,22 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
             switchAdded(sw);
         }
         long probeNanos = config.probeInterval().toNanos();
-        timer.scheduleAtFixedRate(this::probeAllSafely, probeNanos, probeNanos, TimeUnit.NANOSECONDS);
+        writer.scheduleAtFixedRate(this::probeAllSafely, probeNanos, probeNanos, TimeUnit.NANOSECONDS);
         long expiryNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
                 Math.min(probeNanos, config.linkTimeout().toNanos() / 3));
-        timer.scheduleAtFixedRate(this::expireSafely, expiryNanos, expiryNanos, TimeUnit.NANOSECONDS);
+        writer.scheduleAtFixedRate(this::expireSafely, expiryNanos, expiryNanos, TimeUnit.NANOSECONDS);
     }
 
     // ---- TopologyService
 
     @Override
     public Topology current() {
-        return current;
+        return publisher.current();
     }
 
     @Override
     public Registration addListener(TopologyListener listener) {
-        return listeners.add(listener);
+        return publisher.addListener(listener);
     }
 
     // ---- packet path
@@ -154,7 +165,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
                 return;
             }
         }
-        synchronized (lock) {
+        onWriter(() -> {
             if (knownSwitches.get(dst.dpid()) != receiver || !isEnabled(src) || !isEnabled(dst)) {
                 return; // a probe in flight from a port or switch that has since gone
             }
@@ -164,45 +175,47 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
             liftExpiryQuarantine(src);
             liftExpiryQuarantine(dst);
             publish();
-        }
+        });
     }
 
-    // ---- switch and port events (on the switches' event loops)
+    // ---- switch and port events (told on the switches' event loops, handled on the writer)
 
     @Override
     public void switchAdded(OFSwitch sw) {
+        onWriter(() -> addSwitch(sw));
+    }
+
+    private void addSwitch(OFSwitch sw) {
         List<OFPortDesc> toProbe = new ArrayList<>();
-        synchronized (lock) {
-            if (knownSwitches.get(sw.id()) == sw) {
-                return; // seen at start and then told by the listener
-            }
-            forgetSwitch(sw.id());
-            knownSwitches.put(sw.id(), sw);
-            Set<OFPort> enabled = new HashSet<>();
-            for (OFPortDesc port : sw.ports().values()) {
-                if (isUsable(port)) {
-                    enabled.add(port.getPortNo());
-                    quarantine(new SwitchPort(sw.id(), port.getPortNo()));
-                    toProbe.add(port);
-                }
-            }
-            enabledPorts.put(sw.id(), enabled);
-            publish();
+        if (knownSwitches.get(sw.id()) == sw) {
+            return; // seen at start and then told by the listener
         }
+        forgetSwitch(sw.id());
+        knownSwitches.put(sw.id(), sw);
+        Set<OFPort> enabled = new HashSet<>();
+        for (OFPortDesc port : sw.ports().values()) {
+            if (isUsable(port)) {
+                enabled.add(port.getPortNo());
+                quarantine(new SwitchPort(sw.id(), port.getPortNo()));
+                toProbe.add(port);
+            }
+        }
+        enabledPorts.put(sw.id(), enabled);
+        publish();
         log.info("topology: switch {} added with {} enabled ports", sw.id(), toProbe.size());
-        probe(sw, toProbe);
+        probes.probe(sw, toProbe);
     }
 
     @Override
     public void switchRemoved(OFSwitch sw) {
-        synchronized (lock) {
+        onWriter(() -> {
             if (knownSwitches.get(sw.id()) != sw) {
                 return;
             }
             forgetSwitch(sw.id());
             publish();
-        }
-        log.info("topology: switch {} removed", sw.id());
+            log.info("topology: switch {} removed", sw.id());
+        });
     }
 
     @Override
@@ -221,31 +234,33 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
     }
 
     private void portState(OFSwitch sw, OFPortDesc desc, boolean usable) {
+        onWriter(() -> changePortState(sw, desc, usable));
+    }
+
+    private void changePortState(OFSwitch sw, OFPortDesc desc, boolean usable) {
         SwitchPort at = new SwitchPort(sw.id(), desc.getPortNo());
         boolean cameUp;
-        synchronized (lock) {
-            Set<OFPort> enabled = enabledPorts.get(sw.id());
-            if (knownSwitches.get(sw.id()) != sw || enabled == null) {
-                return;
-            }
-            boolean wasUsable = enabled.contains(at.port());
-            cameUp = usable && !wasUsable;
-            if (cameUp) {
-                enabled.add(at.port());
-                quarantine(at);
-            } else if (!usable && wasUsable) {
-                enabled.remove(at.port());
-                quarantineEnds.remove(at);
-                quarantinedByExpiry.remove(at);
-                probeCache.remove(at);
-                removeLinksAt(at);
-            } else {
-                return; // no change the topology shows; a changed address is seen by the probe cache
-            }
-            publish();
+        Set<OFPort> enabled = enabledPorts.get(sw.id());
+        if (knownSwitches.get(sw.id()) != sw || enabled == null) {
+            return;
         }
+        boolean wasUsable = enabled.contains(at.port());
+        cameUp = usable && !wasUsable;
         if (cameUp) {
-            probe(sw, List.of(desc));
+            enabled.add(at.port());
+            quarantine(at);
+        } else if (!usable && wasUsable) {
+            enabled.remove(at.port());
+            quarantineEnds.remove(at);
+            quarantinedByExpiry.remove(at);
+            probes.forget(at);
+            removeLinksAt(at);
+        } else {
+            return; // no change the topology shows; a changed address is seen by the probe cache
+        }
+        publish();
+        if (cameUp) {
+            probes.probe(sw, List.of(desc));
         }
     }
 
@@ -258,7 +273,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
                 && !port.getState().contains(OFPortState.LINK_DOWN);
     }
 
-    // ---- under the lock
+    // ---- on the writer
 
     private boolean isEnabled(SwitchPort port) {
         Set<OFPort> enabled = enabledPorts.get(port.dpid());
@@ -270,7 +285,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
         enabledPorts.remove(dpid);
         quarantineEnds.keySet().removeIf(port -> port.dpid().equals(dpid));
         quarantinedByExpiry.removeIf(port -> port.dpid().equals(dpid));
-        probeCache.keySet().removeIf(port -> port.dpid().equals(dpid));
+        probes.forget(dpid);
         retireLinks(ends -> ends.src().dpid().equals(dpid) || ends.dst().dpid().equals(dpid));
     }
 
@@ -295,7 +310,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
             return;
         }
         quarantineEnds.put(port, System.nanoTime() + config.quarantine().toNanos());
-        timer.schedule(this::endQuarantinesSafely, config.quarantine().toNanos(), TimeUnit.NANOSECONDS);
+        writer.schedule(this::endQuarantinesSafely, config.quarantine().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -309,7 +324,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
         long nanos = Math.max(config.linkTimeout().toNanos(), config.quarantine().toNanos());
         quarantineEnds.merge(port, now + nanos, (a, b) -> b - a > 0 ? b : a);
         quarantinedByExpiry.add(port);
-        timer.schedule(this::endQuarantinesSafely, nanos, TimeUnit.NANOSECONDS);
+        writer.schedule(this::endQuarantinesSafely, nanos, TimeUnit.NANOSECONDS);
     }
 
     private void liftExpiryQuarantine(SwitchPort port) {
@@ -327,28 +342,10 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
         return false;
     }
 
-    /** Builds the snapshot of the current model and, if the network differs, swaps it in and tells listeners. */
+    /** Publishes the snapshot of the current model, if the network differs, and tells listeners. */
     private void publish() {
-        TopologySnapshot before = current;
-        TopologySnapshot after = new TopologySnapshot(before.version() + 1, knownSwitches.keySet(), enabledPorts,
-                quarantineEnds.keySet(), effectiveLinks());
-        if (after.sameNetworkAs(before)) {
-            return;
-        }
-        current = after;
-        TopologyEvent event = new TopologyEvent(before, after,
-                difference(after.switches(), before.switches()), difference(before.switches(), after.switches()),
-                difference(after.links(), before.links()), difference(before.links(), after.links()));
-        if (!event.linksAdded().isEmpty() || !event.linksRemoved().isEmpty()) {
-            log.info("topology v{}: links added {} removed {}", after.version(), event.linksAdded(), event.linksRemoved());
-        }
-        listeners.fire("topologyChanged", l -> l.topologyChanged(event));
-    }
-
-    private static <T> Set<T> difference(Set<T> a, Set<T> b) {
-        Set<T> result = new HashSet<>(a);
-        result.removeAll(b);
-        return result;
+        publisher.publish(new TopologySnapshot(publisher.nextVersion(), knownSwitches.keySet(), enabledPorts,
+                quarantineEnds.keySet(), effectiveLinks()));
     }
 
     /**
@@ -391,32 +388,30 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
     void expire(long now) {
         long timeout = config.linkTimeout().toNanos();
         List<SwitchPort> toProbe = new ArrayList<>();
-        synchronized (lock) {
-            boolean changed = false;
-            List<Ends> gone = new ArrayList<>();
-            for (Iterator<Map.Entry<Ends, LinkRecord>> it = linkRecords.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<Ends, LinkRecord> entry = it.next();
-                LinkRecord record = entry.getValue();
-                changed |= expire(record.lldpSeen, now, timeout);
-                changed |= expire(record.bddpSeen, now, timeout);
-                if (record.lldpSeen.get() == NEVER && record.bddpSeen.get() == NEVER) {
-                    it.remove();
-                    gone.add(entry.getKey());
+        boolean changed = false;
+        List<Ends> gone = new ArrayList<>();
+        for (Iterator<Map.Entry<Ends, LinkRecord>> it = linkRecords.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Ends, LinkRecord> entry = it.next();
+            LinkRecord record = entry.getValue();
+            changed |= expire(record.lldpSeen, now, timeout);
+            changed |= expire(record.bddpSeen, now, timeout);
+            if (record.lldpSeen.get() == NEVER && record.bddpSeen.get() == NEVER) {
+                it.remove();
+                gone.add(entry.getKey());
+            }
+        }
+        for (Ends ends : gone) {
+            for (SwitchPort end : List.of(ends.src(), ends.dst())) {
+                // Ports that went down lost their links at once (not here); a port with
+                // another link left is still an inter-switch port and stays on the tree.
+                if (isEnabled(end) && !hasLinkAt(end) && !quarantinedByExpiry.contains(end)) {
+                    quarantineAfterExpiry(end, now);
+                    toProbe.add(end);
                 }
             }
-            for (Ends ends : gone) {
-                for (SwitchPort end : List.of(ends.src(), ends.dst())) {
-                    // Ports that went down lost their links at once (not here); a port with
-                    // another link left is still an inter-switch port and stays on the tree.
-                    if (isEnabled(end) && !hasLinkAt(end) && !quarantinedByExpiry.contains(end)) {
-                        quarantineAfterExpiry(end, now);
-                        toProbe.add(end);
-                    }
-                }
-            }
-            if (changed) {
-                publish();
-            }
+        }
+        if (changed) {
+            publish();
         }
         probeAgain(toProbe);
     }
@@ -427,7 +422,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
             switchService.getSwitch(port.dpid()).ifPresent(sw -> {
                 OFPortDesc desc = sw.ports().get(port.port());
                 if (desc != null) {
-                    probe(sw, List.of(desc));
+                    probes.probe(sw, List.of(desc));
                 }
             });
         }
@@ -442,11 +437,9 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
     private void endQuarantinesSafely() {
         try {
             long now = System.nanoTime();
-            synchronized (lock) {
-                if (quarantineEnds.values().removeIf(end -> end - now <= 0)) {
-                    quarantinedByExpiry.retainAll(quarantineEnds.keySet());
-                    publish();
-                }
+            if (quarantineEnds.values().removeIf(end -> end - now <= 0)) {
+                quarantinedByExpiry.retainAll(quarantineEnds.keySet());
+                publish();
             }
         } catch (RuntimeException e) {
             log.warn("topology: ending port quarantine failed", e);
@@ -456,7 +449,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
     private void probeAllSafely() {
         try {
             for (OFSwitch sw : switchService.switches()) {
-                Set<OFPort> enabled = current.enabledPortsOf(sw.id());
+                Set<OFPort> enabled = publisher.current().enabledPortsOf(sw.id());
                 List<OFPortDesc> ports = new ArrayList<>(enabled.size());
                 for (OFPort port : enabled) {
                     OFPortDesc desc = sw.ports().get(port);
@@ -464,53 +457,10 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
                         ports.add(desc);
                     }
                 }
-                probe(sw, ports);
+                probes.probe(sw, ports);
             }
         } catch (RuntimeException e) {
             log.warn("topology: probing failed", e);
         }
-    }
-
-    // ---- probes
-
-    private void probe(OFSwitch sw, List<OFPortDesc> ports) {
-        if (ports.isEmpty() || !sw.isConnected()) {
-            return;
-        }
-        List<OFPacketOut> messages = new ArrayList<>(ports.size() * 2);
-        for (OFPortDesc port : ports) {
-            SwitchPort at = new SwitchPort(sw.id(), port.getPortNo());
-            PortProbes cached = probeCache.get(at);
-            if (cached == null || cached.sw() != sw || cached.desc() != port) {
-                cached = new PortProbes(sw, port, buildProbes(sw, port));
-                probeCache.put(at, cached);
-            }
-            messages.addAll(cached.packetOuts());
-        }
-        sw.writeAll(messages);
-    }
-
-    private List<OFPacketOut> buildProbes(OFSwitch sw, OFPortDesc port) {
-        long mac = port.getHwAddr().getLong();
-        long dpid = sw.id().getLong();
-        int number = port.getPortNo().getPortNumber();
-        OFPacketOut lldp = packetOut(sw.factory(), port.getPortNo(), ProbeFrames.build(false, mac, dpid, number, authenticator));
-        if (!config.bddp()) {
-            return List.of(lldp);
-        }
-        return List.of(lldp, packetOut(sw.factory(), port.getPortNo(), ProbeFrames.build(true, mac, dpid, number, authenticator)));
-    }
-
-    private static OFPacketOut packetOut(OFFactory f, OFPort outPort, byte[] frame) {
-        OFPacketOut.Builder b = f.buildPacketOut()
-                .setBufferId(OFBufferId.NO_BUFFER)
-                .setActions(List.of(f.actions().output(outPort, 0)))
-                .setData(frame);
-        if (f.getVersion().compareTo(OFVersion.OF_15) < 0) {
-            b.setInPort(OFPort.CONTROLLER);
-        } else {
-            b.setMatch(f.buildMatch().setExact(MatchField.IN_PORT, OFPort.CONTROLLER).build());
-        }
-        return b.build();
     }
 }

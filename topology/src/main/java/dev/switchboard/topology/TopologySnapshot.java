@@ -1,20 +1,17 @@
 package dev.switchboard.topology;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jgrapht.Graph;
-import org.jgrapht.alg.shortestpath.BFSShortestPath;
-import org.jgrapht.alg.interfaces.ShortestPathAlgorithm.SingleSourcePaths;
-import org.jgrapht.graph.DirectedPseudograph;
 import org.jgrapht.graph.Pseudograph;
 import org.jgrapht.traverse.BreadthFirstIterator;
 import org.projectfloodlight.openflow.types.DatapathId;
@@ -23,7 +20,8 @@ import org.projectfloodlight.openflow.types.OFPort;
 /**
  * An immutable {@link Topology}. Everything floods need (the spanning tree, each switch's
  * flood ports) is computed when the snapshot is made; paths are computed the first time a
- * source switch is asked for and kept.
+ * source switch is asked for and kept. Nothing is locked and no graph library is used after
+ * construction: path queries run on event loops.
  *
  * <p>Determinism: switches are ordered by datapath id and ports by number (unsigned), and the
  * graphs are filled in that order, so JGraphT's traversals (which follow insertion order)
@@ -57,9 +55,15 @@ final class TopologySnapshot implements Topology {
     /** Inter-switch ports off the spanning tree: broadcasts neither leave nor enter by them. */
     private final Set<SwitchPort> blockedPorts;
     private final Map<DatapathId, Set<OFPort>> floodPorts;
-    private final Graph<DatapathId, Link> graph;
-    /** Per source switch: the path to every switch it reaches, made on first use. */
-    private final Map<DatapathId, Map<DatapathId, List<Link>>> pathsFrom = new ConcurrentHashMap<>();
+    /** Per switch, its links to switches of this snapshot in {@link #LINK_ORDER}: what path search follows. */
+    private final Map<DatapathId, List<Link>> outgoing;
+    /**
+     * Per source switch: the answer for every switch it reaches, made on first use by whichever
+     * thread asks first (two threads asking at once both compute the same answer; one is kept).
+     * A cache hit is two map reads and allocates nothing.
+     */
+    private final Map<DatapathId, Map<DatapathId, Optional<List<Link>>>> pathsFrom = new ConcurrentHashMap<>();
+    private static final Optional<List<Link>> SAME_SWITCH = Optional.of(List.of());
 
     static TopologySnapshot empty() {
         return new TopologySnapshot(0, Set.of(), Map.of(), Set.of(), Set.of());
@@ -102,14 +106,15 @@ final class TopologySnapshot implements Topology {
 
         List<DatapathId> sortedSwitches = new ArrayList<>(this.switches);
         Collections.sort(sortedSwitches);
-        DirectedPseudograph<DatapathId, Link> directed = new DirectedPseudograph<>(Link.class);
-        sortedSwitches.forEach(directed::addVertex);
+        Map<DatapathId, List<Link>> out = new HashMap<>();
         for (Link link : sortedLinks) {
-            if (directed.containsVertex(link.src().dpid()) && directed.containsVertex(link.dst().dpid())) {
-                directed.addEdge(link.src().dpid(), link.dst().dpid(), link);
+            if (this.switches.contains(link.src().dpid()) && this.switches.contains(link.dst().dpid())) {
+                out.computeIfAbsent(link.src().dpid(), d -> new ArrayList<>()).add(link);
             }
         }
-        this.graph = directed;
+        Map<DatapathId, List<Link>> outCopy = new HashMap<>();
+        out.forEach((dpid, list) -> outCopy.put(dpid, List.copyOf(list)));
+        this.outgoing = Map.copyOf(outCopy);
 
         Set<SwitchPort> treePorts = spanningTreePorts(sortedSwitches, sortedLinks);
         Set<SwitchPort> blocked = new HashSet<>(interSwitchPorts);
@@ -203,27 +208,52 @@ final class TopologySnapshot implements Topology {
             return Optional.empty();
         }
         if (from.equals(to)) {
-            return Optional.of(List.of());
+            return SAME_SWITCH;
         }
-        Map<DatapathId, List<Link>> paths = pathsFrom.get(from);
+        Map<DatapathId, Optional<List<Link>>> paths = pathsFrom.get(from);
         if (paths == null) {
-            // JGraphT's graphs are not documented as safe for concurrent readers (they make
-            // views lazily), so one computation runs at a time; later reads are lock-free.
-            synchronized (graph) {
-                paths = pathsFrom.computeIfAbsent(from, this::computePathsFrom);
+            // No lock: the snapshot is immutable, so a racing computation gives the same answer.
+            paths = computePathsFrom(from);
+            Map<DatapathId, Optional<List<Link>>> raced = pathsFrom.putIfAbsent(from, paths);
+            if (raced != null) {
+                paths = raced;
             }
         }
-        return Optional.ofNullable(paths.get(to));
+        Optional<List<Link>> path = paths.get(to);
+        return path == null ? Optional.empty() : path;
     }
 
-    private Map<DatapathId, List<Link>> computePathsFrom(DatapathId source) {
-        SingleSourcePaths<DatapathId, Link> tree = new BFSShortestPath<>(graph).getPaths(source);
-        Map<DatapathId, List<Link>> paths = new LinkedHashMap<>();
-        for (DatapathId target : graph.vertexSet()) {
-            var path = tree.getPath(target);
-            if (path != null && !target.equals(source)) {
-                paths.put(target, List.copyOf(path.getEdgeList()));
+    /**
+     * Breadth first over one-way links from {@code source}: a switch is reached through the
+     * switch reached first, and out of a switch by its first link in {@link #LINK_ORDER}
+     * (what JGraphT's BFS shortest path gave over a graph filled in that order).
+     */
+    private Map<DatapathId, Optional<List<Link>>> computePathsFrom(DatapathId source) {
+        Map<DatapathId, Link> reachedBy = new HashMap<>();
+        ArrayDeque<DatapathId> queue = new ArrayDeque<>();
+        Set<DatapathId> seen = new HashSet<>();
+        seen.add(source);
+        queue.add(source);
+        while (!queue.isEmpty()) {
+            DatapathId at = queue.poll();
+            for (Link link : outgoing.getOrDefault(at, List.of())) {
+                DatapathId next = link.dst().dpid();
+                if (seen.add(next)) {
+                    reachedBy.put(next, link);
+                    queue.add(next);
+                }
             }
+        }
+        Map<DatapathId, Optional<List<Link>>> paths = new HashMap<>();
+        for (DatapathId target : reachedBy.keySet()) {
+            ArrayList<Link> reversed = new ArrayList<>();
+            for (DatapathId at = target; !at.equals(source); ) {
+                Link link = reachedBy.get(at);
+                reversed.add(link);
+                at = link.src().dpid();
+            }
+            Collections.reverse(reversed);
+            paths.put(target, Optional.of(List.copyOf(reversed)));
         }
         return Map.copyOf(paths);
     }

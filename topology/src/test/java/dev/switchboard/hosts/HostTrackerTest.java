@@ -197,4 +197,97 @@ class HostTrackerTest {
         assertThat(tracker.host(H1)).isEmpty();
         assertThat(tracker.hostWithIp(shared).map(Host::mac)).hasValue(MacAddress.of(2));
     }
+
+    @Test
+    void listenersAreToldAfterTheChangeIsPublishedAndOutsideTheUpdate() {
+        HostTracker tracker = new HostTracker(new ScriptedTopology(NO_LINKS), HostsConfig.defaults());
+        List<String> seen = new java.util.ArrayList<>();
+        tracker.addListener(new HostListener() {
+            @Override
+            public void hostAdded(Host host) {
+                // The table the listener reads already holds the host, and a change made from
+                // inside the call (no lock is held, so it cannot deadlock) is told after it returns.
+                seen.add("added, visible=" + tracker.host(host.mac()).isPresent());
+                tracker.process(switchS1(), packetIn(1, arpFrom(host.mac(), IPv4Address.of("10.0.0.2"))));
+                seen.add("added returns");
+            }
+
+            @Override
+            public void hostUpdated(Host before, Host after) {
+                seen.add("updated, visible=" + tracker.hostWithIp(IPv4Address.of("10.0.0.2")).isPresent());
+            }
+        });
+
+        tracker.process(switchS1(), packetIn(1, arpFrom(H1, IPv4Address.of("10.0.0.1"))));
+
+        assertThat(seen).containsExactly("added, visible=true", "added returns", "updated, visible=true");
+    }
+
+    @Test
+    void concurrentLearnersLoseNoHostNoAddressAndNoEvent() throws Exception {
+        ScriptedTopology topology = new ScriptedTopology(NO_LINKS);
+        topology.current(); // from now on the script repeats NO_LINKS, safe from any thread
+        HostTracker tracker = new HostTracker(topology, HostsConfig.defaults());
+        java.util.concurrent.atomic.AtomicInteger added = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger updated = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean overlapped = new java.util.concurrent.atomic.AtomicBoolean();
+        tracker.addListener(new HostListener() {
+            @Override
+            public void hostAdded(Host host) {
+                enter();
+                added.incrementAndGet();
+                inside.decrementAndGet();
+            }
+
+            @Override
+            public void hostUpdated(Host before, Host after) {
+                enter();
+                updated.incrementAndGet();
+                inside.decrementAndGet();
+            }
+
+            private void enter() {
+                if (inside.incrementAndGet() != 1) {
+                    overlapped.set(true);
+                }
+            }
+        });
+        int threads = 4;
+        int hostsPerThread = 200;
+        MacAddress shared = MacAddress.of(0x02_00_00_00_ff_ffL);
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < hostsPerThread; i++) {
+                        MacAddress mac = MacAddress.of(0x02_00_00_00_00_00L | (thread << 16) | (i + 1));
+                        tracker.process(switchS1(), packetIn(2, arpFrom(mac, IPv4Address.of("10." + thread + ".0." + (i + 1)))));
+                    }
+                    // Every thread also gives one shared host an address of its own.
+                    tracker.process(switchS1(), packetIn(3, arpFrom(shared, IPv4Address.of("10.100.0." + (thread + 1)))));
+                    return null;
+                }));
+            }
+            for (var future : done) {
+                future.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(tracker.hosts()).hasSize(threads * hostsPerThread + 1);
+        assertThat(tracker.host(shared).orElseThrow().ipv4()).hasSize(threads);
+        for (int t = 0; t < threads; t++) {
+            assertThat(tracker.hostWithIp(IPv4Address.of("10." + t + ".0.7")).map(Host::mac))
+                    .hasValue(MacAddress.of(0x02_00_00_00_00_00L | (t << 16) | 7));
+        }
+        assertThat(added.get()).isEqualTo(threads * hostsPerThread + 1);
+        assertThat(updated.get()).isEqualTo(threads - 1);
+        assertThat(overlapped).isFalse();
+    }
 }

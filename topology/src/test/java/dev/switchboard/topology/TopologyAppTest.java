@@ -110,6 +110,32 @@ class TopologyAppTest {
     }
 
     @Test
+    void listenersAreToldOnDiscoverysWriterInOrderAfterEachSnapshotIsPublished() {
+        try (AppsFixture fixture = AppsFixture.quiet()) {
+            List<String> violations = new CopyOnWriteArrayList<>();
+            List<Long> versions = new CopyOnWriteArrayList<>();
+            fixture.topology().addListener(event -> {
+                versions.add(event.after().version());
+                if (fixture.topology().current().version() < event.after().version()) {
+                    violations.add("v" + event.after().version() + " told before it was published");
+                }
+                if (!Thread.currentThread().getName().equals("app-topology")) {
+                    violations.add("told on " + Thread.currentThread().getName());
+                }
+            });
+            EmulatedSwitch a = fixture.connect(0x0a, 2);
+            EmulatedSwitch b = fixture.connect(0x0b, 2);
+
+            fixture.cable(a, 1, b, 2);
+
+            long last = fixture.topology().current().version();
+            await().atMost(WAIT).until(() -> versions.contains(last));
+            assertThat(violations).isEmpty();
+            assertThat(versions).isSorted().doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
     void confirmingAKnownLinkPublishesNothing() {
         try (AppsFixture fixture = AppsFixture.quiet()) {
             EmulatedSwitch a = fixture.connect(0x0a, 2);

@@ -125,4 +125,32 @@ class TopologySnapshotTest {
         assertThat(topology.linksFrom(S1)).isUnmodifiable().hasSize(2);
         assertThat(topology.path(S1, S3).orElseThrow()).isUnmodifiable();
     }
+
+    @Test
+    void pathsAreComputedOnceAndAnsweredFromTheSnapshotFromManyThreads() throws Exception {
+        TopologySnapshot topology = snapshot(ring(), Set.of());
+        List<Link> expected = List.of(new Link(at(S1, 1), at(S2, 2), Link.Kind.DIRECT),
+                new Link(at(S2, 1), at(S3, 2), Link.Kind.DIRECT));
+        int threads = 4;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<java.util.Optional<List<Link>>>> answers = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return topology.path(S1, S3);
+                }));
+            }
+            for (var answer : answers) {
+                assertThat(answer.get()).contains(expected);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // A cache hit hands out the stored answer itself: nothing is allocated.
+        assertThat(topology.path(S1, S3)).isSameAs(topology.path(S1, S3));
+        assertThat(topology.path(S1, S1)).contains(List.of()).isSameAs(topology.path(S2, S2));
+        assertThat(topology.path(S1, DatapathId.of(99))).isEmpty();
+    }
 }

@@ -10,13 +10,15 @@ import dev.switchboard.topology.SwitchPort;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
 import org.projectfloodlight.openflow.protocol.OFVersion;
@@ -51,8 +53,10 @@ import org.projectfloodlight.openflow.types.U64;
  * with Nicira's {@code NXAST_DEC_TTL} (openflowj's {@code OFActionNiciraDecTtl}), which OVS
  * implements, so 1.0 switches get flows as well.
  *
- * <p>Installs are rare next to packets (one per new destination and ingress switch), so the
- * bookkeeping takes a short lock rather than a lock-free structure.
+ * <p>Threads: installs run on the switches' event loops, removals on event loops or listener
+ * threads. The bookkeeping takes no lock: each next hop's record is an immutable value,
+ * replaced with compare-and-set in a concurrent map (installs are rare next to packets, one
+ * per new destination and ingress switch, so copying a record is cheap).
  */
 final class RouteFlows {
     /** Ingress flows: above forwarding's MAC flows, which would otherwise see the router MAC. */
@@ -66,15 +70,32 @@ final class RouteFlows {
     record InstalledFlow(DatapathId dpid, Match match, int priority) {
     }
 
-    /** What was installed for one next hop. */
-    private static final class NextHopFlows {
-        final MacAddress mac;
-        final Set<Link> links = new HashSet<>();
-        final Set<DatapathId> switches = new HashSet<>();
-        final Set<InstalledFlow> flows = new LinkedHashSet<>();
+    /**
+     * What was installed for one next hop; immutable, replaced as a whole. {@code generation}
+     * stays the same across the copies made by installs and is new when a removal dropped the
+     * record and an install starts a new one, so an install can tell whether its flows are
+     * still the ones recorded.
+     */
+    private record NextHopFlows(Object generation, MacAddress mac, Set<Link> links, Set<DatapathId> switches,
+            Set<InstalledFlow> flows) {
 
-        NextHopFlows(MacAddress mac) {
-            this.mac = mac;
+        static NextHopFlows first(MacAddress mac) {
+            return new NextHopFlows(new Object(), mac, Set.of(), Set.of(), Set.of());
+        }
+
+        NextHopFlows with(List<Link> path, List<InstalledFlow> toWrite) {
+            Set<Link> allLinks = new HashSet<>(links);
+            allLinks.addAll(path);
+            Set<DatapathId> allSwitches = new HashSet<>(switches);
+            Set<InstalledFlow> allFlows = new LinkedHashSet<>(flows);
+            for (InstalledFlow flow : toWrite) {
+                allSwitches.add(flow.dpid());
+                if (allFlows.size() < MAX_REMEMBERED_FLOWS) {
+                    allFlows.add(flow);
+                }
+            }
+            return new NextHopFlows(generation, mac, Set.copyOf(allLinks), Set.copyOf(allSwitches),
+                    Collections.unmodifiableSet(allFlows));
         }
     }
 
@@ -82,7 +103,7 @@ final class RouteFlows {
     private final AppFlows appFlows;
     private final MacAddress routerMac;
     private final int idleTimeoutSeconds;
-    private final Map<IPv4Address, NextHopFlows> installed = new HashMap<>();
+    private final ConcurrentMap<IPv4Address, NextHopFlows> installed = new ConcurrentHashMap<>();
 
     RouteFlows(SwitchService switchService, AppFlows appFlows, MacAddress routerMac, Duration idleTimeout) {
         this.switchService = switchService;
@@ -144,17 +165,7 @@ final class RouteFlows {
                     .build();
             toWrite.add(new InstalledFlow(hop.sw().id(), match, hop.ingress() ? INGRESS_PRIORITY : TRANSIT_PRIORITY));
         }
-        NextHopFlows record;
-        synchronized (installed) {
-            record = installed.computeIfAbsent(nextHop, ip -> new NextHopFlows(nextHopMac));
-            record.links.addAll(path);
-            for (InstalledFlow flow : toWrite) {
-                record.switches.add(flow.dpid());
-                if (record.flows.size() < MAX_REMEMBERED_FLOWS) {
-                    record.flows.add(flow);
-                }
-            }
-        }
+        Object generation = remember(nextHop, nextHopMac, path, toWrite);
         for (int i = 0; i < hops.size(); i++) {
             Hop hop = hops.get(i);
             InstalledFlow flow = toWrite.get(i);
@@ -164,20 +175,27 @@ final class RouteFlows {
                     : List.of(f.actions().output(hop.out(), 0));
             hop.sw().write(flowAdd(f, cookie, flow.priority(), flow.match(), actions));
         }
-        boolean stillRecorded;
-        synchronized (installed) {
-            stillRecorded = installed.get(nextHop) == record;
-        }
-        if (!stillRecorded) {
-            NextHopFlows ours = new NextHopFlows(nextHopMac);
-            toWrite.forEach(flow -> {
-                ours.switches.add(flow.dpid());
-                ours.flows.add(flow);
-            });
-            deleteFlows(nextHop, ours);
+        NextHopFlows now = installed.get(nextHop);
+        if (now == null || now.generation() != generation) {
+            deleteFlows(nextHop, NextHopFlows.first(nextHopMac).with(List.of(), toWrite));
             return false;
         }
         return true;
+    }
+
+    /** Adds the flows to the next hop's record (a new one if it has none); returns the record's generation. */
+    private Object remember(IPv4Address nextHop, MacAddress nextHopMac, List<Link> path, List<InstalledFlow> toWrite) {
+        while (true) {
+            NextHopFlows before = installed.get(nextHop);
+            if (before == null) {
+                NextHopFlows first = NextHopFlows.first(nextHopMac).with(path, toWrite);
+                if (installed.putIfAbsent(nextHop, first) == null) {
+                    return first.generation();
+                }
+            } else if (installed.replace(nextHop, before, before.with(path, toWrite))) {
+                return before.generation();
+            }
+        }
     }
 
     /**
@@ -217,36 +235,29 @@ final class RouteFlows {
     /** The next hops with flows whose MAC is {@code mac}. */
     Set<IPv4Address> nextHopsWithMac(MacAddress mac) {
         Set<IPv4Address> found = new HashSet<>();
-        synchronized (installed) {
-            installed.forEach((ip, flows) -> {
-                if (flows.mac.equals(mac)) {
-                    found.add(ip);
-                }
-            });
-        }
+        installed.forEach((ip, flows) -> {
+            if (flows.mac().equals(mac)) {
+                found.add(ip);
+            }
+        });
         return found;
     }
 
     /** The next hops with flows along one of {@code links} or on one of {@code switches}. */
     Set<IPv4Address> nextHopsCrossing(Collection<Link> links, Collection<DatapathId> switches) {
         Set<IPv4Address> found = new HashSet<>();
-        synchronized (installed) {
-            installed.forEach((ip, flows) -> {
-                if (links.stream().anyMatch(flows.links::contains)
-                        || switches.stream().anyMatch(flows.switches::contains)) {
-                    found.add(ip);
-                }
-            });
-        }
+        installed.forEach((ip, flows) -> {
+            if (links.stream().anyMatch(flows.links()::contains)
+                    || switches.stream().anyMatch(flows.switches()::contains)) {
+                found.add(ip);
+            }
+        });
         return found;
     }
 
     /** Deletes every flow towards {@code nextHop}, from every switch that has one. */
     void remove(IPv4Address nextHop) {
-        NextHopFlows flows;
-        synchronized (installed) {
-            flows = installed.remove(nextHop);
-        }
+        NextHopFlows flows = installed.remove(nextHop);
         if (flows != null) {
             deleteFlows(nextHop, flows);
         }
@@ -254,11 +265,11 @@ final class RouteFlows {
 
     private void deleteFlows(IPv4Address nextHop, NextHopFlows flows) {
         U64 cookie = cookie(nextHop);
-        for (DatapathId dpid : flows.switches) {
+        for (DatapathId dpid : flows.switches()) {
             switchService.getSwitch(dpid).filter(OFSwitch::isConnected).ifPresent(sw -> {
                 OFFactory f = sw.factory();
                 if (f.getVersion() == OFVersion.OF_10) {
-                    flows.flows.stream().filter(flow -> flow.dpid().equals(dpid)).forEach(flow ->
+                    flows.flows().stream().filter(flow -> flow.dpid().equals(dpid)).forEach(flow ->
                             sw.write(f.buildFlowDeleteStrict()
                                     .setMatch(flow.match())
                                     .setPriority(flow.priority())
@@ -278,8 +289,6 @@ final class RouteFlows {
     }
 
     int nextHopCount() {
-        synchronized (installed) {
-            return installed.size();
-        }
+        return installed.size();
     }
 }
