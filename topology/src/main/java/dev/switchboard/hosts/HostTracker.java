@@ -6,8 +6,8 @@ import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.PacketInProcessor;
 import dev.switchboard.controller.Registration;
 import dev.switchboard.controller.SwitchListener;
+import dev.switchboard.controller.openflow.OpenFlowMessages;
 import dev.switchboard.controller.packet.EthernetFrames;
-import dev.switchboard.topology.InPorts;
 import dev.switchboard.topology.Link;
 import dev.switchboard.topology.SwitchPort;
 import dev.switchboard.topology.Topology;
@@ -181,7 +181,7 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
         if (mac == 0 || EthernetFrames.isGroupAddress(mac)) {
             return Disposition.CONTINUE; // not a host's own address
         }
-        OFPort inPort = InPorts.of(packetIn);
+        OFPort inPort = OpenFlowMessages.inPort(packetIn);
         if (inPort == null) {
             return Disposition.CONTINUE;
         }

@@ -7,6 +7,7 @@ import dev.switchboard.controller.PacketInProcessor;
 import dev.switchboard.controller.Registration;
 import dev.switchboard.controller.SwitchListener;
 import dev.switchboard.controller.SwitchService;
+import dev.switchboard.controller.openflow.OpenFlowMessages;
 import dev.switchboard.controller.packet.EthernetFrames;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,10 +26,7 @@ import org.projectfloodlight.openflow.protocol.OFPacketOut;
 import org.projectfloodlight.openflow.protocol.OFPortConfig;
 import org.projectfloodlight.openflow.protocol.OFPortDesc;
 import org.projectfloodlight.openflow.protocol.OFPortState;
-import org.projectfloodlight.openflow.protocol.OFVersion;
-import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.DatapathId;
-import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,7 +130,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
         // Probes are consumed whoever sent them: flooding one would make links appear
         // between ports that are not wired together.
         ProbeFrames.Origin origin = ProbeFrames.parse(frame, authenticator);
-        OFPort inPort = InPorts.of(packetIn);
+        OFPort inPort = OpenFlowMessages.inPort(packetIn);
         if (origin != null && inPort != null) {
             probeReceived(origin, new SwitchPort(sw.id(), inPort), sw, type == EthernetFrames.TYPE_BDDP);
         }
@@ -502,15 +500,6 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
     }
 
     private static OFPacketOut packetOut(OFFactory f, OFPort outPort, byte[] frame) {
-        OFPacketOut.Builder b = f.buildPacketOut()
-                .setBufferId(OFBufferId.NO_BUFFER)
-                .setActions(List.of(f.actions().output(outPort, 0)))
-                .setData(frame);
-        if (f.getVersion().compareTo(OFVersion.OF_15) < 0) {
-            b.setInPort(OFPort.CONTROLLER);
-        } else {
-            b.setMatch(f.buildMatch().setExact(MatchField.IN_PORT, OFPort.CONTROLLER).build());
-        }
-        return b.build();
+        return OpenFlowMessages.packetOut(f, frame, OFPort.CONTROLLER, List.of(f.actions().output(outPort, 0)));
     }
 }
