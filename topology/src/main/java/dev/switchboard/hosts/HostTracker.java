@@ -7,7 +7,9 @@ import dev.switchboard.controller.PacketInProcessor;
 import dev.switchboard.controller.Registration;
 import dev.switchboard.controller.SwitchListener;
 import dev.switchboard.controller.openflow.OpenFlowMessages;
+import dev.switchboard.controller.packet.ArpFrames;
 import dev.switchboard.controller.packet.EthernetFrames;
+import dev.switchboard.controller.packet.Ipv4Frames;
 import dev.switchboard.topology.Link;
 import dev.switchboard.topology.SwitchPort;
 import dev.switchboard.topology.Topology;
@@ -195,11 +197,10 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
         int ipv4 = 0;
         long ipv6High = 0;
         long ipv6Low = 0;
-        if (type == EthernetFrames.TYPE_ARP && frame.length >= payload + 28
-                && EthernetFrames.u16(frame, payload + 2) == EthernetFrames.TYPE_IPV4 && frame[payload + 5] == 4) {
-            ipv4 = EthernetFrames.u32(frame, payload + 14);
-        } else if (type == EthernetFrames.TYPE_IPV4 && frame.length >= payload + 20) {
-            ipv4 = EthernetFrames.u32(frame, payload + 12);
+        if (type == EthernetFrames.TYPE_ARP && ArpFrames.isIpv4OverEthernet(frame, payload)) {
+            ipv4 = ArpFrames.senderIp(frame, payload);
+        } else if (type == EthernetFrames.TYPE_IPV4 && Ipv4Frames.isIpv4(frame, payload)) {
+            ipv4 = Ipv4Frames.source(frame, payload);
         } else if (type == EthernetFrames.TYPE_IPV6 && frame.length >= payload + 40) {
             ipv6High = u64(frame, payload + 8);
             ipv6Low = u64(frame, payload + 16);
