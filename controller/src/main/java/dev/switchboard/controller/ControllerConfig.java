@@ -2,6 +2,7 @@ package dev.switchboard.controller;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -60,6 +61,13 @@ public record ControllerConfig(
 
     public static final int DEFAULT_PORT = 6653;
     public static final int LEGACY_PORT = 6633;
+    /**
+     * The versions offered unless configured: 1.0 and 1.2 to 1.5, every version apps can
+     * program. Not 1.1: openflowj 3.6 cannot build its matches (its match builder returns
+     * null), so no flow could be installed on a switch that settled on it.
+     */
+    public static final Set<OFVersion> DEFAULT_VERSIONS = Collections.unmodifiableSet(EnumSet.of(
+            OFVersion.OF_10, OFVersion.OF_12, OFVersion.OF_13, OFVersion.OF_14, OFVersion.OF_15));
     /** The OpenFlow header's length field is 16 bits. */
     public static final int LARGEST_OPENFLOW_MESSAGE = 0xffff;
     /** A DESC reply, which every handshake has, is 1072 bytes; leave room above it. */
@@ -82,6 +90,10 @@ public record ControllerConfig(
         versions = Set.copyOf(versions);
         if (versions.isEmpty()) {
             throw new IllegalArgumentException("at least one OpenFlow version is needed");
+        }
+        if (versions.contains(OFVersion.OF_11)) {
+            throw new IllegalArgumentException("OpenFlow 1.1 cannot be offered: openflowj cannot build 1.1 matches,"
+                    + " so no app could install a flow on a 1.1 switch; offer 1.0 or 1.2 to 1.5");
         }
         requirePositive("handshakeTimeout", handshakeTimeout);
         requirePositive("echoInterval", echoInterval);
@@ -163,13 +175,13 @@ public record ControllerConfig(
     }
 
     /**
-     * Starts from the defaults: OpenFlow 1.0 to 1.5 over TCP on port 6653 of all addresses, unless
+     * Starts from the defaults: {@link #DEFAULT_VERSIONS} over TCP on port 6653 of all addresses, unless
      * only TLS addresses are given, then on those alone.
      */
     public static final class Builder {
         /** Null until set: the default applies only when no TLS address is given either. */
         private List<InetSocketAddress> listen;
-        private Set<OFVersion> versions = EnumSet.range(OFVersion.OF_10, OFVersion.OF_15);
+        private Set<OFVersion> versions = DEFAULT_VERSIONS;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration echoInterval = Duration.ofSeconds(5);
         private int maxMissedEchoes = 3;

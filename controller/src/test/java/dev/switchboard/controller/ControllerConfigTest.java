@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.projectfloodlight.openflow.protocol.OFVersion;
 
 class ControllerConfigTest {
     private static final ControllerTls TLS = new ControllerTls(Path.of("key.pem"), Path.of("cert.pem"), Path.of("ca.pem"));
@@ -18,6 +20,19 @@ class ControllerConfigTest {
         assertThat(config.listen()).containsExactly(new InetSocketAddress(ControllerConfig.DEFAULT_PORT));
         assertThat(config.tlsListen()).isEmpty();
         assertThat(config.tls()).isNull();
+    }
+
+    @Test
+    void offersEveryVersionAppsCanProgramButNot11ByDefault() {
+        assertThat(ControllerConfig.builder().build().versions()).containsExactlyInAnyOrder(
+                OFVersion.OF_10, OFVersion.OF_12, OFVersion.OF_13, OFVersion.OF_14, OFVersion.OF_15);
+    }
+
+    @Test
+    void refusesToOffer11AndSaysWhy() {
+        assertThatThrownBy(() -> ControllerConfig.builder().versions(Set.of(OFVersion.OF_11, OFVersion.OF_13)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("OpenFlow 1.1 cannot be offered: openflowj cannot build 1.1 matches");
     }
 
     @Test

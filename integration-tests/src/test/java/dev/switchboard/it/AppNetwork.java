@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.OFPort;
 
@@ -118,6 +119,10 @@ final class AppNetwork implements AutoCloseable {
 
     /** Mininet's switch-to-switch links, both directions, as {@code dpid/port->dpid/port}. */
     Set<String> mininetSwitchLinks() {
+        return mininetSwitchLinks(mininetTopology);
+    }
+
+    static Set<String> mininetSwitchLinks(JsonNode mininetTopology) {
         Map<String, Long> dpids = new HashMap<>();
         mininetTopology.path("switches").fields().forEachRemaining(e -> dpids.put(e.getKey(), e.getValue().asLong()));
         Set<String> links = new HashSet<>();
@@ -136,6 +141,10 @@ final class AppNetwork implements AutoCloseable {
 
     /** Mininet's switches by datapath id. */
     Set<Long> mininetSwitches() {
+        return mininetSwitches(mininetTopology);
+    }
+
+    static Set<Long> mininetSwitches(JsonNode mininetTopology) {
         Set<Long> dpids = new HashSet<>();
         mininetTopology.path("switches").forEach(dpid -> dpids.add(dpid.asLong()));
         return dpids;
@@ -143,6 +152,10 @@ final class AppNetwork implements AutoCloseable {
 
     /** The switch ports hosts hang on, as dpid to ports. */
     Map<Long, Set<Integer>> mininetHostPorts() {
+        return mininetHostPorts(mininetTopology);
+    }
+
+    static Map<Long, Set<Integer>> mininetHostPorts(JsonNode mininetTopology) {
         Map<String, Long> dpids = new HashMap<>();
         mininetTopology.path("switches").fields().forEachRemaining(e -> dpids.put(e.getKey(), e.getValue().asLong()));
         Map<Long, Set<Integer>> ports = new HashMap<>();
@@ -178,11 +191,16 @@ final class AppNetwork implements AutoCloseable {
      * flood (its quarantine is over): only then is a pingall fair.
      */
     void awaitDiscovery() {
-        Set<String> expected = mininetSwitchLinks();
-        Set<Long> switches = mininetSwitches();
-        Map<Long, Set<Integer>> hostPorts = mininetHostPorts();
+        awaitDiscovery(() -> topology().current(), mininetTopology);
+    }
+
+    /** {@link #awaitDiscovery()} for a controller and network not started through this class. */
+    static void awaitDiscovery(Supplier<Topology> topology, JsonNode mininetTopology) {
+        Set<String> expected = mininetSwitchLinks(mininetTopology);
+        Set<Long> switches = mininetSwitches(mininetTopology);
+        Map<Long, Set<Integer>> hostPorts = mininetHostPorts(mininetTopology);
         await().atMost(DISCOVERY).pollInterval(Duration.ofMillis(200)).until(() -> {
-            Topology now = topology().current();
+            Topology now = topology.get();
             if (!ourLinks(now).equals(expected)) {
                 return false;
             }

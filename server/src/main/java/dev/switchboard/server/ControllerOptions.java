@@ -42,7 +42,7 @@ final class ControllerOptions {
     Path caCertificate;
 
     @Option(names = "--versions", split = ",", paramLabel = "V",
-            description = "OpenFlow versions to offer, e.g. 1.0,1.3 (default 1.0 to 1.5).")
+            description = "OpenFlow versions to offer, e.g. 1.0,1.3 (default 1.0 and 1.2 to 1.5; 1.1 is not supported).")
     List<String> versions;
 
     /** The configuration file's contents (defaults without --config). */

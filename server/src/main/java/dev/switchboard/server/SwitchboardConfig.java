@@ -440,7 +440,10 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
         return host.isEmpty() ? new InetSocketAddress(number) : new InetSocketAddress(host, number);
     }
 
-    /** {@code 1.0} … {@code 1.5}, or the OVS names {@code OpenFlow10} … {@code OpenFlow15}. */
+    /**
+     * {@code 1.0}, {@code 1.2} … {@code 1.5}, or the OVS names {@code OpenFlow10} …
+     * {@code OpenFlow15}. 1.1 is refused: see {@link ControllerConfig#DEFAULT_VERSIONS}.
+     */
     static Set<OFVersion> versions(List<String> names) {
         Set<OFVersion> versions = EnumSet.noneOf(OFVersion.class);
         for (String name : names) {
@@ -452,11 +455,15 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
     static OFVersion version(String name) {
         String digits = name.trim().replace("OpenFlow", "").replace("OF", "").replace(".", "").replace("_", "");
         for (OFVersion version : OFVersion.values()) {
+            if (version == OFVersion.OF_11 && version.name().equals("OF_" + digits)) {
+                throw new IllegalArgumentException("OpenFlow 1.1 ('" + name + "') is not supported: openflowj cannot"
+                        + " build 1.1 matches, so no app could install flows (use 1.0, 1.2, 1.3, 1.4 or 1.5)");
+            }
             if (version.name().equals("OF_" + digits)) {
                 return version;
             }
         }
-        throw new IllegalArgumentException("unknown OpenFlow version '" + name + "' (use 1.0, 1.1, 1.2, 1.3, 1.4 or 1.5)");
+        throw new IllegalArgumentException("unknown OpenFlow version '" + name + "' (use 1.0, 1.2, 1.3, 1.4 or 1.5)");
     }
 
     /** A config file that cannot be used; the message names the file and the problem. */

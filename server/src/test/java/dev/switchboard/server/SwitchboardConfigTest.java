@@ -85,6 +85,9 @@ class SwitchboardConfigTest {
                 .isEqualTo("sb.yaml:4: openflow.listen[1]: '127.0.0.1:http' is not an address like 0.0.0.0:6653");
         assertThat(error("openflow:\n  versions: [\"1.3\", \"2.0\"]\n"))
                 .startsWith("sb.yaml:2: openflow.versions[1]: unknown OpenFlow version '2.0'");
+        assertThat(error("openflow:\n  versions: [\"1.0\", \"1.1\"]\n"))
+                .startsWith("sb.yaml:2: openflow.versions[1]: OpenFlow 1.1 ('1.1') is not supported: openflowj cannot"
+                        + " build 1.1 matches");
         assertThat(error("ovsdb:\n  connect:\n    - unix:/run/db.sock\n    - ptcp:6640\n"))
                 .isEqualTo("sb.yaml:4: ovsdb.connect[1]: 'ptcp:6640' is passive; put it under ovsdb.listen");
         assertThat(error("ovsdb:\n  bridges:\n    - datapathType: netdev\n"))

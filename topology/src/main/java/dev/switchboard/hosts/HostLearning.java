@@ -3,8 +3,10 @@ package dev.switchboard.hosts;
 import dev.switchboard.controller.Disposition;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.PacketInProcessor;
+import dev.switchboard.controller.openflow.OpenFlowMessages;
+import dev.switchboard.controller.packet.ArpFrames;
 import dev.switchboard.controller.packet.EthernetFrames;
-import dev.switchboard.topology.InPorts;
+import dev.switchboard.controller.packet.Ipv4Frames;
 import dev.switchboard.topology.SwitchPort;
 import dev.switchboard.topology.Topology;
 import dev.switchboard.topology.TopologyService;
@@ -39,7 +41,7 @@ final class HostLearning implements PacketInProcessor {
         if (mac == 0 || EthernetFrames.isGroupAddress(mac)) {
             return Disposition.CONTINUE; // not a host's own address
         }
-        OFPort inPort = InPorts.of(packetIn);
+        OFPort inPort = OpenFlowMessages.inPort(packetIn);
         if (inPort == null) {
             return Disposition.CONTINUE;
         }
@@ -53,11 +55,10 @@ final class HostLearning implements PacketInProcessor {
         int ipv4 = 0;
         long ipv6High = 0;
         long ipv6Low = 0;
-        if (type == EthernetFrames.TYPE_ARP && frame.length >= payload + 28
-                && EthernetFrames.u16(frame, payload + 2) == EthernetFrames.TYPE_IPV4 && frame[payload + 5] == 4) {
-            ipv4 = EthernetFrames.u32(frame, payload + 14);
-        } else if (type == EthernetFrames.TYPE_IPV4 && frame.length >= payload + 20) {
-            ipv4 = EthernetFrames.u32(frame, payload + 12);
+        if (type == EthernetFrames.TYPE_ARP && ArpFrames.isIpv4OverEthernet(frame, payload)) {
+            ipv4 = ArpFrames.senderIp(frame, payload);
+        } else if (type == EthernetFrames.TYPE_IPV4 && Ipv4Frames.isIpv4(frame, payload)) {
+            ipv4 = Ipv4Frames.source(frame, payload);
         } else if (type == EthernetFrames.TYPE_IPV6 && frame.length >= payload + 40) {
             ipv6High = u64(frame, payload + 8);
             ipv6Low = u64(frame, payload + 16);

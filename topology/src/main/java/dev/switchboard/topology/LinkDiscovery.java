@@ -6,6 +6,7 @@ import dev.switchboard.controller.PacketInProcessor;
 import dev.switchboard.controller.Registration;
 import dev.switchboard.controller.SwitchListener;
 import dev.switchboard.controller.SwitchService;
+import dev.switchboard.controller.openflow.OpenFlowMessages;
 import dev.switchboard.controller.packet.EthernetFrames;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -143,7 +144,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
         // Probes are consumed whoever sent them: flooding one would make links appear
         // between ports that are not wired together.
         ProbeFrames.Origin origin = ProbeFrames.parse(frame, authenticator);
-        OFPort inPort = InPorts.of(packetIn);
+        OFPort inPort = OpenFlowMessages.inPort(packetIn);
         if (origin != null && inPort != null) {
             probeReceived(origin, new SwitchPort(sw.id(), inPort), sw, type == EthernetFrames.TYPE_BDDP);
         }

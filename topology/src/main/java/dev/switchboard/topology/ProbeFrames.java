@@ -1,6 +1,7 @@
 package dev.switchboard.topology;
 
 import dev.switchboard.controller.packet.EthernetFrames;
+import dev.switchboard.controller.packet.LldpFrames;
 
 /**
  * Builds and reads the discovery probes, by hand (openflowj has no packet classes).
@@ -22,14 +23,14 @@ import dev.switchboard.controller.packet.EthernetFrames;
  * </ul>
  */
 final class ProbeFrames {
-    static final long LLDP_DESTINATION = 0x0180_c200_000eL;
+    static final long LLDP_DESTINATION = LldpFrames.NEAREST_BRIDGE;
     static final int TTL_SECONDS = 120;
 
-    private static final int TLV_END = 0;
-    private static final int TLV_CHASSIS_ID = 1;
-    private static final int TLV_PORT_ID = 2;
-    private static final int TLV_TTL = 3;
-    private static final int TLV_ORGANISATION = 127;
+    private static final int TLV_END = LldpFrames.TLV_END;
+    private static final int TLV_CHASSIS_ID = LldpFrames.TLV_CHASSIS_ID;
+    private static final int TLV_PORT_ID = LldpFrames.TLV_PORT_ID;
+    private static final int TLV_TTL = LldpFrames.TLV_TTL;
+    private static final int TLV_ORGANISATION = LldpFrames.TLV_ORGANISATION;
     private static final int CHASSIS_SUBTYPE_MAC = 4;
     private static final int PORT_SUBTYPE_LOCAL = 7;
     /** Floodlight's OUI for OpenFlow datapath ids in LLDP; our subtype tells our TLV from theirs. */
@@ -91,23 +92,18 @@ final class ProbeFrames {
         int port = 0;
         long dpid = 0;
         int authenticatorAt = -1;
-        while (at + 2 <= frame.length) {
-            int header = EthernetFrames.u16(frame, at);
-            int type = header >>> 9;
-            int length = header & 0x1FF;
-            at += 2;
-            if (type == TLV_END || at + length > frame.length) {
-                break;
-            }
-            if (type == TLV_PORT_ID && length == 5 && frame[at] == PORT_SUBTYPE_LOCAL) {
-                port = EthernetFrames.u32(frame, at + 1);
+        for (; LldpFrames.hasTlv(frame, at); at = LldpFrames.next(frame, at)) {
+            int type = LldpFrames.type(frame, at);
+            int length = LldpFrames.length(frame, at);
+            int value = LldpFrames.valueOffset(at);
+            if (type == TLV_PORT_ID && length == 5 && frame[value] == PORT_SUBTYPE_LOCAL) {
+                port = EthernetFrames.u32(frame, value + 1);
                 havePort = true;
-            } else if (type == TLV_ORGANISATION && length == ORG_LENGTH && isOurs(frame, at)) {
-                dpid = u64(frame, at + 4);
-                authenticatorAt = at + 12;
+            } else if (type == TLV_ORGANISATION && length == ORG_LENGTH && isOurs(frame, value)) {
+                dpid = u64(frame, value + 4);
+                authenticatorAt = value + 12;
                 haveOrigin = true;
             }
-            at += length;
         }
         if (!havePort || !haveOrigin || !authenticator.verify(dpid, port, frame, authenticatorAt)) {
             return null;

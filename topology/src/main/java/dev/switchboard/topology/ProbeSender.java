@@ -1,6 +1,7 @@
 package dev.switchboard.topology;
 
 import dev.switchboard.controller.OFSwitch;
+import dev.switchboard.controller.openflow.OpenFlowMessages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,10 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFPacketOut;
 import org.projectfloodlight.openflow.protocol.OFPortDesc;
-import org.projectfloodlight.openflow.protocol.OFVersion;
-import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.DatapathId;
-import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFPort;
 
 /**
@@ -75,15 +73,6 @@ final class ProbeSender {
     }
 
     private static OFPacketOut packetOut(OFFactory f, OFPort outPort, byte[] frame) {
-        OFPacketOut.Builder b = f.buildPacketOut()
-                .setBufferId(OFBufferId.NO_BUFFER)
-                .setActions(List.of(f.actions().output(outPort, 0)))
-                .setData(frame);
-        if (f.getVersion().compareTo(OFVersion.OF_15) < 0) {
-            b.setInPort(OFPort.CONTROLLER);
-        } else {
-            b.setMatch(f.buildMatch().setExact(MatchField.IN_PORT, OFPort.CONTROLLER).build());
-        }
-        return b.build();
+        return OpenFlowMessages.packetOut(f, frame, OFPort.CONTROLLER, List.of(f.actions().output(outPort, 0)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.apps.common;
 
+import dev.switchboard.controller.openflow.OpenFlowMessages;
 import dev.switchboard.topology.SwitchPort;
 import dev.switchboard.topology.Topology;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import dev.switchboard.apps.common.Deliverable;
 import dev.switchboard.apps.common.FloodPlanner;
 import dev.switchboard.apps.common.FloodPlanner.FloodPlan;
 import dev.switchboard.apps.common.FlowTimeouts;
-import dev.switchboard.apps.common.OpenFlowMessages;
+import dev.switchboard.controller.openflow.OpenFlowMessages;
 import dev.switchboard.controller.Disposition;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.Registration;

@@ -1,7 +1,7 @@
 package dev.switchboard.apps.forwarding;
 
-import dev.switchboard.apps.common.OpenFlowMessages;
-import dev.switchboard.apps.common.OpenFlowMessages.FlowSpec;
+import dev.switchboard.controller.openflow.OpenFlowMessages;
+import dev.switchboard.controller.openflow.OpenFlowMessages.FlowSpec;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.SwitchService;
 import dev.switchboard.controller.app.AppCookies;

@@ -11,6 +11,7 @@ import dev.switchboard.controller.Disposition;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.PacketInProcessor;
 import dev.switchboard.controller.SwitchService;
+import dev.switchboard.controller.openflow.OpenFlowMessages;
 import dev.switchboard.controller.packet.EthernetFrames;
 import dev.switchboard.hosts.Host;
 import dev.switchboard.hosts.HostListener;
@@ -22,20 +23,14 @@ import dev.switchboard.topology.TopologyEvent;
 import dev.switchboard.topology.TopologyListener;
 import dev.switchboard.topology.TopologyService;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
-import org.projectfloodlight.openflow.protocol.OFPacketOut;
-import org.projectfloodlight.openflow.protocol.OFVersion;
-import org.projectfloodlight.openflow.protocol.action.OFAction;
-import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
-import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFPort;
 
 /**
@@ -83,7 +78,7 @@ final class Router implements PacketInProcessor, HostListener, TopologyListener 
         if (type != TYPE_ARP && !toRouter) {
             return Disposition.CONTINUE;
         }
-        OFPort inPort = inPort(packetIn);
+        OFPort inPort = OpenFlowMessages.inPort(packetIn);
         if (inPort == null) {
             return Disposition.STOP; // a 1.2+ packet-in without IN_PORT: no port to answer or route from
         }
@@ -285,26 +280,7 @@ final class Router implements PacketInProcessor, HostListener, TopologyListener 
 
     private static void packetOut(OFSwitch sw, byte[] frame, List<OFPort> ports, OFPort inPort) {
         OFFactory f = sw.factory();
-        List<OFAction> actions = new ArrayList<>(ports.size());
-        for (OFPort port : ports) {
-            actions.add(f.actions().output(port, 0));
-        }
-        OFPacketOut.Builder out = f.buildPacketOut()
-                .setBufferId(OFBufferId.NO_BUFFER)
-                .setActions(actions)
-                .setData(frame);
-        if (f.getVersion().compareTo(OFVersion.OF_15) >= 0) {
-            out.setMatch(f.buildMatch().setExact(MatchField.IN_PORT, inPort).build());
-        } else {
-            out.setInPort(inPort);
-        }
-        sw.write(out.build());
-    }
-
-    static OFPort inPort(OFPacketIn packetIn) {
-        return packetIn.getVersion().compareTo(OFVersion.OF_12) < 0
-                ? packetIn.getInPort()
-                : packetIn.getMatch().get(MatchField.IN_PORT);
+        sw.write(OpenFlowMessages.packetOut(f, frame, inPort, OpenFlowMessages.outputs(f, ports)));
     }
 
     // ---- what makes installed flows wrong ----

@@ -4,13 +4,14 @@ import static dev.switchboard.controller.packet.EthernetFrames.MIN_HEADER;
 import static dev.switchboard.controller.packet.EthernetFrames.TYPE_ARP;
 import static dev.switchboard.controller.packet.EthernetFrames.TYPE_IPV4;
 import static dev.switchboard.controller.packet.EthernetFrames.u16;
-import static dev.switchboard.controller.packet.EthernetFrames.u32;
 
+import dev.switchboard.controller.packet.ArpFrames;
 import dev.switchboard.controller.packet.EthernetFrames;
+import dev.switchboard.controller.packet.Ipv4Frames;
 
 /**
- * Reads and builds the few frames a router needs — ARP, IPv4 and ICMP — as byte arrays, by
- * hand: openflowj has no packet classes (it carries a packet-in's frame as {@code byte[]}),
+ * Builds the few frames a router needs — ARP, IPv4 and ICMP — as byte arrays, by hand, and
+ * reads untagged ones through the controller's {@link ArpFrames} and {@link Ipv4Frames}: openflowj has no packet classes (it carries a packet-in's frame as {@code byte[]}),
  * and a packet library would build an object tree per packet. Only untagged Ethernet II
  * frames: the IPv4 header starts at {@link #IP}. MACs are longs as in {@link EthernetFrames};
  * IPv4 addresses are ints.
@@ -18,10 +19,10 @@ import dev.switchboard.controller.packet.EthernetFrames;
 final class RouterFrames {
     /** Where the IPv4 header or ARP body starts in an untagged frame. */
     static final int IP = MIN_HEADER;
-    static final int ARP_LENGTH = MIN_HEADER + 28;
-    static final int ARP_REQUEST = 1;
-    static final int ARP_REPLY = 2;
-    static final int PROTO_ICMP = 1;
+    static final int ARP_LENGTH = MIN_HEADER + ArpFrames.LENGTH;
+    static final int ARP_REQUEST = ArpFrames.REQUEST;
+    static final int ARP_REPLY = ArpFrames.REPLY;
+    static final int PROTO_ICMP = Ipv4Frames.PROTO_ICMP;
     static final int ICMP_ECHO_REPLY = 0;
     static final int ICMP_UNREACHABLE = 3;
     static final int ICMP_ECHO_REQUEST = 8;
@@ -39,25 +40,23 @@ final class RouterFrames {
 
     /** An Ethernet/IPv4 ARP packet, long enough to read. */
     static boolean isArp(byte[] frame) {
-        return frame.length >= ARP_LENGTH && u16(frame, 12) == TYPE_ARP
-                && u16(frame, IP) == 1 && u16(frame, IP + 2) == TYPE_IPV4
-                && frame[IP + 4] == 6 && frame[IP + 5] == 4;
+        return frame.length >= MIN_HEADER && u16(frame, 12) == TYPE_ARP && ArpFrames.isIpv4OverEthernet(frame, IP);
     }
 
     static int arpOperation(byte[] frame) {
-        return u16(frame, IP + 6);
+        return ArpFrames.operation(frame, IP);
     }
 
     static long arpSenderMac(byte[] frame) {
-        return EthernetFrames.mac(frame, IP + 8);
+        return ArpFrames.senderMac(frame, IP);
     }
 
     static int arpSenderIp(byte[] frame) {
-        return u32(frame, IP + 14);
+        return ArpFrames.senderIp(frame, IP);
     }
 
     static int arpTargetIp(byte[] frame) {
-        return u32(frame, IP + 24);
+        return ArpFrames.targetIp(frame, IP);
     }
 
     /** A broadcast ARP request asking who has {@code targetIp}. */
@@ -93,45 +92,41 @@ final class RouterFrames {
      * short (a packet-in truncated by the switch): check {@link #isWhole} before forwarding.
      */
     static boolean isIpv4(byte[] frame) {
-        if (frame.length < IP + 20 || u16(frame, 12) != TYPE_IPV4 || (frame[IP] & 0xF0) != 0x40) {
-            return false;
-        }
-        int headerLength = headerLength(frame);
-        return headerLength >= 20 && totalLength(frame) >= headerLength && frame.length >= IP + headerLength;
+        return frame.length >= MIN_HEADER && u16(frame, 12) == TYPE_IPV4 && Ipv4Frames.isIpv4(frame, IP);
     }
 
     /** The whole IP packet is in the frame, as its total length says. */
     static boolean isWhole(byte[] frame) {
-        return frame.length >= IP + totalLength(frame);
+        return Ipv4Frames.isWhole(frame, IP);
     }
 
     static int headerLength(byte[] frame) {
-        return (frame[IP] & 0x0F) * 4;
+        return Ipv4Frames.headerLength(frame, IP);
     }
 
     static int totalLength(byte[] frame) {
-        return u16(frame, IP + 2);
+        return Ipv4Frames.totalLength(frame, IP);
     }
 
     static int ttl(byte[] frame) {
-        return frame[IP + 8] & 0xFF;
+        return Ipv4Frames.ttl(frame, IP);
     }
 
     static int protocol(byte[] frame) {
-        return frame[IP + 9] & 0xFF;
+        return Ipv4Frames.protocol(frame, IP);
     }
 
     static int sourceIp(byte[] frame) {
-        return u32(frame, IP + 12);
+        return Ipv4Frames.source(frame, IP);
     }
 
     static int destinationIp(byte[] frame) {
-        return u32(frame, IP + 16);
+        return Ipv4Frames.destination(frame, IP);
     }
 
     /** True when the fragment offset is zero: the frame carries the start of its L4 header. */
     static boolean isFirstFragment(byte[] frame) {
-        return (u16(frame, IP + 6) & 0x1FFF) == 0;
+        return Ipv4Frames.isFirstFragment(frame, IP);
     }
 
     /** The ICMP type of an ICMP packet (check {@link #protocol} first), or -1 when cut short. */

@@ -1,6 +1,6 @@
 package dev.switchboard.apps.testing;
 
-import dev.switchboard.apps.common.OpenFlowMessages;
+import dev.switchboard.controller.openflow.OpenFlowMessages;
 import dev.switchboard.controller.packet.EthernetFrames;
 import java.util.List;
 import org.projectfloodlight.openflow.protocol.OFFactory;

@@ -2,6 +2,7 @@ package dev.switchboard.bench.openflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.controller.openflow.OpenFlowMessages;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.List;
@@ -14,7 +15,6 @@ import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
-import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFPort;
@@ -53,7 +53,7 @@ class ReplyIdsTest {
                 .isEqualTo(PacketIns.mac(7, 3));
         assertThat(MacAddress.of(java.util.Arrays.copyOfRange(frame, 0, 6)).getLong())
                 .isEqualTo(PacketIns.mac(7, PacketIns.peerOf(3, 10, 4)));
-        OFPort inPort = version == OFVersion.OF_10 ? in.getInPort() : in.getMatch().get(MatchField.IN_PORT);
+        OFPort inPort = OpenFlowMessages.inPort(in);
         assertThat(inPort.getPortNumber()).isEqualTo(PacketIns.portOf(3, 4));
     }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.controller.internal;
 
+import dev.switchboard.controller.ControllerConfig;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -41,9 +42,12 @@ import org.projectfloodlight.openflow.types.U64;
  * express (a PORT_DESC reply before 1.3) is left out of that version.
  */
 public final class OpenFlowCorpus {
-    /** The versions the controller speaks and the fuzzer starts from. */
+    /** The versions whose messages the fuzzer starts from: every version switches may send. */
     public static final List<OFVersion> VERSIONS =
             List.of(OFVersion.OF_10, OFVersion.OF_11, OFVersion.OF_12, OFVersion.OF_13, OFVersion.OF_14, OFVersion.OF_15);
+    /** The versions a connection can settle on: those the controller offers (not 1.1). */
+    public static final List<OFVersion> CONNECTION_VERSIONS =
+            ControllerConfig.DEFAULT_VERSIONS.stream().sorted().toList();
     public static final DatapathId DATAPATH_ID = DatapathId.of(0x5342_0000_0000_f022L);
 
     /** Seeds that failed to build for another reason than the version lacking them (should stay empty). */

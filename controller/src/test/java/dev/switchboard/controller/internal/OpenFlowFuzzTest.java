@@ -112,7 +112,10 @@ class OpenFlowFuzzTest {
             OFVersion version = OpenFlowCorpus.VERSIONS.stream()
                     .filter(v -> v.getWireVersion() == bytes.get(0)[0]).findFirst().orElseThrow();
             for (Target target : Target.values()) {
-                OpenFlowFuzzHarness.check(new FuzzCase(target, version, bytes));
+                // a version the controller does not offer never gets a connection past HELLO
+                if (target == Target.DECODER || OpenFlowCorpus.CONNECTION_VERSIONS.contains(version)) {
+                    OpenFlowFuzzHarness.check(new FuzzCase(target, version, bytes));
+                }
             }
         }
     }
@@ -125,7 +128,9 @@ class OpenFlowFuzzTest {
         // the valid seeds themselves pass every property
         for (OFVersion version : OpenFlowCorpus.VERSIONS) {
             for (byte[] seed : OpenFlowCorpus.seeds(version)) {
-                OpenFlowFuzzHarness.check(new FuzzCase(Target.READY, version, List.of(seed)));
+                if (OpenFlowCorpus.CONNECTION_VERSIONS.contains(version)) {
+                    OpenFlowFuzzHarness.check(new FuzzCase(Target.READY, version, List.of(seed)));
+                }
                 OpenFlowFuzzHarness.check(new FuzzCase(Target.DECODER, version, List.of(seed)));
             }
         }

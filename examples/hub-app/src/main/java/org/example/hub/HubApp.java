@@ -4,15 +4,14 @@ import dev.switchboard.controller.Disposition;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.app.AppContext;
 import dev.switchboard.controller.app.SwitchboardApp;
+import dev.switchboard.controller.openflow.OpenFlowMessages;
+import dev.switchboard.controller.openflow.OpenFlowMessages.FlowSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import org.projectfloodlight.openflow.protocol.OFFactory;
-import org.projectfloodlight.openflow.protocol.OFFlowAdd;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
-import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
-import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.slf4j.Logger;
@@ -55,28 +54,22 @@ public final class HubApp implements SwitchboardApp {
         context.addPacketInProcessor(this::flood);
     }
 
-    /** Runs on the switch's event loop: build the two messages and go, nothing that blocks. */
+    /**
+     * Runs on the switch's event loop: build the two messages and go, nothing that blocks.
+     * {@link OpenFlowMessages} hides where the versions differ (the in-port, the flow's
+     * actions), so this code is the same on every version the controller offers.
+     */
     private Disposition flood(OFSwitch sw, OFPacketIn packetIn) {
         OFFactory f = sw.factory();
-        OFPort inPort = f.getVersion() == OFVersion.OF_10 ? packetIn.getInPort() : packetIn.getMatch().get(MatchField.IN_PORT);
-        List<OFAction> flood = List.of(f.actions().output(OFPort.FLOOD, 0xffff));
-        OFFlowAdd.Builder flow = f.buildFlowAdd()
-                .setCookie(context.flows().cookie())
-                .setPriority(settings.priority())
-                .setIdleTimeout((int) settings.idleTimeout().toSeconds())
-                .setMatch(f.buildMatch().setExact(MatchField.IN_PORT, inPort).build());
-        if (f.getVersion() == OFVersion.OF_10) {
-            flow.setActions(flood);
-        } else {
-            flow.setInstructions(List.of(f.instructions().applyActions(flood)));
+        OFPort inPort = OpenFlowMessages.inPort(packetIn);
+        if (inPort == null) {
+            return Disposition.CONTINUE;
         }
-        sw.write(flow.build());
-        sw.write(f.buildPacketOut()
-                .setBufferId(packetIn.getBufferId())
-                .setInPort(inPort)
-                .setActions(flood)
-                .setData(packetIn.getBufferId().equals(OFBufferId.NO_BUFFER) ? packetIn.getData() : new byte[0])
-                .build());
+        List<OFAction> flood = List.of(f.actions().output(OFPort.FLOOD, 0xffff));
+        FlowSpec flow = new FlowSpec(context.flows().cookie(), settings.priority(),
+                (int) settings.idleTimeout().toSeconds(), 0, OpenFlowMessages.inPortMatch(f, inPort), false);
+        sw.write(OpenFlowMessages.flowAdd(f, flow, flood, OFBufferId.NO_BUFFER));
+        sw.write(OpenFlowMessages.packetOut(f, packetIn, inPort, flood));
         flooded.increment();
         return Disposition.STOP;
     }

@@ -1,4 +1,4 @@
-package dev.switchboard.apps.common;
+package dev.switchboard.controller.openflow;
 
 import java.util.List;
 import java.util.Set;
@@ -21,10 +21,18 @@ import org.projectfloodlight.openflow.types.TableId;
 import org.projectfloodlight.openflow.types.U64;
 
 /**
- * The few places where OpenFlow versions differ for the apps: 1.0 carries a flow's actions
- * directly and the packet-in's in-port as a field; 1.1 and later wrap actions in an
- * apply-actions instruction and (1.2+) put the in-port in the packet-in's match; 1.5 puts
- * a packet-out's in-port in a match too.
+ * The messages apps send, built the same way on every OpenFlow version the controller offers.
+ * The versions differ in a few places, and openflowj throws rather than adapt:
+ * <ul>
+ *   <li>1.0 carries a flow's actions directly; 1.1 and later wrap them in an apply-actions
+ *       instruction;</li>
+ *   <li>a packet-in's in-port is a field up to 1.1 and an entry of its match from 1.2 on
+ *       ({@code getMatch()} throws on 1.0/1.1, {@code getInPort()} on 1.2+);</li>
+ *   <li>a packet-out's in-port is a field up to 1.4 and a match entry in 1.5
+ *       ({@code setInPort} throws on 1.5).</li>
+ * </ul>
+ * Everything here is static, allocates only the message it returns, and may be called from
+ * any thread, packet-in processors included.
  */
 public final class OpenFlowMessages {
     private static final U64 ALL_BITS = U64.of(-1L);
@@ -32,12 +40,21 @@ public final class OpenFlowMessages {
     private OpenFlowMessages() {
     }
 
-    /** The port a packet-in arrived on, whatever the version. */
+    /**
+     * The port a packet-in arrived on, whatever the version; null when a 1.2+ switch left it
+     * out of the match (OVS never does).
+     */
     public static OFPort inPort(OFPacketIn packetIn) {
-        return switch (packetIn.getVersion()) {
-            case OF_10, OF_11 -> packetIn.getInPort();
-            default -> packetIn.getMatch().get(MatchField.IN_PORT);
-        };
+        return packetIn.getVersion().compareTo(OFVersion.OF_12) < 0
+                ? packetIn.getInPort()
+                : packetIn.getMatch().get(MatchField.IN_PORT);
+    }
+
+    /** The in-port a packet-out names, whatever the version: a field up to 1.4, a match entry in 1.5. */
+    public static OFPort inPort(OFPacketOut packetOut) {
+        return packetOut.getVersion().compareTo(OFVersion.OF_15) < 0
+                ? packetOut.getInPort()
+                : packetOut.getMatch().get(MatchField.IN_PORT);
     }
 
     /** A flow that applies {@code actions}; {@code bufferId} releases a buffered packet through it. */
@@ -66,11 +83,11 @@ public final class OpenFlowMessages {
      */
     public static OFMessage flowDelete(OFFactory f, U64 cookie, Match match, int priority) {
         if (f.getVersion() == OFVersion.OF_10) {
-            OFFlowDeleteStrict.Builder b = f.buildFlowDeleteStrict()
+            return f.buildFlowDeleteStrict()
                     .setMatch(match)
                     .setPriority(priority)
-                    .setOutPort(OFPort.ANY);
-            return b.build();
+                    .setOutPort(OFPort.ANY)
+                    .build();
         }
         OFFlowDelete.Builder b = f.buildFlowDelete()
                 .setCookie(cookie)
@@ -81,24 +98,47 @@ public final class OpenFlowMessages {
         return b.build();
     }
 
+    /** A match on the in-port alone. */
+    public static Match inPortMatch(OFFactory f, OFPort inPort) {
+        return f.buildMatch().setExact(MatchField.IN_PORT, inPort).build();
+    }
+
     /**
-     * Sends a packet the switch holds (buffer id) or that the packet-in carried (data) out
-     * through {@code actions}, as if it had come in at {@code inPort}.
+     * Sends the packet of {@code packetIn} out through {@code actions}, as if it had come in at
+     * {@code inPort}: by its buffer id when the switch holds it, else by the data the
+     * packet-in carried.
      */
     public static OFPacketOut packetOut(OFFactory f, OFPacketIn packetIn, OFPort inPort, List<OFAction> actions) {
         OFBufferId buffer = packetIn.getBufferId();
         OFPacketOut.Builder b = f.buildPacketOut()
                 .setBufferId(buffer)
                 .setActions(actions);
-        if (f.getVersion().compareTo(OFVersion.OF_15) >= 0) {
-            b.setMatch(f.buildMatch().setExact(MatchField.IN_PORT, inPort).build());
-        } else {
-            b.setInPort(inPort);
-        }
+        setInPort(f, b, inPort);
         if (OFBufferId.NO_BUFFER.equals(buffer)) {
             b.setData(packetIn.getData());
         }
         return b.build();
+    }
+
+    /**
+     * Sends a frame the controller made (a probe, an ARP reply) out through {@code actions},
+     * as if it had come in at {@code inPort} ({@link OFPort#CONTROLLER} for most).
+     */
+    public static OFPacketOut packetOut(OFFactory f, byte[] frame, OFPort inPort, List<OFAction> actions) {
+        OFPacketOut.Builder b = f.buildPacketOut()
+                .setBufferId(OFBufferId.NO_BUFFER)
+                .setActions(actions)
+                .setData(frame);
+        setInPort(f, b, inPort);
+        return b.build();
+    }
+
+    private static void setInPort(OFFactory f, OFPacketOut.Builder b, OFPort inPort) {
+        if (f.getVersion().compareTo(OFVersion.OF_15) >= 0) {
+            b.setMatch(inPortMatch(f, inPort));
+        } else {
+            b.setInPort(inPort);
+        }
     }
 
     /** One output action per port, in the order given. */
@@ -110,7 +150,11 @@ public final class OpenFlowMessages {
         return List.of(actions);
     }
 
-    /** What a flow-add says besides its actions. */
+    /**
+     * What a flow-add says besides its actions.
+     *
+     * @param notifyWhenRemoved asks the switch for a FLOW_REMOVED when the flow goes
+     */
     public record FlowSpec(U64 cookie, int priority, int idleTimeoutSeconds, int hardTimeoutSeconds,
             Match match, boolean notifyWhenRemoved) {
     }
