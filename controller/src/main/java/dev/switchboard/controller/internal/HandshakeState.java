@@ -15,7 +15,7 @@ enum HandshakeState {
     WAIT_DESC,
     /** BARRIER sent: its reply proves the switch took the configuration. Next: READY. */
     WAIT_BARRIER,
-    /** The switch is registered and announced; its messages go to apps. */
+    /** The handshake stage gave its place to {@link SwitchHandler}, which registers and announces the switch. */
     READY,
     /** The connection is closed. */
     CLOSED

@@ -33,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * parts: past either, the request fails at once and the parts are dropped, but the entry stays,
  * empty, to swallow the rest of that reply until its last part or the request's timeout (so
  * the leftover parts neither pile up nor reach listeners as unsolicited messages).
+ *
+ * <p>Threads: the packet path reads only {@code isEmpty()}. A future is completed after its
+ * entry left the map, never inside a map operation, so what an app chained to it runs with no
+ * lock held (on the event loop, for replies and timeouts). The map's own per-bin writes (one
+ * insert by the requesting thread, one removal by the loop) are the only place two threads may
+ * meet; no foreign code runs there.
  */
 final class PendingRequests {
     private static final Logger log = LoggerFactory.getLogger(PendingRequests.class);
