@@ -11,15 +11,12 @@ import dev.switchboard.controller.packet.EthernetFrames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.protocol.OFPortConfig;
 import org.projectfloodlight.openflow.protocol.OFPortDesc;
@@ -30,9 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * LLDP/BDDP link discovery: the model of switches, enabled ports, quarantines and links, and
- * the events that change it. Sending probes is {@link ProbeSender}'s, publishing snapshots
- * {@link TopologyPublisher}'s.
+ * LLDP/BDDP link discovery: the model of switches, enabled ports and quarantines, and the
+ * events that change it. The links seen are {@link LinkRecords}', sending probes is
+ * {@link ProbeSender}'s, publishing snapshots {@link TopologyPublisher}'s.
  *
  * <p>Threads: one writer. Every change of the model runs on the app's timer (a single thread,
  * {@link #writer}), which also makes and publishes the snapshots and tells the listeners, in
@@ -44,8 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 final class LinkDiscovery implements TopologyService, SwitchListener, PacketInProcessor {
     private static final Logger log = LoggerFactory.getLogger(LinkDiscovery.class);
-    /** A last-seen time meaning "not (or no longer) seen". */
-    private static final long NEVER = Long.MIN_VALUE;
 
     private final SwitchService switchService;
     private final TopologyConfig config;
@@ -62,21 +57,8 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
     /** The quarantined ports whose link expired: their quarantine ends early when a link is back. */
     private final Set<SwitchPort> quarantinedByExpiry = new HashSet<>();
 
-    /** Read on the packet path; entries are added and removed by the writer only. */
-    private final Map<Ends, LinkRecord> linkRecords = new ConcurrentHashMap<>();
-
-    private record Ends(SwitchPort src, SwitchPort dst) {
-    }
-
-    /** When each kind of probe last confirmed a link, or {@link #NEVER}. */
-    private static final class LinkRecord {
-        final AtomicLong lldpSeen = new AtomicLong(NEVER);
-        final AtomicLong bddpSeen = new AtomicLong(NEVER);
-
-        AtomicLong seen(boolean bddp) {
-            return bddp ? bddpSeen : lldpSeen;
-        }
-    }
+    /** Confirmed on the packet path; added and removed by the writer only. */
+    private final LinkRecords links = new LinkRecords();
 
     /**
      * @param timer runs one task at a time (the app's scheduler): it is discovery's writer
@@ -157,20 +139,15 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
             return; // reflected back where it left: not a link
         }
         long now = System.nanoTime();
-        Ends ends = new Ends(src, dst);
-        LinkRecord known = linkRecords.get(ends);
-        if (known != null) {
-            AtomicLong seen = known.seen(bddp);
-            long last = seen.get();
-            if (last != NEVER && seen.compareAndSet(last, now)) {
-                return;
-            }
+        LinkRecords.Ends ends = new LinkRecords.Ends(src, dst);
+        if (links.confirm(ends, bddp, now)) {
+            return;
         }
         onWriter(() -> {
             if (knownSwitches.get(dst.dpid()) != receiver || !isEnabled(src) || !isEnabled(dst)) {
                 return; // a probe in flight from a port or switch that has since gone
             }
-            linkRecords.computeIfAbsent(ends, e -> new LinkRecord()).seen(bddp).set(now);
+            links.see(ends, bddp, now);
             // The link is back: its ends are inter-switch ports again and the spanning tree,
             // not the quarantine, decides whether broadcasts use them.
             liftExpiryQuarantine(src);
@@ -287,23 +264,11 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
         quarantineEnds.keySet().removeIf(port -> port.dpid().equals(dpid));
         quarantinedByExpiry.removeIf(port -> port.dpid().equals(dpid));
         probes.forget(dpid);
-        retireLinks(ends -> ends.src().dpid().equals(dpid) || ends.dst().dpid().equals(dpid));
+        links.retire(ends -> ends.src().dpid().equals(dpid) || ends.dst().dpid().equals(dpid));
     }
 
     private void removeLinksAt(SwitchPort port) {
-        retireLinks(ends -> ends.src().equals(port) || ends.dst().equals(port));
-    }
-
-    private void retireLinks(java.util.function.Predicate<Ends> which) {
-        for (Iterator<Map.Entry<Ends, LinkRecord>> it = linkRecords.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Ends, LinkRecord> entry = it.next();
-            if (which.test(entry.getKey())) {
-                // Retired before removal so a probe holding the record cannot refresh it.
-                entry.getValue().lldpSeen.set(NEVER);
-                entry.getValue().bddpSeen.set(NEVER);
-                it.remove();
-            }
-        }
+        links.retire(ends -> ends.touches(port));
     }
 
     private void quarantine(SwitchPort port) {
@@ -334,46 +299,10 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
         }
     }
 
-    private boolean hasLinkAt(SwitchPort port) {
-        for (Ends ends : linkRecords.keySet()) {
-            if (ends.src().equals(port) || ends.dst().equals(port)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Publishes the snapshot of the current model, if the network differs, and tells listeners. */
     private void publish() {
         publisher.publish(new TopologySnapshot(publisher.nextVersion(), knownSwitches.keySet(), enabledPorts,
-                quarantineEnds.keySet(), effectiveLinks()));
-    }
-
-    /**
-     * A link is DIRECT while LLDP confirms it, BROADCAST_DOMAIN while only BDDP does; a
-     * broadcast-domain link is left out when either of its ports has a direct link, since
-     * BDDP floods out of every port of the segment and would otherwise duplicate it.
-     */
-    private Set<Link> effectiveLinks() {
-        Set<Link> direct = new HashSet<>();
-        Set<SwitchPort> directPorts = new HashSet<>();
-        List<Ends> broadcastOnly = new ArrayList<>();
-        linkRecords.forEach((ends, record) -> {
-            if (record.lldpSeen.get() != NEVER) {
-                direct.add(new Link(ends.src(), ends.dst(), Link.Kind.DIRECT));
-                directPorts.add(ends.src());
-                directPorts.add(ends.dst());
-            } else if (record.bddpSeen.get() != NEVER) {
-                broadcastOnly.add(ends);
-            }
-        });
-        Set<Link> links = new HashSet<>(direct);
-        for (Ends ends : broadcastOnly) {
-            if (!directPorts.contains(ends.src()) && !directPorts.contains(ends.dst())) {
-                links.add(new Link(ends.src(), ends.dst(), Link.Kind.BROADCAST_DOMAIN));
-            }
-        }
-        return links;
+                quarantineEnds.keySet(), links.effectiveLinks()));
     }
 
     // ---- timer tasks
@@ -389,29 +318,18 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
     void expire(long now) {
         long timeout = config.linkTimeout().toNanos();
         List<SwitchPort> toProbe = new ArrayList<>();
-        boolean changed = false;
-        List<Ends> gone = new ArrayList<>();
-        for (Iterator<Map.Entry<Ends, LinkRecord>> it = linkRecords.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Ends, LinkRecord> entry = it.next();
-            LinkRecord record = entry.getValue();
-            changed |= expire(record.lldpSeen, now, timeout);
-            changed |= expire(record.bddpSeen, now, timeout);
-            if (record.lldpSeen.get() == NEVER && record.bddpSeen.get() == NEVER) {
-                it.remove();
-                gone.add(entry.getKey());
-            }
-        }
-        for (Ends ends : gone) {
+        LinkRecords.Expired expired = links.expire(now, timeout);
+        for (LinkRecords.Ends ends : expired.gone()) {
             for (SwitchPort end : List.of(ends.src(), ends.dst())) {
                 // Ports that went down lost their links at once (not here); a port with
                 // another link left is still an inter-switch port and stays on the tree.
-                if (isEnabled(end) && !hasLinkAt(end) && !quarantinedByExpiry.contains(end)) {
+                if (isEnabled(end) && !links.hasLinkAt(end) && !quarantinedByExpiry.contains(end)) {
                     quarantineAfterExpiry(end, now);
                     toProbe.add(end);
                 }
             }
         }
-        if (changed) {
+        if (expired.changed()) {
             publish();
         }
         probeAgain(toProbe);
@@ -427,12 +345,6 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
                 }
             });
         }
-    }
-
-    private static boolean expire(AtomicLong seen, long now, long timeout) {
-        long last = seen.get();
-        // The compare-and-set fails only when a probe confirmed the link just now.
-        return last != NEVER && now - last > timeout && seen.compareAndSet(last, NEVER);
     }
 
     private void endQuarantinesSafely() {
