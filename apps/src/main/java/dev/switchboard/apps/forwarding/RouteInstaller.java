@@ -1,11 +1,11 @@
 package dev.switchboard.apps.forwarding;
 
-import dev.switchboard.controller.openflow.OpenFlowMessages;
-import dev.switchboard.controller.openflow.OpenFlowMessages.FlowSpec;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.SwitchService;
 import dev.switchboard.controller.app.AppCookies;
 import dev.switchboard.controller.app.AppFlows;
+import dev.switchboard.controller.openflow.OpenFlowMessages;
+import dev.switchboard.controller.openflow.OpenFlowMessages.FlowSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
