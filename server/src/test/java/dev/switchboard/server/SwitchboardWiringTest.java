@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.controller.ControllerConfig;
 import dev.switchboard.hosts.HostService;
+import dev.switchboard.server.plugin.GreeterApp;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,17 @@ class SwitchboardWiringTest {
             assertThat(switchboard.apps()).containsExactly("topology", "hosts", "forwarding");
             assertThat(switchboard.service(HostService.class)).isPresent();
             assertThat(switchboard.openflowAddresses()).hasSize(1);
+        }
+    }
+
+    /** A plug-in's jar contributes a Guice module; its app gets that binding and its consumed service. */
+    @Test
+    void aPluginsOwnModuleAndConsumedServicesReachItsConstructor() {
+        try (Switchboard switchboard = Switchboard.start(anyPort(), SwitchboardConfig.defaults().ovsdb(),
+                List.of("greeter"), Map.of())) {
+            assertThat(switchboard.apps()).containsExactly("topology", "greeter");
+            assertThat(GreeterApp.lastGreeting).isEqualTo("hello from the plug-in's module");
+            assertThat(GreeterApp.lastTopology).isNotNull();
         }
     }
 
