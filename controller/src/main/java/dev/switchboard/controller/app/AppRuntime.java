@@ -128,7 +128,7 @@ public final class AppRuntime implements AutoCloseable {
         return providers.get(0);
     }
 
-    /** E.g. "hosts needs TopologyService from topology, which needs HostService from hosts". */
+    /** E.g. "'hosts' needs TopologyService from 'topology' needs HostService from 'hosts'". */
     private static String cycle(Deque<Step> path, SwitchboardApp last, Class<?> service, SwitchboardApp provider) {
         List<Step> steps = new ArrayList<>(path);
         java.util.Collections.reverse(steps);
