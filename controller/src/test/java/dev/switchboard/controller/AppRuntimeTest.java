@@ -41,17 +41,30 @@ class AppRuntimeTest {
 
     /** An app that records what happens to it. */
     private static class Probe implements SwitchboardApp {
+        /** The built-in apps' numbers, so flows read as theirs; other probes count up from 0x80. */
+        private static final Map<String, Integer> COOKIES = Map.of("topology", 2, "hosts", 3, "forwarding", 5,
+                "routing", 6);
+        private static final AtomicInteger NEXT_COOKIE = new AtomicInteger(0x80);
+
         final String name;
-        final List<String> requires;
+        final List<Class<?>> provides = new ArrayList<>();
+        final List<Class<?>> consumes;
         final List<String> log;
         final int order;
+        final int cookieNumber;
         boolean failOnStart;
 
-        Probe(String name, List<String> log, int order, String... requires) {
+        Probe(String name, List<String> log, int order, Class<?>... consumes) {
             this.name = name;
-            this.requires = List.of(requires);
+            this.consumes = List.of(consumes);
             this.log = log;
             this.order = order;
+            this.cookieNumber = COOKIES.getOrDefault(name, NEXT_COOKIE.getAndIncrement());
+        }
+
+        Probe providing(Class<?> service) {
+            provides.add(service);
+            return this;
         }
 
         @Override
@@ -60,8 +73,18 @@ class AppRuntimeTest {
         }
 
         @Override
-        public List<String> requires() {
-            return requires;
+        public int cookieNumber() {
+            return cookieNumber;
+        }
+
+        @Override
+        public List<Class<?>> provides() {
+            return provides;
+        }
+
+        @Override
+        public List<Class<?>> consumes() {
+            return consumes;
         }
 
         @Override
@@ -104,11 +127,23 @@ class AppRuntimeTest {
         return map;
     }
 
+    /** Service types the probes provide and consume. */
+    interface Topology {
+    }
+
+    interface Hosts {
+    }
+
+    interface Missing {
+    }
+
     @Test
-    void requiredAppsStartFirstOnceAndStopInReverse() {
+    void providersStartFirstOnceAndStopInReverse() {
         List<String> log = new CopyOnWriteArrayList<>();
-        Map<String, SwitchboardApp> apps = catalog(new Probe("topology", log, 100), new Probe("hosts", log, 200, "topology"),
-                new Probe("forwarding", log, 400, "topology", "hosts"), new Probe("routing", log, 300, "topology", "hosts"));
+        Map<String, SwitchboardApp> apps = catalog(new Probe("topology", log, 100).providing(Topology.class),
+                new Probe("hosts", log, 200, Topology.class).providing(Hosts.class),
+                new Probe("forwarding", log, 400, Topology.class, Hosts.class),
+                new Probe("routing", log, 300, Topology.class, Hosts.class));
         List<SwitchboardApp> resolved = AppRuntime.resolve(List.of("forwarding", "routing"), apps);
         assertThat(resolved).extracting(SwitchboardApp::name).containsExactly("topology", "hosts", "forwarding", "routing");
 
@@ -123,26 +158,48 @@ class AppRuntimeTest {
     }
 
     @Test
-    void unknownAppsAndCyclesAreNamed() {
+    void unknownAppsMissingProvidersAndCyclesAreNamed() {
         List<String> log = new ArrayList<>();
-        Map<String, SwitchboardApp> apps = catalog(new Probe("a", log, 1, "b"), new Probe("b", log, 1, "a"),
-                new Probe("c", log, 1, "missing"));
+        Map<String, SwitchboardApp> apps = catalog(new Probe("a", log, 1, Hosts.class).providing(Topology.class),
+                new Probe("b", log, 1, Topology.class).providing(Hosts.class), new Probe("c", log, 1, Missing.class));
         assertThatThrownBy(() -> AppRuntime.resolve(List.of("nope"), apps))
                 .hasMessageContaining("unknown app 'nope'").hasMessageContaining("known: a, b, c");
         assertThatThrownBy(() -> AppRuntime.resolve(List.of("c"), apps))
-                .hasMessageContaining("unknown app 'missing' (required by 'c')");
+                .hasMessageContaining("app 'c' consumes " + Missing.class.getName() + " but no app on the class path provides it");
         assertThatThrownBy(() -> AppRuntime.resolve(List.of("a"), apps))
-                .hasMessageContaining("cycle: a -> b -> a");
+                .hasMessageContaining("cycle: 'a' needs Hosts from 'b' needs Topology from 'a'");
+    }
+
+    @Test
+    void aServiceTwoAppsProvideIsRefusedByName() {
+        Map<String, SwitchboardApp> apps = catalog(new Probe("one", new ArrayList<>(), 1).providing(Topology.class),
+                new Probe("two", new ArrayList<>(), 1).providing(Topology.class),
+                new Probe("user", new ArrayList<>(), 1, Topology.class));
+        assertThatThrownBy(() -> AppRuntime.resolve(List.of("user"), apps))
+                .hasMessageContaining("app 'user' consumes " + Topology.class.getName() + ", which several apps provide: one, two");
+    }
+
+    @Test
+    void twoAppsWithOneCookieNumberAreRefused() {
+        Probe first = new Probe("forwarding", new ArrayList<>(), 1);
+        SwitchboardApp second = new Probe("copycat", new ArrayList<>(), 1) {
+            @Override
+            public int cookieNumber() {
+                return 5;
+            }
+        };
+        assertThatThrownBy(() -> AppRuntime.resolve(List.of("forwarding", "copycat"), catalog(first, second)))
+                .hasMessageContaining("apps 'forwarding' and 'copycat' both declare flow cookie number 0x05");
     }
 
     @Test
     void aFailedStartStopsTheAppsAlreadyStarted() {
         List<String> log = new CopyOnWriteArrayList<>();
-        Probe broken = new Probe("broken", log, 2, "base");
+        Probe broken = new Probe("broken", log, 2, Topology.class);
         broken.failOnStart = true;
         try (ControllerFixture fixture = new ControllerFixture()) {
             assertThatThrownBy(() -> AppRuntime.start(fixture.controller.switches(), fixture.controller.packetIns(),
-                    AppRuntime.resolve(List.of("broken"), catalog(new Probe("base", log, 1), broken)),
+                    AppRuntime.resolve(List.of("broken"), catalog(new Probe("base", log, 1).providing(Topology.class), broken)),
                     name -> AppConfig.empty(name)))
                     .hasMessageContaining("app 'broken' failed to start").hasMessageContaining("boom");
             assertThat(log).containsExactly("start base", "stop broken", "stop base");
@@ -160,7 +217,8 @@ class AppRuntimeTest {
         List<String> log = new CopyOnWriteArrayList<>();
         try (ControllerFixture fixture = new ControllerFixture()) {
             AppRuntime runtime = AppRuntime.start(fixture.controller.switches(), fixture.controller.packetIns(),
-                    AppRuntime.resolve(List.of("after"), catalog(new Probe("thrower", log, 1), new Probe("after", log, 2, "thrower"))),
+                    AppRuntime.resolve(List.of("after"), catalog(new Probe("thrower", log, 1).providing(Topology.class),
+                            new Probe("after", log, 2, Topology.class))),
                     name -> AppConfig.empty(name));
             EmulatedSwitch emulator = fixture.connect(8);
             fixture.awaitSwitch(emulator);
@@ -180,11 +238,102 @@ class AppRuntimeTest {
         }
     }
 
+    /** A service with listeners, as the topology is. */
+    interface Announcer {
+        Registration addListener(Runnable listener);
+    }
+
+    /** Publishes an {@link Announcer} whose views hand each consumer's listeners to its context. */
+    static final class AnnouncerApp extends Probe {
+        final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+        AnnouncerApp(List<String> log) {
+            super("announcer", log, 1);
+            providing(Announcer.class);
+        }
+
+        @Override
+        public void start(AppContext context) {
+            super.start(context);
+            Announcer service = listener -> {
+                listeners.add(listener);
+                return () -> listeners.remove(listener);
+            };
+            context.publishViews(Announcer.class, consumer -> listener -> consumer.track(service.addListener(listener)));
+        }
+    }
+
+    /** Receives the announcer through its constructor and never unregisters by hand. */
+    public static final class ListeningApp extends Probe {
+        private final Announcer announcer;
+
+        /** How ServiceLoader makes it: describes the app. */
+        public ListeningApp() {
+            this(null);
+        }
+
+        @jakarta.inject.Inject
+        public ListeningApp(Announcer announcer) {
+            super("listener", new ArrayList<>(), 2, Announcer.class);
+            this.announcer = announcer;
+        }
+
+        @Override
+        public void start(AppContext context) {
+            announcer.addListener(() -> { });
+        }
+    }
+
     @Test
-    void cookiesNameTheApp() {
-        assertThat(AppCookies.cookie("l2-learning")).isEqualTo(U64.of(0x5342_0400_0000_0000L));
-        assertThat(AppCookies.number("my-app")).isBetween(0x80, 0xFF);
-        assertThat(AppCookies.owner(U64.of(0x5342_0500_0000_002AL), List.of("l2-learning", "forwarding"))).isEqualTo("forwarding");
+    void anAppGetsConsumedServicesByConstructorAndWhatItRegisteredOnThemGoesWhenItStops() {
+        AnnouncerApp announcer = new AnnouncerApp(new CopyOnWriteArrayList<>());
+        Map<String, SwitchboardApp> apps = catalog(announcer, new ListeningApp());
+        try (ControllerFixture fixture = new ControllerFixture()) {
+            AppRuntime runtime = AppRuntime.start(fixture.controller.switches(), fixture.controller.packetIns(),
+                    AppRuntime.resolve(List.of("listener"), apps), name -> AppConfig.empty(name),
+                    dev.switchboard.controller.app.AppFactory.reflective());
+            assertThat(runtime.names()).containsExactly("announcer", "listener");
+            assertThat(announcer.listeners).hasSize(1);
+            runtime.service(Announcer.class).orElseThrow().addListener(() -> { });
+            assertThat(announcer.listeners).hasSize(2);
+            runtime.close();
+            assertThat(announcer.listeners).as("the consumers' listeners are removed").isEmpty();
+        }
+    }
+
+    @Test
+    void usingOrPublishingAnUndeclaredServiceIsAnError() {
+        Probe user = new Probe("user", new ArrayList<>(), 1) {
+            @Override
+            public void start(AppContext context) {
+                context.service(Topology.class);
+            }
+        };
+        Probe publisher = new Probe("publisher", new ArrayList<>(), 1) {
+            @Override
+            public void start(AppContext context) {
+                context.publish(Topology.class, new Topology() { });
+            }
+        };
+        try (ControllerFixture fixture = new ControllerFixture()) {
+            assertThatThrownBy(() -> AppRuntime.start(fixture.controller.switches(), fixture.controller.packetIns(),
+                    List.of(user), name -> AppConfig.empty(name)))
+                    .hasMessageContaining("app 'user' uses a " + Topology.class.getName()
+                            + " but does not declare it in consumes()");
+            assertThatThrownBy(() -> AppRuntime.start(fixture.controller.switches(), fixture.controller.packetIns(),
+                    List.of(publisher), name -> AppConfig.empty(name)))
+                    .hasMessageContaining("app 'publisher' publishes a " + Topology.class.getName()
+                            + " but does not declare it in provides()");
+        }
+    }
+
+    @Test
+    void cookiesCarryTheAppsOwnNumber() {
+        assertThat(AppCookies.cookie(4)).isEqualTo(U64.of(0x5342_0400_0000_0000L));
+        assertThat(AppCookies.cookie(new Probe("forwarding", new ArrayList<>(), 1))).isEqualTo(U64.of(0x5342_0500_0000_0000L));
+        assertThat(AppCookies.isOf(U64.of(0x5342_0500_0000_002AL), 5)).isTrue();
+        assertThat(AppCookies.isOf(U64.of(0x5342_0500_0000_002AL), 4)).isFalse();
+        assertThatThrownBy(() -> AppCookies.cookie(0x100)).hasMessageContaining("1 to 255");
     }
 
     /**

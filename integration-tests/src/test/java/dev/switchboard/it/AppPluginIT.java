@@ -52,7 +52,7 @@ class AppPluginIT {
         try (PrivateOvs ovs = PrivateOvs.start();
                 MininetNetwork net = MininetNetwork.start(ovs, "single,3", port, "OpenFlow10", RunNames.name("p"))) {
             assertThat(net.pingAll()).as(Files.readString(log)).isZero();
-            String hubCookie = "cookie=0x5342" + Integer.toHexString(dev.switchboard.controller.app.AppCookies.number("hub"));
+            String hubCookie = "cookie=0x5342" + Integer.toHexString(org.example.hub.HubApp.COOKIE_NUMBER);
             assertThat(ovs.ofctl("dump-flows", net.kernelName("s1"))).contains(hubCookie).contains("actions=FLOOD");
         } finally {
             controller.destroy();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.controller.app.AppCookies;
+import dev.switchboard.controller.app.AppRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +47,7 @@ class ControllerRestartIT {
             }
             lab.awaitDiscovery();
             assertThat(lab.net.pingAll()).as(lab.net.output()).isZero();
-            String cookie = String.format("cookie=0x%x", AppCookies.cookie(app).getValue() >>> 40);
+            String cookie = String.format("cookie=0x%x", AppCookies.cookie(AppRuntime.available(getClass().getClassLoader()).get(app)).getValue() >>> 40);
             String h1 = mac(lab, "h1");
             String h4 = mac(lab, "h4");
             String h3 = mac(lab, "h3");

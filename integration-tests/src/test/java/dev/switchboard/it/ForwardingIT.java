@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Shortest-path forwarding on real Mininet: two equal paths, one taken down, the other used. */
 class ForwardingIT {
-    private static final String COOKIE = String.format("cookie=0x%x", AppCookies.cookie("forwarding").getValue() >>> 40);
+    private static final String COOKIE = String.format("cookie=0x%x", AppCookies.cookie(dev.switchboard.apps.forwarding.ForwardingApp.COOKIE_NUMBER).getValue() >>> 40);
 
     @ParameterizedTest(name = "over {0}")
     @CsvSource({"OpenFlow13, e", "OpenFlow10, f"})

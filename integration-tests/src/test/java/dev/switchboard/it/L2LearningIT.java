@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The l2-learning app as the remote controller of real Mininet networks. */
 class L2LearningIT {
-    private static final String COOKIE = String.format("cookie=0x%x", AppCookies.cookie("l2-learning").getValue() >>> 40);
+    private static final String COOKIE = String.format("cookie=0x%x", AppCookies.cookie(dev.switchboard.apps.l2.L2LearningApp.COOKIE_NUMBER).getValue() >>> 40);
     private static final Pattern PORT_RX = Pattern.compile("port\\s+(\\w+): rx pkts=(\\d+)");
 
     @ParameterizedTest(name = "{0} over {1}")

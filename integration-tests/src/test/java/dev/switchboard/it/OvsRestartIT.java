@@ -7,6 +7,7 @@ import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.Registration;
 import dev.switchboard.controller.SwitchListener;
 import dev.switchboard.controller.app.AppCookies;
+import dev.switchboard.controller.app.AppRuntime;
 import dev.switchboard.ovsdb.Commands;
 import dev.switchboard.ovsdb.PrivateOvs;
 import dev.switchboard.ovsdb.client.OvsdbClient;
@@ -54,7 +55,7 @@ class OvsRestartIT {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final String TARGET = "10.216.0.2";
 
-    private final String appCookie = String.format("cookie=0x%x", AppCookies.cookie(app()).getValue() >>> 40);
+    private final String appCookie = String.format("cookie=0x%x", AppCookies.cookie(AppRuntime.available(getClass().getClassLoader()).get(app())).getValue() >>> 40);
     private final String bridgeA = RunNames.name("rs" + app().charAt(0) + "a");
     private final String bridgeB = RunNames.name("rs" + app().charAt(0) + "b");
     private final List<String> namespaces = List.of(RunNames.name("rn" + app().charAt(0) + "1"),

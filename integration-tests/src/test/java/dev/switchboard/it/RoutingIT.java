@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * a static route. No host has a static ARP entry.
  */
 class RoutingIT {
-    private static final String COOKIE = String.format("cookie=0x%x", AppCookies.cookie("routing").getValue() >>> 40);
+    private static final String COOKIE = String.format("cookie=0x%x", AppCookies.cookie(dev.switchboard.apps.routing.RoutingApp.COOKIE_NUMBER).getValue() >>> 40);
     static final Map<String, Object> ROUTING = Map.of(
             "interfaces", List.of(Map.of("gateway", "10.0.1.1/24"), Map.of("gateway", "10.0.2.1/24")),
             "routes", List.of(Map.of("prefix", "10.0.3.0/24", "via", "10.0.2.254")));

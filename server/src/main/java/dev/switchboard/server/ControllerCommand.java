@@ -61,9 +61,10 @@ final class ControllerCommand implements Callable<Integer> {
 
     private static void listApps() {
         Map<String, SwitchboardApp> available = AppRuntime.available(ControllerCommand.class.getClassLoader());
-        System.out.printf("%-14s %-20s %-24s %s%n", "APP", "COOKIE", "REQUIRES", "WHAT IT DOES");
-        available.forEach((name, app) -> System.out.printf("%-14s %-20s %-24s %s%n", name,
-                AppCookies.cookie(name), app.requires().isEmpty() ? "-" : String.join(",", app.requires()),
+        System.out.printf("%-14s %-20s %-28s %s%n", "APP", "COOKIE", "CONSUMES", "WHAT IT DOES");
+        available.forEach((name, app) -> System.out.printf("%-14s %-20s %-28s %s%n", name,
+                AppCookies.cookie(app), app.consumes().isEmpty() ? "-"
+                        : String.join(",", app.consumes().stream().map(Class::getSimpleName).toList()),
                 app.description()));
     }
 }

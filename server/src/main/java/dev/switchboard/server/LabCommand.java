@@ -32,7 +32,7 @@ final class LabCommand {
 
     static LabRunner runner() {
         CliLogging.errorsOnly();
-        return new LabRunner(new HostNetwork(), System.out);
+        return com.google.inject.Guice.createInjector(new LabsModule()).getInstance(LabRunner.class);
     }
 
     /** Runs a lab action, turning the libraries' errors into one line for the user. */

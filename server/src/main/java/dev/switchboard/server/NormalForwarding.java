@@ -22,9 +22,17 @@ import org.projectfloodlight.openflow.types.U64;
 public final class NormalForwarding implements SwitchboardApp {
     static final int PRIORITY = 1;
 
+    /** The flow-cookie number of the app's flows; fixed so running switches' flows stay its own. */
+    public static final int COOKIE_NUMBER = 0x01;
+
     @Override
     public String name() {
         return "normal";
+    }
+
+    @Override
+    public int cookieNumber() {
+        return COOKIE_NUMBER;
     }
 
     @Override

@@ -3,7 +3,13 @@ package dev.switchboard.server;
 import dev.switchboard.controller.Controller;
 import dev.switchboard.controller.ControllerConfig;
 import dev.switchboard.controller.app.AppConfig;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+import dev.switchboard.controller.app.AppFactory;
 import dev.switchboard.controller.app.AppRuntime;
+import dev.switchboard.controller.app.SwitchboardApp;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -51,19 +57,20 @@ public final class Switchboard implements AutoCloseable {
      */
     public static Switchboard start(ControllerConfig openflowConfig, SwitchboardConfig.Ovsdb ovsdbConfig,
             List<String> appNames, Function<String, AppConfig> appConfigs) {
-        Controller controller = new Controller(openflowConfig);
+        ClassLoader loader = Switchboard.class.getClassLoader();
+        // The composition root: Guice makes the parts; starting and stopping them in order stays here.
+        Injector injector = Guice.createInjector(new ControllerModule(openflowConfig), new OvsdbModule(ovsdbConfig),
+                new AppsModule(new AppsModule.Selection(appNames, appConfigs), loader));
+        Controller controller = injector.getInstance(Controller.class);
         AppRuntime apps = null;
         try {
-            apps = AppRuntime.start(controller, appNames, appConfigs, Switchboard.class.getClassLoader());
+            // resolved outside Guice, so a bad app name or config reaches the user as it was thrown
+            List<SwitchboardApp> wanted = AppRuntime.resolve(appNames,
+                    injector.getInstance(Key.get(new TypeLiteral<Map<String, SwitchboardApp>>() { })));
+            apps = AppRuntime.start(controller.switches(), controller.packetIns(), wanted, appConfigs,
+                    injector.getInstance(AppFactory.class));
             List<InetSocketAddress> bound = controller.start();
-            OvsdbManager ovsdb = null;
-            if (!ovsdbConfig.isEmpty()) {
-                int tcp = openflowConfig.listen().size(); // start() lists the TCP addresses first
-                List<String> targets = ovsdbConfig.controllers().isEmpty()
-                        ? OvsdbManager.defaultControllers(bound.subList(0, tcp), bound.subList(tcp, bound.size()))
-                        : ovsdbConfig.controllers();
-                ovsdb = new OvsdbManager(ovsdbConfig, targets);
-            }
+            OvsdbManager ovsdb = injector.getInstance(OvsdbModule.OvsdbStarter.class).start(bound).orElse(null);
             return new Switchboard(controller, apps, bound, ovsdb);
         } catch (RuntimeException e) {
             if (apps != null) {

@@ -35,13 +35,13 @@ class NormalForwardingTest {
         var loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
             EmulatedSwitch first = run(loops, version, table);
-            assertThat(first.received(OFFlowAdd.class)).filteredOn(f -> f.getCookie().equals(AppCookies.cookie("normal")))
+            assertThat(first.received(OFFlowAdd.class)).filteredOn(f -> f.getCookie().equals(AppCookies.cookie(NormalForwarding.COOKIE_NUMBER)))
                     .hasSize(1);
             EmulatedSwitch second = run(loops, version, table);
             assertThat(second.received(OFFlowAdd.class)).as("kept, not written again")
-                    .noneMatch(f -> f.getCookie().equals(AppCookies.cookie("normal")));
+                    .noneMatch(f -> f.getCookie().equals(AppCookies.cookie(NormalForwarding.COOKIE_NUMBER)));
             assertThat(second.received(OFFlowDelete.class)).isEmpty();
-            assertThat(table.flows()).filteredOn(f -> f.cookie().equals(AppCookies.cookie("normal"))).hasSize(1);
+            assertThat(table.flows()).filteredOn(f -> f.cookie().equals(AppCookies.cookie(NormalForwarding.COOKIE_NUMBER))).hasSize(1);
         } finally {
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
@@ -60,7 +60,7 @@ class NormalForwardingTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> controller.switches().getSwitch(DatapathId.of(1))
                     .filter(apps::serves).isPresent());
             await().atMost(Duration.ofSeconds(5)).until(() -> table.flows().stream()
-                    .anyMatch(f -> f.cookie().equals(AppCookies.cookie("normal"))));
+                    .anyMatch(f -> f.cookie().equals(AppCookies.cookie(NormalForwarding.COOKIE_NUMBER))));
             sw.close();
             return sw;
         }

@@ -1,10 +1,9 @@
 package dev.switchboard.hosts;
 
-import dev.switchboard.controller.Registration;
+import jakarta.inject.Inject;
 import dev.switchboard.controller.app.AppContext;
 import dev.switchboard.controller.app.PipelineOrder;
 import dev.switchboard.controller.app.SwitchboardApp;
-import dev.switchboard.topology.TopologyApp;
 import dev.switchboard.topology.TopologyService;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,8 +16,20 @@ import java.util.concurrent.TimeUnit;
 public final class HostsApp implements SwitchboardApp {
     public static final String NAME = "hosts";
 
-    /** The topology listener: the app context tracks only controller registrations. */
-    private volatile Registration topologyListener;
+    /** The flow-cookie number of the app's flows; fixed so running switches' flows stay its own. */
+    public static final int COOKIE_NUMBER = 0x03;
+
+    private final TopologyService topology;
+
+    /** Describes the app, for {@link java.util.ServiceLoader}; the running one is injected. */
+    public HostsApp() {
+        this(null);
+    }
+
+    @Inject
+    public HostsApp(TopologyService topology) {
+        this.topology = topology;
+    }
 
     @Override
     public String name() {
@@ -31,8 +42,18 @@ public final class HostsApp implements SwitchboardApp {
     }
 
     @Override
-    public List<String> requires() {
-        return List.of(TopologyApp.NAME);
+    public int cookieNumber() {
+        return COOKIE_NUMBER;
+    }
+
+    @Override
+    public List<Class<?>> provides() {
+        return List.of(HostService.class);
+    }
+
+    @Override
+    public List<Class<?>> consumes() {
+        return List.of(TopologyService.class);
     }
 
     @Override
@@ -43,23 +64,15 @@ public final class HostsApp implements SwitchboardApp {
     @Override
     public void start(AppContext context) {
         HostsConfig config = context.config().bind(HostsConfig.class);
-        TopologyService topology = context.service(TopologyService.class);
         HostTracker tracker = new HostTracker(topology, config);
-        context.publish(HostService.class, tracker);
+        // each consumer's listeners go with it when it stops
+        context.publishViews(HostService.class, HostServiceViews.of(tracker));
         context.addPacketInProcessor(tracker);
         context.switches().addSwitchListener(tracker);
-        topologyListener = topology.addListener(tracker);
+        topology.addListener(tracker); // the context removes it when the app stops
         long periodNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
                 Math.min(config.expiry().toNanos() / 5, TimeUnit.SECONDS.toNanos(10)));
         context.scheduler().scheduleAtFixedRate(tracker::expireSafely, periodNanos, periodNanos,
                 TimeUnit.NANOSECONDS);
-    }
-
-    @Override
-    public void stop() {
-        Registration listener = topologyListener;
-        if (listener != null) {
-            listener.close();
-        }
     }
 }

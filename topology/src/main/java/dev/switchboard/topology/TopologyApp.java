@@ -3,6 +3,7 @@ package dev.switchboard.topology;
 import dev.switchboard.controller.app.AppContext;
 import dev.switchboard.controller.app.PipelineOrder;
 import dev.switchboard.controller.app.SwitchboardApp;
+import java.util.List;
 
 /**
  * The {@code topology} app: finds the links between switches with LLDP and BDDP probes and
@@ -11,6 +12,8 @@ import dev.switchboard.controller.app.SwitchboardApp;
  */
 public final class TopologyApp implements SwitchboardApp {
     public static final String NAME = "topology";
+    /** The flow-cookie number of the app's flows; fixed so running switches' flows stay its own. */
+    public static final int COOKIE_NUMBER = 0x02;
 
     @Override
     public String name() {
@@ -20,6 +23,16 @@ public final class TopologyApp implements SwitchboardApp {
     @Override
     public String description() {
         return "LLDP/BDDP link discovery, shortest paths and the broadcast tree";
+    }
+
+    @Override
+    public int cookieNumber() {
+        return COOKIE_NUMBER;
+    }
+
+    @Override
+    public List<Class<?>> provides() {
+        return List.of(TopologyService.class);
     }
 
     @Override
@@ -34,7 +47,8 @@ public final class TopologyApp implements SwitchboardApp {
         // controller) still in flight, do not verify and never make links.
         LinkDiscovery started = new LinkDiscovery(context.switches(), config, ProbeAuthenticator.withRandomKey(),
                 context.scheduler());
-        context.publish(TopologyService.class, started);
+        // each consumer's listeners go with it when it stops
+        context.publishViews(TopologyService.class, TopologyServiceViews.of(started));
         context.addPacketInProcessor(started);
         context.switches().addSwitchListener(started);
         started.start();

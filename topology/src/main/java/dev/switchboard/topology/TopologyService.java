@@ -2,7 +2,7 @@ package dev.switchboard.topology;
 
 import dev.switchboard.controller.Registration;
 
-/** Published by the {@code topology} app; apps that use it list "topology" in requires(). */
+/** Published by the {@code topology} app; apps that use it list it in consumes(). */
 public interface TopologyService {
 
     /** The newest snapshot; one volatile read. */

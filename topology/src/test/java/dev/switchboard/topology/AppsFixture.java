@@ -7,6 +7,7 @@ import dev.switchboard.controller.ControllerConfig;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.app.AppConfig;
 import dev.switchboard.controller.app.AppContext;
+import dev.switchboard.controller.app.AppFactory;
 import dev.switchboard.controller.app.AppRuntime;
 import dev.switchboard.controller.app.SwitchboardApp;
 import dev.switchboard.controller.packet.EthernetFrames;
@@ -58,7 +59,7 @@ public final class AppsFixture implements AutoCloseable {
                 AppRuntime.available(AppsFixture.class.getClassLoader())));
         wanted.add(new ServiceUser());
         apps = AppRuntime.start(controller.switches(), controller.packetIns(), wanted,
-                name -> AppConfig.of("apps." + name, configs.get(name)));
+                name -> AppConfig.of("apps." + name, configs.get(name)), AppFactory.reflective());
     }
 
     /** Probes every hour, so only the probes sent when a switch or port appears are seen. */
@@ -74,8 +75,13 @@ public final class AppsFixture implements AutoCloseable {
         }
 
         @Override
-        public List<String> requires() {
-            return List.of("topology", "hosts");
+        public int cookieNumber() {
+            return 0xF0;
+        }
+
+        @Override
+        public List<Class<?>> consumes() {
+            return List.of(TopologyService.class, HostService.class);
         }
 
         @Override

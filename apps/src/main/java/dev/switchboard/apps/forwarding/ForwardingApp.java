@@ -8,7 +8,7 @@ import dev.switchboard.apps.common.FloodPlanner.FloodPlan;
 import dev.switchboard.apps.common.FlowTimeouts;
 import dev.switchboard.controller.Disposition;
 import dev.switchboard.controller.OFSwitch;
-import dev.switchboard.controller.Registration;
+import jakarta.inject.Inject;
 import dev.switchboard.controller.SwitchListener;
 import dev.switchboard.controller.app.AppContext;
 import dev.switchboard.controller.app.AppCookies;
@@ -63,21 +63,30 @@ public final class ForwardingApp implements SwitchboardApp {
      */
     private final Map<DatapathId, Attached> flooding = new ConcurrentHashMap<>();
     private final LongAdder unreachable = new LongAdder();
+    /** The flow-cookie number of the app's flows; fixed so running switches' flows stay its own. */
+    public static final int COOKIE_NUMBER = 0x05;
+
     private AppContext context;
-    private TopologyService topology;
-    private HostService hosts;
+    private final TopologyService topology;
+    private final HostService hosts;
     private RouteInstaller routes;
-    private Registration topologyRegistration;
-    private Registration hostRegistration;
 
     /** Picks the epoch of this run's route tags ({@link RouteInstaller}); random but in tests. */
     private final java.util.function.LongSupplier epochs;
 
+    /** Describes the app, for {@link java.util.ServiceLoader}; the running one is injected. */
     public ForwardingApp() {
-        this(() -> java.util.concurrent.ThreadLocalRandom.current().nextLong(1, RouteInstaller.EPOCHS));
+        this(null, null);
     }
 
-    ForwardingApp(java.util.function.LongSupplier epochs) {
+    @Inject
+    public ForwardingApp(TopologyService topology, HostService hosts) {
+        this(topology, hosts, () -> java.util.concurrent.ThreadLocalRandom.current().nextLong(1, RouteInstaller.EPOCHS));
+    }
+
+    ForwardingApp(TopologyService topology, HostService hosts, java.util.function.LongSupplier epochs) {
+        this.topology = topology;
+        this.hosts = hosts;
         this.epochs = epochs;
     }
 
@@ -92,8 +101,13 @@ public final class ForwardingApp implements SwitchboardApp {
     }
 
     @Override
-    public List<String> requires() {
-        return List.of("topology", "hosts");
+    public int cookieNumber() {
+        return COOKIE_NUMBER;
+    }
+
+    @Override
+    public List<Class<?>> consumes() {
+        return List.of(TopologyService.class, HostService.class);
     }
 
     @Override
@@ -105,8 +119,6 @@ public final class ForwardingApp implements SwitchboardApp {
     public void start(AppContext context) {
         this.context = context;
         ForwardingConfig config = context.config().bind(ForwardingConfig.class);
-        this.topology = context.service(TopologyService.class);
-        this.hosts = context.service(HostService.class);
         this.routes = new RouteInstaller(context.switches(), context.flows(), config.priority(),
                 FlowTimeouts.seconds("idleTimeout", config.idleTimeout()),
                 FlowTimeouts.seconds("hardTimeout", config.hardTimeout()), epochs);
@@ -119,9 +131,9 @@ public final class ForwardingApp implements SwitchboardApp {
         });
         context.switches().addMessageListener(OFType.FLOW_REMOVED, this::flowRemoved);
         context.addPacketInProcessor(this::process);
-        // Registered through the services, not the context: removed by hand in stop().
-        topologyRegistration = topology.addListener(this::topologyChanged);
-        hostRegistration = hosts.addListener(new HostListener() {
+        // the context removes these when the app stops
+        topology.addListener(this::topologyChanged);
+        hosts.addListener(new HostListener() {
             @Override
             public void hostMoved(Host before, Host after) {
                 routes.removeIf(route -> route.key().involves(before));
@@ -162,12 +174,6 @@ public final class ForwardingApp implements SwitchboardApp {
 
     @Override
     public void stop() {
-        if (topologyRegistration != null) {
-            topologyRegistration.close();
-        }
-        if (hostRegistration != null) {
-            hostRegistration.close();
-        }
         flooding.clear();
     }
 
@@ -362,7 +368,7 @@ public final class ForwardingApp implements SwitchboardApp {
 
     private void flowRemoved(OFSwitch sw, OFMessage message) {
         OFFlowRemoved removed = (OFFlowRemoved) message;
-        if (AppCookies.owner(removed.getCookie(), List.of(name())) == null) {
+        if (!AppCookies.isOf(removed.getCookie(), COOKIE_NUMBER)) {
             return;
         }
         OFFlowRemovedReason reason = removed.getReason();

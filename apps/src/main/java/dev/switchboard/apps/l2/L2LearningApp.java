@@ -4,7 +4,7 @@ import dev.switchboard.apps.common.FlowTimeouts;
 import dev.switchboard.apps.common.LinkLosses;
 import dev.switchboard.controller.Disposition;
 import dev.switchboard.controller.OFSwitch;
-import dev.switchboard.controller.Registration;
+import jakarta.inject.Inject;
 import dev.switchboard.controller.SwitchListener;
 import dev.switchboard.controller.app.AppContext;
 import dev.switchboard.controller.app.FlowEntries;
@@ -52,12 +52,24 @@ public final class L2LearningApp implements SwitchboardApp {
      * reconcile of any switch, or replaced when that datapath reconnects.
      */
     private final Map<DatapathId, Attached> reconciled = new ConcurrentHashMap<>();
+    /** The flow-cookie number of the app's flows; fixed so running switches' flows stay its own. */
+    public static final int COOKIE_NUMBER = 0x04;
+
     private AppContext context;
-    private TopologyService topology;
-    private Registration topologyListener;
+    private final TopologyService topology;
     /** Grows with every topology change that removed a link; tables older than it are flushed. */
     private final AtomicLong linkLosses = new AtomicLong();
     private L2LearningConfig config;
+
+    /** Describes the app, for {@link java.util.ServiceLoader}; the running one is injected. */
+    public L2LearningApp() {
+        this(null);
+    }
+
+    @Inject
+    public L2LearningApp(TopologyService topology) {
+        this.topology = topology;
+    }
 
     @Override
     public String name() {
@@ -70,8 +82,13 @@ public final class L2LearningApp implements SwitchboardApp {
     }
 
     @Override
-    public List<String> requires() {
-        return List.of("topology");
+    public int cookieNumber() {
+        return COOKIE_NUMBER;
+    }
+
+    @Override
+    public List<Class<?>> consumes() {
+        return List.of(TopologyService.class);
     }
 
     @Override
@@ -83,9 +100,8 @@ public final class L2LearningApp implements SwitchboardApp {
     public void start(AppContext context) {
         this.context = context;
         this.config = context.config().bind(L2LearningConfig.class);
-        this.topology = context.service(TopologyService.class);
         context.switches().addSwitchListener(new TableKeeper());
-        topologyListener = topology.addListener(this::topologyChanged);
+        topology.addListener(this::topologyChanged); // the context removes it when the app stops
         context.switches().switches().forEach(this::attachedOf);
         context.addPacketInProcessor(this::process);
         log.info("l2-learning: idle {} s, hard {} s, priority {}, at most {} MACs per switch",
@@ -119,9 +135,6 @@ public final class L2LearningApp implements SwitchboardApp {
 
     @Override
     public void stop() {
-        if (topologyListener != null) {
-            topologyListener.close();
-        }
         switches.clear();
         reconciled.clear();
     }

@@ -1,6 +1,6 @@
 package dev.switchboard.apps.routing;
 
-import dev.switchboard.controller.Registration;
+import jakarta.inject.Inject;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.app.AppContext;
 import dev.switchboard.controller.app.FlowEntries;
@@ -16,7 +16,6 @@ import dev.switchboard.controller.app.SwitchboardApp;
 import dev.switchboard.hosts.HostService;
 import dev.switchboard.topology.TopologyService;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +28,24 @@ public final class RoutingApp implements SwitchboardApp {
     private static final Logger log = LoggerFactory.getLogger(RoutingApp.class);
     private static final long ARP_CACHE_SWEEP_SECONDS = 60;
 
-    /** The topology and host services' listeners: not tracked by the context, so closed here. */
-    private final List<Registration> registrations = new CopyOnWriteArrayList<>();
+    /** The flow-cookie number of the app's flows; fixed so running switches' flows stay its own. */
+    public static final int COOKIE_NUMBER = 0x06;
+
+    private final TopologyService topology;
+    private final HostService hosts;
     private volatile Router router;
     private volatile MacAddress routerMac;
+
+    /** Describes the app, for {@link java.util.ServiceLoader}; the running one is injected. */
+    public RoutingApp() {
+        this(null, null);
+    }
+
+    @Inject
+    public RoutingApp(TopologyService topology, HostService hosts) {
+        this.topology = topology;
+        this.hosts = hosts;
+    }
 
     @Override
     public String name() {
@@ -45,8 +58,13 @@ public final class RoutingApp implements SwitchboardApp {
     }
 
     @Override
-    public List<String> requires() {
-        return List.of("topology", "hosts");
+    public int cookieNumber() {
+        return COOKIE_NUMBER;
+    }
+
+    @Override
+    public List<Class<?>> consumes() {
+        return List.of(TopologyService.class, HostService.class);
     }
 
     @Override
@@ -58,15 +76,14 @@ public final class RoutingApp implements SwitchboardApp {
     public void start(AppContext context) {
         RoutingConfig config = RoutingConfig.load(context.config());
         RoutingTable table = config.table();
-        TopologyService topology = context.service(TopologyService.class);
-        HostService hosts = context.service(HostService.class);
         ArpCache arpCache = new ArpCache(System::nanoTime);
         RouteFlows flows = new RouteFlows(context.switches(), context.flows(), config.routerMacAddress(),
                 config.idleTimeout());
         Router started = new Router(table, config.routerMacAddress(), context.switches(), topology, hosts,
                 arpCache, context.scheduler(), config.arpTimeout(), flows);
-        registrations.add(hosts.addListener(started));
-        registrations.add(topology.addListener(started));
+        // the context removes these when the app stops
+        hosts.addListener(started);
+        topology.addListener(started);
         context.scheduler().scheduleWithFixedDelay(arpCache::expire,
                 ARP_CACHE_SWEEP_SECONDS, ARP_CACHE_SWEEP_SECONDS, TimeUnit.SECONDS);
         context.addPacketInProcessor(started);
@@ -100,8 +117,6 @@ public final class RoutingApp implements SwitchboardApp {
 
     @Override
     public void stop() {
-        registrations.forEach(Registration::close);
-        registrations.clear();
         Router running = router;
         if (running != null) {
             running.stop();

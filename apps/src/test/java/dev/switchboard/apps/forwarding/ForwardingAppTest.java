@@ -53,7 +53,7 @@ class ForwardingAppTest {
     private static final long A = 0x02_00_00_00_00_0aL;
     private static final long B = 0x02_00_00_00_00_0bL;
     private static final long UNKNOWN = 0x02_00_00_00_00_0cL;
-    private static final U64 APP = AppCookies.cookie("forwarding");
+    private static final U64 APP = AppCookies.cookie(ForwardingApp.COOKIE_NUMBER);
     private static final Set<Link> S2_S4 = FakeTopology.cable(2, 2, 4, 2);
     private static final Set<Link> S3_S4 = FakeTopology.cable(3, 2, 4, 3);
 
@@ -79,7 +79,7 @@ class ForwardingAppTest {
         hosts.put(FakeHostService.host(A, 1, 1));
         hosts.put(FakeHostService.host(B, 4, 1));
         return new Lab(List.of(new PublishingApp<>("topology", TopologyService.class, topology),
-                new PublishingApp<>("hosts", HostService.class, hosts), new ForwardingApp()), Map.of());
+                new PublishingApp<>("hosts", HostService.class, hosts), new ForwardingApp(topology, hosts)), Map.of());
     }
 
     private static List<OFFlowAdd> routeFlows(EmulatedSwitch sw) {
@@ -198,7 +198,7 @@ class ForwardingAppTest {
         int[] ports = {0, 3, 2, 2, 3};
         long oldTag;
         try (Lab first = new Lab(List.of(new PublishingApp<>("topology", TopologyService.class, topology),
-                new PublishingApp<>("hosts", HostService.class, hosts), new ForwardingApp(() -> 1)), Map.of())) {
+                new PublishingApp<>("hosts", HostService.class, hosts), new ForwardingApp(topology, hosts, () -> 1)), Map.of())) {
             hosts.put(FakeHostService.host(A, 1, 1));
             hosts.put(FakeHostService.host(B, 4, 1));
             EmulatedSwitch s1 = first.connect(1, OFVersion.OF_13, ports[1], s1Table);
@@ -211,7 +211,7 @@ class ForwardingAppTest {
         }
         hosts.put(FakeHostService.host(c, 2, 3)); // C behind s2's port 3
         try (Lab second = new Lab(List.of(new PublishingApp<>("topology", TopologyService.class, topology),
-                new PublishingApp<>("hosts", HostService.class, hosts), new ForwardingApp(() -> 2)), Map.of())) {
+                new PublishingApp<>("hosts", HostService.class, hosts), new ForwardingApp(topology, hosts, () -> 2)), Map.of())) {
             second.connect(2, OFVersion.OF_13, 3);
             EmulatedSwitch s4 = second.connect(4, OFVersion.OF_13, ports[4]);
             s4.sendPacketIn(OFPort.of(1), frame(c, B)); // B -> C: s4, s2; s1 not even connected yet
@@ -368,10 +368,10 @@ class ForwardingAppTest {
     void aRouteComputedOnASnapshotThatChangedBeforeItWasRecordedIsRemoved() {
         hosts.put(FakeHostService.host(A, 1, 1));
         hosts.put(FakeHostService.host(B, 4, 1));
-        ForwardingApp app = new ForwardingApp();
         // The packet path sees s2-s4; by the time the route is recorded that link is gone and
         // its topology event has come and gone.
         ChangedUnderfootTopology changed = new ChangedUnderfootTopology(square(), square().withoutLinks(S2_S4));
+        ForwardingApp app = new ForwardingApp(changed, hosts);
         try (Lab lab = new Lab(List.of(new PublishingApp<>("topology", TopologyService.class, changed),
                 new PublishingApp<>("hosts", HostService.class, hosts), app), Map.of())) {
             EmulatedSwitch s1 = lab.connect(1, OFVersion.OF_13, 3);
@@ -397,6 +397,11 @@ class ForwardingAppTest {
             }
 
             @Override
+            public int cookieNumber() {
+                return 0xF2;
+            }
+
+            @Override
             public int pipelineOrder() {
                 return dev.switchboard.controller.app.PipelineOrder.FORWARDING + 1;
             }
@@ -412,7 +417,7 @@ class ForwardingAppTest {
         hosts.put(FakeHostService.host(A, 1, 1));
         hosts.put(FakeHostService.host(B, 4, 1));
         try (Lab lab = new Lab(List.of(new PublishingApp<>("topology", TopologyService.class, topology),
-                new PublishingApp<>("hosts", HostService.class, hosts), new ForwardingApp(), after), Map.of())) {
+                new PublishingApp<>("hosts", HostService.class, hosts), new ForwardingApp(topology, hosts), after), Map.of())) {
             EmulatedSwitch s1 = lab.connect(1, OFVersion.OF_13, 3);
             for (long dst : new long[] {B, UNKNOWN}) {
                 s1.send(s1.factory().buildPacketIn()

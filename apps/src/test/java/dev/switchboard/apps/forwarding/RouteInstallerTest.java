@@ -73,7 +73,7 @@ class RouteInstallerTest {
     private final AppFlows flows = new AppFlows() {
         @Override
         public U64 cookie() {
-            return AppCookies.cookie("forwarding");
+            return AppCookies.cookie(ForwardingApp.COOKIE_NUMBER);
         }
 
         @Override

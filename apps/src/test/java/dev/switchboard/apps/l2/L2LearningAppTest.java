@@ -47,7 +47,7 @@ class L2LearningAppTest {
     private static final DatapathId S1 = DatapathId.of(1);
 
     private static Lab lab(FakeTopologyService topology, Map<String, Object> config) {
-        return new Lab(List.of(new PublishingApp<>("topology", TopologyService.class, topology), new L2LearningApp()),
+        return new Lab(List.of(new PublishingApp<>("topology", TopologyService.class, topology), new L2LearningApp(topology)),
                 Map.of("l2-learning", config));
     }
 
@@ -81,7 +81,7 @@ class L2LearningAppTest {
 
             await().atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).size() == 2);
             OFFlowAdd flow = s1.received(OFFlowAdd.class).stream()
-                    .filter(f -> f.getCookie().equals(AppCookies.cookie("l2-learning"))).findFirst().orElseThrow();
+                    .filter(f -> f.getCookie().equals(AppCookies.cookie(L2LearningApp.COOKIE_NUMBER))).findFirst().orElseThrow();
             assertThat(flow.getPriority()).isEqualTo(FlowPriorities.L2_LEARNING);
             assertThat(flow.getIdleTimeout()).isEqualTo(10);
             assertThat(flow.getHardTimeout()).isEqualTo(120);
@@ -188,7 +188,7 @@ class L2LearningAppTest {
             assertThat(s1.received(OFFlowAdd.class).stream().filter(f -> f.getPriority() > 0)).isEmpty();
             if (version != OFVersion.OF_10) {
                 assertThat(portDeletes(s1)).allSatisfy(d -> {
-                    assertThat(d.getCookie()).isEqualTo(AppCookies.cookie("l2-learning"));
+                    assertThat(d.getCookie()).isEqualTo(AppCookies.cookie(L2LearningApp.COOKIE_NUMBER));
                     assertThat(d.getCookieMask()).isEqualTo(U64.of(AppCookies.APP_MASK));
                 });
             }
@@ -213,7 +213,7 @@ class L2LearningAppTest {
             // the app's flows go (1.1+: one delete by cookie; 1.0: read back, none here to delete)
             if (version != OFVersion.OF_10) {
                 await().atMost(Lab.WAIT).until(() -> s1.received(OFFlowDelete.class).stream()
-                        .anyMatch(d -> d.getCookie().equals(AppCookies.cookie("l2-learning")) && portDeletes(s1).isEmpty()));
+                        .anyMatch(d -> d.getCookie().equals(AppCookies.cookie(L2LearningApp.COOKIE_NUMBER)) && portDeletes(s1).isEmpty()));
             }
             // and A is unknown again: a packet to it is flooded, not forwarded by a flow
             s1.sendPacketIn(OFPort.of(2), frame(A, B));
@@ -269,13 +269,14 @@ class L2LearningAppTest {
     void aSwitchThatClosesBeforeItIsServedLeavesNoTable() {
         FlowTable table = new FlowTable();
         OFFactory f = org.projectfloodlight.openflow.protocol.OFFactories.getFactory(OFVersion.OF_13);
-        table.apply(f.buildFlowAdd().setCookie(AppCookies.cookie("l2-learning")).setPriority(FlowPriorities.L2_LEARNING)
+        table.apply(f.buildFlowAdd().setCookie(AppCookies.cookie(L2LearningApp.COOKIE_NUMBER)).setPriority(FlowPriorities.L2_LEARNING)
                 .setMatch(f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(1)).build())
                 .setInstructions(List.of(f.instructions().applyActions(List.of(f.actions().output(OFPort.of(9), 0)))))
                 .build()); // out of a port that is gone: its delete makes the plan wait for a barrier
-        L2LearningApp app = new L2LearningApp();
-        try (Lab lab = new Lab(List.of(new PublishingApp<>("topology", TopologyService.class,
-                oneSwitch(FakeTopology.ports(1, 2))), app), Map.of())) {
+        FakeTopologyService topology = oneSwitch(FakeTopology.ports(1, 2));
+        L2LearningApp app = new L2LearningApp(topology);
+        try (Lab lab = new Lab(List.of(new PublishingApp<>("topology", TopologyService.class, topology), app),
+                Map.of())) {
             EmulatedSwitch prepared = Lab.prepare(1, OFVersion.OF_13, 2, table);
             java.util.concurrent.atomic.AtomicBoolean barrierAsked = new java.util.concurrent.atomic.AtomicBoolean();
             prepared.onMessage(OFType.BARRIER_REQUEST, request -> {
@@ -298,7 +299,7 @@ class L2LearningAppTest {
     }
 
     private static List<FlowTable.Flow> ownFlows(FlowTable table) {
-        return table.flows().stream().filter(f -> f.cookie().equals(AppCookies.cookie("l2-learning"))).toList();
+        return table.flows().stream().filter(f -> f.cookie().equals(AppCookies.cookie(L2LearningApp.COOKIE_NUMBER))).toList();
     }
 
     /** The deletes for a port that went (in at it or out of it), not the sweeps of old flows at connect. */

@@ -33,7 +33,7 @@ class L2SwitchTest {
     private static final DatapathId S1 = DatapathId.of(1);
     private final OFFactory f = OFFactories.getFactory(OFVersion.OF_13);
     private final FakeTopology topology = FakeTopology.of(Set.of(S1), Map.of(S1, FakeTopology.ports(1, 2, 3)));
-    private final L2Switch sw = new L2Switch(S1, f, AppCookies.cookie("l2-learning"), 1000, 30, 300, 100);
+    private final L2Switch sw = new L2Switch(S1, f, AppCookies.cookie(L2LearningApp.COOKIE_NUMBER), 1000, 30, 300, 100);
     private final List<OFMessage> sent = new ArrayList<>();
 
     @Test
@@ -65,7 +65,7 @@ class L2SwitchTest {
     @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
     void everyFlowMatchesExactlyItsPortMacsAndVlan(OFVersion version) {
         OFFactory of = OFFactories.getFactory(version);
-        L2Switch l2 = new L2Switch(S1, of, AppCookies.cookie("l2-learning"), 1000, 30, 300, 100);
+        L2Switch l2 = new L2Switch(S1, of, AppCookies.cookie(L2LearningApp.COOKIE_NUMBER), 1000, 30, 300, 100);
         l2.handle(packetIn(of, 1, frame(BROADCAST, 0xa)), topology, m -> { });
         l2.handle(packetIn(of, 3, frame(BROADCAST, 0xc, 7)), topology, m -> { });
         l2.handle(packetIn(of, 2, frame(BROADCAST, 0xb)), topology, m -> { });

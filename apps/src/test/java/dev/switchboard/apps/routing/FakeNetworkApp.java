@@ -41,9 +41,20 @@ final class FakeNetworkApp implements SwitchboardApp, TopologyService, HostServi
     }
 
     @Override
+    public int cookieNumber() {
+        return 0xF0;
+    }
+
+    @Override
+    public List<Class<?>> provides() {
+        return List.of(TopologyService.class, HostService.class);
+    }
+
+    @Override
     public void start(AppContext context) {
-        context.publish(TopologyService.class, this);
-        context.publish(HostService.class, this);
+        // as the real apps do: each consumer's listeners go with it
+        context.publishViews(TopologyService.class, dev.switchboard.topology.TopologyServiceViews.of(this));
+        context.publishViews(HostService.class, dev.switchboard.hosts.HostServiceViews.of(this));
     }
 
     static Host host(String mac, SwitchPort at, String... ips) {

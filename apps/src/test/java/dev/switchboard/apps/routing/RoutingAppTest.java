@@ -76,7 +76,7 @@ class RoutingAppTest {
     private static final DatapathId S2 = DatapathId.of(2);
     private static final Link S1_TO_S2 = new Link(new SwitchPort(S1, OFPort.of(3)), new SwitchPort(S2, OFPort.of(3)),
             Link.Kind.DIRECT);
-    private static final U64 COOKIE = AppCookies.cookie("routing");
+    private static final U64 COOKIE = AppCookies.cookie(RoutingApp.COOKIE_NUMBER);
 
     private final EventLoopGroup switchLoops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final List<byte[]> reachedForwarding = new CopyOnWriteArrayList<>();
@@ -107,8 +107,10 @@ class RoutingAppTest {
                 "routes", List.of(Map.of("prefix", "10.0.3.0/24", "via", "10.0.2.254")),
                 "idleTimeout", "30s"));
         config.putAll(extraConfig);
+        // the app as ServiceLoader finds it, made by the runtime with the network's views injected
         apps = AppRuntime.start(controller.switches(), controller.packetIns(), List.of(network, new RoutingApp()),
-                name -> name.equals("routing") ? AppConfig.of("apps.routing", config) : null);
+                name -> name.equals("routing") ? AppConfig.of("apps.routing", config) : null,
+                dev.switchboard.controller.app.AppFactory.reflective());
         // What forwarding would see: packets the router let through.
         controller.packetIns().addProcessor("forwarding-probe", 400, (sw, pi) -> {
             reachedForwarding.add(pi.getData());
@@ -439,13 +441,14 @@ class RoutingAppTest {
         Map<String, Object> config = Map.of("interfaces", List.of(Map.of("gateway", "10.0.1.1/24")),
                 "routes", List.of(Map.of("prefix", "10.0.3.0/24", "via", "10.0.2.254")));
         assertThatThrownBy(() -> AppRuntime.start(controller.switches(), controller.packetIns(),
-                List.of(network, new RoutingApp()),
+                List.of(network, new RoutingApp(network, network)),
                 name -> name.equals("routing") ? AppConfig.of("apps.routing", config) : null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("app 'routing'")
                 .hasMessageContaining("routes[0].via");
     }
 
+    /** The app never unregisters by hand: its context removes what it registered on the services. */
     @Test
     void stoppingRemovesItsListeners() {
         start(OFVersion.OF_13);

@@ -6,8 +6,8 @@ import dev.switchboard.controller.SwitchService;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * What an app sees of the controller. Registrations made through it are removed when the
- * app stops.
+ * What an app sees of the controller. Registrations made through it, and on the services
+ * it consumes, are removed when the app stops.
  */
 public interface AppContext {
 
@@ -32,14 +32,31 @@ public interface AppContext {
     AppConfig config();
 
     /**
-     * A service published by an app this one {@linkplain SwitchboardApp#requires() requires}.
+     * The view of a service this app {@linkplain SwitchboardApp#consumes() consumes}, published
+     * by the app that provides it. What the app registers on it goes when the app stops.
      *
-     * @throws IllegalStateException when no started app published one
+     * @throws IllegalStateException when the app does not declare {@code type} in consumes()
      */
     <T> T service(Class<T> type);
 
-    /** Makes {@code service} available to apps started after this one. */
-    <T> void publish(Class<T> type, T service);
+    /**
+     * Makes {@code service}, which this app {@linkplain SwitchboardApp#provides() provides},
+     * available to the apps that consume it, all as the same object: for a service on which
+     * nothing is registered. A service with listeners uses {@link #publishViews} instead.
+     */
+    default <T> void publish(Class<T> type, T service) {
+        publishViews(type, ServiceViews.shared(service));
+    }
+
+    /**
+     * Makes a service this app {@linkplain SwitchboardApp#provides() provides} available: each
+     * consuming app gets its own view, which hands the registrations it makes to the context
+     * of that app, so they are removed when that app stops.
+     *
+     * @throws IllegalStateException when the app does not declare {@code type} in provides(),
+     *         or already published it
+     */
+    <T> void publishViews(Class<T> type, ServiceViews<T> views);
 
     /**
      * A single timer thread shared by apps, for periodic work (probes, expiry). Tasks must be

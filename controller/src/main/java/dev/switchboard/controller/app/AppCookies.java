@@ -1,14 +1,11 @@
 package dev.switchboard.controller.app;
 
-import java.util.Map;
-import java.util.zip.CRC32;
 import org.projectfloodlight.openflow.types.U64;
 
 /**
- * The one cookie allocator: every app's flows carry {@code 0x5342} ("SB"), then the app's
- * number, then 40 bits of the app's own. Built-in apps have fixed small numbers, so a
- * cookie reads the same on every machine; any other app gets a number from 0x80 up derived
- * from its name, the same on every run.
+ * The cookie layout every app's flows share: {@code 0x5342} ("SB"), then the app's number
+ * ({@link SwitchboardApp#cookieNumber()}, which the app declares), then 40 bits of the app's
+ * own. The controller knows no app by name: the number alone says whose a flow is.
  */
 public final class AppCookies {
     public static final long SWITCHBOARD = 0x5342_0000_0000_0000L;
@@ -16,39 +13,28 @@ public final class AppCookies {
     public static final long APP_MASK = 0xFFFF_FF00_0000_0000L;
     public static final long TAG_MASK = 0x0000_00FF_FFFF_FFFFL;
 
-    private static final Map<String, Integer> BUILT_IN = Map.of(
-            "normal", 0x01,
-            "topology", 0x02,
-            "hosts", 0x03,
-            "l2-learning", 0x04,
-            "forwarding", 0x05,
-            "routing", 0x06);
-
     private AppCookies() {
     }
 
-    /** The app's number, 1 to 255. */
-    public static int number(String appName) {
-        Integer fixed = BUILT_IN.get(appName);
-        if (fixed != null) {
-            return fixed;
-        }
-        CRC32 crc = new CRC32();
-        crc.update(appName.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return 0x80 + (int) (crc.getValue() % 0x80);
+    /** The cookie of the app numbered {@code number}, with the low 40 bits zero. */
+    public static U64 cookie(int number) {
+        return U64.of(SWITCHBOARD | ((long) checkNumber(number) << 40));
     }
 
-    public static U64 cookie(String appName) {
-        return U64.of(SWITCHBOARD | ((long) number(appName) << 40));
+    /** The cookie of {@code app}, with the low 40 bits zero. */
+    public static U64 cookie(SwitchboardApp app) {
+        return cookie(app.cookieNumber());
     }
 
-    /** The app a cookie names, among {@code candidates}, or null if none does. */
-    public static String owner(U64 cookie, Iterable<String> candidates) {
-        for (String name : candidates) {
-            if ((cookie.getValue() & APP_MASK) == cookie(name).getValue()) {
-                return name;
-            }
+    /** Whether {@code cookie} is a flow of the app numbered {@code number}, whatever its tag. */
+    public static boolean isOf(U64 cookie, int number) {
+        return (cookie.getValue() & APP_MASK) == cookie(number).getValue();
+    }
+
+    static int checkNumber(int number) {
+        if (number < 1 || number > 0xFF) {
+            throw new IllegalArgumentException("an app's cookie number is 1 to 255, not " + number);
         }
-        return null;
+        return number;
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.controller.app;
 
 import dev.switchboard.controller.Controller;
 import dev.switchboard.controller.PacketInService;
+import dev.switchboard.controller.Registration;
 import dev.switchboard.controller.SwitchService;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,17 +21,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds apps with {@link ServiceLoader}, starts the ones asked for together with the apps
- * they require (each before the apps that need it), and stops them in reverse order.
+ * providing the services they consume (each before the apps that need it), and stops them in
+ * reverse order.
  */
 public final class AppRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AppRuntime.class);
     private static final long FLOW_CLEANUP_SECONDS = 3;
 
     private final List<RunningApp> running;
-    private final Map<Class<?>, Object> services;
+    private final Map<Class<?>, ServiceViews<?>> services;
     private final SwitchReconciler reconciler;
+    /** Views handed out by {@link #service}, and what was registered on them. */
+    private final Map<Class<?>, Object> ownerViews = new ConcurrentHashMap<>();
+    private final List<Registration> ownerRegistrations = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private AppRuntime(List<RunningApp> running, Map<Class<?>, Object> services, SwitchReconciler reconciler) {
+    private AppRuntime(List<RunningApp> running, Map<Class<?>, ServiceViews<?>> services, SwitchReconciler reconciler) {
         this.running = running;
         this.services = services;
         this.reconciler = reconciler;
@@ -50,50 +55,94 @@ public final class AppRuntime implements AutoCloseable {
     }
 
     /**
-     * The apps to start for {@code names}, required ones first, each once.
+     * The apps to start for {@code names}, each after the apps providing what it consumes,
+     * each once. A consumed service is provided by the one app on the class path that
+     * declares it in {@link SwitchboardApp#provides()}.
      *
-     * @throws IllegalArgumentException for an unknown name, a requirement cycle, or two apps
-     *         whose cookies would collide
+     * @throws IllegalArgumentException for an unknown name, a service no app or two apps
+     *         provide, apps that consume each other's services in a cycle, or two apps with
+     *         one cookie number
      */
     public static List<SwitchboardApp> resolve(List<String> names, Map<String, SwitchboardApp> available) {
         Map<String, SwitchboardApp> ordered = new LinkedHashMap<>();
         for (String name : names) {
-            visit(name, available, ordered, new ArrayDeque<>());
-        }
-        Map<Integer, String> numbers = new HashMap<>();
-        for (String name : ordered.keySet()) {
-            String clash = numbers.putIfAbsent(AppCookies.number(name), name);
-            if (clash != null) {
-                throw new IllegalArgumentException("apps '" + clash + "' and '" + name
-                        + "' would share a flow cookie; rename one of them");
+            SwitchboardApp app = available.get(name);
+            if (app == null) {
+                throw new IllegalArgumentException("unknown app '" + name + "'; known: "
+                        + String.join(", ", available.keySet()));
             }
+            visit(app, available.values(), ordered, new ArrayDeque<>());
         }
+        checkCookieNumbers(ordered.values());
         return List.copyOf(ordered.values());
     }
 
-    private static void visit(String name, Map<String, SwitchboardApp> available,
-            Map<String, SwitchboardApp> ordered, Deque<String> path) {
-        if (ordered.containsKey(name)) {
+    /** Two apps running with one cookie number would take each other's flows for their own. */
+    static void checkCookieNumbers(Iterable<SwitchboardApp> apps) {
+        Map<Integer, String> numbers = new HashMap<>();
+        for (SwitchboardApp app : apps) {
+            int number = AppCookies.checkNumber(app.cookieNumber());
+            String clash = numbers.putIfAbsent(number, app.name());
+            if (clash != null) {
+                throw new IllegalArgumentException(String.format(
+                        "apps '%s' and '%s' both declare flow cookie number 0x%02x; change one's cookieNumber()",
+                        clash, app.name(), number));
+            }
+        }
+    }
+
+    /** One step of a dependency path: {@code app}, reached because its consumer needs {@code service}. */
+    private record Step(SwitchboardApp app, Class<?> service) {
+    }
+
+    private static void visit(SwitchboardApp app, java.util.Collection<SwitchboardApp> available,
+            Map<String, SwitchboardApp> ordered, Deque<Step> path) {
+        if (ordered.containsKey(app.name())) {
             return;
         }
-        if (path.contains(name)) {
-            List<String> cycle = new ArrayList<>(path);
-            java.util.Collections.reverse(cycle);
-            cycle.add(name);
-            throw new IllegalArgumentException("apps require each other in a cycle: " + String.join(" -> ", cycle));
+        for (Class<?> service : app.consumes()) {
+            SwitchboardApp provider = provider(app, service, available);
+            if (provider == app || path.stream().anyMatch(step -> step.app() == provider)) {
+                throw new IllegalArgumentException("apps consume each other's services in a cycle: "
+                        + cycle(path, app, service, provider));
+            }
+            path.push(new Step(app, service));
+            visit(provider, available, ordered, path);
+            path.pop();
         }
-        SwitchboardApp app = available.get(name);
-        if (app == null) {
-            String wanted = path.isEmpty() ? "" : " (required by '" + path.peek() + "')";
-            throw new IllegalArgumentException("unknown app '" + name + "'" + wanted
-                    + "; known: " + String.join(", ", available.keySet()));
+        ordered.put(app.name(), app);
+    }
+
+    private static SwitchboardApp provider(SwitchboardApp consumer, Class<?> service,
+            java.util.Collection<SwitchboardApp> available) {
+        List<SwitchboardApp> providers = available.stream().filter(a -> a.provides().contains(service)).toList();
+        if (providers.isEmpty()) {
+            throw new IllegalArgumentException("app '" + consumer.name() + "' consumes " + service.getName()
+                    + " but no app on the class path provides it");
         }
-        path.push(name);
-        for (String required : app.requires()) {
-            visit(required, available, ordered, path);
+        if (providers.size() > 1) {
+            throw new IllegalArgumentException("app '" + consumer.name() + "' consumes " + service.getName()
+                    + ", which several apps provide: "
+                    + String.join(", ", providers.stream().map(SwitchboardApp::name).toList()));
         }
-        path.pop();
-        ordered.put(name, app);
+        return providers.get(0);
+    }
+
+    /** E.g. "'hosts' needs TopologyService from 'topology' needs HostService from 'hosts'". */
+    private static String cycle(Deque<Step> path, SwitchboardApp last, Class<?> service, SwitchboardApp provider) {
+        List<Step> steps = new ArrayList<>(path);
+        java.util.Collections.reverse(steps);
+        steps.add(new Step(last, service));
+        int from = 0;
+        while (steps.get(from).app() != provider) {
+            from++;
+        }
+        StringBuilder text = new StringBuilder();
+        for (Step step : steps.subList(from, steps.size())) {
+            text.append("'").append(step.app().name()).append("' needs ")
+                    .append(step.service().getSimpleName()).append(" from ");
+        }
+        return text.append("'").append(provider.name()).append("'").toString();
     }
 
     /**
@@ -104,40 +153,80 @@ public final class AppRuntime implements AutoCloseable {
      */
     public static AppRuntime start(Controller controller, List<String> names,
             Function<String, AppConfig> configs, ClassLoader loader) {
-        return start(controller.switches(), controller.packetIns(), resolve(names, available(loader)), configs);
+        return start(controller.switches(), controller.packetIns(), resolve(names, available(loader)), configs,
+                AppFactory.reflective());
     }
 
+    /**
+     * Starts {@code apps} as given, in the order given: instances the caller made, passing
+     * each the services it consumes through its constructor (tests, with fakes). Apps found by
+     * {@link #available} describe themselves only: start them with a factory.
+     */
     public static AppRuntime start(SwitchService switches, PacketInService packetIns,
             List<SwitchboardApp> apps, Function<String, AppConfig> configs) {
-        Map<Class<?>, Object> services = new ConcurrentHashMap<>();
+        return start(switches, packetIns, apps, configs, AppFactory.asGiven());
+    }
+
+    /**
+     * Starts {@code apps} in the order given ({@link #resolve} orders them), each made by
+     * {@code factory} from the instance that describes it.
+     */
+    public static AppRuntime start(SwitchService switches, PacketInService packetIns,
+            List<SwitchboardApp> apps, Function<String, AppConfig> configs, AppFactory factory) {
+        checkCookieNumbers(apps);
+        Map<Class<?>, ServiceViews<?>> services = new ConcurrentHashMap<>();
         List<RunningApp> started = new ArrayList<>();
         SwitchReconciler reconciler = new SwitchReconciler(switches);
-        for (SwitchboardApp app : apps) {
-            AppConfig config = configs.apply(app.name());
-            RunningApp running = new RunningApp(app, new DefaultAppContext(app, reconciler, packetIns,
-                    config == null ? AppConfig.empty("apps." + app.name()) : config, services));
+        for (SwitchboardApp described : apps) {
+            AppConfig config = configs.apply(described.name());
+            DefaultAppContext context = new DefaultAppContext(described, reconciler, packetIns,
+                    config == null ? AppConfig.empty("apps." + described.name()) : config, services);
+            RunningApp running = null;
             try {
-                app.start(running.context());
+                SwitchboardApp app = factory.create(described, context);
+                if (app.getClass() != described.getClass()) {
+                    throw new IllegalStateException("the app factory made a " + app.getClass().getName()
+                            + " for a " + described.getClass().getName());
+                }
+                running = new RunningApp(app, context);
+                app.start(context);
             } catch (Exception e) {
-                started.add(running); // stopped like the others
+                // stopped like the others; a context that never reached its app is still closed
+                started.add(running != null ? running : new RunningApp(described, context));
                 new AppRuntime(started, services, reconciler).close();
                 if (e instanceof IllegalArgumentException) {
-                    throw new IllegalArgumentException("app '" + app.name() + "': " + e.getMessage(), e);
+                    throw new IllegalArgumentException("app '" + described.name() + "': " + e.getMessage(), e);
                 }
-                throw new IllegalStateException("app '" + app.name() + "' failed to start: " + e, e);
+                throw new IllegalStateException("app '" + described.name() + "' failed to start: " + e, e);
             }
             started.add(running);
-            reconciler.add(app);
-            log.info("app {} started (flow cookie {})", app.name(), running.context().flows().cookie());
+            reconciler.add(running.app());
+            log.info("app {} started (flow cookie {})", described.name(), context.flows().cookie());
         }
         // only now: a switch is reconciled with every app, and announced to all of them at once
         reconciler.arm();
         return new AppRuntime(started, services, reconciler);
     }
 
-    /** A service a running app published. */
+    /**
+     * A service a running app published, as the code that started the apps sees it: what is
+     * registered on it is removed when the apps stop.
+     */
     public <T> java.util.Optional<T> service(Class<T> type) {
-        return java.util.Optional.ofNullable(type.cast(services.get(type)));
+        ServiceViews<?> published = services.get(type);
+        if (published == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(type.cast(ownerViews.computeIfAbsent(type,
+                t -> published.viewFor(this::track))));
+    }
+
+    private Registration track(Registration registration) {
+        ownerRegistrations.add(registration);
+        return () -> {
+            ownerRegistrations.remove(registration);
+            registration.close();
+        };
     }
 
     /**
@@ -171,6 +260,8 @@ public final class AppRuntime implements AutoCloseable {
 
     private void stop(boolean removeFlows) {
         reconciler.disarm();
+        ownerRegistrations.forEach(Registration::close);
+        ownerRegistrations.clear();
         for (int i = running.size() - 1; i >= 0; i--) {
             RunningApp r = running.get(i);
             // unregister first, so no packet or event reaches an app that is stopping

@@ -27,7 +27,10 @@ final class DefaultAppContext implements AppContext, AutoCloseable {
     private final SwitchService switches;
     private final PacketInService packetIns;
     private final AppConfig config;
-    private final Map<Class<?>, Object> services;
+    /** Every running app's published services, shared by the contexts. */
+    private final Map<Class<?>, ServiceViews<?>> services;
+    /** This app's views of the services it consumes, made once each. */
+    private final Map<Class<?>, Object> views = new java.util.concurrent.ConcurrentHashMap<>();
     private final AppFlows flows;
     private final List<Registration> registrations = new CopyOnWriteArrayList<>();
     /** Made on first use; set by compare-and-set, so asking for it on an event loop takes no lock. */
@@ -37,7 +40,7 @@ final class DefaultAppContext implements AppContext, AutoCloseable {
      * @param switches the controller's switches as the apps see them: announced once reconciled
      */
     DefaultAppContext(SwitchboardApp app, SwitchReconciler switches, PacketInService packetIns,
-            AppConfig config, Map<Class<?>, Object> services) {
+            AppConfig config, Map<Class<?>, ServiceViews<?>> services) {
         this.app = app;
         this.reconciler = switches;
         this.switchesDelegate = switches;
@@ -45,7 +48,7 @@ final class DefaultAppContext implements AppContext, AutoCloseable {
         this.packetIns = packetIns;
         this.config = config;
         this.services = services;
-        this.flows = new CookieFlows(AppCookies.cookie(app.name()), switches);
+        this.flows = new CookieFlows(AppCookies.cookie(app), switches);
     }
 
     @Override
@@ -76,21 +79,31 @@ final class DefaultAppContext implements AppContext, AutoCloseable {
 
     @Override
     public <T> T service(Class<T> type) {
-        Object service = services.get(type);
-        if (service == null) {
-            throw new IllegalStateException("app '" + app.name() + "' needs a " + type.getSimpleName()
-                    + " but no app started before it publishes one (does it list the app in requires()?)");
+        if (!app.consumes().contains(type)) {
+            throw new IllegalStateException("app '" + app.name() + "' uses a " + type.getName()
+                    + " but does not declare it in consumes()");
         }
-        return type.cast(service);
+        return type.cast(views.computeIfAbsent(type, wanted -> {
+            ServiceViews<?> published = services.get(wanted);
+            if (published == null) {
+                throw new IllegalStateException("app '" + app.name() + "' consumes a " + wanted.getName()
+                        + " but no app started before it published one");
+            }
+            return published.viewFor(this::track);
+        }));
     }
 
     @Override
-    public <T> void publish(Class<T> type, T service) {
-        Object before = services.putIfAbsent(type, service);
-        if (before != null) {
-            throw new IllegalStateException("a " + type.getSimpleName() + " is already published");
+    public <T> void publishViews(Class<T> type, ServiceViews<T> serviceViews) {
+        if (!app.provides().contains(type)) {
+            throw new IllegalStateException("app '" + app.name() + "' publishes a " + type.getName()
+                    + " but does not declare it in provides()");
         }
-        track(() -> services.remove(type, service));
+        Object before = services.putIfAbsent(type, serviceViews);
+        if (before != null) {
+            throw new IllegalStateException("a " + type.getName() + " is already published");
+        }
+        track(() -> services.remove(type, serviceViews));
     }
 
     @Override
@@ -112,7 +125,7 @@ final class DefaultAppContext implements AppContext, AutoCloseable {
         return scheduler.get();
     }
 
-    private Registration track(Registration registration) {
+    Registration track(Registration registration) {
         registrations.add(registration);
         return () -> {
             registrations.remove(registration);

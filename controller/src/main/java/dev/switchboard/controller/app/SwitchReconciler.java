@@ -89,7 +89,7 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
     }
 
     void add(SwitchboardApp app) {
-        apps.put(AppCookies.number(app.name()), app);
+        apps.put(app.cookieNumber(), app);
     }
 
     /**

@@ -10,9 +10,14 @@ import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
  * {@link #name()} on the command line ({@code --apps}) or in the config file's {@code apps:}
  * section, and given only services through its {@link AppContext}; never a socket.
  *
- * <p>A new instance is made for every run; {@link #start} is called once, then
- * {@link #stop} once. Everything registered through the context (processors, listeners,
- * timers) is removed after {@code stop}. The app's flows stay on the switches: when a switch
+ * <p>The instance {@link java.util.ServiceLoader} makes (public no-argument constructor)
+ * describes the app: name, cookie number, what it provides and consumes. The instance that
+ * runs is made for every run from the constructor marked {@link jakarta.inject.Inject}, given
+ * the services the app {@linkplain #consumes() consumes} (and, if it asks, its
+ * {@link AppContext}); an app without one runs as the described instance. {@link #start} is
+ * called once, then {@link #stop} once. Everything registered through the context
+ * (processors, listeners, timers) and on services other apps published is removed after
+ * {@code stop}: an app never unregisters by hand. The app's flows stay on the switches: when a switch
  * connects (again, or to a restarted controller) the app {@linkplain #reconcile reconciles}
  * them before it serves the switch, so a controller restart does not interrupt traffic.
  */
@@ -26,8 +31,28 @@ public interface SwitchboardApp {
         return "";
     }
 
-    /** Apps that must run first (they usually publish services this app uses); started with it. */
-    default List<String> requires() {
+    /**
+     * The app's flow-cookie number, 1 to 255: the byte after "SB" in every cookie of its flows
+     * ({@link AppCookies}). The app owns it, not the controller: it must stay the same from
+     * release to release, or the flows a running switch holds stop being recognised as the
+     * app's. The built-in apps use 0x01 to 0x7F; other apps pick from 0x80 up. Two apps that
+     * run together with one number are refused at start.
+     */
+    int cookieNumber();
+
+    /**
+     * The services this app publishes ({@link AppContext#publish}); apps that
+     * {@linkplain #consumes() consume} one start after it.
+     */
+    default List<Class<?>> provides() {
+        return List.of();
+    }
+
+    /**
+     * The services this app uses: the apps providing them are started with it, before it, and
+     * it receives them through its {@code @Inject} constructor or {@link AppContext#service}.
+     */
+    default List<Class<?>> consumes() {
         return List.of();
     }
 

@@ -37,9 +37,20 @@ public final class HubApp implements SwitchboardApp {
     private Settings settings;
     private AppContext context;
 
+    /**
+     * The flow-cookie number of the hub's flows: a third-party app picks one from 0x80 up and
+     * keeps it, so the flows a running switch holds stay recognisable as the hub's.
+     */
+    public static final int COOKIE_NUMBER = 0xCD;
+
     @Override
     public String name() {
         return "hub";
+    }
+
+    @Override
+    public int cookieNumber() {
+        return COOKIE_NUMBER;
     }
 
     @Override

@@ -62,7 +62,7 @@ class HubAppTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> sw.received(OFFlowAdd.class).stream()
                     .anyMatch(f -> f.getPriority() == 7));
             OFFlowAdd flow = sw.received(OFFlowAdd.class).stream().filter(f -> f.getPriority() == 7).findFirst().orElseThrow();
-            assertThat(flow.getCookie()).isEqualTo(dev.switchboard.controller.app.AppCookies.cookie("hub"));
+            assertThat(flow.getCookie()).isEqualTo(dev.switchboard.controller.app.AppCookies.cookie(HubApp.COOKIE_NUMBER));
             assertThat(flow.getIdleTimeout()).isEqualTo(5);
             assertThat(flow.getMatch().get(MatchField.IN_PORT)).isEqualTo(OFPort.of(2));
             sw.close();
