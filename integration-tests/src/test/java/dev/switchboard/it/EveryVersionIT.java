@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.controller.ControllerConfig;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.app.AppCookies;
+import dev.switchboard.controller.app.AppRuntime;
 import dev.switchboard.ovsdb.PrivateOvs;
 import dev.switchboard.server.Switchboard;
 import dev.switchboard.server.SwitchboardConfig;
@@ -118,7 +119,7 @@ class EveryVersionIT {
             // The first pings travel as packet-ins, and so may a few after them: OVS's userspace
             // datapath keeps its cached "to the controller" decision until its revalidator runs.
             // Pings go on until each switch counts packets on one of the app's own flows.
-            String cookie = String.format("cookie=0x%x", AppCookies.cookie(app).getValue() >>> 40);
+            String cookie = String.format("cookie=0x%x", AppCookies.cookie(AppRuntime.available(getClass().getClassLoader()).get(app)).getValue() >>> 40);
             Pattern carried = Pattern.compile(cookie + "[0-9a-f]*, .*n_packets=[1-9]");
             for (String sw : SWITCHES) {
                 await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
@@ -143,7 +144,7 @@ class EveryVersionIT {
             assertThat(routed.run("h1", "ping -c 2 -i 0.2 -W 1 10.0.2.10")).contains(" 0% packet loss").contains("ttl=63");
             assertThat(routed.run("h2", "ping -c 2 -i 0.2 -W 1 10.0.1.10")).contains(" 0% packet loss").contains("ttl=63");
             assertThat(routed.run("h1", "ping -c 1 -W 1 10.0.1.1")).contains(" 0% packet loss").contains("ttl=64");
-            String cookie = String.format("cookie=0x%x", AppCookies.cookie("routing").getValue() >>> 40);
+            String cookie = String.format("cookie=0x%x", AppCookies.cookie(AppRuntime.available(getClass().getClassLoader()).get("routing")).getValue() >>> 40);
             Pattern routedFlow = Pattern.compile(cookie + "[0-9a-f]*, .*n_packets=[1-9].*dec_ttl");
             // pings go on (each must pass) until a routed flow counts them, as for the switching apps
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
