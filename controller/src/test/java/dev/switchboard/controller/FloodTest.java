@@ -140,16 +140,20 @@ class FloodTest {
             // the gauge may count the one message the event loop is moving twice
             assertThat(peakPending).isLessThanOrEqualTo(BUDGET + packetOut.getData().length + 128);
             assertThat(fixture.controller.counters().writesRefused()).isPositive();
-            // Fill up again right before the request: the event loop may have moved what waited into
-            // the socket's buffer after the loop, which makes room. Once a packet-out is refused, less
-            // room is left than one takes, and the peer reads nothing, so a larger request is refused too.
-            long refused = fixture.controller.counters().writesRefused();
-            for (int i = 0; i < 2_000 && fixture.controller.counters().writesRefused() == refused; i++) {
-                sw.write(packetOut);
-            }
-            assertThat(fixture.controller.counters().writesRefused()).isGreaterThan(refused);
-            assertThat(sw.request(f.buildEchoRequest().setData(new byte[2000]).build())).failsWithin(Duration.ofSeconds(5))
-                    .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(SwitchBusyException.class);
+            // A request past the budget is refused at once. The event loop may move what waited into
+            // the socket's buffer at any moment and so make room for one more message; the peer reads
+            // nothing, so that buffer fills too and a try with the budget full soon comes. Each try
+            // fills up again right before its request.
+            var echo = f.buildEchoRequest().setData(new byte[2000]).build();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                long refused = fixture.controller.counters().writesRefused();
+                for (int i = 0; i < 2_000 && fixture.controller.counters().writesRefused() == refused; i++) {
+                    sw.write(packetOut);
+                }
+                assertThat(fixture.controller.counters().writesRefused()).isGreaterThan(refused);
+                assertThat(sw.request(echo, Duration.ofSeconds(60))).failsWithin(Duration.ofSeconds(1))
+                        .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(SwitchBusyException.class);
+            });
         }
     }
 
