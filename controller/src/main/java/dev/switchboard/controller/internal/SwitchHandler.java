@@ -148,7 +148,8 @@ final class SwitchHandler extends ChannelDuplexHandler {
             case PORT_STATUS -> connection.apply((OFPortStatus) message);
             case ERROR -> onError((OFErrorMsg) message);
             default -> {
-                if (!connection.pending().offer(message, guard.frameBytes()) && !registry.message(connection, message)) {
+                if (!connection.pending().offer(message, guard.frameBytes())
+                        && !(connection.isAnnounced() && registry.message(connection, message))) {
                     counters.unhandledMessages.increment();
                     log.debug("{}: unhandled {}", connection, message.getType());
                 }
@@ -158,8 +159,9 @@ final class SwitchHandler extends ChannelDuplexHandler {
 
     private void onError(OFErrorMsg error) {
         SwitchError decoded = SwitchError.of(error);
-        // listeners first: whoever waits on the request then finds them told already
-        boolean someoneListens = registry.error(connection, decoded);
+        // listeners first: whoever waits on the request then finds them told already; they hear
+        // of a switch only once it was announced (it may wait for the one it replaces to go)
+        boolean someoneListens = connection.isAnnounced() && registry.error(connection, decoded);
         boolean answeredRequest = connection.pending().offer(error, guard.frameBytes());
         if (!answeredRequest && !someoneListens) {
             log.warn("{}: ERROR {}", connection, decoded);
