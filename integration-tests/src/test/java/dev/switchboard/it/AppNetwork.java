@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.controller.ControllerConfig;
 import dev.switchboard.controller.Disposition;
 import dev.switchboard.controller.packet.EthernetFrames;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import dev.switchboard.server.Switchboard;
 import dev.switchboard.server.SwitchboardConfig;
 import dev.switchboard.topology.Link;

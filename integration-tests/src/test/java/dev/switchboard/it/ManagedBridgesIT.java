@@ -3,7 +3,7 @@ package dev.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import dev.switchboard.ovsdb.client.OvsdbClient;
 import dev.switchboard.server.Switchboard;
 import dev.switchboard.server.SwitchboardConfig;

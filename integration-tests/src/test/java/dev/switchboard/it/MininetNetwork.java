@@ -3,7 +3,7 @@ package dev.switchboard.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -191,14 +191,14 @@ final class MininetNetwork implements AutoCloseable {
      * {@code mininet:PREFIXh1}) and switch ports in the root namespace (named after the switch).
      */
     private void sweep() {
-        dev.switchboard.ovsdb.Commands.run(java.util.List.of("pkill", "-9", "-f", "mininet:" + prefix),
+        dev.switchboard.ovs.runtime.Commands.run(java.util.List.of("pkill", "-9", "-f", "mininet:" + prefix),
                 java.util.Map.of(), Duration.ofSeconds(10));
-        String links = dev.switchboard.ovsdb.Commands.run(java.util.List.of("ip", "-o", "link", "show"),
+        String links = dev.switchboard.ovs.runtime.Commands.run(java.util.List.of("ip", "-o", "link", "show"),
                 java.util.Map.of(), Duration.ofSeconds(10)).stdout();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\d+: (" + prefix + "[^:@]+)[:@]",
                 java.util.regex.Pattern.MULTILINE).matcher(links);
         while (m.find()) {
-            dev.switchboard.ovsdb.Commands.run(java.util.List.of("ip", "link", "del", m.group(1)),
+            dev.switchboard.ovs.runtime.Commands.run(java.util.List.of("ip", "link", "del", m.group(1)),
                     java.util.Map.of(), Duration.ofSeconds(10));
         }
     }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.ovsdb.CommandResult;
-import dev.switchboard.ovsdb.Commands;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.hostnet.ExecResult;
+import dev.switchboard.ovs.runtime.Commands;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +59,7 @@ class MininetParityIT {
         try (PrivateOvs ovs = PrivateOvs.start()) {
             Path post = Files.createTempFile(ovs.runDirectory(), "post", ".mn");
             Files.writeString(post, "links\n");
-            CommandResult mn = Commands.run(List.of("mn", "--topo", topo, "--switch", "ovs,datapath=user",
+            ExecResult mn = Commands.run(List.of("mn", "--topo", topo, "--switch", "ovs,datapath=user",
                     "--controller", "none", "--test", "none", "--post", post.toString()), ovs.environment(), LIMIT);
             assertThat(mn.exitCode()).as(mn.stdout() + mn.stderr()).isZero();
             Set<String> links = new TreeSet<>();
@@ -115,7 +115,7 @@ class MininetParityIT {
     }
 
     private static String run(String... command) {
-        CommandResult result = Commands.run(new ArrayList<>(List.of(command)), Map.of(), LIMIT);
+        ExecResult result = Commands.run(new ArrayList<>(List.of(command)), Map.of(), LIMIT);
         assertThat(result.exitCode()).as(String.join(" ", command) + ": " + result.stdout() + result.stderr()).isZero();
         return result.stdout().strip();
     }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.controller.Controller;
 import dev.switchboard.controller.ControllerConfig;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

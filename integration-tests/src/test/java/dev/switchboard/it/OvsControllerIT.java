@@ -7,7 +7,7 @@ import dev.switchboard.controller.Controller;
 import dev.switchboard.controller.ControllerConfig;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.SwitchListener;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;

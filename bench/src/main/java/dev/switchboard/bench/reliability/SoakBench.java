@@ -1,8 +1,8 @@
 package dev.switchboard.bench.reliability;
 
-import dev.switchboard.ovsdb.CommandResult;
-import dev.switchboard.ovsdb.Commands;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.hostnet.ExecResult;
+import dev.switchboard.ovs.runtime.Commands;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -220,7 +220,7 @@ public final class SoakBench implements Callable<Integer> {
     private static void awaitPing(String namespace, String address) throws InterruptedException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            CommandResult ping = Commands.run(List.of("ip", "netns", "exec", namespace, "ping", "-c", "1", "-W", "1", address),
+            ExecResult ping = Commands.run(List.of("ip", "netns", "exec", namespace, "ping", "-c", "1", "-W", "1", address),
                     Map.of(), COMMAND_TIMEOUT);
             if (ping.exitCode() == 0) {
                 return;

@@ -1,6 +1,6 @@
 package dev.switchboard.lab.run;
 
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import dev.switchboard.ovsdb.client.MonitorRequest;
 import dev.switchboard.ovsdb.client.OvsdbClient;
 import dev.switchboard.ovsdb.client.Replica;

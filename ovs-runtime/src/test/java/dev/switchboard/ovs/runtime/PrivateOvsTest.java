@@ -1,4 +1,4 @@
-package dev.switchboard.ovsdb;
+package dev.switchboard.ovs.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

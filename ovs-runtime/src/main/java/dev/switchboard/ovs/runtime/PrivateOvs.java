@@ -1,5 +1,6 @@
-package dev.switchboard.ovsdb;
+package dev.switchboard.ovs.runtime;
 
+import dev.switchboard.hostnet.ExecResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -652,7 +653,7 @@ public final class PrivateOvs implements AutoCloseable {
 
     private static void deleteLink(String name) {
         List<String> command = List.of("ip", "link", "del", name);
-        CommandResult result = Commands.run(command, Map.of(), COMMAND_TIMEOUT);
+        ExecResult result = Commands.run(command, Map.of(), COMMAND_TIMEOUT);
         if (!result.succeeded() && Files.exists(SYS_CLASS_NET.resolve(name))) {
             throw new CommandException(command, result);
         }
@@ -678,7 +679,7 @@ public final class PrivateOvs implements AutoCloseable {
     // ---- processes ----
 
     private String exec(List<String> command, Duration timeout) {
-        CommandResult result;
+        ExecResult result;
         try {
             result = Commands.run(command, environment, timeout);
         } catch (CommandException e) {
