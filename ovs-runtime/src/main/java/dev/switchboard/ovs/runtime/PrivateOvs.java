@@ -2,6 +2,7 @@ package dev.switchboard.ovs.runtime;
 
 import dev.switchboard.hostnet.ExecResult;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -25,9 +26,13 @@ import org.slf4j.LoggerFactory;
  * touch or depend on the host's OVS.
  *
  * <p>Bridges must use the userspace datapath ({@code datapath_type=netdev}); there is no OVS
- * kernel module here. Only one userspace {@code ovs-vswitchd} can run on a host (each needs the
- * tap device {@code ovs-netdev}), so {@link #start} refuses to run beside another one, and only
- * one {@code PrivateOvs} may be open per JVM.
+ * kernel module here. {@code ovs-vswitchd} runs in a network namespace of its own
+ * ({@link #namespace()}): the userspace datapath's tap device {@code ovs-netdev} is per namespace,
+ * so private instances run beside the host's OVS and beside each other. Consequences for users:
+ * an interface attached to a bridge must first be moved into that namespace
+ * ({@link #moveIntoNamespace}), and a controller must listen on {@link #controllerAddress()} (the
+ * root end of the namespace's uplink) and be given to bridges as {@link #controllerTarget(int)}.
+ * {@code ovsdb-server} stays in the root namespace behind its unix socket.
  *
  * <p>Child processes that should use this instance ({@code mn}, {@code ovs-vsctl},
  * {@code ovs-ofctl}) get {@link #environment()}: with {@code OVS_RUNDIR} set, the OVS tools find
@@ -42,9 +47,8 @@ public final class PrivateOvs implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PrivateOvs.class);
 
     static final Path DEFAULT_SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
-    private static final Path SYS_CLASS_NET = Path.of("/sys/class/net");
     private static final Path PROC = Path.of("/proc");
-    /** The tap device a userspace {@code ovs-vswitchd} creates for its datapath. */
+    /** The tap device a userspace {@code ovs-vswitchd} creates for its datapath, in its namespace. */
     static final String NETDEV_TAP = "ovs-netdev";
 
     /**
@@ -57,9 +61,6 @@ public final class PrivateOvs implements AutoCloseable {
     private static final Duration DAEMON_START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(3);
-
-    /** The one instance this JVM runs, or null; guarded by {@code PrivateOvs.class}. */
-    private static PrivateOvs running;
 
     /** The two daemons, in start order. */
     enum Daemon {
@@ -87,6 +88,7 @@ public final class PrivateOvs implements AutoCloseable {
     }
 
     private final Path runDirectory;
+    private final OvsNamespace namespace;
     private final Map<String, String> environment;
     /** Pids read from the pidfiles once each daemon started; guarded by {@code this}. */
     private final Map<Daemon, Long> daemonPids = new EnumMap<>(Daemon.class);
@@ -97,6 +99,7 @@ public final class PrivateOvs implements AutoCloseable {
 
     private PrivateOvs(Path runDirectory) {
         this.runDirectory = runDirectory;
+        this.namespace = OvsNamespace.of(runDirectory);
         String dir = runDirectory.toString();
         this.environment = Map.of("OVS_RUNDIR", dir, "OVS_LOGDIR", dir, "OVS_DBDIR", dir);
         this.shutdownHook = new Thread(this::close, "private-ovs-shutdown");
@@ -114,8 +117,7 @@ public final class PrivateOvs implements AutoCloseable {
      *
      * @throws IllegalArgumentException if the path is too long for unix sockets or the directory
      *                                  holds something else
-     * @throws IllegalStateException    if another userspace {@code ovs-vswitchd} runs on this host
-     *                                  or another {@code PrivateOvs} is open in this JVM
+     * @throws IllegalStateException    if an earlier OVS still runs in the directory
      * @throws OvsCommandException      if an OVS program fails; what did start is stopped again
      */
     public static PrivateOvs start(Path runDirectory) {
@@ -130,11 +132,6 @@ public final class PrivateOvs implements AutoCloseable {
     public static PrivateOvs startDetached(Path runDirectory) {
         PrivateOvs ovs = start(runDirectory, Launch.DEFAULT);
         ovs.removeShutdownHook();
-        synchronized (PrivateOvs.class) {
-            if (running == ovs) {
-                running = null;
-            }
-        }
         return ovs;
     }
 
@@ -161,30 +158,59 @@ public final class PrivateOvs implements AutoCloseable {
         if (requested != null) {
             checkLength(requested);
         }
-        synchronized (PrivateOvs.class) {
-            if (running != null) {
-                throw new IllegalStateException("a private OVS is already running in this JVM, in "
-                        + running.runDirectory + "; a second userspace OVS cannot run beside it: close the first");
-            }
-            checkNoOtherUserspaceOvs();
-            Path dir = requested == null ? createTempRunDirectory() : prepareRunDirectory(requested);
-            PrivateOvs ovs = new PrivateOvs(dir);
-            running = ovs;
-            try {
-                Runtime.getRuntime().addShutdownHook(ovs.shutdownHook);
-                ovs.boot(launch);
-            } catch (RuntimeException | Error e) {
-                log.error("Private OVS in {} failed to start; stopping what did start", dir);
-                ovs.close();
-                throw e;
-            }
-            return ovs;
+        Path dir = requested == null ? createTempRunDirectory() : prepareRunDirectory(requested);
+        PrivateOvs ovs = new PrivateOvs(dir);
+        try {
+            Runtime.getRuntime().addShutdownHook(ovs.shutdownHook);
+            ovs.boot(launch);
+        } catch (RuntimeException | Error e) {
+            log.error("Private OVS in {} failed to start; stopping what did start", dir);
+            ovs.close();
+            throw e;
         }
+        return ovs;
     }
 
     /** The directory holding the database, sockets, pidfiles and logs. */
     public Path runDirectory() {
         return runDirectory;
+    }
+
+    /** The network namespace {@code ovs-vswitchd} runs in, the home of every interface on its bridges. */
+    public String namespace() {
+        return namespace.name();
+    }
+
+    /**
+     * The root-namespace address (link-local, on the namespace's uplink) a controller for this OVS listens on.
+     *
+     * @throws IllegalStateException if the uplink is gone (the instance was closed)
+     */
+    public InetAddress controllerAddress() {
+        return namespace.controllerAddress().orElseThrow(() -> new IllegalStateException(
+                "the uplink of " + namespace + " (private OVS in " + runDirectory + ") is gone"));
+    }
+
+    /** The OpenFlow controller target, {@code tcp:ADDRESS:PORT}, for a controller listening on {@link #controllerAddress()}. */
+    public String controllerTarget(int port) {
+        return "tcp:" + controllerAddress().getHostAddress() + ":" + port;
+    }
+
+    /**
+     * Moves {@code link} (a veth end, a tap …) from the root namespace into {@link #namespace()} and sets it up, so
+     * it can be added to a bridge. It goes away with the namespace when this instance closes.
+     */
+    public void moveIntoNamespace(String link) {
+        checkOpen();
+        namespace.moveIn(link);
+    }
+
+    /**
+     * {@code command} wrapped to run inside {@link #namespace()} ({@code ip netns exec NS …}); run it with
+     * {@link #environment()} to reach this instance, as Mininet must so that its switch-side veths land here.
+     */
+    public List<String> inNamespace(List<String> command) {
+        return namespace.inside(command);
     }
 
     /** The OVSDB address of this instance, {@code unix:DIR/db.sock}. */
@@ -268,8 +294,8 @@ public final class PrivateOvs implements AutoCloseable {
 
     /**
      * Stops the daemons ({@code ovs-vswitchd} with {@code exit --cleanup}, so the userspace
-     * datapath removes its tap devices; SIGKILL if one does not exit in time), removes any tap
-     * device left over, and deletes the run directory. Idempotent and best effort: failures are
+     * datapath removes its tap devices; SIGKILL if one does not exit in time), deletes its network
+     * namespace (with any tap left over and every interface moved in), and deletes the run directory. Idempotent and best effort: failures are
      * logged, never thrown. Works after a half-finished {@link #start}.
      */
     @Override
@@ -288,19 +314,14 @@ public final class PrivateOvs implements AutoCloseable {
             List<String> taps = tapsForCleanup();
             // removing a userspace port's tap takes the kernel ~16 ms: give big bridges the time
             Duration exitTimeout = EXIT_TIMEOUT.plusMillis(25L * taps.size());
-            boolean vswitchdWasKilled = stop(Daemon.OVS_VSWITCHD, exitTimeout, "exit", "--cleanup");
+            stop(Daemon.OVS_VSWITCHD, exitTimeout, "exit", "--cleanup");
             stop(Daemon.OVSDB_SERVER, EXIT_TIMEOUT, "exit");
-            removeLeftoverTaps(taps, vswitchdWasKilled);
+            // the namespace takes with it any tap a killed vswitchd left, and every interface moved in
+            namespace.delete();
             deleteRecursively(runDirectory);
             log.info("Private OVS in {} stopped", runDirectory);
         } catch (RuntimeException | Error e) {
             log.error("Stopping the private OVS in {} failed", runDirectory, e);
-        } finally {
-            synchronized (PrivateOvs.class) {
-                if (running == this) {
-                    running = null;
-                }
-            }
         }
     }
 
@@ -314,6 +335,7 @@ public final class PrivateOvs implements AutoCloseable {
     private void boot(Launch launch) {
         this.launch = launch;
         Path dir = runDirectory;
+        namespace.create();
         exec(List.of("ovsdb-tool", "create", databaseFile().toString(), launch.schema().toString()), COMMAND_TIMEOUT);
         launchOvsdbServer();
 
@@ -333,7 +355,7 @@ public final class PrivateOvs implements AutoCloseable {
                 "--unixctl=" + Daemon.OVS_VSWITCHD.control(dir),
                 "--detach"));
         vswitchd.addAll(launch.extraVswitchdArgs());
-        exec(vswitchd, DAEMON_START_TIMEOUT);
+        exec(namespace.inside(vswitchd), DAEMON_START_TIMEOUT);
         recordPid(Daemon.OVS_VSWITCHD);
     }
 
@@ -410,17 +432,12 @@ public final class PrivateOvs implements AutoCloseable {
      * predecessor left (a tap nobody holds open is reused, verified with OVS 3.1); bridges
      * start with no flows until a controller (or standalone mode) puts some there.
      *
-     * @throws IllegalStateException if it runs already, or another userspace {@code ovs-vswitchd} does
+     * @throws IllegalStateException if it runs already
      */
     public synchronized void startSwitchDaemon() {
         checkOpen();
         if (livePid(Daemon.OVS_VSWITCHD).isPresent()) {
             throw new IllegalStateException("ovs-vswitchd in " + runDirectory + " is running already");
-        }
-        List<Long> others = processesNamed(Daemon.OVS_VSWITCHD.program);
-        if (!others.isEmpty()) {
-            throw new IllegalStateException("another ovs-vswitchd runs on this host (pids " + others
-                    + "); a second userspace OVS cannot run beside it");
         }
         launchSwitchDaemon();
         log.info("ovs-vswitchd in {} started again (pid {})", runDirectory, livePid(Daemon.OVS_VSWITCHD).orElse(-1L));
@@ -534,28 +551,6 @@ public final class PrivateOvs implements AutoCloseable {
         }
     }
 
-    /**
-     * Fails if another userspace {@code ovs-vswitchd} runs on this host (its tap device
-     * {@code ovs-netdev} exists and an {@code ovs-vswitchd} process runs); deletes the tap if it
-     * is a leftover of a killed one.
-     */
-    static void checkNoOtherUserspaceOvs() {
-        if (!Files.exists(SYS_CLASS_NET.resolve(NETDEV_TAP))) {
-            return;
-        }
-        List<Long> vswitchds = processesNamed(Daemon.OVS_VSWITCHD.program);
-        if (!vswitchds.isEmpty()) {
-            throw new IllegalStateException("ovs-vswitchd is already running with a userspace datapath (pid"
-                    + (vswitchds.size() > 1 ? "s " : " ") + vswitchds.stream().map(String::valueOf)
-                    .reduce((a, b) -> a + ", " + b).orElse("") + "; its tap device " + NETDEV_TAP + " exists): "
-                    + "a second userspace OVS cannot run beside it on one host. Stop it first (the host's OVS: "
-                    + "/usr/share/openvswitch/scripts/ovs-ctl stop; a private one: ovs-appctl -t DIR/ovs-vswitchd.ctl "
-                    + "exit --cleanup)");
-        }
-        log.warn("Deleting tap device {} left behind by an ovs-vswitchd that no longer runs", NETDEV_TAP);
-        deleteLink(NETDEV_TAP);
-    }
-
     // ---- stop ----
 
     private void removeShutdownHook() {
@@ -571,8 +566,8 @@ public final class PrivateOvs implements AutoCloseable {
 
     /**
      * The tap devices this instance made (its internal and tap interfaces, bridges' own ports
-     * among them), read while the database still answers, to find them if they are left behind.
-     * System interfaces (veths, a user's own TAP) are not ours to delete.
+     * among them), read while the database still answers: removing each takes ovs-vswitchd time
+     * on exit.
      */
     private List<String> tapsForCleanup() {
         if (livePid(Daemon.OVSDB_SERVER).isEmpty()) {
@@ -619,44 +614,6 @@ public final class PrivateOvs implements AutoCloseable {
             log.error("{} (pid {}) survived SIGKILL", daemon.program, pid.get());
         }
         return true;
-    }
-
-    /**
-     * Deletes tap devices a userspace {@code ovs-vswitchd} leaves when it dies without
-     * {@code --cleanup}: {@code ovs-netdev} and one per internal or tap port. Only tun/tap devices, and only
-     * when no {@code ovs-vswitchd} runs any more (the devices cannot belong to a live one).
-     */
-    private void removeLeftoverTaps(List<String> taps, boolean vswitchdWasKilled) {
-        List<String> candidates = new ArrayList<>(taps);
-        candidates.add(NETDEV_TAP);
-        List<String> leftovers = candidates.stream()
-                .filter(name -> Files.exists(SYS_CLASS_NET.resolve(name).resolve("tun_flags")))
-                .toList();
-        if (leftovers.isEmpty()) {
-            return;
-        }
-        if (!processesNamed(Daemon.OVS_VSWITCHD.program).isEmpty()) {
-            if (vswitchdWasKilled) {
-                log.warn("Tap devices {} may be left over, but an ovs-vswitchd runs; leaving them", leftovers);
-            }
-            return;
-        }
-        for (String name : leftovers) {
-            log.warn("Deleting tap device {} left behind by the private OVS in {}", name, runDirectory);
-            try {
-                deleteLink(name);
-            } catch (RuntimeException e) {
-                log.warn("Cannot delete tap device {}: {}", name, e.getMessage());
-            }
-        }
-    }
-
-    private static void deleteLink(String name) {
-        List<String> command = List.of("ip", "link", "del", name);
-        ExecResult result = Commands.run(command, Map.of(), COMMAND_TIMEOUT);
-        if (!result.succeeded() && Files.exists(SYS_CLASS_NET.resolve(name))) {
-            throw new CommandException(command, result);
-        }
     }
 
     private static void deleteRecursively(Path path) {
