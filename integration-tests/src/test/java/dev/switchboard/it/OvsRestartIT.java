@@ -83,7 +83,7 @@ class OvsRestartIT {
         try {
             SwitchboardConfig config = config("""
                     openflow:
-                      listen: ["127.0.0.1:0"]
+                      listen: ["%s:0"]
                       echoInterval: 1s
                       maxMissedEchoes: 3
                     ovsdb:
@@ -93,10 +93,10 @@ class OvsRestartIT {
                         - {name: %s, datapathType: netdev, protocols: [OpenFlow13]}
                     apps:
                       %s: {}
-                    """.formatted(ovs.dbTarget(), bridgeA, bridgeB, app()));
+                    """.formatted(ovs.controllerAddress().getHostAddress(), ovs.dbTarget(), bridgeA, bridgeB, app()));
             switchboard = Switchboard.start(config.controllerConfig().build(), config.ovsdb(),
                     List.copyOf(config.apps().keySet()), config.apps());
-            controllerTarget = "tcp:127.0.0.1:" + switchboard.openflowAddresses().get(0).getPort();
+            controllerTarget = ovs.controllerTarget(switchboard.openflowAddresses().get(0).getPort());
             listening = switchboard.controller().switches().addSwitchListener(new SwitchListener() {
                 @Override
                 public void switchAdded(OFSwitch sw) {
@@ -113,6 +113,7 @@ class OvsRestartIT {
                     || b.equals(bridgeB)).count() == 2);
             for (int i = 0; i < 2; i++) {
                 hostBehind(namespaces.get(i), veths.get(i), "10.216.0." + (i + 1) + "/24");
+                ovs.moveIntoNamespace(veths.get(i));
             }
             ovs.vsctl("add-port", bridgeA, veths.get(0), "--", "add-port", bridgeB, veths.get(1),
                     "--", "add-port", bridgeA, bridgeA + "p", "--", "set", "interface", bridgeA + "p", "type=patch",

@@ -240,7 +240,7 @@ class PrivateOvsTest {
     void aStartFailingHalfWayStopsWhatStartedAndRemovesTheDirectory(@TempDir Path parent) {
         Path dir = parent.resolve("ovs");
         List<Long> ovsdbServersBefore = PrivateOvs.processesNamed("ovsdb-server");
-        var launch = new PrivateOvs.Launch(PrivateOvs.DEFAULT_SCHEMA, List.of("--no-such-option"));
+        var launch = new PrivateOvs.Launch(PrivateOvs.DEFAULT_SCHEMA, List.of("--no-such-option"), true);
 
         assertThatThrownBy(() -> PrivateOvs.start(dir, launch))
                 .isInstanceOf(OvsCommandException.class)
