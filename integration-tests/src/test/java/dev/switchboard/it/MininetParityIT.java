@@ -59,8 +59,8 @@ class MininetParityIT {
         try (PrivateOvs ovs = PrivateOvs.start()) {
             Path post = Files.createTempFile(ovs.runDirectory(), "post", ".mn");
             Files.writeString(post, "links\n");
-            ExecResult mn = Commands.run(List.of("mn", "--topo", topo, "--switch", "ovs,datapath=user",
-                    "--controller", "none", "--test", "none", "--post", post.toString()), ovs.environment(), LIMIT);
+            ExecResult mn = Commands.run(ovs.inNamespace(List.of("mn", "--topo", topo, "--switch", "ovs,datapath=user",
+                    "--controller", "none", "--test", "none", "--post", post.toString())), ovs.environment(), LIMIT);
             assertThat(mn.exitCode()).as(mn.stdout() + mn.stderr()).isZero();
             Set<String> links = new TreeSet<>();
             Matcher m = MININET_LINK.matcher(mn.stdout() + mn.stderr());

@@ -54,7 +54,7 @@ class PatchPairPingIT {
                     ip("-n", host[0], "addr", "add", host[2], "dev", host[1] + "i");
                     ip("-n", host[0], "link", "set", host[1] + "i", "up");
                     ip("-n", host[0], "link", "set", "lo", "up");
-                    ip("link", "set", host[1], "up");
+                    ovs.moveIntoNamespace(host[1]);
                 }
                 OpenVSwitch vswitch = new OpenVSwitch(client.awaitSynchronised(PATIENCE));
 
