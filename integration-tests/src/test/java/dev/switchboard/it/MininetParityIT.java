@@ -77,7 +77,8 @@ class MininetParityIT {
      * host's interface in the host's namespace.
      */
     private static Set<String> labLinks() throws Exception {
-        String db = "unix:/var/lib/switchboard/labs/ovs/db.sock";
+        // the host's OVS when it runs, else the labs' private one: as the lab recorded it
+        String db = dev.switchboard.lab.run.LabState.read(LAB).map(state -> state.contents().ovsDb()).orElseThrow();
         Map<Integer, String> namespaceById = new HashMap<>();
         Matcher ids = Pattern.compile("(" + LAB + "-h\\d+) \\(id: (\\d+)\\)").matcher(run("ip", "netns", "list"));
         while (ids.find()) {

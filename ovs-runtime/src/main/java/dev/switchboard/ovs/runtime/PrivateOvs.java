@@ -1,22 +1,15 @@
 package dev.switchboard.ovs.runtime;
 
 import dev.switchboard.hostnet.ExecResult;
-import java.io.IOException;
 import java.net.InetAddress;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,15 +45,11 @@ public final class PrivateOvs implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PrivateOvs.class);
 
     static final Path DEFAULT_SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
-    private static final Path PROC = Path.of("/proc");
     /** The tap device a userspace {@code ovs-vswitchd} creates for its datapath, in its namespace. */
     static final String NETDEV_TAP = "ovs-netdev";
 
-    /**
-     * Longest run directory: a unix socket path holds at most 107 bytes, and the longest socket
-     * inside it is {@code /BRIDGE.snoop} with a 15-character bridge name.
-     */
-    static final int MAX_RUN_DIRECTORY_LENGTH = 107 - "/123456789012345.snoop".length();
+    /** Longest run directory: see {@link RunDirectory#MAX_LENGTH}. */
+    static final int MAX_RUN_DIRECTORY_LENGTH = RunDirectory.MAX_LENGTH;
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DAEMON_START_TIMEOUT = Duration.ofSeconds(60);
@@ -175,9 +164,9 @@ public final class PrivateOvs implements AutoCloseable {
     static PrivateOvs start(Path requestedDirectory, Launch launch) {
         Path requested = requestedDirectory == null ? null : requestedDirectory.toAbsolutePath().normalize();
         if (requested != null) {
-            checkLength(requested);
+            RunDirectory.checkLength(requested);
         }
-        Path dir = requested == null ? createTempRunDirectory() : prepareRunDirectory(requested);
+        Path dir = requested == null ? RunDirectory.createTempRunDirectory() : RunDirectory.prepareRunDirectory(requested);
         PrivateOvs ovs = new PrivateOvs(dir, launch.ownNamespace());
         try {
             Runtime.getRuntime().addShutdownHook(ovs.shutdownHook);
@@ -356,7 +345,7 @@ public final class PrivateOvs implements AutoCloseable {
             if (namespace != null) {
                 namespace.delete();
             }
-            deleteRecursively(runDirectory);
+            RunDirectory.deleteRecursively(runDirectory);
             log.info("Private OVS in {} stopped", runDirectory);
         } catch (RuntimeException | Error e) {
             log.error("Stopping the private OVS in {} failed", runDirectory, e);
@@ -460,7 +449,7 @@ public final class PrivateOvs implements AutoCloseable {
             return;
         }
         ProcessHandle.of(pid.get()).ifPresent(ProcessHandle::destroyForcibly);
-        if (!waitUntilGone(pid.get(), Daemon.OVS_VSWITCHD.program, KILL_TIMEOUT)) {
+        if (!DaemonProcesses.waitUntilGone(pid.get(), Daemon.OVS_VSWITCHD.program, KILL_TIMEOUT)) {
             throw new IllegalStateException("ovs-vswitchd (pid " + pid.get() + ") survived SIGKILL");
         }
         log.info("ovs-vswitchd in {} killed (pid {})", runDirectory, pid.get());
@@ -518,76 +507,13 @@ public final class PrivateOvs implements AutoCloseable {
     }
 
     private void recordPid(Daemon daemon) {
-        Optional<Long> pid = readPidfile(daemon.pidfile(runDirectory));
-        if (pid.isEmpty() || !isAlive(pid.get(), daemon.program)) {
+        Optional<Long> pid = DaemonProcesses.readPidfile(daemon.pidfile(runDirectory));
+        if (pid.isEmpty() || !DaemonProcesses.isAlive(pid.get(), daemon.program)) {
             throw new IllegalStateException(daemon.program + " reported success but is not running (pidfile "
                     + daemon.pidfile(runDirectory) + "); see " + runDirectory.resolve(daemon.program + ".log"));
         }
         synchronized (this) {
             daemonPids.put(daemon, pid.get());
-        }
-    }
-
-    private static void checkLength(Path dir) {
-        int length = dir.toString().getBytes(StandardCharsets.UTF_8).length;
-        if (length > MAX_RUN_DIRECTORY_LENGTH) {
-            throw new IllegalArgumentException("run directory " + dir + " is " + length + " bytes long; unix socket "
-                    + "paths inside it must stay under 108 bytes, so it may be at most "
-                    + MAX_RUN_DIRECTORY_LENGTH);
-        }
-    }
-
-    private static Path createTempRunDirectory() {
-        try {
-            Path dir = Files.createTempDirectory(Path.of("/tmp"), "sbovs-");
-            checkLength(dir);
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a run directory under /tmp", e);
-        }
-    }
-
-    /**
-     * Creates {@code dir}, or accepts it if empty, or clears the files of an earlier private OVS
-     * whose daemons are gone. Refuses anything else, since {@link #close()} deletes the directory.
-     */
-    private static Path prepareRunDirectory(Path dir) {
-        try {
-            if (!Files.exists(dir)) {
-                Files.createDirectories(dir);
-                return dir;
-            }
-            if (!Files.isDirectory(dir)) {
-                throw new IllegalArgumentException("run directory " + dir + " exists and is not a directory");
-            }
-            if (isEmpty(dir)) {
-                return dir;
-            }
-            if (!Files.exists(dir.resolve("conf.db"))) {
-                throw new IllegalArgumentException("run directory " + dir + " is not empty and holds no earlier OVS "
-                        + "run (no conf.db); refusing to use it, as closing would delete it");
-            }
-            List<String> stillRunning = new ArrayList<>();
-            for (Daemon daemon : Daemon.values()) {
-                readPidfile(daemon.pidfile(dir))
-                        .filter(pid -> isAlive(pid, daemon.program))
-                        .ifPresent(pid -> stillRunning.add(daemon.program + " pid " + pid));
-            }
-            if (!stillRunning.isEmpty()) {
-                throw new IllegalStateException("an OVS from an earlier run still runs in " + dir + " ("
-                        + String.join(", ", stillRunning) + "); stop it with `ovs-appctl -t "
-                        + Daemon.OVS_VSWITCHD.control(dir) + " exit --cleanup` and `ovs-appctl -t "
-                        + Daemon.OVSDB_SERVER.control(dir) + " exit`");
-            }
-            log.warn("Removing the files of an earlier private OVS run from {}", dir);
-            try (Stream<Path> children = Files.list(dir)) {
-                for (Path child : (Iterable<Path>) children::iterator) {
-                    deleteRecursively(child);
-                }
-            }
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare run directory " + dir, e);
         }
     }
 
@@ -644,33 +570,16 @@ public final class PrivateOvs implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("Asking {} (pid {}) to exit failed: {}", daemon.program, pid.get(), e.getMessage());
         }
-        if (waitUntilGone(pid.get(), daemon.program, exitTimeout)) {
+        if (DaemonProcesses.waitUntilGone(pid.get(), daemon.program, exitTimeout)) {
             return false;
         }
         log.warn("{} (pid {}) did not exit within {} s; killing it", daemon.program, pid.get(),
                 exitTimeout.toSeconds());
         ProcessHandle.of(pid.get()).ifPresent(ProcessHandle::destroyForcibly);
-        if (!waitUntilGone(pid.get(), daemon.program, KILL_TIMEOUT)) {
+        if (!DaemonProcesses.waitUntilGone(pid.get(), daemon.program, KILL_TIMEOUT)) {
             log.error("{} (pid {}) survived SIGKILL", daemon.program, pid.get());
         }
         return true;
-    }
-
-    private static void deleteRecursively(Path path) {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    log.warn("Cannot delete {}: {}", p, e.toString());
-                }
-            }
-        } catch (IOException | UncheckedIOException e) {
-            log.warn("Cannot delete {}: {}", path, e.toString());
-        }
     }
 
     // ---- processes ----
@@ -703,84 +612,8 @@ public final class PrivateOvs implements AutoCloseable {
         synchronized (this) {
             recorded = daemonPids.get(daemon);
         }
-        Optional<Long> pid = recorded != null ? Optional.of(recorded) : readPidfile(daemon.pidfile(runDirectory));
-        return pid.filter(p -> isAlive(p, daemon.program));
+        Optional<Long> pid = recorded != null ? Optional.of(recorded) : DaemonProcesses.readPidfile(daemon.pidfile(runDirectory));
+        return pid.filter(p -> DaemonProcesses.isAlive(p, daemon.program));
     }
 
-    private static Optional<Long> readPidfile(Path pidfile) {
-        try {
-            return Optional.of(Long.parseLong(Files.readString(pidfile, StandardCharsets.US_ASCII).strip()));
-        } catch (NoSuchFileException | NumberFormatException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            log.warn("Cannot read pidfile {}: {}", pidfile, e.toString());
-            return Optional.empty();
-        }
-    }
-
-    private static boolean waitUntilGone(long pid, String program, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (isAlive(pid, program)) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return !isAlive(pid, program);
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Whether process {@code pid} runs {@code program}: it exists in /proc, is not a zombie
-     * (nobody may reap a detached daemon here), and its name matches, so a reused pid does not count.
-     */
-    static boolean isAlive(long pid, String program) {
-        Path proc = PROC.resolve(Long.toString(pid));
-        try {
-            String comm = Files.readString(proc.resolve("comm"), StandardCharsets.UTF_8).strip();
-            return comm.equals(program) && !isZombie(proc);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static boolean isZombie(Path proc) throws IOException {
-        String stat = Files.readString(proc.resolve("stat"), StandardCharsets.UTF_8);
-        // "pid (comm) S ...": the state follows the last ')' since comm may hold one.
-        int close = stat.lastIndexOf(')');
-        char state = close >= 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
-        return state == 'Z' || state == 'X';
-    }
-
-    /** Pids of live (non-zombie) processes whose name is {@code program}. */
-    static List<Long> processesNamed(String program) {
-        List<Long> pids = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, "[0-9]*")) {
-            for (Path entry : entries) {
-                long pid;
-                try {
-                    pid = Long.parseLong(entry.getFileName().toString());
-                } catch (NumberFormatException e) {
-                    continue;
-                }
-                if (isAlive(pid, program)) {
-                    pids.add(pid);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list processes in " + PROC, e);
-        }
-        pids.sort(null);
-        return pids;
-    }
-
-    private static boolean isEmpty(Path dir) throws IOException {
-        try (Stream<Path> children = Files.list(dir)) {
-            return children.findAny().isEmpty();
-        }
-    }
 }
