@@ -103,9 +103,11 @@ def prefixed(topo, prefix):
 
 def main():
     spec, prefix, port, protocols = sys.argv[1:5]
+    # the controller's address as the switches' namespace reaches it (the private OVS's uplink)
+    controller_ip = sys.argv[5] if len(sys.argv) > 5 else "127.0.0.1"
     setLogLevel("warning")
     switch = partial(OVSSwitch, datapath="user", protocols=protocols)
-    controller = partial(RemoteController, ip="127.0.0.1", port=int(port))
+    controller = partial(RemoteController, ip=controller_ip, port=int(port))
     net = Mininet(topo=prefixed(mininet_topo(spec), prefix), switch=switch, controller=controller,
                   autoSetMacs=True, waitConnected=True)
     net.start()

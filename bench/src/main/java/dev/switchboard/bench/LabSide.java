@@ -13,7 +13,7 @@ import dev.switchboard.lab.run.LabRunner;
 import dev.switchboard.lab.run.LabState;
 import dev.switchboard.lab.spec.LabNames;
 import dev.switchboard.lab.spec.LabSpec;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -8,8 +8,8 @@ import dev.switchboard.bench.LabReport.OvsSample;
 import dev.switchboard.bench.LabReport.Sample;
 import dev.switchboard.bench.LabReport.Tool;
 import dev.switchboard.bench.SharedMachine.Timed;
-import dev.switchboard.ovsdb.Commands;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovs.runtime.Commands;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -75,7 +75,7 @@ final class MininetSide {
             Path script = ovs.runDirectory().resolve("sbbench-post.mn");
             Files.writeString(script, MininetRun.postScript());
             try {
-                result = runMn(p.topo().name(), script, ovs.environment());
+                result = runMn(p.topo().name(), script, ovs);
                 String problem = MininetRun.problem(result, p.topo().hosts(), p.interfaces());
                 if (!problem.isEmpty()) {
                     throw machine.checkFailed("mn after up, " + p.topo().name() + ": " + problem, Optional.of(ovs), "mn");
@@ -101,12 +101,13 @@ final class MininetSide {
     }
 
     /** Runs mn, echoing its phase lines with the time since it started; kills it after {@link #MN_TIMEOUT}. */
-    private MininetRun.Result runMn(String topo, Path script, Map<String, String> environment) throws IOException {
-        List<String> command = new ArrayList<>(MininetRun.command(topo, script));
+    private MininetRun.Result runMn(String topo, Path script, PrivateOvs ovs) throws IOException {
+        // inside the OVS's namespace: the switch ports mn makes must be where its ovs-vswitchd runs
+        List<String> command = new ArrayList<>(ovs.inNamespace(MininetRun.command(topo, script)));
         command.set(0, Commands.executable(command.get(0)));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        builder.environment().putAll(environment);
+        builder.environment().putAll(ovs.environment());
         builder.environment().put("PYTHONUNBUFFERED", "1");
         List<MininetRun.Line> lines = Collections.synchronizedList(new ArrayList<>());
         long start = System.nanoTime();
@@ -147,10 +148,10 @@ final class MininetSide {
         return MininetRun.parse(start, exit, process.exitValue(), List.copyOf(lines));
     }
 
-    /** Bridges in the private OVS, and root-namespace links named as Mininet names switch ports. */
+    /** Bridges in the private OVS, and links in its namespace named as Mininet names switch ports. */
     private static List<String> leftovers(PrivateOvs ovs) {
         List<String> left = new ArrayList<>(ovs.vsctl("list-br").lines().filter(l -> !l.isBlank()).toList());
-        NetworkCheck.links(run(List.of("ip", "-o", "link", "show"), Map.of())).stream()
+        NetworkCheck.links(run(List.of("ip", "-n", ovs.namespace(), "-o", "link", "show"), Map.of())).stream()
                 .filter(name -> MININET_PORT.matcher(name).matches()).forEach(left::add);
         return left;
     }
@@ -167,7 +168,7 @@ final class MininetSide {
                 return;
             }
             progress.println("mn left " + left.size() + " bridges or links behind; running mn -c");
-            run(List.of("mn", "-c"), ovs.environment());
+            run(ovs.inNamespace(List.of("mn", "-c")), ovs.environment());
         } catch (RuntimeException e) {
             progress.println("Cleaning up after mn failed: " + e.getMessage());
         }

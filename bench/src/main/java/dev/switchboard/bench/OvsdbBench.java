@@ -2,9 +2,9 @@ package dev.switchboard.bench;
 
 import dev.switchboard.bench.OvsdbReport.Sample;
 import dev.switchboard.bench.OvsdbReport.Way;
-import dev.switchboard.ovsdb.CommandResult;
-import dev.switchboard.ovsdb.Commands;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.hostnet.ExecResult;
+import dev.switchboard.ovs.runtime.Commands;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import dev.switchboard.ovsdb.client.OvsdbClient;
 import dev.switchboard.ovsdb.jsonrpc.Endpoint;
 import dev.switchboard.ovsdb.jsonrpc.JsonRpcOptions;
@@ -266,7 +266,7 @@ final class OvsdbBench implements Callable<Integer> {
     private String vsctl(Duration timeout, List<String> args) {
         List<String> command = new ArrayList<>(List.of("ovs-vsctl", "--db=" + ovs.dbTarget(), "--timeout=" + timeout.toSeconds()));
         command.addAll(args);
-        CommandResult result = Commands.run(command, ovs.environment(), timeout.plusSeconds(10));
+        ExecResult result = Commands.run(command, ovs.environment(), timeout.plusSeconds(10));
         if (!result.succeeded()) {
             throw new IllegalStateException("ovs-vsctl " + String.join(" ", args.subList(0, Math.min(8, args.size())))
                     + (args.size() > 8 ? " …" : "") + " failed (exit " + result.exitCode() + "): " + result.stderr().strip());

@@ -1,8 +1,8 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.ovsdb.CommandResult;
-import dev.switchboard.ovsdb.Commands;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.hostnet.ExecResult;
+import dev.switchboard.ovs.runtime.Commands;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -219,7 +219,7 @@ final class SharedMachine {
 
     /** Runs a command on this machine; its stdout, or an exception with its stderr when it fails. */
     static String run(List<String> command, Map<String, String> environment) {
-        CommandResult result = Commands.run(command, environment, COMMAND_TIMEOUT);
+        ExecResult result = Commands.run(command, environment, COMMAND_TIMEOUT);
         if (!result.succeeded()) {
             throw new IllegalStateException(String.join(" ", command) + " failed (exit " + result.exitCode() + "): "
                     + result.stderr().strip());

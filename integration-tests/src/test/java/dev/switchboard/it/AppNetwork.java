@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.controller.ControllerConfig;
 import dev.switchboard.controller.Disposition;
 import dev.switchboard.controller.packet.EthernetFrames;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import dev.switchboard.server.Switchboard;
 import dev.switchboard.server.SwitchboardConfig;
 import dev.switchboard.topology.Link;
@@ -60,26 +60,26 @@ final class AppNetwork implements AutoCloseable {
     static AppNetwork start(String topology, String protocols, List<String> apps, Map<String, Map<String, Object>> configs,
             String runSuffix) {
         LongAdder counter = new LongAdder();
-        Switchboard switchboard = startSwitchboard(0, apps, configs, counter);
-        PrivateOvs ovs = null;
+        PrivateOvs ovs = PrivateOvs.start();
+        Switchboard switchboard = null;
         try {
-            ovs = PrivateOvs.start();
+            switchboard = startSwitchboard(ovs.controllerAddress(), 0, apps, configs, counter);
             MininetNetwork net = MininetNetwork.start(ovs, topology, switchboard.openflowAddresses().get(0).getPort(),
                     protocols, RunNames.name(runSuffix));
             return new AppNetwork(switchboard, ovs, net, counter, protocols, apps, configs);
         } catch (RuntimeException e) {
-            if (ovs != null) {
-                ovs.close();
+            if (switchboard != null) {
+                switchboard.close();
             }
-            switchboard.close();
+            ovs.close();
             throw e;
         }
     }
 
-    private static Switchboard startSwitchboard(int port, List<String> apps, Map<String, Map<String, Object>> configs,
+    private static Switchboard startSwitchboard(java.net.InetAddress address, int port, List<String> apps, Map<String, Map<String, Object>> configs,
             LongAdder counter) {
         Switchboard switchboard = Switchboard.start(
-                ControllerConfig.builder().listen(new InetSocketAddress("127.0.0.1", port)).build(),
+                ControllerConfig.builder().listen(new InetSocketAddress(address, port)).build(),
                 SwitchboardConfig.defaults().ovsdb(), apps, configs);
         switchboard.controller().packetIns().addProcessor("test-counter", Integer.MIN_VALUE, (sw, packetIn) -> {
             int type = EthernetFrames.isEthernet(packetIn.getData()) ? EthernetFrames.etherType(packetIn.getData()) : -1;
@@ -100,7 +100,7 @@ final class AppNetwork implements AutoCloseable {
 
     /** A new controller, apps and all, on the port the stopped one listened on. */
     void startController() {
-        switchboard = startSwitchboard(port, apps, configs, dataPacketIns);
+        switchboard = startSwitchboard(ovs.controllerAddress(), port, apps, configs, dataPacketIns);
     }
 
     /** OVS's name for the OpenFlow version the switches speak, e.g. OpenFlow13. */

@@ -3,7 +3,7 @@ package dev.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.controller.ControllerConfig;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import dev.switchboard.server.Switchboard;
 import dev.switchboard.server.SwitchboardConfig;
 import java.io.IOException;
@@ -26,10 +26,10 @@ class AppPluginIT {
 
     @Test
     void normalAppForwardsAndItsFlowCarriesItsCookie() {
-        try (Switchboard switchboard = Switchboard.start(
-                        ControllerConfig.builder().listen(new InetSocketAddress("127.0.0.1", 0)).build(),
+        try (PrivateOvs ovs = PrivateOvs.start();
+                Switchboard switchboard = Switchboard.start(
+                        ControllerConfig.builder().listen(new InetSocketAddress(ovs.controllerAddress(), 0)).build(),
                         SwitchboardConfig.defaults().ovsdb(), List.of("normal"), Map.of());
-                PrivateOvs ovs = PrivateOvs.start();
                 MininetNetwork net = MininetNetwork.start(ovs, "single,3",
                         switchboard.openflowAddresses().get(0).getPort(), "OpenFlow13", RunNames.name("n"))) {
             assertThat(net.pingAll()).isZero();
@@ -44,21 +44,30 @@ class AppPluginIT {
         assertThat(hubJar).exists();
         int port = freePort();
         Path log = Files.createTempFile("hub-controller", ".log");
-        ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("switchboard").toString(), "controller",
-                "--address", "127.0.0.1", "--port", String.valueOf(port), "--apps", "hub")
-                .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("SWITCHBOARD_CLASSPATH", hubJar.toString());
-        Process controller = builder.start();
-        try (PrivateOvs ovs = PrivateOvs.start();
-                MininetNetwork net = MininetNetwork.start(ovs, "single,3", port, "OpenFlow10", RunNames.name("p"))) {
+        Process controller = null;
+        try (PrivateOvs ovs = PrivateOvs.start()) {
+            ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("switchboard").toString(), "controller",
+                    "--address", ovs.controllerAddress().getHostAddress(), "--port", String.valueOf(port),
+                    "--apps", "hub")
+                    .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().put("SWITCHBOARD_CLASSPATH", hubJar.toString());
+            controller = builder.start();
+            runHubNetwork(ovs, port, log);
+        } finally {
+            if (controller != null) {
+                controller.destroy();
+                controller.waitFor(20, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(Files.readString(log)).contains("app hub started").contains("hub flooded");
+    }
+
+    private static void runHubNetwork(PrivateOvs ovs, int port, Path log) throws IOException {
+        try (MininetNetwork net = MininetNetwork.start(ovs, "single,3", port, "OpenFlow10", RunNames.name("p"))) {
             assertThat(net.pingAll()).as(Files.readString(log)).isZero();
             String hubCookie = "cookie=0x5342" + Integer.toHexString(org.example.hub.HubApp.COOKIE_NUMBER);
             assertThat(ovs.ofctl("dump-flows", net.kernelName("s1"))).contains(hubCookie).contains("actions=FLOOD");
-        } finally {
-            controller.destroy();
-            controller.waitFor(20, TimeUnit.SECONDS);
         }
-        assertThat(Files.readString(log)).contains("app hub started").contains("hub flooded");
     }
 
     private static int freePort() throws IOException {

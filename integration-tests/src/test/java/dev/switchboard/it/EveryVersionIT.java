@@ -8,7 +8,7 @@ import dev.switchboard.controller.ControllerConfig;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.app.AppCookies;
 import dev.switchboard.controller.app.AppRuntime;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import dev.switchboard.server.Switchboard;
 import dev.switchboard.server.SwitchboardConfig;
 import dev.switchboard.topology.TopologyService;
@@ -56,11 +56,12 @@ class EveryVersionIT {
     @BeforeAll
     void startNetwork() {
         // Mininet waits for its switches to connect, so a controller without apps listens meanwhile.
+        // The switches live in the private OVS's namespace: controllers listen on its uplink.
+        ovs = PrivateOvs.start();
         try (Switchboard first = startSwitchboard(0, List.of(), Map.of());
                 Switchboard second = startSwitchboard(0, List.of(), Map.of())) {
             port = first.openflowAddresses().get(0).getPort();
             routedPort = second.openflowAddresses().get(0).getPort();
-            ovs = PrivateOvs.start();
             net = MininetNetwork.start(ovs, "linear,2", port, "OpenFlow13", RunNames.name("v"));
             mininetTopology = net.topology();
             routed = MininetNetwork.start(ovs, "routed", routedPort, "OpenFlow13", RunNames.name("w"));
@@ -190,8 +191,8 @@ class EveryVersionIT {
         return sw.isPresent() && sw.get().factory().getVersion() == version;
     }
 
-    private static Switchboard startSwitchboard(int port, List<String> apps, Map<String, Map<String, Object>> configs) {
-        return Switchboard.start(ControllerConfig.builder().listen(new InetSocketAddress("127.0.0.1", port)).build(),
+    private Switchboard startSwitchboard(int port, List<String> apps, Map<String, Map<String, Object>> configs) {
+        return Switchboard.start(ControllerConfig.builder().listen(new InetSocketAddress(ovs.controllerAddress(), port)).build(),
                 SwitchboardConfig.defaults().ovsdb(), apps, configs);
     }
 

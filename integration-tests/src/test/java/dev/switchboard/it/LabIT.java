@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.hostnet.HostNetwork;
 import dev.switchboard.lab.run.LabRunner;
 import dev.switchboard.lab.run.LabState;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

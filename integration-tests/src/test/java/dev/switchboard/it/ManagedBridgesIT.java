@@ -3,7 +3,7 @@ package dev.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import dev.switchboard.ovsdb.client.OvsdbClient;
 import dev.switchboard.server.Switchboard;
 import dev.switchboard.server.SwitchboardConfig;
@@ -58,7 +58,7 @@ class ManagedBridgesIT {
         String bridge = RunNames.name("mgd");
         SwitchboardConfig config = config("""
                 openflow:
-                  listen: ["127.0.0.1:0"]
+                  listen: ["%s:0"]
                 ovsdb:
                   connect: ["%s"]
                   bridges:
@@ -66,9 +66,9 @@ class ManagedBridgesIT {
                       datapathType: netdev
                       failMode: secure
                       protocols: [OpenFlow13]
-                """.formatted(ovs.dbTarget(), bridge));
+                """.formatted(ovs.controllerAddress().getHostAddress(), ovs.dbTarget(), bridge));
         try (Switchboard switchboard = Switchboard.start(config.controllerConfig().build(), config.ovsdb())) {
-            String target = "tcp:127.0.0.1:" + switchboard.openflowAddresses().get(0).getPort();
+            String target = ovs.controllerTarget(switchboard.openflowAddresses().get(0).getPort());
 
             await().atMost(PATIENCE).until(() -> ovs.vsctl("list-br").lines().anyMatch(bridge::equals));
             assertThat(ovs.vsctl("get-controller", bridge)).isEqualTo(target);
@@ -94,13 +94,13 @@ class ManagedBridgesIT {
         String bridge = RunNames.name("psv");
         SwitchboardConfig config = config("""
                 openflow:
-                  listen: ["127.0.0.1:0"]
+                  listen: ["%s:0"]
                 ovsdb:
                   listen: ["ptcp:0:127.0.0.1"]
                   bridges:
                     - name: %s
                       datapathType: netdev
-                """.formatted(bridge));
+                """.formatted(ovs.controllerAddress().getHostAddress(), bridge));
         try (Switchboard switchboard = Switchboard.start(config.controllerConfig().build(), config.ovsdb())) {
             int managerPort = switchboard.ovsdb().orElseThrow().listening().get(0).getPort();
 
@@ -143,13 +143,13 @@ class ManagedBridgesIT {
         String standalone = RunNames.name("fst");
         SwitchboardConfig config = config("""
                 openflow:
-                  listen: ["127.0.0.1:0"]
+                  listen: ["%s:0"]
                 ovsdb:
                   connect: ["%s"]
                   bridges:
                     - {name: %s, datapathType: netdev}
                     - {name: %s, datapathType: netdev, failMode: standalone}
-                """.formatted(ovs.dbTarget(), secure, standalone));
+                """.formatted(ovs.controllerAddress().getHostAddress(), ovs.dbTarget(), secure, standalone));
         try (Switchboard switchboard = Switchboard.start(config.controllerConfig().build(), config.ovsdb())) {
             await().atMost(PATIENCE).until(() -> ovs.vsctl("list-br").lines().filter(b -> b.equals(secure)
                     || b.equals(standalone)).count() == 2);

@@ -3,7 +3,7 @@ package dev.switchboard.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real Mininet network (Debian's Mininet, driven through its Python API by
  * {@code mininet_driver.py}) whose switches live in a private OVS with the userspace
- * datapath and connect to a controller on loopback. Node names carry the run's prefix in
+ * datapath and connect to a controller on the OVS's uplink. Mininet runs inside the OVS's
+ * network namespace, so the switch ports it makes are where that ovs-vswitchd can open them. Node names carry the run's prefix in
  * the kernel; methods take and return the plain Mininet names ({@code h1}, {@code s2}).
  */
 final class MininetNetwork implements AutoCloseable {
@@ -34,10 +35,12 @@ final class MininetNetwork implements AutoCloseable {
     private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
     private final StringBuilder log = new StringBuilder();
     private final String prefix;
+    private final String namespace;
 
-    private MininetNetwork(Process process, String prefix) {
+    private MininetNetwork(Process process, String prefix, String namespace) {
         this.process = process;
         this.prefix = prefix;
+        this.namespace = namespace;
         this.commands = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         Thread reader = new Thread(() -> read(process.getInputStream()), "mininet-" + prefix);
         reader.setDaemon(true);
@@ -46,7 +49,8 @@ final class MininetNetwork implements AutoCloseable {
 
     /**
      * Starts {@code topology} (single,N / linear,N / tree,D,F / ring,N / diamond / routed)
-     * and waits until every switch is connected to the controller at {@code port}.
+     * and waits until every switch is connected to the controller at {@code port} of
+     * {@link PrivateOvs#controllerAddress()}.
      *
      * @param protocols OVS's name for the OpenFlow version, e.g. OpenFlow13
      */
@@ -56,10 +60,11 @@ final class MininetNetwork implements AutoCloseable {
             try (InputStream in = MininetNetwork.class.getResourceAsStream("/mininet_driver.py")) {
                 Files.copy(in, driver, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
-            ProcessBuilder builder = new ProcessBuilder("/usr/bin/python3", driver.toString(), topology, prefix,
-                    String.valueOf(port), protocols).redirectErrorStream(true);
+            ProcessBuilder builder = new ProcessBuilder(ovs.inNamespace(java.util.List.of("/usr/bin/python3",
+                    driver.toString(), topology, prefix, String.valueOf(port), protocols,
+                    ovs.controllerAddress().getHostAddress()))).redirectErrorStream(true);
             builder.environment().putAll(ovs.environment());
-            MininetNetwork network = new MininetNetwork(builder.start(), prefix);
+            MininetNetwork network = new MininetNetwork(builder.start(), prefix, ovs.namespace());
             try {
                 JsonNode started = network.next(START_LIMIT);
                 if (!started.path("started").asBoolean()) {
@@ -188,17 +193,17 @@ final class MininetNetwork implements AutoCloseable {
 
     /**
      * What Mininet leaves when its driver had to be killed: host shells (named
-     * {@code mininet:PREFIXh1}) and switch ports in the root namespace (named after the switch).
+     * {@code mininet:PREFIXh1}) and switch ports in the OVS's namespace (named after the switch).
      */
     private void sweep() {
-        dev.switchboard.ovsdb.Commands.run(java.util.List.of("pkill", "-9", "-f", "mininet:" + prefix),
+        dev.switchboard.ovs.runtime.Commands.run(java.util.List.of("pkill", "-9", "-f", "mininet:" + prefix),
                 java.util.Map.of(), Duration.ofSeconds(10));
-        String links = dev.switchboard.ovsdb.Commands.run(java.util.List.of("ip", "-o", "link", "show"),
+        String links = dev.switchboard.ovs.runtime.Commands.run(java.util.List.of("ip", "-n", namespace, "-o", "link", "show"),
                 java.util.Map.of(), Duration.ofSeconds(10)).stdout();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\d+: (" + prefix + "[^:@]+)[:@]",
                 java.util.regex.Pattern.MULTILINE).matcher(links);
         while (m.find()) {
-            dev.switchboard.ovsdb.Commands.run(java.util.List.of("ip", "link", "del", m.group(1)),
+            dev.switchboard.ovs.runtime.Commands.run(java.util.List.of("ip", "-n", namespace, "link", "del", m.group(1)),
                     java.util.Map.of(), Duration.ofSeconds(10));
         }
     }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.ovsdb.CommandResult;
-import dev.switchboard.ovsdb.Commands;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.hostnet.ExecResult;
+import dev.switchboard.ovs.runtime.Commands;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,8 +59,8 @@ class MininetParityIT {
         try (PrivateOvs ovs = PrivateOvs.start()) {
             Path post = Files.createTempFile(ovs.runDirectory(), "post", ".mn");
             Files.writeString(post, "links\n");
-            CommandResult mn = Commands.run(List.of("mn", "--topo", topo, "--switch", "ovs,datapath=user",
-                    "--controller", "none", "--test", "none", "--post", post.toString()), ovs.environment(), LIMIT);
+            ExecResult mn = Commands.run(ovs.inNamespace(List.of("mn", "--topo", topo, "--switch", "ovs,datapath=user",
+                    "--controller", "none", "--test", "none", "--post", post.toString())), ovs.environment(), LIMIT);
             assertThat(mn.exitCode()).as(mn.stdout() + mn.stderr()).isZero();
             Set<String> links = new TreeSet<>();
             Matcher m = MININET_LINK.matcher(mn.stdout() + mn.stderr());
@@ -77,7 +77,8 @@ class MininetParityIT {
      * host's interface in the host's namespace.
      */
     private static Set<String> labLinks() throws Exception {
-        String db = "unix:/var/lib/switchboard/labs/ovs/db.sock";
+        // the host's OVS when it runs, else the labs' private one: as the lab recorded it
+        String db = dev.switchboard.lab.run.LabState.read(LAB).map(state -> state.contents().ovsDb()).orElseThrow();
         Map<Integer, String> namespaceById = new HashMap<>();
         Matcher ids = Pattern.compile("(" + LAB + "-h\\d+) \\(id: (\\d+)\\)").matcher(run("ip", "netns", "list"));
         while (ids.find()) {
@@ -115,7 +116,7 @@ class MininetParityIT {
     }
 
     private static String run(String... command) {
-        CommandResult result = Commands.run(new ArrayList<>(List.of(command)), Map.of(), LIMIT);
+        ExecResult result = Commands.run(new ArrayList<>(List.of(command)), Map.of(), LIMIT);
         assertThat(result.exitCode()).as(String.join(" ", command) + ": " + result.stdout() + result.stderr()).isZero();
         return result.stdout().strip();
     }

@@ -12,8 +12,8 @@ import dev.switchboard.controller.Controller;
 import dev.switchboard.controller.ControllerConfig;
 import dev.switchboard.controller.ControllerTls;
 import dev.switchboard.controller.OFSwitch;
-import dev.switchboard.ovsdb.Commands;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovs.runtime.Commands;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -95,12 +95,12 @@ class OpenFlowTlsIT {
         trusted = Pki.create(dir, "pki");
         other = Pki.create(dir, "other");
         // As ovs-pki intends: the controller presents its controllerca certificate and trusts the switchca.
+        ovs = PrivateOvs.start();
         controller = new Controller(ControllerConfig.builder()
-                .tlsListen(new InetSocketAddress("127.0.0.1", 0))
+                .tlsListen(new InetSocketAddress(ovs.controllerAddress(), 0))
                 .tls(new ControllerTls(trusted.controllerKey(), trusted.controllerCert(), trusted.switchCa()))
                 .build());
         port = controller.start().get(0).getPort();
-        ovs = PrivateOvs.start();
     }
 
     @AfterAll
@@ -132,7 +132,7 @@ class OpenFlowTlsIT {
         bridge = RunNames.name(suffix);
         ovs.vsctl("add-br", bridge, "--", "set", "bridge", bridge, "datapath_type=netdev", "protocols=OpenFlow13",
                 "fail_mode=secure", "other-config:datapath-id=" + dpid.toString().replace(":", ""),
-                "--", "set-controller", bridge, "ssl:127.0.0.1:" + port,
+                "--", "set-controller", bridge, "ssl:" + ovs.controllerAddress().getHostAddress() + ":" + port,
                 "--", "set", "controller", bridge, "max_backoff=1000");
         return ovs.vsctl("get", "bridge", bridge, "controller").replaceAll("[\\[\\]]", "");
     }
@@ -164,7 +164,7 @@ class OpenFlowTlsIT {
         assertThat(sw.version()).isEqualTo(OFVersion.OF_13);
         assertThat(sw.barrier()).succeedsWithin(PATIENCE);
         assertThat(ovs.vsctl("list", "controller")).containsPattern("is_connected\\s*: true")
-                .contains("ssl:127.0.0.1:" + port);
+                .contains("ssl:" + ovs.controllerAddress().getHostAddress() + ":" + port);
         assertThat(refusals()).isEmpty();
     }
 
@@ -178,7 +178,7 @@ class OpenFlowTlsIT {
         String row = addBridge("tls2", dpid);
 
         await().atMost(PATIENCE).until(() -> refusals().size() >= 2); // OVS retried: refused each time
-        assertThat(refusals()).allSatisfy(line -> assertThat(line).startsWith("/127.0.0.1:")
+        assertThat(refusals()).allSatisfy(line -> assertThat(line).startsWith("/" + ovs.controllerAddress().getHostAddress().replaceAll("\\.\\d+$", "."))
                 .contains("certification path"));
         assertThat(connected(row)).isFalse();
         assertThat(controller.switches().getSwitch(dpid)).isEmpty();

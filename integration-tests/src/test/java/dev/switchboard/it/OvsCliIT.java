@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.controller.Controller;
 import dev.switchboard.controller.ControllerConfig;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -178,9 +178,10 @@ class OvsCliIT {
     void setsAndClearsControllersAndManagers() throws Exception {
         String br = RunNames.name("ct");
         ovsCli("add-br", br, "--datapath-type", "netdev").succeeded();
-        Controller controller = new Controller(ControllerConfig.builder().listen(new InetSocketAddress("127.0.0.1", 0)).build());
+        Controller controller = new Controller(ControllerConfig.builder()
+                .listen(new InetSocketAddress(ovs.controllerAddress(), 0)).build());
         try {
-            String target = "tcp:127.0.0.1:" + controller.start().get(0).getPort();
+            String target = ovs.controllerTarget(controller.start().get(0).getPort());
             ovsCli("set-controller", br, target, "ptcp:0:127.0.0.1").succeeded();
             assertThat(ovs.vsctl("get-controller", br).lines()).containsExactlyInAnyOrder(target, "ptcp:0:127.0.0.1");
 

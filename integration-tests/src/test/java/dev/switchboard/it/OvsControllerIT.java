@@ -7,7 +7,7 @@ import dev.switchboard.controller.Controller;
 import dev.switchboard.controller.ControllerConfig;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.SwitchListener;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +38,9 @@ class OvsControllerIT {
 
     @BeforeAll
     static void start() {
-        controller = new Controller(ControllerConfig.builder().listen(new InetSocketAddress("127.0.0.1", 0)).build());
+        ovs = PrivateOvs.start();
+        controller = new Controller(ControllerConfig.builder()
+                .listen(new InetSocketAddress(ovs.controllerAddress(), 0)).build());
         address = controller.start().get(0);
         controller.switches().addSwitchListener(new SwitchListener() {
             @Override
@@ -56,7 +58,6 @@ class OvsControllerIT {
                 events.add("port added " + sw.id() + " " + port.getName());
             }
         });
-        ovs = PrivateOvs.start();
     }
 
     @AfterAll
@@ -83,7 +84,7 @@ class OvsControllerIT {
                     "other-config:datapath-id=" + dpid.toString().replace(":", ""),
                     "--", "add-port", bridge, bridge + "a", "--", "set", "interface", bridge + "a", "type=internal",
                     "--", "add-port", bridge, bridge + "b", "--", "set", "interface", bridge + "b", "type=internal",
-                    "--", "set-controller", bridge, "tcp:127.0.0.1:" + address.getPort(),
+                    "--", "set-controller", bridge, ovs.controllerTarget(address.getPort()),
                     "--", "set", "controller", bridge, "max_backoff=1000");
 
             OFSwitch sw = await().atMost(PATIENCE).until(() -> controller.switches().getSwitch(dpid),

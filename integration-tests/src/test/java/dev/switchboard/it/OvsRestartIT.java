@@ -8,8 +8,8 @@ import dev.switchboard.controller.Registration;
 import dev.switchboard.controller.SwitchListener;
 import dev.switchboard.controller.app.AppCookies;
 import dev.switchboard.controller.app.AppRuntime;
-import dev.switchboard.ovsdb.Commands;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovs.runtime.Commands;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import dev.switchboard.ovsdb.client.OvsdbClient;
 import dev.switchboard.ovsdb.client.OvsdbSession;
 import dev.switchboard.server.OvsdbManager;
@@ -84,7 +84,7 @@ class OvsRestartIT {
         try {
             SwitchboardConfig config = config("""
                     openflow:
-                      listen: ["127.0.0.1:0"]
+                      listen: ["%s:0"]
                       echoInterval: 1s
                       maxMissedEchoes: 3
                     ovsdb:
@@ -94,10 +94,10 @@ class OvsRestartIT {
                         - {name: %s, datapathType: netdev, protocols: [OpenFlow13]}
                     apps:
                       %s: {}
-                    """.formatted(ovs.dbTarget(), bridgeA, bridgeB, app()));
+                    """.formatted(ovs.controllerAddress().getHostAddress(), ovs.dbTarget(), bridgeA, bridgeB, app()));
             switchboard = Switchboard.start(config.controllerConfig().build(), config.ovsdb(),
                     List.copyOf(config.apps().keySet()), config.apps());
-            controllerTarget = "tcp:127.0.0.1:" + switchboard.openflowAddresses().get(0).getPort();
+            controllerTarget = ovs.controllerTarget(switchboard.openflowAddresses().get(0).getPort());
             listening = switchboard.controller().switches().addSwitchListener(new SwitchListener() {
                 @Override
                 public void switchAdded(OFSwitch sw) {
@@ -114,6 +114,7 @@ class OvsRestartIT {
                     || b.equals(bridgeB)).count() == 2);
             for (int i = 0; i < 2; i++) {
                 hostBehind(namespaces.get(i), veths.get(i), "10.216.0." + (i + 1) + "/24");
+                ovs.moveIntoNamespace(veths.get(i));
             }
             ovs.vsctl("add-port", bridgeA, veths.get(0), "--", "add-port", bridgeB, veths.get(1),
                     "--", "add-port", bridgeA, bridgeA + "p", "--", "set", "interface", bridgeA + "p", "type=patch",

@@ -2,9 +2,9 @@ package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.ovsdb.CommandResult;
-import dev.switchboard.ovsdb.Commands;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.hostnet.ExecResult;
+import dev.switchboard.ovs.runtime.Commands;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import dev.switchboard.ovsdb.client.OvsdbClient;
 import dev.switchboard.ovsdb.jsonrpc.Endpoint;
 import dev.switchboard.ovsdb.jsonrpc.JsonRpcOptions;
@@ -54,7 +54,7 @@ class PatchPairPingIT {
                     ip("-n", host[0], "addr", "add", host[2], "dev", host[1] + "i");
                     ip("-n", host[0], "link", "set", host[1] + "i", "up");
                     ip("-n", host[0], "link", "set", "lo", "up");
-                    ip("link", "set", host[1], "up");
+                    ovs.moveIntoNamespace(host[1]);
                 }
                 OpenVSwitch vswitch = new OpenVSwitch(client.awaitSynchronised(PATIENCE));
 
@@ -69,7 +69,7 @@ class PatchPairPingIT {
                 assertThat(result.interfaceErrors()).isEmpty();
                 assertThat(result.ofports()).containsKeys(veth1, veth2, br1 + "p", br2 + "p");
                 assertThat(ovs.vsctl("show")).contains("options: {peer=" + br2 + "p}").contains("options: {peer=" + br1 + "p}");
-                CommandResult ping = Commands.run(List.of("ip", "netns", "exec", ns1, "ping", "-c", "3", "-W", "2", "10.213.0.2"),
+                ExecResult ping = Commands.run(List.of("ip", "netns", "exec", ns1, "ping", "-c", "3", "-W", "2", "10.213.0.2"),
                         Map.of(), PATIENCE);
                 assertThat(ping.exitCode()).as(ping.stdout() + ping.stderr()).isZero();
                 assertThat(ping.stdout()).contains("3 received");

@@ -8,8 +8,8 @@ import dev.switchboard.lab.run.PingReport;
 import dev.switchboard.lab.spec.LabSpec;
 import dev.switchboard.lab.spec.LabSpecs;
 import dev.switchboard.lab.spec.OvsSwitch;
-import dev.switchboard.ovsdb.Commands;
-import dev.switchboard.ovsdb.CommandResult;
+import dev.switchboard.ovs.runtime.Commands;
+import dev.switchboard.hostnet.ExecResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -196,7 +196,7 @@ final class DemoCommand implements Callable<Integer> {
         for (var sw : spec.switches()) {
             if (sw instanceof OvsSwitch) {
                 String bridge = spec.names().bridge(sw.name());
-                CommandResult flows = Commands.run(List.of("ovs-ofctl", "-O", "OpenFlow13", "dump-flows", mgmt(db, bridge)),
+                ExecResult flows = Commands.run(List.of("ovs-ofctl", "-O", "OpenFlow13", "dump-flows", mgmt(db, bridge)),
                         Map.of(), Duration.ofSeconds(10));
                 out.println("  flows of " + bridge + " after the pings (ovs-ofctl dump-flows):");
                 flows.stdout().lines().skip(1).forEach(line -> out.println("    " + line));
@@ -207,7 +207,7 @@ final class DemoCommand implements Callable<Integer> {
     private static void awaitIsConnected(String db, String bridge) throws InterruptedException {
         Instant deadline = Instant.now().plus(CONNECT_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
-            CommandResult result = Commands.run(List.of("ovs-vsctl", "--db=" + db, "--columns=is_connected", "list", "controller"),
+            ExecResult result = Commands.run(List.of("ovs-vsctl", "--db=" + db, "--columns=is_connected", "list", "controller"),
                     Map.of(), Duration.ofSeconds(10));
             if (result.stdout().contains("true")) {
                 return;

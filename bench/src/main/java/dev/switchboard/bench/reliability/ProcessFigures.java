@@ -1,7 +1,7 @@
 package dev.switchboard.bench.reliability;
 
-import dev.switchboard.ovsdb.CommandResult;
-import dev.switchboard.ovsdb.Commands;
+import dev.switchboard.hostnet.ExecResult;
+import dev.switchboard.ovs.runtime.Commands;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -126,7 +126,7 @@ record ProcessFigures(int connections, int threads, int fds, long heapAfterGcKb,
     }
 
     private static String jcmd(long pid, Path jcmd, String command) {
-        CommandResult result = Commands.run(List.of(jcmd.toString(), Long.toString(pid), command), Map.of(), JCMD_TIMEOUT);
+        ExecResult result = Commands.run(List.of(jcmd.toString(), Long.toString(pid), command), Map.of(), JCMD_TIMEOUT);
         if (result.exitCode() != 0) {
             throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + result.stdout() + result.stderr());
         }

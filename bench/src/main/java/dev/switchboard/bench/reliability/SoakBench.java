@@ -1,8 +1,8 @@
 package dev.switchboard.bench.reliability;
 
-import dev.switchboard.ovsdb.CommandResult;
-import dev.switchboard.ovsdb.Commands;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.hostnet.ExecResult;
+import dev.switchboard.ovs.runtime.Commands;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -96,13 +96,15 @@ public final class SoakBench implements Callable<Integer> {
         cleanups.push(() -> deleteTree(work));
         int port = freePort();
 
-        Process controller = startController(port, work.resolve("controller.log"));
-        long pid = controller.pid();
-        out.printf("soak %s: controller pid %d on 127.0.0.1:%d (l2-learning), log %s%n", prefix, pid, port,
-                work.resolve("controller.log"));
-
         PrivateOvs ovs = PrivateOvs.start();
         cleanups.push(ovs::close);
+        // the controller listens on the OVS's uplink, the address its namespace reaches us at
+        String address = ovs.controllerAddress().getHostAddress();
+        Process controller = startController(address, port, work.resolve("controller.log"));
+        long pid = controller.pid();
+        out.printf("soak %s: controller pid %d on %s:%d (l2-learning), log %s%n", prefix, pid, address, port,
+                work.resolve("controller.log"));
+
         String bridge = prefix + "br";
         String[] namespaces = {prefix + "a", prefix + "b"};
         String[] addresses = {"10.231.0.1", "10.231.0.2"};
@@ -117,10 +119,10 @@ public final class SoakBench implements Callable<Integer> {
             ip("-n", ns, "addr", "add", addresses[i] + "/24", "dev", ns + "1");
             ip("-n", ns, "link", "set", ns + "1", "up");
             ip("-n", ns, "link", "set", "lo", "up");
-            ip("link", "set", outside, "up");
+            ovs.moveIntoNamespace(outside);
         }
         ovs.vsctl("add-br", bridge, "--", "set", "bridge", bridge, "datapath_type=netdev", "fail_mode=secure",
-                "protocols=OpenFlow13", "--", "set-controller", bridge, "tcp:127.0.0.1:" + port,
+                "protocols=OpenFlow13", "--", "set-controller", bridge, ovs.controllerTarget(port),
                 "--", "add-port", bridge, namespaces[0] + "0", "--", "add-port", bridge, namespaces[1] + "0");
         awaitPing(namespaces[0], addresses[1]);
         out.println("OVS bridge " + bridge + " connected, ping between " + namespaces[0] + " and " + namespaces[1] + " works");
@@ -135,7 +137,7 @@ public final class SoakBench implements Callable<Integer> {
         long started = System.nanoTime();
         int peakConnections = 0;
         int peakThreads = 0;
-        Churn churn = new Churn(new InetSocketAddress("127.0.0.1", port), switches, seed);
+        Churn churn = new Churn(new InetSocketAddress(ovs.controllerAddress(), port), switches, seed);
         try (churn) {
             churn.start();
             long end = started + TimeUnit.SECONDS.toNanos(churnSeconds);
@@ -186,9 +188,9 @@ public final class SoakBench implements Callable<Integer> {
         out.printf("%-32s %10d %10d %+10d%n", what, start, end, end - start);
     }
 
-    private Process startController(int port, Path log) throws IOException, InterruptedException {
+    private Process startController(String address, int port, Path log) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process controller = new ProcessBuilder(java, "-jar", jar.toString(), "controller", "--address", "127.0.0.1",
+        Process controller = new ProcessBuilder(java, "-jar", jar.toString(), "controller", "--address", address,
                 "--port", Integer.toString(port), "--apps", "l2-learning")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         cleanups.push(() -> stop(controller));
@@ -220,7 +222,7 @@ public final class SoakBench implements Callable<Integer> {
     private static void awaitPing(String namespace, String address) throws InterruptedException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            CommandResult ping = Commands.run(List.of("ip", "netns", "exec", namespace, "ping", "-c", "1", "-W", "1", address),
+            ExecResult ping = Commands.run(List.of("ip", "netns", "exec", namespace, "ping", "-c", "1", "-W", "1", address),
                     Map.of(), COMMAND_TIMEOUT);
             if (ping.exitCode() == 0) {
                 return;

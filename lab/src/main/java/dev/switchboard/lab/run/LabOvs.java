@@ -1,6 +1,6 @@
 package dev.switchboard.lab.run;
 
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import dev.switchboard.ovsdb.client.MonitorRequest;
 import dev.switchboard.ovsdb.client.OvsdbClient;
 import dev.switchboard.ovsdb.client.Replica;
@@ -32,7 +32,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * The Open vSwitch labs put their OVS switches in: the host's when it runs, otherwise one
  * private OVS shared by all labs, which outlives the command that started it and is stopped
- * when the last lab that used it goes down.
+ * when the last lab that used it goes down. That one runs its ovs-vswitchd in the root network
+ * namespace, where the labs' switch ports and controller are, in place of the host's OVS (the
+ * private instances of tests each have a namespace of their own, so they run beside it).
  *
  * <p>Besides the typed {@link OpenVSwitch} layer it sets two columns that layer has no field
  * for yet: {@code Interface.ofport_request} (so switch ports get Mininet's numbers as OpenFlow
@@ -109,7 +111,7 @@ final class LabOvs implements AutoCloseable {
             return new LabOvs(where.db(), false);
         }
         Optional<PrivateOvs> existing = PrivateOvs.attach(privateDirectory()).filter(PrivateOvs::isRunning);
-        PrivateOvs ovs = existing.orElseGet(() -> PrivateOvs.startDetached(privateDirectory()));
+        PrivateOvs ovs = existing.orElseGet(() -> PrivateOvs.startDetachedInRootNamespace(privateDirectory()));
         return new LabOvs(ovs.dbTarget(), true);
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.switchboard.ovsdb.Commands;
+import dev.switchboard.ovs.runtime.Commands;
 import dev.switchboard.ovsdb.data.NamedUuid;
 import dev.switchboard.ovsdb.data.Row;
 import dev.switchboard.ovsdb.data.RowLookup;

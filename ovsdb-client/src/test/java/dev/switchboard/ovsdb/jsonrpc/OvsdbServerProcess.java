@@ -1,6 +1,6 @@
 package dev.switchboard.ovsdb.jsonrpc;
 
-import dev.switchboard.ovsdb.Commands;
+import dev.switchboard.ovs.runtime.Commands;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

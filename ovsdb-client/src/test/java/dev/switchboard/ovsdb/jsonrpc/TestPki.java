@@ -1,6 +1,6 @@
 package dev.switchboard.ovsdb.jsonrpc;
 
-import dev.switchboard.ovsdb.Commands;
+import dev.switchboard.ovs.runtime.Commands;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.ovsdb.CommandResult;
-import dev.switchboard.ovsdb.Commands;
+import dev.switchboard.hostnet.ExecResult;
+import dev.switchboard.ovs.runtime.Commands;
 import dev.switchboard.ovsdb.data.Row;
 import dev.switchboard.ovsdb.schema.DatabaseSchema;
 import dev.switchboard.ovsdb.schema.VswitchSchema;
@@ -79,7 +79,7 @@ class OvsdbServerTransactTest {
 
     private static List<OperationResult> transact(Operation... ops) throws IOException {
         String params = TransactionCodec.encode(schema, List.of(ops)).toString();
-        CommandResult result = Commands.run(List.of(Commands.executable("ovsdb-client"), "transact", target, params),
+        ExecResult result = Commands.run(List.of(Commands.executable("ovsdb-client"), "transact", target, params),
                 Map.of(), TIMEOUT);
         assertThat(result.succeeded()).as("ovsdb-client transact: %s", result.stderr()).isTrue();
         JsonNode json = MAPPER.readTree(result.stdout());

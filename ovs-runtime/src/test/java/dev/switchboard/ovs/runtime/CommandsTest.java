@@ -1,8 +1,9 @@
-package dev.switchboard.ovsdb;
+package dev.switchboard.ovs.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.hostnet.ExecResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,16 +15,18 @@ class CommandsTest {
 
     @Test
     void capturesExitCodeAndBothStreamsWithExtraEnvironment() {
-        CommandResult result = Commands.run(List.of("sh", "-c", "echo out $SB_X; echo err >&2; exit 3"),
+        ExecResult result = Commands.run(List.of("sh", "-c", "echo out $SB_X; echo err >&2; exit 3"),
                 Map.of("SB_X", "x"), TIMEOUT);
 
-        assertThat(result).isEqualTo(new CommandResult(3, "out x\n", "err\n"));
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.stdout()).isEqualTo("out x\n");
+        assertThat(result.stderr()).isEqualTo("err\n");
         assertThat(result.succeeded()).isFalse();
     }
 
     @Test
     void largeOutputOnBothStreamsDoesNotDeadlock() {
-        CommandResult result = Commands.run(TIMEOUT, "sh", "-c",
+        ExecResult result = Commands.run(TIMEOUT, "sh", "-c",
                 "head -c 1000000 /dev/zero | tr '\\0' a; head -c 1000000 /dev/zero | tr '\\0' b >&2");
 
         assertThat(result.stdout()).hasSize(1_000_000);

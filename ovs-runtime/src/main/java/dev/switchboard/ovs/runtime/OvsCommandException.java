@@ -1,5 +1,6 @@
-package dev.switchboard.ovsdb;
+package dev.switchboard.ovs.runtime;
 
+import dev.switchboard.hostnet.ExecResult;
 import java.util.List;
 
 /** An Open vSwitch tool ({@code ovs-vsctl}, {@code ovs-ofctl}, a daemon …) failed. */
@@ -7,7 +8,7 @@ public final class OvsCommandException extends CommandException {
 
     private static final long serialVersionUID = 1L;
 
-    public OvsCommandException(List<String> command, CommandResult result) {
+    public OvsCommandException(List<String> command, ExecResult result) {
         super(command, result);
     }
 

@@ -1,10 +1,12 @@
-package dev.switchboard.ovsdb;
+package dev.switchboard.ovs.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs real OVS daemons (installed here): needs root and the openvswitch-switch package, and
- * no other userspace ovs-vswitchd on the host.
+ * Runs real OVS daemons (installed here): needs root and the openvswitch-switch package. The
+ * host's OVS may run, with userspace bridges too: each private ovs-vswitchd has a namespace of its own.
  */
 class PrivateOvsTest {
 
@@ -52,19 +54,20 @@ class PrivateOvsTest {
             assertThat(ovs.ofctl("dump-flows", bridge)).contains("actions=NORMAL");
             assertThat(ovs.appctl("dpif/show")).contains(bridge);
             assertThat(ovs.appctl("-t", "ovsdb-server", "version")).contains("ovsdb-server");
-            assertThat(SYS_CLASS_NET.resolve(bridge)).exists();
-            assertThat(SYS_CLASS_NET.resolve(PrivateOvs.NETDEV_TAP)).exists();
+            assertThat(linkExists(ovs.namespace(), bridge)).isTrue();
+            assertThat(linkExists(ovs.namespace(), PrivateOvs.NETDEV_TAP)).isTrue();
+            assertThat(SYS_CLASS_NET.resolve(bridge)).as("the bridge's tap is in the namespace only").doesNotExist();
         } finally {
             ovs.close();
         }
         ovs.close();
+        assertThat(namespaces()).doesNotContain(ovs.namespace());
 
         assertThat(ovs.pids()).isEmpty();
         assertThat(pids).noneMatch(pid -> Files.exists(Path.of("/proc", pid.toString(), "comm"))
-                && (PrivateOvs.isAlive(pid, "ovs-vswitchd") || PrivateOvs.isAlive(pid, "ovsdb-server")));
+                && (DaemonProcesses.isAlive(pid, "ovs-vswitchd") || DaemonProcesses.isAlive(pid, "ovsdb-server")));
         assertThat(dir).doesNotExist();
         assertThat(SYS_CLASS_NET.resolve(bridge)).doesNotExist();
-        assertThat(SYS_CLASS_NET.resolve(PrivateOvs.NETDEV_TAP)).doesNotExist();
     }
 
     @Test
@@ -80,19 +83,35 @@ class PrivateOvsTest {
     }
 
     @Test
-    void refusesToRunBesideAnotherUserspaceVswitchd() {
+    void twoInstancesWithUserspaceBridgesRunSideBySideEachInItsOwnNamespace() {
         String bridge = PREFIX + "bx";
-        try (PrivateOvs ovs = PrivateOvs.start()) {
-            ovs.vsctl("add-br", bridge, "--", "set", "bridge", bridge, "datapath_type=netdev");
-            long vswitchd = ovs.pids().get(1);
+        try (PrivateOvs first = PrivateOvs.start(); PrivateOvs second = PrivateOvs.start()) {
+            for (PrivateOvs ovs : List.of(first, second)) {
+                ovs.vsctl("add-br", bridge, "--", "set", "bridge", bridge, "datapath_type=netdev");
+                assertThat(ovs.appctl("dpif/show")).contains(bridge);
+                assertThat(linkExists(ovs.namespace(), PrivateOvs.NETDEV_TAP)).isTrue();
+            }
+            assertThat(first.isRunning()).isTrue();
+            assertThat(second.isRunning()).isTrue();
+            assertThat(first.namespace()).isNotEqualTo(second.namespace());
+            assertThat(first.controllerAddress()).isNotEqualTo(second.controllerAddress());
+        }
+    }
 
-            assertThatThrownBy(PrivateOvs::start)
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("already running in this JVM");
-            assertThatThrownBy(PrivateOvs::checkNoOtherUserspaceOvs)
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("pid " + vswitchd)
-                    .hasMessageContaining("second userspace OVS cannot run beside it");
+    @Test
+    void aControllerListeningOnTheControllerAddressInTheRootNamespaceIsReached() throws IOException {
+        String bridge = PREFIX + "bc";
+        try (PrivateOvs ovs = PrivateOvs.start();
+                ServerSocket controller = new ServerSocket(0, 1, ovs.controllerAddress())) {
+            controller.setSoTimeout(30_000);
+            ovs.vsctl("add-br", bridge, "--", "set", "bridge", bridge, "datapath_type=netdev",
+                    "--", "set-controller", bridge, ovs.controllerTarget(controller.getLocalPort()));
+
+            try (Socket fromOvs = controller.accept()) {
+                // OpenFlow starts with the switch's HELLO: version byte, then type 0
+                byte[] header = fromOvs.getInputStream().readNBytes(2);
+                assertThat(header[1]).isZero();
+            }
         }
     }
 
@@ -106,6 +125,7 @@ class PrivateOvsTest {
                 ovs.vsctl("add-br", bridge, "--", "set", "bridge", bridge, "datapath_type=netdev");
                 for (int i = 0; i < 2; i++) {
                     hostBehind(namespaces.get(i), veths.get(i), "10.214.0." + (i + 1) + "/24");
+                    ovs.moveIntoNamespace(veths.get(i));
                     ovs.vsctl("add-port", bridge, veths.get(i));
                 }
                 assertThat(ping(namespaces.get(0), "10.214.0.2")).isTrue();
@@ -116,8 +136,8 @@ class PrivateOvsTest {
                 assertThat(ovs.isRunning()).isFalse();
                 assertThat(ovs.pids()).hasSize(1);
                 // the userspace datapath's taps outlive the daemon...
-                assertThat(SYS_CLASS_NET.resolve(PrivateOvs.NETDEV_TAP)).exists();
-                assertThat(SYS_CLASS_NET.resolve(bridge)).exists();
+                assertThat(linkExists(ovs.namespace(), PrivateOvs.NETDEV_TAP)).isTrue();
+                assertThat(linkExists(ovs.namespace(), bridge)).isTrue();
 
                 ovs.startSwitchDaemon();
 
@@ -130,11 +150,10 @@ class PrivateOvsTest {
                         .hasMessageContaining("running already");
             } finally {
                 namespaces.forEach(ns -> Commands.run(Duration.ofSeconds(10), "ip", "netns", "del", ns));
-                veths.forEach(veth -> Commands.run(Duration.ofSeconds(10), "ip", "link", "del", veth));
             }
         }
         assertThat(SYS_CLASS_NET.resolve(bridge)).doesNotExist();
-        assertThat(SYS_CLASS_NET.resolve(PrivateOvs.NETDEV_TAP)).doesNotExist();
+        assertThat(SYS_CLASS_NET.resolve(veths.get(0))).as("moved in, gone with the namespace").doesNotExist();
     }
 
     @Test
@@ -158,8 +177,7 @@ class PrivateOvsTest {
             ovs.close();
         }
         assertThat(ovs.pids()).isEmpty();
-        assertThat(SYS_CLASS_NET.resolve(bridge)).doesNotExist();
-        assertThat(SYS_CLASS_NET.resolve(PrivateOvs.NETDEV_TAP)).doesNotExist();
+        assertThat(namespaces()).doesNotContain(ovs.namespace());
     }
 
     private static char processState(long pid) throws IOException {
@@ -208,34 +226,30 @@ class PrivateOvsTest {
                 target).succeeded();
     }
 
-    @Test
-    void deletesAStaleNetdevTapLeftByAKilledVswitchd() {
-        assumeTrue(PrivateOvs.processesNamed("ovs-vswitchd").isEmpty(), "another ovs-vswitchd runs");
-        if (!Files.exists(SYS_CLASS_NET.resolve(PrivateOvs.NETDEV_TAP))) {
-            Commands.check(List.of("ip", "tuntap", "add", "dev", PrivateOvs.NETDEV_TAP, "mode", "tap"),
-                    java.util.Map.of(), Duration.ofSeconds(10));
-        }
+    private static boolean linkExists(String namespace, String link) {
+        return Commands.run(Duration.ofSeconds(10), "ip", "-n", namespace, "link", "show", link).succeeded();
+    }
 
-        try (PrivateOvs ovs = PrivateOvs.start()) {
-            assertThat(ovs.pids()).hasSize(2);
-        }
-        assertThat(SYS_CLASS_NET.resolve(PrivateOvs.NETDEV_TAP)).doesNotExist();
+    private static List<String> namespaces() {
+        return Commands.run(Duration.ofSeconds(10), "ip", "netns", "list").stdout().lines()
+                .map(line -> line.split("\\s+")[0]).toList();
     }
 
     @Test
     void aStartFailingHalfWayStopsWhatStartedAndRemovesTheDirectory(@TempDir Path parent) {
         Path dir = parent.resolve("ovs");
-        List<Long> ovsdbServersBefore = PrivateOvs.processesNamed("ovsdb-server");
-        var launch = new PrivateOvs.Launch(PrivateOvs.DEFAULT_SCHEMA, List.of("--no-such-option"));
+        var launch = new PrivateOvs.Launch(PrivateOvs.DEFAULT_SCHEMA, List.of("--no-such-option"), true);
 
         assertThatThrownBy(() -> PrivateOvs.start(dir, launch))
                 .isInstanceOf(OvsCommandException.class)
                 .hasMessageContaining("ovs-vswitchd")
                 .hasMessageContaining("exited with status");
 
-        assertThat(PrivateOvs.processesNamed("ovsdb-server")).isEqualTo(ovsdbServersBefore);
+        // others (the host's OVS, other tests) may start or stop ovsdb-servers meanwhile: look for ours only
+        assertThat(DaemonProcesses.processesNamed("ovsdb-server")).noneMatch(pid -> ProcessHandle.of(pid)
+                .flatMap(p -> p.info().commandLine()).filter(line -> line.contains(dir.toString())).isPresent());
         assertThat(dir).doesNotExist();
-        // The failed instance released the JVM-wide slot.
+        // The failed instance left nothing that stops a new one in the same directory.
         try (PrivateOvs ovs = PrivateOvs.start(dir)) {
             assertThat(ovs.runDirectory()).isEqualTo(dir);
         }

@@ -1,5 +1,6 @@
-package dev.switchboard.ovsdb;
+package dev.switchboard.ovs.runtime;
 
+import dev.switchboard.hostnet.ExecResult;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,10 +13,10 @@ public class CommandException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final List<String> command;
-    private final transient CommandResult result;
+    private final transient ExecResult result;
 
     /** The command ran and failed; {@code result} holds its exit code and output. */
-    public CommandException(List<String> command, CommandResult result) {
+    public CommandException(List<String> command, ExecResult result) {
         this(command, result, failureMessage(command, result), null);
     }
 
@@ -24,7 +25,7 @@ public class CommandException extends RuntimeException {
         this(command, null, message, cause);
     }
 
-    protected CommandException(List<String> command, CommandResult result, String message, Throwable cause) {
+    protected CommandException(List<String> command, ExecResult result, String message, Throwable cause) {
         super(message, cause);
         this.command = List.copyOf(command);
         this.result = result;
@@ -36,11 +37,11 @@ public class CommandException extends RuntimeException {
     }
 
     /** The exit code and output, when the command ran to completion. */
-    public Optional<CommandResult> result() {
+    public Optional<ExecResult> result() {
         return Optional.ofNullable(result);
     }
 
-    static String failureMessage(List<String> command, CommandResult result) {
+    static String failureMessage(List<String> command, ExecResult result) {
         String stderr = result.stderr().strip();
         return "`" + Commands.display(command) + "` exited with status " + result.exitCode()
                 + (stderr.isEmpty() ? " and no error output" : ": " + stderr);

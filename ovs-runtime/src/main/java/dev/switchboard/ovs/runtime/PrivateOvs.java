@@ -1,20 +1,15 @@
-package dev.switchboard.ovsdb;
+package dev.switchboard.ovs.runtime;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
+import dev.switchboard.hostnet.ExecResult;
+import java.net.InetAddress;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +19,18 @@ import org.slf4j.LoggerFactory;
  * touch or depend on the host's OVS.
  *
  * <p>Bridges must use the userspace datapath ({@code datapath_type=netdev}); there is no OVS
- * kernel module here. Only one userspace {@code ovs-vswitchd} can run on a host (each needs the
- * tap device {@code ovs-netdev}), so {@link #start} refuses to run beside another one, and only
- * one {@code PrivateOvs} may be open per JVM.
+ * kernel module here. {@code ovs-vswitchd} runs in a network namespace of its own
+ * ({@link #namespace()}): the userspace datapath's tap device {@code ovs-netdev} is per namespace,
+ * so private instances run beside the host's OVS and beside each other. Consequences for users:
+ * an interface attached to a bridge must first be moved into that namespace
+ * ({@link #moveIntoNamespace}), and a controller must listen on {@link #controllerAddress()} (the
+ * root end of the namespace's uplink) and be given to bridges as {@link #controllerTarget(int)}.
+ * {@code ovsdb-server} stays in the root namespace behind its unix socket.
+ *
+ * <p>One exception: {@link #startDetachedInRootNamespace} runs {@code ovs-vswitchd} in the root
+ * namespace, like the host's OVS, for labs whose switch ports and controller live there. Such an
+ * instance cannot run beside the host's userspace OVS; for it {@link #controllerAddress()} is
+ * loopback, {@link #moveIntoNamespace} does nothing and {@link #inNamespace} returns the command as is.
  *
  * <p>Child processes that should use this instance ({@code mn}, {@code ovs-vsctl},
  * {@code ovs-ofctl}) get {@link #environment()}: with {@code OVS_RUNDIR} set, the OVS tools find
@@ -41,24 +45,16 @@ public final class PrivateOvs implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PrivateOvs.class);
 
     static final Path DEFAULT_SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
-    private static final Path SYS_CLASS_NET = Path.of("/sys/class/net");
-    private static final Path PROC = Path.of("/proc");
-    /** The tap device a userspace {@code ovs-vswitchd} creates for its datapath. */
+    /** The tap device a userspace {@code ovs-vswitchd} creates for its datapath, in its namespace. */
     static final String NETDEV_TAP = "ovs-netdev";
 
-    /**
-     * Longest run directory: a unix socket path holds at most 107 bytes, and the longest socket
-     * inside it is {@code /BRIDGE.snoop} with a 15-character bridge name.
-     */
-    static final int MAX_RUN_DIRECTORY_LENGTH = 107 - "/123456789012345.snoop".length();
+    /** Longest run directory: see {@link RunDirectory#MAX_LENGTH}. */
+    static final int MAX_RUN_DIRECTORY_LENGTH = RunDirectory.MAX_LENGTH;
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DAEMON_START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(3);
-
-    /** The one instance this JVM runs, or null; guarded by {@code PrivateOvs.class}. */
-    private static PrivateOvs running;
 
     /** The two daemons, in start order. */
     enum Daemon {
@@ -81,11 +77,14 @@ public final class PrivateOvs implements AutoCloseable {
     }
 
     /** How to launch: the database schema and extra {@code ovs-vswitchd} arguments (a seam for tests). */
-    record Launch(Path schema, List<String> extraVswitchdArgs) {
-        static final Launch DEFAULT = new Launch(DEFAULT_SCHEMA, List.of());
+    record Launch(Path schema, List<String> extraVswitchdArgs, boolean ownNamespace) {
+        static final Launch DEFAULT = new Launch(DEFAULT_SCHEMA, List.of(), true);
+        static final Launch ROOT_NAMESPACE = new Launch(DEFAULT_SCHEMA, List.of(), false);
     }
 
     private final Path runDirectory;
+    /** Where ovs-vswitchd runs; null for the root namespace. */
+    private final OvsNamespace namespace;
     private final Map<String, String> environment;
     /** Pids read from the pidfiles once each daemon started; guarded by {@code this}. */
     private final Map<Daemon, Long> daemonPids = new EnumMap<>(Daemon.class);
@@ -94,8 +93,9 @@ public final class PrivateOvs implements AutoCloseable {
     private volatile Launch launch = Launch.DEFAULT;
     private boolean closed; // guarded by this
 
-    private PrivateOvs(Path runDirectory) {
+    private PrivateOvs(Path runDirectory, boolean ownNamespace) {
         this.runDirectory = runDirectory;
+        this.namespace = ownNamespace ? OvsNamespace.of(runDirectory) : null;
         String dir = runDirectory.toString();
         this.environment = Map.of("OVS_RUNDIR", dir, "OVS_LOGDIR", dir, "OVS_DBDIR", dir);
         this.shutdownHook = new Thread(this::close, "private-ovs-shutdown");
@@ -113,8 +113,7 @@ public final class PrivateOvs implements AutoCloseable {
      *
      * @throws IllegalArgumentException if the path is too long for unix sockets or the directory
      *                                  holds something else
-     * @throws IllegalStateException    if another userspace {@code ovs-vswitchd} runs on this host
-     *                                  or another {@code PrivateOvs} is open in this JVM
+     * @throws IllegalStateException    if an earlier OVS still runs in the directory
      * @throws OvsCommandException      if an OVS program fails; what did start is stopped again
      */
     public static PrivateOvs start(Path runDirectory) {
@@ -127,13 +126,20 @@ public final class PrivateOvs implements AutoCloseable {
      * {@link #close()}.
      */
     public static PrivateOvs startDetached(Path runDirectory) {
-        PrivateOvs ovs = start(runDirectory, Launch.DEFAULT);
+        return detached(start(runDirectory, Launch.DEFAULT));
+    }
+
+    /**
+     * {@link #startDetached} with {@code ovs-vswitchd} in the root namespace, as labs have it: their switch ports
+     * and controller are there. It cannot run beside the host's userspace OVS (both would need the root
+     * namespace's {@code ovs-netdev}).
+     */
+    public static PrivateOvs startDetachedInRootNamespace(Path runDirectory) {
+        return detached(start(runDirectory, Launch.ROOT_NAMESPACE));
+    }
+
+    private static PrivateOvs detached(PrivateOvs ovs) {
         ovs.removeShutdownHook();
-        synchronized (PrivateOvs.class) {
-            if (running == ovs) {
-                running = null;
-            }
-        }
         return ovs;
     }
 
@@ -147,7 +153,7 @@ public final class PrivateOvs implements AutoCloseable {
         if (!Files.exists(dir.resolve("conf.db"))) {
             return Optional.empty();
         }
-        return Optional.of(new PrivateOvs(dir));
+        return Optional.of(new PrivateOvs(dir, OvsNamespace.of(dir).exists()));
     }
 
     /** Whether both daemons are alive. */
@@ -158,32 +164,78 @@ public final class PrivateOvs implements AutoCloseable {
     static PrivateOvs start(Path requestedDirectory, Launch launch) {
         Path requested = requestedDirectory == null ? null : requestedDirectory.toAbsolutePath().normalize();
         if (requested != null) {
-            checkLength(requested);
+            RunDirectory.checkLength(requested);
         }
-        synchronized (PrivateOvs.class) {
-            if (running != null) {
-                throw new IllegalStateException("a private OVS is already running in this JVM, in "
-                        + running.runDirectory + "; a second userspace OVS cannot run beside it: close the first");
-            }
-            checkNoOtherUserspaceOvs();
-            Path dir = requested == null ? createTempRunDirectory() : prepareRunDirectory(requested);
-            PrivateOvs ovs = new PrivateOvs(dir);
-            running = ovs;
-            try {
-                Runtime.getRuntime().addShutdownHook(ovs.shutdownHook);
-                ovs.boot(launch);
-            } catch (RuntimeException | Error e) {
-                log.error("Private OVS in {} failed to start; stopping what did start", dir);
-                ovs.close();
-                throw e;
-            }
-            return ovs;
+        Path dir = requested == null ? RunDirectory.createTempRunDirectory() : RunDirectory.prepareRunDirectory(requested);
+        PrivateOvs ovs = new PrivateOvs(dir, launch.ownNamespace());
+        try {
+            Runtime.getRuntime().addShutdownHook(ovs.shutdownHook);
+            ovs.boot(launch);
+        } catch (RuntimeException | Error e) {
+            log.error("Private OVS in {} failed to start; stopping what did start", dir);
+            ovs.close();
+            throw e;
         }
+        return ovs;
     }
 
     /** The directory holding the database, sockets, pidfiles and logs. */
     public Path runDirectory() {
         return runDirectory;
+    }
+
+    /**
+     * The network namespace {@code ovs-vswitchd} runs in, the home of every interface on its bridges.
+     *
+     * @throws IllegalStateException if it runs in the root namespace ({@link #startDetachedInRootNamespace})
+     */
+    public String namespace() {
+        if (namespace == null) {
+            throw new IllegalStateException("the private OVS in " + runDirectory + " runs in the root namespace");
+        }
+        return namespace.name();
+    }
+
+    /** Whether {@code ovs-vswitchd} runs in a namespace of its own (else in the root namespace). */
+    public boolean hasOwnNamespace() {
+        return namespace != null;
+    }
+
+    /**
+     * The root-namespace address (link-local, on the namespace's uplink) a controller for this OVS listens on.
+     *
+     * @throws IllegalStateException if the uplink is gone (the instance was closed)
+     */
+    public InetAddress controllerAddress() {
+        if (namespace == null) {
+            return InetAddress.getLoopbackAddress();
+        }
+        return namespace.controllerAddress().orElseThrow(() -> new IllegalStateException(
+                "the uplink of " + namespace + " (private OVS in " + runDirectory + ") is gone"));
+    }
+
+    /** The OpenFlow controller target, {@code tcp:ADDRESS:PORT}, for a controller listening on {@link #controllerAddress()}. */
+    public String controllerTarget(int port) {
+        return "tcp:" + controllerAddress().getHostAddress() + ":" + port;
+    }
+
+    /**
+     * Moves {@code link} (a veth end, a tap …) from the root namespace into {@link #namespace()} and sets it up, so
+     * it can be added to a bridge. It goes away with the namespace when this instance closes.
+     */
+    public void moveIntoNamespace(String link) {
+        checkOpen();
+        if (namespace != null) {
+            namespace.moveIn(link);
+        }
+    }
+
+    /**
+     * {@code command} wrapped to run inside {@link #namespace()} ({@code ip netns exec NS …}); run it with
+     * {@link #environment()} to reach this instance, as Mininet must so that its switch-side veths land here.
+     */
+    public List<String> inNamespace(List<String> command) {
+        return namespace == null ? List.copyOf(command) : namespace.inside(command);
     }
 
     /** The OVSDB address of this instance, {@code unix:DIR/db.sock}. */
@@ -267,8 +319,8 @@ public final class PrivateOvs implements AutoCloseable {
 
     /**
      * Stops the daemons ({@code ovs-vswitchd} with {@code exit --cleanup}, so the userspace
-     * datapath removes its tap devices; SIGKILL if one does not exit in time), removes any tap
-     * device left over, and deletes the run directory. Idempotent and best effort: failures are
+     * datapath removes its tap devices; SIGKILL if one does not exit in time), deletes its network
+     * namespace (with any tap left over and every interface moved in), and deletes the run directory. Idempotent and best effort: failures are
      * logged, never thrown. Works after a half-finished {@link #start}.
      */
     @Override
@@ -287,19 +339,16 @@ public final class PrivateOvs implements AutoCloseable {
             List<String> taps = tapsForCleanup();
             // removing a userspace port's tap takes the kernel ~16 ms: give big bridges the time
             Duration exitTimeout = EXIT_TIMEOUT.plusMillis(25L * taps.size());
-            boolean vswitchdWasKilled = stop(Daemon.OVS_VSWITCHD, exitTimeout, "exit", "--cleanup");
+            stop(Daemon.OVS_VSWITCHD, exitTimeout, "exit", "--cleanup");
             stop(Daemon.OVSDB_SERVER, EXIT_TIMEOUT, "exit");
-            removeLeftoverTaps(taps, vswitchdWasKilled);
-            deleteRecursively(runDirectory);
+            // the namespace takes with it any tap a killed vswitchd left, and every interface moved in
+            if (namespace != null) {
+                namespace.delete();
+            }
+            RunDirectory.deleteRecursively(runDirectory);
             log.info("Private OVS in {} stopped", runDirectory);
         } catch (RuntimeException | Error e) {
             log.error("Stopping the private OVS in {} failed", runDirectory, e);
-        } finally {
-            synchronized (PrivateOvs.class) {
-                if (running == this) {
-                    running = null;
-                }
-            }
         }
     }
 
@@ -313,6 +362,9 @@ public final class PrivateOvs implements AutoCloseable {
     private void boot(Launch launch) {
         this.launch = launch;
         Path dir = runDirectory;
+        if (namespace != null) {
+            namespace.create();
+        }
         exec(List.of("ovsdb-tool", "create", databaseFile().toString(), launch.schema().toString()), COMMAND_TIMEOUT);
         launchOvsdbServer();
 
@@ -332,7 +384,7 @@ public final class PrivateOvs implements AutoCloseable {
                 "--unixctl=" + Daemon.OVS_VSWITCHD.control(dir),
                 "--detach"));
         vswitchd.addAll(launch.extraVswitchdArgs());
-        exec(vswitchd, DAEMON_START_TIMEOUT);
+        exec(inNamespace(vswitchd), DAEMON_START_TIMEOUT);
         recordPid(Daemon.OVS_VSWITCHD);
     }
 
@@ -397,7 +449,7 @@ public final class PrivateOvs implements AutoCloseable {
             return;
         }
         ProcessHandle.of(pid.get()).ifPresent(ProcessHandle::destroyForcibly);
-        if (!waitUntilGone(pid.get(), Daemon.OVS_VSWITCHD.program, KILL_TIMEOUT)) {
+        if (!DaemonProcesses.waitUntilGone(pid.get(), Daemon.OVS_VSWITCHD.program, KILL_TIMEOUT)) {
             throw new IllegalStateException("ovs-vswitchd (pid " + pid.get() + ") survived SIGKILL");
         }
         log.info("ovs-vswitchd in {} killed (pid {})", runDirectory, pid.get());
@@ -409,17 +461,12 @@ public final class PrivateOvs implements AutoCloseable {
      * predecessor left (a tap nobody holds open is reused, verified with OVS 3.1); bridges
      * start with no flows until a controller (or standalone mode) puts some there.
      *
-     * @throws IllegalStateException if it runs already, or another userspace {@code ovs-vswitchd} does
+     * @throws IllegalStateException if it runs already
      */
     public synchronized void startSwitchDaemon() {
         checkOpen();
         if (livePid(Daemon.OVS_VSWITCHD).isPresent()) {
             throw new IllegalStateException("ovs-vswitchd in " + runDirectory + " is running already");
-        }
-        List<Long> others = processesNamed(Daemon.OVS_VSWITCHD.program);
-        if (!others.isEmpty()) {
-            throw new IllegalStateException("another ovs-vswitchd runs on this host (pids " + others
-                    + "); a second userspace OVS cannot run beside it");
         }
         launchSwitchDaemon();
         log.info("ovs-vswitchd in {} started again (pid {})", runDirectory, livePid(Daemon.OVS_VSWITCHD).orElse(-1L));
@@ -460,99 +507,14 @@ public final class PrivateOvs implements AutoCloseable {
     }
 
     private void recordPid(Daemon daemon) {
-        Optional<Long> pid = readPidfile(daemon.pidfile(runDirectory));
-        if (pid.isEmpty() || !isAlive(pid.get(), daemon.program)) {
+        Optional<Long> pid = DaemonProcesses.readPidfile(daemon.pidfile(runDirectory));
+        if (pid.isEmpty() || !DaemonProcesses.isAlive(pid.get(), daemon.program)) {
             throw new IllegalStateException(daemon.program + " reported success but is not running (pidfile "
                     + daemon.pidfile(runDirectory) + "); see " + runDirectory.resolve(daemon.program + ".log"));
         }
         synchronized (this) {
             daemonPids.put(daemon, pid.get());
         }
-    }
-
-    private static void checkLength(Path dir) {
-        int length = dir.toString().getBytes(StandardCharsets.UTF_8).length;
-        if (length > MAX_RUN_DIRECTORY_LENGTH) {
-            throw new IllegalArgumentException("run directory " + dir + " is " + length + " bytes long; unix socket "
-                    + "paths inside it must stay under 108 bytes, so it may be at most "
-                    + MAX_RUN_DIRECTORY_LENGTH);
-        }
-    }
-
-    private static Path createTempRunDirectory() {
-        try {
-            Path dir = Files.createTempDirectory(Path.of("/tmp"), "sbovs-");
-            checkLength(dir);
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a run directory under /tmp", e);
-        }
-    }
-
-    /**
-     * Creates {@code dir}, or accepts it if empty, or clears the files of an earlier private OVS
-     * whose daemons are gone. Refuses anything else, since {@link #close()} deletes the directory.
-     */
-    private static Path prepareRunDirectory(Path dir) {
-        try {
-            if (!Files.exists(dir)) {
-                Files.createDirectories(dir);
-                return dir;
-            }
-            if (!Files.isDirectory(dir)) {
-                throw new IllegalArgumentException("run directory " + dir + " exists and is not a directory");
-            }
-            if (isEmpty(dir)) {
-                return dir;
-            }
-            if (!Files.exists(dir.resolve("conf.db"))) {
-                throw new IllegalArgumentException("run directory " + dir + " is not empty and holds no earlier OVS "
-                        + "run (no conf.db); refusing to use it, as closing would delete it");
-            }
-            List<String> stillRunning = new ArrayList<>();
-            for (Daemon daemon : Daemon.values()) {
-                readPidfile(daemon.pidfile(dir))
-                        .filter(pid -> isAlive(pid, daemon.program))
-                        .ifPresent(pid -> stillRunning.add(daemon.program + " pid " + pid));
-            }
-            if (!stillRunning.isEmpty()) {
-                throw new IllegalStateException("an OVS from an earlier run still runs in " + dir + " ("
-                        + String.join(", ", stillRunning) + "); stop it with `ovs-appctl -t "
-                        + Daemon.OVS_VSWITCHD.control(dir) + " exit --cleanup` and `ovs-appctl -t "
-                        + Daemon.OVSDB_SERVER.control(dir) + " exit`");
-            }
-            log.warn("Removing the files of an earlier private OVS run from {}", dir);
-            try (Stream<Path> children = Files.list(dir)) {
-                for (Path child : (Iterable<Path>) children::iterator) {
-                    deleteRecursively(child);
-                }
-            }
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare run directory " + dir, e);
-        }
-    }
-
-    /**
-     * Fails if another userspace {@code ovs-vswitchd} runs on this host (its tap device
-     * {@code ovs-netdev} exists and an {@code ovs-vswitchd} process runs); deletes the tap if it
-     * is a leftover of a killed one.
-     */
-    static void checkNoOtherUserspaceOvs() {
-        if (!Files.exists(SYS_CLASS_NET.resolve(NETDEV_TAP))) {
-            return;
-        }
-        List<Long> vswitchds = processesNamed(Daemon.OVS_VSWITCHD.program);
-        if (!vswitchds.isEmpty()) {
-            throw new IllegalStateException("ovs-vswitchd is already running with a userspace datapath (pid"
-                    + (vswitchds.size() > 1 ? "s " : " ") + vswitchds.stream().map(String::valueOf)
-                    .reduce((a, b) -> a + ", " + b).orElse("") + "; its tap device " + NETDEV_TAP + " exists): "
-                    + "a second userspace OVS cannot run beside it on one host. Stop it first (the host's OVS: "
-                    + "/usr/share/openvswitch/scripts/ovs-ctl stop; a private one: ovs-appctl -t DIR/ovs-vswitchd.ctl "
-                    + "exit --cleanup)");
-        }
-        log.warn("Deleting tap device {} left behind by an ovs-vswitchd that no longer runs", NETDEV_TAP);
-        deleteLink(NETDEV_TAP);
     }
 
     // ---- stop ----
@@ -570,8 +532,8 @@ public final class PrivateOvs implements AutoCloseable {
 
     /**
      * The tap devices this instance made (its internal and tap interfaces, bridges' own ports
-     * among them), read while the database still answers, to find them if they are left behind.
-     * System interfaces (veths, a user's own TAP) are not ours to delete.
+     * among them), read while the database still answers: removing each takes ovs-vswitchd time
+     * on exit.
      */
     private List<String> tapsForCleanup() {
         if (livePid(Daemon.OVSDB_SERVER).isEmpty()) {
@@ -608,77 +570,22 @@ public final class PrivateOvs implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("Asking {} (pid {}) to exit failed: {}", daemon.program, pid.get(), e.getMessage());
         }
-        if (waitUntilGone(pid.get(), daemon.program, exitTimeout)) {
+        if (DaemonProcesses.waitUntilGone(pid.get(), daemon.program, exitTimeout)) {
             return false;
         }
         log.warn("{} (pid {}) did not exit within {} s; killing it", daemon.program, pid.get(),
                 exitTimeout.toSeconds());
         ProcessHandle.of(pid.get()).ifPresent(ProcessHandle::destroyForcibly);
-        if (!waitUntilGone(pid.get(), daemon.program, KILL_TIMEOUT)) {
+        if (!DaemonProcesses.waitUntilGone(pid.get(), daemon.program, KILL_TIMEOUT)) {
             log.error("{} (pid {}) survived SIGKILL", daemon.program, pid.get());
         }
         return true;
     }
 
-    /**
-     * Deletes tap devices a userspace {@code ovs-vswitchd} leaves when it dies without
-     * {@code --cleanup}: {@code ovs-netdev} and one per internal or tap port. Only tun/tap devices, and only
-     * when no {@code ovs-vswitchd} runs any more (the devices cannot belong to a live one).
-     */
-    private void removeLeftoverTaps(List<String> taps, boolean vswitchdWasKilled) {
-        List<String> candidates = new ArrayList<>(taps);
-        candidates.add(NETDEV_TAP);
-        List<String> leftovers = candidates.stream()
-                .filter(name -> Files.exists(SYS_CLASS_NET.resolve(name).resolve("tun_flags")))
-                .toList();
-        if (leftovers.isEmpty()) {
-            return;
-        }
-        if (!processesNamed(Daemon.OVS_VSWITCHD.program).isEmpty()) {
-            if (vswitchdWasKilled) {
-                log.warn("Tap devices {} may be left over, but an ovs-vswitchd runs; leaving them", leftovers);
-            }
-            return;
-        }
-        for (String name : leftovers) {
-            log.warn("Deleting tap device {} left behind by the private OVS in {}", name, runDirectory);
-            try {
-                deleteLink(name);
-            } catch (RuntimeException e) {
-                log.warn("Cannot delete tap device {}: {}", name, e.getMessage());
-            }
-        }
-    }
-
-    private static void deleteLink(String name) {
-        List<String> command = List.of("ip", "link", "del", name);
-        CommandResult result = Commands.run(command, Map.of(), COMMAND_TIMEOUT);
-        if (!result.succeeded() && Files.exists(SYS_CLASS_NET.resolve(name))) {
-            throw new CommandException(command, result);
-        }
-    }
-
-    private static void deleteRecursively(Path path) {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    log.warn("Cannot delete {}: {}", p, e.toString());
-                }
-            }
-        } catch (IOException | UncheckedIOException e) {
-            log.warn("Cannot delete {}: {}", path, e.toString());
-        }
-    }
-
     // ---- processes ----
 
     private String exec(List<String> command, Duration timeout) {
-        CommandResult result;
+        ExecResult result;
         try {
             result = Commands.run(command, environment, timeout);
         } catch (CommandException e) {
@@ -705,84 +612,8 @@ public final class PrivateOvs implements AutoCloseable {
         synchronized (this) {
             recorded = daemonPids.get(daemon);
         }
-        Optional<Long> pid = recorded != null ? Optional.of(recorded) : readPidfile(daemon.pidfile(runDirectory));
-        return pid.filter(p -> isAlive(p, daemon.program));
+        Optional<Long> pid = recorded != null ? Optional.of(recorded) : DaemonProcesses.readPidfile(daemon.pidfile(runDirectory));
+        return pid.filter(p -> DaemonProcesses.isAlive(p, daemon.program));
     }
 
-    private static Optional<Long> readPidfile(Path pidfile) {
-        try {
-            return Optional.of(Long.parseLong(Files.readString(pidfile, StandardCharsets.US_ASCII).strip()));
-        } catch (NoSuchFileException | NumberFormatException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            log.warn("Cannot read pidfile {}: {}", pidfile, e.toString());
-            return Optional.empty();
-        }
-    }
-
-    private static boolean waitUntilGone(long pid, String program, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (isAlive(pid, program)) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return !isAlive(pid, program);
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Whether process {@code pid} runs {@code program}: it exists in /proc, is not a zombie
-     * (nobody may reap a detached daemon here), and its name matches, so a reused pid does not count.
-     */
-    static boolean isAlive(long pid, String program) {
-        Path proc = PROC.resolve(Long.toString(pid));
-        try {
-            String comm = Files.readString(proc.resolve("comm"), StandardCharsets.UTF_8).strip();
-            return comm.equals(program) && !isZombie(proc);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static boolean isZombie(Path proc) throws IOException {
-        String stat = Files.readString(proc.resolve("stat"), StandardCharsets.UTF_8);
-        // "pid (comm) S ...": the state follows the last ')' since comm may hold one.
-        int close = stat.lastIndexOf(')');
-        char state = close >= 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
-        return state == 'Z' || state == 'X';
-    }
-
-    /** Pids of live (non-zombie) processes whose name is {@code program}. */
-    static List<Long> processesNamed(String program) {
-        List<Long> pids = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, "[0-9]*")) {
-            for (Path entry : entries) {
-                long pid;
-                try {
-                    pid = Long.parseLong(entry.getFileName().toString());
-                } catch (NumberFormatException e) {
-                    continue;
-                }
-                if (isAlive(pid, program)) {
-                    pids.add(pid);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list processes in " + PROC, e);
-        }
-        pids.sort(null);
-        return pids;
-    }
-
-    private static boolean isEmpty(Path dir) throws IOException {
-        try (Stream<Path> children = Files.list(dir)) {
-            return children.findAny().isEmpty();
-        }
-    }
 }
