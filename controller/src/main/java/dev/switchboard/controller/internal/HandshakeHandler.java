@@ -5,7 +5,6 @@ import dev.switchboard.controller.PeerText;
 import dev.switchboard.controller.SwitchDescription;
 import dev.switchboard.controller.SwitchError;
 import dev.switchboard.controller.SwitchFeatures;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import java.net.SocketAddress;
@@ -52,7 +51,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every field is touched only on the channel's event loop.
  */
-final class HandshakeHandler extends ChannelDuplexHandler {
+final class HandshakeHandler extends GuardedStage {
     private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
 
     /** The pipeline name of this stage; the switch stage takes its place as {@link SwitchHandler#NAME}. */
@@ -67,7 +66,6 @@ final class HandshakeHandler extends ChannelDuplexHandler {
     static final int MAX_HANDSHAKE_PORTS = 4096;
 
     private final ControllerConfig config;
-    private final ConnectionGuard guard;
     private final SwitchRegistry registry;
     private final PacketInPipeline pipeline;
     private final Counters counters;
@@ -88,8 +86,8 @@ final class HandshakeHandler extends ChannelDuplexHandler {
 
     HandshakeHandler(ControllerConfig config, ConnectionGuard guard, SwitchRegistry registry, PacketInPipeline pipeline,
             Counters counters, ConnectionLimits limits) {
+        super(guard);
         this.config = config;
-        this.guard = guard;
         this.registry = registry;
         this.pipeline = pipeline;
         this.counters = counters;
@@ -312,24 +310,6 @@ final class HandshakeHandler extends ChannelDuplexHandler {
                     remote(), config.handshakeTimeout(), state);
             guard.close(ctx);
         }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (!guard.idle(ctx, event)) {
-            ctx.fireUserEventTriggered(event);
-        }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        guard.exceptionCaught(ctx, cause);
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        guard.writabilityChanged(ctx);
-        ctx.fireChannelWritabilityChanged();
     }
 
     /** Closed before READY (after it, this stage is no longer in the pipeline). */

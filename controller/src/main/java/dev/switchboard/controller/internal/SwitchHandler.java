@@ -2,7 +2,6 @@ package dev.switchboard.controller.internal;
 
 import dev.switchboard.controller.SwitchError;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.List;
 import org.projectfloodlight.openflow.protocol.OFEchoRequest;
@@ -22,13 +21,12 @@ import org.slf4j.LoggerFactory;
  * <p>Every field is touched only on the channel's event loop, except {@link #inReadBurst},
  * which other threads read only through {@link #isInReadBurst()} (false off the loop).
  */
-final class SwitchHandler extends ChannelDuplexHandler {
+final class SwitchHandler extends GuardedStage {
     private static final Logger log = LoggerFactory.getLogger(SwitchHandler.class);
 
     /** The pipeline name of this stage. */
     static final String NAME = "switch";
 
-    private final ConnectionGuard guard;
     private final SwitchRegistry registry;
     private final PacketInPipeline pipeline;
     private final Counters counters;
@@ -43,7 +41,7 @@ final class SwitchHandler extends ChannelDuplexHandler {
 
     SwitchHandler(ConnectionGuard guard, SwitchRegistry registry, PacketInPipeline pipeline, Counters counters,
             ConnectionLimits limits) {
-        this.guard = guard;
+        super(guard);
         this.registry = registry;
         this.pipeline = pipeline;
         this.counters = counters;
@@ -166,24 +164,6 @@ final class SwitchHandler extends ChannelDuplexHandler {
         if (!answeredRequest && !someoneListens) {
             log.warn("{}: ERROR {}", connection, decoded);
         }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (!guard.idle(ctx, event)) {
-            ctx.fireUserEventTriggered(event);
-        }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        guard.exceptionCaught(ctx, cause);
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        guard.writabilityChanged(ctx);
-        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
