@@ -54,8 +54,8 @@ public record RestConfig(boolean enabled, String address, int port, Optional<Str
      */
     public void checkAccess() {
         if (enabled && token.isEmpty() && !isLoopback()) {
-            throw new IllegalArgumentException("rest: listening on " + address + " (not a loopback address) needs a "
-                    + "bearer token: set rest.token or rest.tokenFile in the config, or bind 127.0.0.1 (--rest-address)");
+            throw new IllegalArgumentException("rest.address: listening on " + address + " (not a loopback address) "
+                    + "needs a bearer token: set rest.token or rest.tokenFile, or bind 127.0.0.1");
         }
     }
 
