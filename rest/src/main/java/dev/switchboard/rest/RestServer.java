@@ -98,20 +98,11 @@ public final class RestServer implements AutoCloseable {
         app.get(BASE + "/apps", controller::apps);
         app.get(BASE + "/health", controller::health);
         app.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+        // Javalin's own refusals (no such route, 405, too large) get the same JSON body
         app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(new ApiError(e.getMessage())));
         app.exception(Exception.class, (e, ctx) -> {
             log.warn("REST {} {} failed", ctx.method(), ctx.path(), e);
             ctx.status(500).json(new ApiError("internal error: " + e));
-        });
-        app.error(404, ctx -> {
-            if (ctx.resultInputStream() == null) { // no route: a handler's own 404 has its body already
-                ctx.json(new ApiError("no such resource: " + PathParams.Printable.of(ctx.path())));
-            }
-        });
-        app.error(405, ctx -> {
-            if (ctx.resultInputStream() == null) {
-                ctx.json(new ApiError("method " + ctx.method() + " not allowed on " + PathParams.Printable.of(ctx.path())));
-            }
         });
         return app;
     }
