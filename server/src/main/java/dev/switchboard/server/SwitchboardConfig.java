@@ -126,8 +126,7 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
             }
             RestConfig base = RestConfig.defaults();
             RestConfig config = new RestConfig(enabled == null || enabled, address == null ? base.address() : address.trim(),
-                    port == null ? base.port() : keyed("rest.port", () -> new RestConfig(true, base.address(), port, Optional.empty())).port(),
-                    secret);
+                    port == null ? base.port() : port, secret);
             config.checkAccess();
             return config;
         }
