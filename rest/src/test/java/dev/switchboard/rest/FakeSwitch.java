@@ -35,6 +35,8 @@ final class FakeSwitch implements OFSwitch {
     /** The last stats request and the future the test completes. */
     volatile OFStatsRequest<?> lastRequest;
     volatile CompletableFuture<List<? extends OFStatsReply>> pending;
+    /** The thread that last read the ports: where the API builds its JSON. */
+    volatile String portsReadOn;
 
     FakeSwitch(long dpid, OFVersion version, int... portNumbers) {
         this.id = DatapathId.of(dpid);
@@ -74,6 +76,7 @@ final class FakeSwitch implements OFSwitch {
 
     @Override
     public Map<OFPort, OFPortDesc> ports() {
+        portsReadOn = Thread.currentThread().getName();
         return ports;
     }
 

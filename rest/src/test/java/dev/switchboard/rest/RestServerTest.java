@@ -129,6 +129,18 @@ class RestServerTest {
     }
 
     @Test
+    void theReplyIsTurnedIntoJsonOffTheThreadThatCompletedIt() throws Exception {
+        CompletableFuture<HttpResponse<String>> response = sendAsync("/switches/1/ports");
+        awaitRequest(s1);
+        Thread eventLoop = new Thread(() -> s1.pending.complete(List.of(s1.factory().buildPortStatsReply().build())),
+                "fake-event-loop");
+        eventLoop.start();
+        eventLoop.join();
+        parse(response.get(5, TimeUnit.SECONDS), 200);
+        assertThat(s1.portsReadOn).startsWith("rest-");
+    }
+
+    @Test
     void flowsAreReadFromTheSwitch() throws Exception {
         CompletableFuture<HttpResponse<String>> response = sendAsync("/switches/1/flows");
         awaitRequest(s1);
