@@ -45,7 +45,7 @@ class AppPluginIT {
         int port = freePort();
         Path log = Files.createTempFile("hub-controller", ".log");
         ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("switchboard").toString(), "controller",
-                "--address", "127.0.0.1", "--port", String.valueOf(port), "--apps", "hub")
+                "--address", "127.0.0.1", "--port", String.valueOf(port), "--apps", "hub", "--rest-port", "0")
                 .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("SWITCHBOARD_CLASSPATH", hubJar.toString());
         Process controller = builder.start();
