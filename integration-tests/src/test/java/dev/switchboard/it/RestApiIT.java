@@ -85,6 +85,10 @@ class RestApiIT {
             });
             assertThat(flows).anySatisfy(f -> assertThat(f.get("cookie").asText()).startsWith("0x5342"));
 
+            // groups and meters: OVS has none configured, but answers the requests
+            assertThat(get(base + "/switches/1/groups", 200).isArray()).isTrue();
+            assertThat(get(base + "/switches/1/meters", 200).isArray()).isTrue();
+
             JsonNode links = get(base + "/links", 200);
             assertThat(links).hasSize(2);
             assertThat(links).extracting(l -> l.get("src").get("dpid").asText() + "/" + l.get("src").get("port").asLong())
@@ -106,7 +110,7 @@ class RestApiIT {
             openapi.get("paths").fieldNames().forEachRemaining(paths::add);
             assertThat(paths).contains("/api/v1/switches", "/api/v1/switches/{dpid}", "/api/v1/switches/{dpid}/ports",
                     "/api/v1/switches/{dpid}/flows", "/api/v1/links", "/api/v1/hosts", "/api/v1/paths", "/api/v1/apps",
-                    "/api/v1/health");
+                    "/api/v1/health", "/api/v1/switches/{dpid}/groups", "/api/v1/switches/{dpid}/meters");
 
             // errors
             assertThat(get(base + "/switches/not-a-dpid", 400).get("field").asText()).isEqualTo("dpid");

@@ -45,6 +45,17 @@ public final class ApiModel {
             long packetCount, long byteCount, long durationSeconds, int idleTimeout, int hardTimeout) {
     }
 
+    /** A group bucket; weight -1, watch ports and groups null where the version has none. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record BucketView(int weight, String watchPort, String watchGroup, List<String> actions) {
+    }
+
+    public record GroupView(long groupId, String type, List<BucketView> buckets) {
+    }
+
+    public record MeterView(long meterId, List<String> flags, List<String> bands) {
+    }
+
     public record SwitchPortView(String dpid, long port) {
     }
 

@@ -92,6 +92,8 @@ public final class RestServer implements AutoCloseable {
         app.get(BASE + "/switches/{dpid}", switchResource::one);
         app.get(BASE + "/switches/{dpid}/ports", switchResource::ports);
         app.get(BASE + "/switches/{dpid}/flows", switchResource::flows);
+        app.get(BASE + "/switches/{dpid}/groups", switchResource::groups);
+        app.get(BASE + "/switches/{dpid}/meters", switchResource::meters);
         app.get(BASE + "/links", network::links);
         app.get(BASE + "/hosts", network::hosts);
         app.get(BASE + "/paths", network::path);

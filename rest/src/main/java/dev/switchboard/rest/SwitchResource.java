@@ -6,6 +6,8 @@ import dev.switchboard.controller.SwitchDisconnectedException;
 import dev.switchboard.controller.SwitchErrorException;
 import dev.switchboard.controller.SwitchService;
 import dev.switchboard.rest.ApiModel.FlowView;
+import dev.switchboard.rest.ApiModel.GroupView;
+import dev.switchboard.rest.ApiModel.MeterView;
 import dev.switchboard.rest.ApiModel.PortCountersView;
 import dev.switchboard.rest.ApiModel.PortView;
 import dev.switchboard.rest.ApiModel.PortWithCountersView;
@@ -26,9 +28,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsReply;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsRequest;
+import org.projectfloodlight.openflow.protocol.OFGroupDescStatsRequest;
+import org.projectfloodlight.openflow.protocol.OFMeterConfigStatsRequest;
 import org.projectfloodlight.openflow.protocol.OFPortStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFPortStatsReply;
 import org.projectfloodlight.openflow.protocol.OFVersion;
@@ -44,6 +49,8 @@ import org.projectfloodlight.openflow.types.TableId;
  * from {@code replies} (the API's own threads), so no event loop ever writes to an HTTP client.
  */
 final class SwitchResource {
+    /** OFPM_ALL: every meter. */
+    private static final long ALL_METERS = 0xFFFF_FFFFL;
     static final String DPID_DESCRIPTION = "datapath id: 00:00:00:00:00:00:00:01 or up to 16 hex digits";
 
     private final SwitchService switches;
@@ -127,6 +134,49 @@ final class SwitchResource {
                 .map(Views::flowView)
                 .sorted(Comparator.comparingInt(FlowView::tableId).thenComparing(Comparator.comparingInt(FlowView::priority).reversed()))
                 .toList());
+    }
+
+    @OpenApi(path = "/api/v1/switches/{dpid}/groups", methods = HttpMethod.GET, tags = "flows",
+            summary = "A switch's groups, read from the switch now (group desc; OpenFlow 1.1 on)",
+            pathParams = @OpenApiParam(name = "dpid", description = DPID_DESCRIPTION, required = true),
+            responses = {
+                @OpenApiResponse(status = "200", content = @OpenApiContent(from = GroupView[].class)),
+                @OpenApiResponse(status = "404", content = @OpenApiContent(from = ApiError.class)),
+                @OpenApiResponse(status = "409", content = @OpenApiContent(from = ApiError.class)),
+                @OpenApiResponse(status = "503", content = @OpenApiContent(from = ApiError.class))})
+    void groups(Context ctx) {
+        OFSwitch sw = connected(find(ctx));
+        OFGroupDescStatsRequest request = supported(sw, "groups", () -> sw.factory().buildGroupDescStatsRequest().build());
+        answer(ctx, sw, sw.requestStats(request, switchTimeout), parts -> parts.stream()
+                .flatMap(part -> part.getEntries().stream()).map(Views::groupView)
+                .sorted(Comparator.comparingLong(GroupView::groupId)).toList());
+    }
+
+    @OpenApi(path = "/api/v1/switches/{dpid}/meters", methods = HttpMethod.GET, tags = "flows",
+            summary = "A switch's meters, read from the switch now (meter config; OpenFlow 1.3 on)",
+            pathParams = @OpenApiParam(name = "dpid", description = DPID_DESCRIPTION, required = true),
+            responses = {
+                @OpenApiResponse(status = "200", content = @OpenApiContent(from = MeterView[].class)),
+                @OpenApiResponse(status = "404", content = @OpenApiContent(from = ApiError.class)),
+                @OpenApiResponse(status = "409", content = @OpenApiContent(from = ApiError.class)),
+                @OpenApiResponse(status = "503", content = @OpenApiContent(from = ApiError.class))})
+    void meters(Context ctx) {
+        OFSwitch sw = connected(find(ctx));
+        OFMeterConfigStatsRequest request = supported(sw, "meters",
+                () -> sw.factory().buildMeterConfigStatsRequest().setMeterId(ALL_METERS).build());
+        answer(ctx, sw, sw.requestStats(request, switchTimeout), parts -> parts.stream()
+                .flatMap(part -> part.getEntries().stream()).map(Views::meterView)
+                .sorted(Comparator.comparingLong(MeterView::meterId)).toList());
+    }
+
+    /** A request the switch's version may lack (openflowj refuses to build it): 409 then. */
+    private static <T> T supported(OFSwitch sw, String what, Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (UnsupportedOperationException e) {
+            throw ApiException.conflict("switch " + sw.id() + " speaks OpenFlow " + Views.versionName(sw.version())
+                    + ", which has no " + what);
+        }
     }
 
     private OFSwitch find(Context ctx) {

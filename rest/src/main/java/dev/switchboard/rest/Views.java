@@ -4,11 +4,14 @@ import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.SwitchDescription;
 import dev.switchboard.controller.app.FlowEntries;
 import dev.switchboard.hosts.Host;
+import dev.switchboard.rest.ApiModel.BucketView;
 import dev.switchboard.rest.ApiModel.DescriptionView;
 import dev.switchboard.rest.ApiModel.FeaturesView;
 import dev.switchboard.rest.ApiModel.FlowView;
+import dev.switchboard.rest.ApiModel.GroupView;
 import dev.switchboard.rest.ApiModel.HostView;
 import dev.switchboard.rest.ApiModel.LinkView;
+import dev.switchboard.rest.ApiModel.MeterView;
 import dev.switchboard.rest.ApiModel.PortCountersView;
 import dev.switchboard.rest.ApiModel.PortView;
 import dev.switchboard.rest.ApiModel.SwitchPortView;
@@ -21,7 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.projectfloodlight.openflow.protocol.OFBucket;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
+import org.projectfloodlight.openflow.protocol.OFGroupDescStatsEntry;
+import org.projectfloodlight.openflow.protocol.OFMeterConfig;
 import org.projectfloodlight.openflow.protocol.OFPortConfig;
 import org.projectfloodlight.openflow.protocol.OFPortDesc;
 import org.projectfloodlight.openflow.protocol.OFPortState;
@@ -100,6 +106,32 @@ final class Views {
                 match(flow.getMatch()), FlowEntries.actions(flow).stream().map(Views::action).toList(),
                 flow.getPacketCount().getValue(), flow.getByteCount().getValue(), duration,
                 flow.getIdleTimeout(), flow.getHardTimeout());
+    }
+
+    static GroupView groupView(OFGroupDescStatsEntry group) {
+        return new GroupView(Integer.toUnsignedLong(group.getGroup().getGroupNumber()), group.getGroupType().name(),
+                group.getBuckets().stream().map(Views::bucketView).toList());
+    }
+
+    private static BucketView bucketView(OFBucket bucket) {
+        int weight;
+        String watchPort;
+        String watchGroup;
+        try {
+            weight = bucket.getWeight();
+            watchPort = bucket.getWatchPort().toString();
+            watchGroup = bucket.getWatchGroup().toString();
+        } catch (UnsupportedOperationException e) {
+            weight = -1; // 1.5: bucket properties
+            watchPort = null;
+            watchGroup = null;
+        }
+        return new BucketView(weight, watchPort, watchGroup, bucket.getActions().stream().map(Views::action).toList());
+    }
+
+    static MeterView meterView(OFMeterConfig meter) {
+        return new MeterView(meter.getMeterId(), meter.getFlags().stream().map(Enum::name).sorted().toList(),
+                meter.getEntries().stream().map(Object::toString).toList());
     }
 
     static Map<String, String> match(Match match) {

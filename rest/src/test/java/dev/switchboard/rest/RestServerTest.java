@@ -161,6 +161,33 @@ class RestServerTest {
     }
 
     @Test
+    void groupsAndMetersAreReadFromTheSwitchOr409WhereTheVersionHasNone() throws Exception {
+        CompletableFuture<HttpResponse<String>> response = sendAsync("/switches/1/groups");
+        awaitRequest(s1);
+        OFFactory f = s1.factory();
+        s1.pending.complete(List.of(f.buildGroupDescStatsReply().setEntries(List.of(f.buildGroupDescStatsEntry()
+                .setGroup(org.projectfloodlight.openflow.types.OFGroup.of(7))
+                .setGroupType(org.projectfloodlight.openflow.protocol.OFGroupType.ALL)
+                .setBuckets(List.of(f.buildBucket().setWatchPort(OFPort.ANY)
+                        .setWatchGroup(org.projectfloodlight.openflow.types.OFGroup.ANY)
+                        .setActions(List.of(f.actions().output(OFPort.of(2), 0))).build())).build())).build()));
+        JsonNode groups = parse(response.get(5, TimeUnit.SECONDS), 200);
+        assertThat(groups.get(0).get("groupId").asLong()).isEqualTo(7);
+        assertThat(groups.get(0).get("type").asText()).isEqualTo("ALL");
+        assertThat(groups.get(0).get("buckets").get(0).get("actions").get(0).asText()).isEqualTo("output:2");
+
+        s1.pending = null;
+        response = sendAsync("/switches/1/meters");
+        awaitRequest(s1);
+        s1.pending.complete(List.of(f.buildMeterConfigStatsReply().setEntries(List.of(f.buildMeterConfig().setMeterId(3)
+                .setEntries(List.of(f.meterBands().drop(1000, 0))).build())).build()));
+        assertThat(parse(response.get(5, TimeUnit.SECONDS), 200).get(0).get("meterId").asLong()).isEqualTo(3);
+
+        assertThat(getJson("/switches/2/groups", 409).get("error").asText()).contains("1.0", "no groups");
+        assertThat(getJson("/switches/2/meters", 409).get("error").asText()).contains("no meters");
+    }
+
+    @Test
     void aSwitchThatGoesAwayIs503() throws Exception {
         s1.connected = false;
         assertThat(getJson("/switches/1/flows", 503).get("error").asText()).contains("disconnected");
@@ -224,7 +251,8 @@ class RestServerTest {
         assertThat(openapi.get("openapi").asText()).startsWith("3.");
         assertThat(openapi.get("paths").fieldNames()).toIterable().contains("/api/v1/switches", "/api/v1/switches/{dpid}",
                 "/api/v1/switches/{dpid}/ports", "/api/v1/switches/{dpid}/flows", "/api/v1/links", "/api/v1/hosts",
-                "/api/v1/paths", "/api/v1/apps", "/api/v1/health");
+                "/api/v1/paths", "/api/v1/apps", "/api/v1/health", "/api/v1/switches/{dpid}/groups",
+                "/api/v1/switches/{dpid}/meters");
     }
 
     @Test
