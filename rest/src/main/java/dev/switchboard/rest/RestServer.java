@@ -14,6 +14,8 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +74,7 @@ public final class RestServer implements AutoCloseable {
     /** The app with every route, not started; tests start it themselves. */
     static Javalin create(Optional<String> token, RestSources sources, QueuedThreadPool threads, Duration switchTimeout) {
         ObjectMapper mapper = JsonMapper.builder().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
-        SwitchResource switchResource = new SwitchResource(sources.switches(), threads, switchTimeout);
+        SwitchResource switchResource = new SwitchResource(sources.switches(), unlessStopped(threads), switchTimeout);
         NetworkResource network = new NetworkResource(sources.topology(), sources.hosts());
         ControllerResource controller = new ControllerResource(sources.switches(), sources.apps(), Instant.now());
         Javalin app = Javalin.create(config -> {
@@ -107,6 +109,21 @@ public final class RestServer implements AutoCloseable {
             ctx.status(500).json(new ApiError("internal error: " + e));
         });
         return app;
+    }
+
+    /**
+     * The pool, where a task handed over after it stopped is dropped: a switch's reply that
+     * arrives once the API is closed (the controller failing its pending requests as it stops)
+     * must not throw into the thread completing it, an event loop.
+     */
+    private static Executor unlessStopped(QueuedThreadPool threads) {
+        return task -> {
+            try {
+                threads.execute(task);
+            } catch (RejectedExecutionException e) {
+                log.debug("REST API stopped; a switch's reply is dropped");
+            }
+        };
     }
 
     private static void checkToken(Context ctx, String expected) {

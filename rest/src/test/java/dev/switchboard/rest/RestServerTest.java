@@ -141,6 +141,17 @@ class RestServerTest {
     }
 
     @Test
+    void aReplyAfterTheApiStoppedDoesNotThrowIntoTheCompletingThread() throws Exception {
+        CompletableFuture<HttpResponse<String>> response = sendAsync("/switches/1/flows");
+        awaitRequest(s1);
+        server.close();
+        server = null;
+        // the controller failing its pending requests as it stops, on its event loop
+        s1.pending.completeExceptionally(new SwitchDisconnectedException("controller stopping"));
+        assertThat(response).failsWithin(Duration.ofSeconds(10));
+    }
+
+    @Test
     void flowsAreReadFromTheSwitch() throws Exception {
         CompletableFuture<HttpResponse<String>> response = sendAsync("/switches/1/flows");
         awaitRequest(s1);
