@@ -67,13 +67,14 @@ class RestApiIT {
             assertThat(s1.get("role").asText()).isEqualTo("EQUAL");
             assertThat(s1.get("connectedSince").asText()).isNotEmpty();
             assertThat(s1.get("description").get("manufacturer").asText()).contains("Nicira");
-            assertThat(s1.get("ports")).extracting(p -> p.get("name").asText()).contains("s1-eth1", "s1-eth2");
+            String s1Name = net.kernelName("s1");
+            assertThat(s1.get("ports")).extracting(p -> p.get("name").asText()).contains(s1Name + "-eth1", s1Name + "-eth2");
 
             assertThat(get(base + "/switches/1", 200).get("dpid").asText()).isEqualTo("00:00:00:00:00:00:00:01");
 
             // counters from a real port-stats reply: h1's pings went in at s1-eth1
             JsonNode ports = get(base + "/switches/00:00:00:00:00:00:00:01/ports", 200);
-            JsonNode eth1 = find(ports, p -> p.get("port").get("name").asText().equals("s1-eth1"));
+            JsonNode eth1 = find(ports, p -> p.get("port").get("name").asText().equals(s1Name + "-eth1"));
             assertThat(eth1.get("counters").get("rxPackets").asLong()).isPositive();
             assertThat(eth1.get("counters").get("txBytes").asLong()).isPositive();
 
