@@ -2,6 +2,7 @@ package dev.switchboard.controller;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +47,14 @@ public interface OFSwitch {
     }
 
     InetSocketAddress remoteAddress();
+
+    /**
+     * When this connection finished its handshake; empty for a switch that does not know it
+     * (a test's fake). The REST API shows it.
+     */
+    default Optional<Instant> connectedSince() {
+        return Optional.empty();
+    }
 
     boolean isConnected();
 

@@ -48,7 +48,7 @@ class AppPluginIT {
         try (PrivateOvs ovs = PrivateOvs.start()) {
             ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("switchboard").toString(), "controller",
                     "--address", ovs.controllerAddress().getHostAddress(), "--port", String.valueOf(port),
-                    "--apps", "hub")
+                    "--apps", "hub", "--rest-port", "0")
                     .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("SWITCHBOARD_CLASSPATH", hubJar.toString());
             controller = builder.start();

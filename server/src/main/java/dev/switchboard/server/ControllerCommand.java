@@ -4,6 +4,7 @@ import dev.switchboard.controller.ControllerConfig;
 import dev.switchboard.controller.app.AppCookies;
 import dev.switchboard.controller.app.AppRuntime;
 import dev.switchboard.controller.app.SwitchboardApp;
+import dev.switchboard.rest.RestConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -28,6 +29,18 @@ final class ControllerCommand implements Callable<Integer> {
                     + "need start with them. Default: the config file's apps section. --list-apps shows them all.")
     List<String> apps;
 
+    @Option(names = "--rest-port", paramLabel = "PORT",
+            description = "REST API port (default 8080, or the config's rest.port; 0 picks a free one).")
+    Integer restPort;
+
+    @Option(names = "--rest-address", paramLabel = "ADDR",
+            description = "REST API address (default 127.0.0.1, or the config's rest.address); any other than "
+                    + "loopback needs rest.token or rest.tokenFile in the config.")
+    String restAddress;
+
+    @Option(names = "--no-rest", description = "Do not serve the REST API.")
+    boolean noRest;
+
     @Option(names = "--list-apps", description = "List the apps on the class path, with their flow cookies, and exit.")
     boolean listApps;
 
@@ -42,7 +55,7 @@ final class ControllerCommand implements Callable<Integer> {
         List<String> names = apps != null ? apps : List.copyOf(file.apps().keySet());
         Switchboard switchboard;
         try {
-            switchboard = Switchboard.start(config, file.ovsdb(), names, file::appConfig);
+            switchboard = Switchboard.start(config, file.ovsdb(), names, file::appConfig, restConfig(file));
         } catch (java.io.UncheckedIOException e) {
             throw new UserFacingException(e.getMessage() + " (is another controller running? try --port)", e);
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -57,6 +70,28 @@ final class ControllerCommand implements Callable<Integer> {
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** The config's rest section with the command line's options over it. */
+    private RestConfig restConfig(SwitchboardConfig file) {
+        try {
+            RestConfig rest = file.rest().restConfig();
+            if (restAddress != null) {
+                rest = rest.withAddress(restAddress.trim());
+            }
+            if (restPort != null) {
+                rest = rest.withPort(restPort);
+            }
+            if (noRest) {
+                rest = new RestConfig(false, rest.address(), rest.port(), rest.token());
+            }
+            rest.checkAccess();
+            return rest;
+        } catch (IllegalArgumentException e) {
+            throw new UserFacingException((restAddress != null || restPort != null
+                    ? e.getMessage().replace("rest.address: ", "--rest-address: ").replace("rest.port: ", "--rest-port: ")
+                    : e.getMessage()), e);
+        }
     }
 
     private static void listApps() {

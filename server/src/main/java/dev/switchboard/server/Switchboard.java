@@ -10,6 +10,8 @@ import com.google.inject.TypeLiteral;
 import dev.switchboard.controller.app.AppFactory;
 import dev.switchboard.controller.app.AppRuntime;
 import dev.switchboard.controller.app.SwitchboardApp;
+import dev.switchboard.rest.RestConfig;
+import dev.switchboard.rest.RestServer;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -25,12 +27,15 @@ public final class Switchboard implements AutoCloseable {
     private final AppRuntime apps;
     private final List<InetSocketAddress> openflow;
     private final OvsdbManager ovsdb;
+    private final RestServer rest;
 
-    private Switchboard(Controller controller, AppRuntime apps, List<InetSocketAddress> openflow, OvsdbManager ovsdb) {
+    private Switchboard(Controller controller, AppRuntime apps, List<InetSocketAddress> openflow, OvsdbManager ovsdb,
+            RestServer rest) {
         this.controller = controller;
         this.apps = apps;
         this.openflow = openflow;
         this.ovsdb = ovsdb;
+        this.rest = rest;
     }
 
     public static Switchboard start(ControllerConfig openflowConfig, SwitchboardConfig.Ovsdb ovsdbConfig) {
@@ -57,12 +62,26 @@ public final class Switchboard implements AutoCloseable {
      */
     public static Switchboard start(ControllerConfig openflowConfig, SwitchboardConfig.Ovsdb ovsdbConfig,
             List<String> appNames, Function<String, AppConfig> appConfigs) {
+        return start(openflowConfig, ovsdbConfig, appNames, appConfigs, RestConfig.disabled());
+    }
+
+    /**
+     * Starts everything, or nothing, as {@link #start(ControllerConfig, SwitchboardConfig.Ovsdb, List, Function)},
+     * and the REST API as {@code restConfig} says, last.
+     *
+     * @throws IllegalArgumentException also for a REST config that would listen beyond loopback without a token
+     * @throws IllegalStateException    also when the REST address cannot be bound
+     */
+    public static Switchboard start(ControllerConfig openflowConfig, SwitchboardConfig.Ovsdb ovsdbConfig,
+            List<String> appNames, Function<String, AppConfig> appConfigs, RestConfig restConfig) {
+        restConfig.checkAccess(); // refused before anything listens
         ClassLoader loader = Switchboard.class.getClassLoader();
         // The composition root: Guice makes the parts; starting and stopping them in order stays here.
         Injector injector = Guice.createInjector(new ControllerModule(openflowConfig), new OvsdbModule(ovsdbConfig),
-                new AppsModule(new AppsModule.Selection(appNames, appConfigs), loader));
+                new AppsModule(new AppsModule.Selection(appNames, appConfigs), loader), new RestModule(restConfig));
         Controller controller = injector.getInstance(Controller.class);
         AppRuntime apps = null;
+        OvsdbManager ovsdb = null;
         try {
             // resolved outside Guice, so a bad app name or config reaches the user as it was thrown
             List<SwitchboardApp> wanted = AppRuntime.resolve(appNames,
@@ -70,11 +89,15 @@ public final class Switchboard implements AutoCloseable {
             apps = AppRuntime.start(controller.switches(), controller.packetIns(), wanted, appConfigs,
                     injector.getInstance(AppFactory.class));
             List<InetSocketAddress> bound = controller.start();
-            OvsdbManager ovsdb = injector.getInstance(OvsdbModule.OvsdbStarter.class).start(bound).orElse(null);
-            return new Switchboard(controller, apps, bound, ovsdb);
+            ovsdb = injector.getInstance(OvsdbModule.OvsdbStarter.class).start(bound).orElse(null);
+            RestServer rest = injector.getInstance(RestModule.RestStarter.class).start(apps, wanted, appConfigs).orElse(null);
+            return new Switchboard(controller, apps, bound, ovsdb, rest);
         } catch (RuntimeException e) {
             if (apps != null) {
                 apps.close();
+            }
+            if (ovsdb != null) {
+                ovsdb.close();
             }
             controller.close();
             throw e;
@@ -103,12 +126,20 @@ public final class Switchboard implements AutoCloseable {
         return Optional.ofNullable(ovsdb);
     }
 
+    /** The REST API, unless disabled. */
+    public Optional<RestServer> rest() {
+        return Optional.ofNullable(rest);
+    }
+
     /**
      * Stops the apps, then the OVSDB sessions and the controller. The apps' flows stay on the
      * switches, which keep forwarding; the next start reconciles them (no outage).
      */
     @Override
     public void close() {
+        if (rest != null) {
+            rest.close();
+        }
         apps.close();
         if (ovsdb != null) {
             ovsdb.close();

@@ -8,9 +8,11 @@ import dev.switchboard.lab.yaml.YamlException;
 import dev.switchboard.lab.yaml.YamlLimits;
 import dev.switchboard.lab.yaml.YamlTree;
 import dev.switchboard.ovsdb.jsonrpc.Endpoint;
+import dev.switchboard.rest.RestConfig;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +20,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -37,13 +40,16 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
  *   handshakeTimeout: 10s
  *   echoInterval: 5s
  *   maxMissedEchoes: 3
+ * rest:
+ *   address: 127.0.0.1                 # default; another address needs token or tokenFile
+ *   port: 8080
  * apps:
  *   forwarding: {}
  *   routing:
  *     interfaces: [{gateway: 10.0.1.1/24}, {gateway: 10.0.2.1/24}]
  * </pre>
  */
-public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<String, Object>> apps,
+public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<String, Object>> apps, Rest rest,
         ConfigSource source) {
 
     /**
@@ -56,6 +62,7 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
         source = source == null ? ConfigSource.none() : source;
         openflow = openflow == null ? new OpenFlow(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : openflow;
         ovsdb = ovsdb == null ? new Ovsdb(null, null, null, null, null, null, null, null, null, null) : ovsdb;
+        rest = rest == null ? new Rest(null, null, null, null, null) : rest;
         Map<String, Map<String, Object>> copy = new java.util.LinkedHashMap<>();
         if (apps != null) {
             apps.forEach((name, settings) -> copy.put(name, settings == null ? Map.of() : settings));
@@ -64,7 +71,11 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
     }
 
     public SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<String, Object>> apps) {
-        this(openflow, ovsdb, apps, null);
+        this(openflow, ovsdb, apps, null, null);
+    }
+
+    public SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<String, Object>> apps, ConfigSource source) {
+        this(openflow, ovsdb, apps, null, source);
     }
 
     public static SwitchboardConfig defaults() {
@@ -77,7 +88,48 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
     }
 
     /** The file's top level as bound, before the sections are checked. */
-    private record Sections(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<String, Object>> apps) {
+    private record Sections(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<String, Object>> apps, Rest rest) {
+    }
+
+    /**
+     * The {@code rest:} section: the REST API.
+     *
+     * @param enabled   serve it (default true)
+     * @param address   where to listen (default 127.0.0.1); any other than loopback needs a token
+     * @param port      default 8080; 0 picks a free port
+     * @param token     the bearer token clients must send ({@code Authorization: Bearer TOKEN})
+     * @param tokenFile a file holding the token (its first line), instead of {@code token}
+     */
+    public record Rest(Boolean enabled, String address, Integer port, String token, String tokenFile) {
+
+        /**
+         * The REST settings, the token file read.
+         *
+         * @throws IllegalArgumentException starting with the key at fault ({@code rest.port: …})
+         */
+        public RestConfig restConfig() {
+            if (token != null && tokenFile != null) {
+                throw new IllegalArgumentException("rest.tokenFile: give rest.token or rest.tokenFile, not both");
+            }
+            Optional<String> secret = Optional.ofNullable(token);
+            if (tokenFile != null) {
+                try {
+                    secret = Files.readAllLines(Path.of(tokenFile.trim())).stream().findFirst().map(String::trim);
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    throw new IllegalArgumentException("rest.tokenFile: cannot read " + tokenFile + ": " + e.getMessage(), e);
+                }
+                if (secret.isEmpty() || secret.get().isEmpty()) {
+                    throw new IllegalArgumentException("rest.tokenFile: " + tokenFile + " is empty");
+                }
+            } else if (token != null && token.isBlank()) {
+                throw new IllegalArgumentException("rest.token: empty");
+            }
+            RestConfig base = RestConfig.defaults();
+            RestConfig config = new RestConfig(enabled == null || enabled, address == null ? base.address() : address.trim(),
+                    port == null ? base.port() : port, secret);
+            config.checkAccess();
+            return config;
+        }
     }
 
     /**
@@ -220,13 +272,13 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
         }
         ConfigSource source = new ConfigSource(name, YamlTree.lines(document.root()));
         if (!(document.root() instanceof YamlTree.Mapping)) {
-            throw new ConfigException(source.describe("", "the file must be a mapping of sections (openflow, ovsdb, apps)"));
+            throw new ConfigException(source.describe("", "the file must be a mapping of sections (openflow, ovsdb, apps, rest)"));
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> tree = (Map<String, Object>) YamlTree.plain(document.root());
         try {
             Sections sections = AppConfig.of("", tree, source).bind(Sections.class, SwitchboardConfig::check);
-            return new SwitchboardConfig(sections.openflow(), sections.ovsdb(), sections.apps(), source);
+            return new SwitchboardConfig(sections.openflow(), sections.ovsdb(), sections.apps(), sections.rest(), source);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
@@ -234,8 +286,10 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
 
     /** Checks what binding alone does not; the message starts with the key at fault. */
     private static void check(Sections sections) {
-        SwitchboardConfig config = new SwitchboardConfig(sections.openflow(), sections.ovsdb(), sections.apps());
+        SwitchboardConfig config = new SwitchboardConfig(sections.openflow(), sections.ovsdb(), sections.apps(),
+                sections.rest(), null);
         config.controllerConfig();
+        config.rest().restConfig();
         config.ovsdbEndpoints();
     }
 

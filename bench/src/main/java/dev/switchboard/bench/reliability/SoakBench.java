@@ -191,7 +191,7 @@ public final class SoakBench implements Callable<Integer> {
     private Process startController(String address, int port, Path log) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process controller = new ProcessBuilder(java, "-jar", jar.toString(), "controller", "--address", address,
-                "--port", Integer.toString(port), "--apps", "l2-learning")
+                "--port", Integer.toString(port), "--apps", "l2-learning", "--rest-port", "0")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         cleanups.push(() -> stop(controller));
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();

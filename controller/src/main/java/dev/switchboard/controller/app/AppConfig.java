@@ -273,6 +273,11 @@ public final class AppConfig {
         }
     }
 
+    /** The section as written (a read-only tree of maps, lists and scalars), e.g. for the REST API's app list. */
+    public Map<String, Object> settings() {
+        return tree;
+    }
+
     @Override
     public String toString() {
         return section + tree;

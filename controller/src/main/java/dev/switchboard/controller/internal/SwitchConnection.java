@@ -10,10 +10,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFMessage;
@@ -41,6 +43,7 @@ final class SwitchConnection implements OFSwitch {
     private final SwitchDescription description;
     private final Duration requestTimeout;
     private final PendingRequests pending;
+    private final Instant connectedSince = Instant.now();
     /** Replaced, never changed; written only on the channel's event loop. */
     private volatile Map<OFPort, OFPortDesc> ports;
     /** Set when a newer connection took this datapath id; its packets no longer reach apps. */
@@ -100,6 +103,11 @@ final class SwitchConnection implements OFSwitch {
     @Override
     public InetSocketAddress remoteAddress() {
         return (InetSocketAddress) channel.remoteAddress();
+    }
+
+    @Override
+    public Optional<Instant> connectedSince() {
+        return Optional.of(connectedSince);
     }
 
     @Override

@@ -1,0 +1,163 @@
+package dev.switchboard.rest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.javalin.openapi.plugin.OpenApiPlugin;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API: Javalin (Jetty) on threads of its own, beside the controller's Netty event
+ * loops. Handlers read the controller's and apps' immutable snapshots; a request that must ask
+ * a switch completes asynchronously (see {@link SwitchResource}).
+ *
+ * <p>Routes live under {@link #BASE}; {@code /api/v1/openapi.json} is generated at build time
+ * from the handlers' {@code @OpenApi} annotations. Write operations slot in as more routes on the
+ * same resources (e.g. {@code POST /api/v1/switches/{dpid}/flows} on {@link SwitchResource}).
+ */
+public final class RestServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RestServer.class);
+
+    public static final String BASE = "/api/v1";
+    public static final String OPENAPI_PATH = BASE + "/openapi.json";
+    /** How long the API waits for a switch's reply (port and flow stats). */
+    static final Duration SWITCH_TIMEOUT = Duration.ofSeconds(10);
+    private static final int MAX_THREADS = 16;
+
+    private final Javalin javalin;
+    private final InetSocketAddress address;
+
+    private RestServer(Javalin javalin, InetSocketAddress address) {
+        this.javalin = javalin;
+        this.address = address;
+    }
+
+    /**
+     * Starts serving, or throws.
+     *
+     * @throws IllegalArgumentException if the config is unsafe (see {@link RestConfig#checkAccess})
+     * @throws IllegalStateException    if the address cannot be bound
+     */
+    public static RestServer start(RestConfig config, RestSources sources) {
+        config.checkAccess();
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
+        threads.setName("rest");
+        threads.setDaemon(true);
+        Javalin javalin = create(config.token(), sources, threads, SWITCH_TIMEOUT);
+        try {
+            javalin.start(config.address(), config.port());
+        } catch (RuntimeException e) {
+            javalin.stop();
+            throw new IllegalStateException("rest: cannot listen on " + config.address() + ":" + config.port()
+                    + ": " + rootMessage(e), e);
+        }
+        InetSocketAddress bound = new InetSocketAddress(config.address(), javalin.port());
+        log.info("REST API on http://{}:{}{} ({})", config.address(), javalin.port(), BASE,
+                config.token().isPresent() ? "bearer token required" : "no token: loopback only");
+        return new RestServer(javalin, bound);
+    }
+
+    /** The app with every route, not started; tests start it themselves. */
+    static Javalin create(Optional<String> token, RestSources sources, QueuedThreadPool threads, Duration switchTimeout) {
+        ObjectMapper mapper = JsonMapper.builder().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
+        SwitchResource switchResource = new SwitchResource(sources.switches(), unlessStopped(threads), switchTimeout);
+        NetworkResource network = new NetworkResource(sources.topology(), sources.hosts());
+        ControllerResource controller = new ControllerResource(sources.switches(), sources.apps(), Instant.now());
+        Javalin app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.useVirtualThreads = false;
+            config.jetty.threadPool = threads;
+            config.jsonMapper(new JavalinJackson(mapper, false));
+            config.registerPlugin(new OpenApiPlugin(openapi -> openapi
+                    .withDocumentationPath(OPENAPI_PATH)
+                    .withDefinitionConfiguration((version, definition) -> definition.withInfo(info -> {
+                        info.setTitle("Switchboard REST API");
+                        info.setVersion("v1");
+                    }))));
+        });
+        token.ifPresent(expected -> app.before(BASE + "/*", ctx -> checkToken(ctx, expected)));
+        app.get(BASE + "/switches", switchResource::list);
+        app.get(BASE + "/switches/{dpid}", switchResource::one);
+        app.get(BASE + "/switches/{dpid}/ports", switchResource::ports);
+        app.get(BASE + "/switches/{dpid}/flows", switchResource::flows);
+        app.get(BASE + "/switches/{dpid}/groups", switchResource::groups);
+        app.get(BASE + "/switches/{dpid}/meters", switchResource::meters);
+        app.get(BASE + "/links", network::links);
+        app.get(BASE + "/hosts", network::hosts);
+        app.get(BASE + "/paths", network::path);
+        app.get(BASE + "/apps", controller::apps);
+        app.get(BASE + "/health", controller::health);
+        app.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+        // Javalin's own refusals (no such route, 405, too large) get the same JSON body
+        app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(new ApiError(e.getMessage())));
+        app.exception(Exception.class, (e, ctx) -> {
+            log.warn("REST {} {} failed", ctx.method(), ctx.path(), e);
+            ctx.status(500).json(new ApiError("internal error: " + e));
+        });
+        return app;
+    }
+
+    /**
+     * The pool, where a task handed over after it stopped is dropped: a switch's reply that
+     * arrives once the API is closed (the controller failing its pending requests as it stops)
+     * must not throw into the thread completing it, an event loop.
+     */
+    private static Executor unlessStopped(QueuedThreadPool threads) {
+        return task -> {
+            try {
+                threads.execute(task);
+            } catch (RejectedExecutionException e) {
+                log.debug("REST API stopped; a switch's reply is dropped");
+            }
+        };
+    }
+
+    private static void checkToken(Context ctx, String expected) {
+        String header = ctx.header("Authorization");
+        String prefix = "Bearer ";
+        boolean ok = header != null && header.regionMatches(true, 0, prefix, 0, prefix.length())
+                && MessageDigest.isEqual(header.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8),
+                        expected.getBytes(StandardCharsets.UTF_8));
+        if (!ok) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"switchboard\"");
+            throw new ApiException(401, header == null ? "missing Authorization: Bearer <token>" : "wrong bearer token",
+                    header == null ? "Authorization" : null);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    }
+
+    /** Where it listens; the port is the one bound when 0 was asked for. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public int port() {
+        return address.getPort();
+    }
+
+    @Override
+    public void close() {
+        javalin.stop();
+    }
+}

@@ -1,0 +1,23 @@
+package dev.switchboard.rest;
+
+import dev.switchboard.controller.SwitchService;
+import dev.switchboard.hosts.HostService;
+import dev.switchboard.topology.TopologyService;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * What the API reads: the controller's switches, and the services the running apps publish
+ * (asked each time, so an app started or stopped later is seen).
+ */
+public record RestSources(SwitchService switches, Supplier<Optional<TopologyService>> topology,
+        Supplier<Optional<HostService>> hosts, AppCatalog apps) {
+
+    public RestSources {
+        Objects.requireNonNull(switches, "switches");
+        Objects.requireNonNull(topology, "topology");
+        Objects.requireNonNull(hosts, "hosts");
+        Objects.requireNonNull(apps, "apps");
+    }
+}
