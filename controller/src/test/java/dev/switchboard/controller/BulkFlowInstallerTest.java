@@ -103,7 +103,8 @@ class BulkFlowInstallerTest {
     @Test
     void aGoodBundleInstallsEveryFlow() throws Exception {
         try (ControllerFixture fixture = new ControllerFixture()) {
-            EmulatedSwitch emulator = bundlingSwitch(OFVersion.OF_15);
+            // 1.4: openflowj (which the emulator decodes with) reads 1.5's ADD_MESSAGE a byte short
+            EmulatedSwitch emulator = bundlingSwitch(OFVersion.OF_14);
             fixture.connect(emulator);
             OFSwitch sw = fixture.awaitSwitch(emulator);
             BulkFlowInstaller installer = new BulkFlowInstaller(fixture.controller.switches(), executor, BulkFlowInstaller.Options.DEFAULTS);

@@ -92,7 +92,7 @@ class BulkFlowsIT {
             assertThat(result.method()).isEqualTo(bundle ? BulkFlowResult.Method.BUNDLE : BulkFlowResult.Method.BARRIER_BATCHES);
             assertThat(result.succeeded()).as("%s", result).isTrue();
             assertThat(result.installed()).isEqualTo(FLOWS);
-            assertThat(ourFlows(ovsVersion, bridge)).isEqualTo(FLOWS);
+            assertThat(ourFlows(ovsVersion, bridge)).as("flows in OVS; its log: %s", ovsLog()).isEqualTo(FLOWS);
 
             ovs.ofctl("-O", ovsVersion, "del-flows", bridge, "cookie=" + COOKIE + "/-1");
             List<OFFlowMod> withBadOne = new ArrayList<>(FlowFiles.parse(file(1000), sw.factory()));
@@ -132,6 +132,16 @@ class BulkFlowsIT {
             copy.setInstructions(List.of(f.instructions().applyActions(actions)));
         }
         return copy.build();
+    }
+
+    private static String ovsLog() {
+        try {
+            return java.nio.file.Files.readAllLines(ovs.runDirectory().resolve("ovs-vswitchd.log")).stream()
+                    .filter(line -> line.contains("WARN") || line.contains("ERR") || line.toLowerCase().contains("bundle"))
+                    .limit(30).collect(Collectors.joining("\n"));
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
     }
 
     private static long ourFlows(String ovsVersion, String bridge) {

@@ -7,6 +7,8 @@ import dev.switchboard.controller.SwitchDisconnectedException;
 import dev.switchboard.controller.SwitchError;
 import dev.switchboard.controller.SwitchErrorException;
 import dev.switchboard.controller.SwitchService;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -81,6 +83,8 @@ public final class BulkFlowInstaller {
 
     private static final int DETAIL_CHARS = 300;
     private static final Set<OFBundleFlags> BUNDLE_FLAGS = EnumSet.of(OFBundleFlags.ATOMIC, OFBundleFlags.ORDERED);
+    /** OFPBF_ATOMIC | OFPBF_ORDERED on the wire. */
+    private static final int BUNDLE_FLAG_BITS = 0x1 | 0x2;
 
     private final SwitchService switches;
     private final Executor executor;
@@ -131,6 +135,8 @@ public final class BulkFlowInstaller {
         private final List<OFMessage> messages = new ArrayList<>();
         private final Deque<CompletableFuture<?>> inFlight = new ArrayDeque<>();
         private Registration registration = () -> { };
+        /** A BUNDLE_FAILED error that names none of our xids; written on the event loop, read after the barriers. */
+        private volatile String unmatchedBundleError;
         private long startNanos;
 
         Install(OFSwitch sw, List<OFFlowMod> flows, boolean bundle) {
@@ -149,6 +155,10 @@ public final class BulkFlowInstaller {
                 // OpenFlow 1.4: the embedded message and its ADD_MESSAGE carry the same xid
                 messages.add(bundle ? bundleAdd(xid, mod) : mod);
             }
+            String unencodable = firstUnencodable();
+            if (unencodable != null) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException(unencodable));
+            }
             registration = switches.addErrorListener(this::heard);
             startNanos = System.nanoTime();
             if (!bundle) {
@@ -156,18 +166,36 @@ public final class BulkFlowInstaller {
             }
             return control(OFBundleCtrlType.OPEN_REQUEST)
                     .thenComposeAsync(opened -> sendFrom(0), executor)
-                    .thenComposeAsync(added -> failures.isEmpty() ? commit() : discard(), executor);
+                    .thenComposeAsync(added -> failures.isEmpty() && unmatchedBundleError == null ? commit() : discard(), executor);
         }
 
-        /** openflowj names the embedded message {@code data} in 1.4 and {@code message} in 1.5. */
-        private OFMessage bundleAdd(long xid, OFFlowMod mod) {
-            var add = factory.buildBundleAddMsg().setXid(xid).setBundleId(bundleId).setFlags(BUNDLE_FLAGS);
-            if (sw.version() == OFVersion.OF_14) {
-                add.setData(mod);
-            } else {
-                add.setMessage(mod).setProperties(List.of());
+        /**
+         * A message openflowj cannot encode would be dropped by the write with a log line only, and
+         * a bundle would then commit without it: find it before anything is sent.
+         */
+        private String firstUnencodable() {
+            ByteBuf scratch = Unpooled.buffer();
+            try {
+                for (int i = 0; i < messages.size(); i++) {
+                    scratch.clear();
+                    try {
+                        messages.get(i).writeTo(scratch);
+                    } catch (RuntimeException e) {
+                        return "flow " + i + " cannot be encoded: " + e.getMessage();
+                    }
+                }
+                return null;
+            } finally {
+                scratch.release();
             }
-            return add.build();
+        }
+
+        /** From 1.5 on by hand: openflowj's 1.5 encoding is a byte short (see {@link BundleAddOf15}). */
+        private OFMessage bundleAdd(long xid, OFFlowMod mod) {
+            if (sw.version() == OFVersion.OF_14) {
+                return factory.buildBundleAddMsg().setXid(xid).setBundleId(bundleId).setFlags(BUNDLE_FLAGS).setData(mod).build();
+            }
+            return new BundleAddOf15(xid, bundleId.getInt(), BUNDLE_FLAG_BITS, mod);
         }
 
         /** On the switch's event loop: must stay short. */
@@ -178,6 +206,9 @@ public final class BulkFlowInstaller {
             Integer index = indexByXid.get(error.xid());
             if (index != null) {
                 failures.putIfAbsent(index, new FlowFailure(index, error.type(), error.code(), detail(index)));
+            } else if (bundle && error.type().equals("BUNDLE_FAILED") && unmatchedBundleError == null) {
+                // an ADD_MESSAGE the switch could not even read the xid of: the bundle must not be committed
+                unmatchedBundleError = error.toString();
             }
         }
 
@@ -260,8 +291,9 @@ public final class BulkFlowInstaller {
         }
 
         private CompletableFuture<BulkFlowResult> discard() {
-            String why = failures.size() + " of " + flows.size()
-                    + " flows were refused when added to the bundle: it was discarded, none is installed";
+            String why = (failures.isEmpty() ? "the switch refused an ADD_MESSAGE (" + unmatchedBundleError + ")"
+                    : failures.size() + " of " + flows.size() + " flows were refused when added to the bundle")
+                    + ": it was discarded, none is installed";
             return control(OFBundleCtrlType.DISCARD_REQUEST)
                     .handle((reply, failure) -> result(0, Optional.of(why)));
         }
