@@ -63,6 +63,21 @@ public interface OFSwitch {
     void writeAll(Iterable<? extends OFMessage> messages);
 
     /**
+     * Writes all of {@code messages}, or none of them when the switch's outbound budget
+     * ({@code peerBufferBytes}) cannot take them all now; unlike {@link #writeAll}, which drops
+     * a refused write with a log line only, this tells the caller so it can try again later (bulk
+     * flow programming paces itself this way). Messages that cannot be encoded are dropped and
+     * logged as by {@link #write}. On the switch's event loop during a read burst the messages
+     * join the burst's batch, as {@link #writeAll}'s do.
+     *
+     * @return false when nothing was sent because the budget was full
+     */
+    default boolean tryWriteAll(List<? extends OFMessage> messages) {
+        writeAll(messages);
+        return true;
+    }
+
+    /**
      * Sends a request and completes with the reply of the same xid, exceptionally with
      * {@link SwitchErrorException} if the switch answers with an ERROR, with a
      * {@link java.util.concurrent.TimeoutException} after the configured request timeout,

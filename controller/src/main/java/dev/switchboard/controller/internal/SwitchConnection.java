@@ -158,6 +158,26 @@ final class SwitchConnection implements OFSwitch {
         }
     }
 
+    /** All in one buffer, so the budget admits or refuses them as a whole. */
+    @Override
+    public boolean tryWriteAll(List<? extends OFMessage> messages) {
+        if (handler.isInReadBurst()) {
+            for (OFMessage message : messages) {
+                handler.writeInBurst(message);
+            }
+            return true;
+        }
+        ByteBuf encoded = channel.alloc().ioBuffer();
+        for (OFMessage message : messages) {
+            encode(message, encoded);
+        }
+        if (!encoded.isReadable()) {
+            encoded.release();
+            return true;
+        }
+        return handler.budget().send(encoded, null);
+    }
+
     /** A message openflowj cannot encode (over 64 KiB, missing fields) is logged and dropped, nothing else. */
     private boolean encode(OFMessage message, ByteBuf out) {
         int start = out.writerIndex();

@@ -1,0 +1,317 @@
+package dev.switchboard.controller.flows;
+
+import dev.switchboard.controller.OFSwitch;
+import dev.switchboard.controller.Registration;
+import dev.switchboard.controller.SwitchBusyException;
+import dev.switchboard.controller.SwitchDisconnectedException;
+import dev.switchboard.controller.SwitchError;
+import dev.switchboard.controller.SwitchErrorException;
+import dev.switchboard.controller.SwitchService;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.projectfloodlight.openflow.protocol.OFBundleCtrlMsg;
+import org.projectfloodlight.openflow.protocol.OFBundleCtrlType;
+import org.projectfloodlight.openflow.protocol.OFBundleFlags;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowMod;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.types.BundleId;
+
+/**
+ * Installs many flows on one switch at once and tells which ones failed.
+ *
+ * <ul>
+ *   <li>OpenFlow 1.4 and later: one atomic, ordered bundle (OPEN, an ADD_MESSAGE per flow,
+ *       COMMIT). Open vSwitch commits a bundle atomically: if one flow fails, the whole bundle
+ *       is rolled back, so the result names the failed flow and installs none.</li>
+ *   <li>OpenFlow 1.0–1.3: batches of flow-mods, each followed by a BARRIER. A refused flow-mod
+ *       comes back as an ERROR carrying its xid, which maps back to its input index; the others
+ *       stay installed.</li>
+ * </ul>
+ *
+ * <p>Pacing: a batch is written only when the switch's outbound budget takes all of it
+ * ({@link OFSwitch#tryWriteAll}), else it is tried again a moment later; at most
+ * {@link Options#batchesInFlight} batches wait for their BARRIER reply. Nothing here waits:
+ * each step is a {@link CompletableFuture} continuation on the given executor, never on the
+ * switch's event loop (whose writes during a read burst would bypass the budget).
+ *
+ * <p>Safe to use from any thread; several installs may run at once (on different switches, or
+ * on one switch, in which case their flows interleave).
+ */
+public final class BulkFlowInstaller {
+
+    /**
+     * @param batchSize       flow-mods (or bundle ADD_MESSAGEs) per BARRIER; 256 flows are
+     *                        about 30–40 KiB, well inside the default 1 MiB peer budget
+     * @param batchesInFlight batches written and not yet answered by their BARRIER reply
+     * @param answerTimeout   how long one BARRIER or bundle control request may wait for its reply
+     * @param busyRetry       how long to wait before trying again a write the budget refused
+     * @param busyGiveUp      how long a batch may keep being refused before the install fails with
+     *                        {@link SwitchBusyException}
+     */
+    public record Options(int batchSize, int batchesInFlight, Duration answerTimeout, Duration busyRetry, Duration busyGiveUp) {
+        public static final Options DEFAULTS =
+                new Options(256, 4, Duration.ofSeconds(60), Duration.ofMillis(2), Duration.ofSeconds(30));
+
+        public Options {
+            if (batchSize < 1 || batchesInFlight < 1) {
+                throw new IllegalArgumentException("batchSize and batchesInFlight must be positive");
+            }
+            Objects.requireNonNull(answerTimeout, "answerTimeout");
+            Objects.requireNonNull(busyRetry, "busyRetry");
+            Objects.requireNonNull(busyGiveUp, "busyGiveUp");
+        }
+    }
+
+    private static final int DETAIL_CHARS = 300;
+    private static final Set<OFBundleFlags> BUNDLE_FLAGS = EnumSet.of(OFBundleFlags.ATOMIC, OFBundleFlags.ORDERED);
+    /** OFPBF_ATOMIC | OFPBF_ORDERED on the wire. */
+    private static final int BUNDLE_FLAG_BITS = 0x1 | 0x2;
+
+    private final SwitchService switches;
+    private final Executor executor;
+    private final Options options;
+    /** Bundle ids are per connection; a counter keeps two installs on one switch apart. */
+    private final AtomicInteger bundleIds = new AtomicInteger(1);
+
+    /**
+     * @param switches where the switches' ERRORs are heard
+     * @param executor runs the continuations; must not be a switch's event loop
+     */
+    public BulkFlowInstaller(SwitchService switches, Executor executor, Options options) {
+        this.switches = Objects.requireNonNull(switches, "switches");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /**
+     * Sends {@code flows} (built with the switch's factory; their xids are replaced) and completes
+     * when the switch has answered for all of them. Completes exceptionally with
+     * {@link SwitchDisconnectedException} if the switch goes away, {@link SwitchBusyException}
+     * if it stops taking messages, or a {@link java.util.concurrent.TimeoutException}.
+     */
+    public CompletableFuture<BulkFlowResult> install(OFSwitch sw, List<? extends OFFlowMod> flows) {
+        for (OFFlowMod flow : flows) {
+            if (flow.getVersion() != sw.version()) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException(
+                        "a flow of " + flow.getVersion() + " for a switch speaking " + sw.version()));
+            }
+        }
+        boolean bundle = sw.version().compareTo(OFVersion.OF_14) >= 0;
+        Install run = new Install(sw, List.copyOf(flows), bundle);
+        return CompletableFuture.supplyAsync(run::start, executor)
+                .thenCompose(started -> started)
+                .whenComplete((result, failure) -> run.registration.close());
+    }
+
+    /** One install: its xids, the errors heard for them, and its steps. */
+    private final class Install {
+        private final OFSwitch sw;
+        private final OFFactory factory;
+        private final List<OFFlowMod> flows;
+        private final boolean bundle;
+        private final BundleId bundleId;
+        /** Filled before the error listener is registered, read-only afterwards. */
+        private final Map<Long, Integer> indexByXid = new HashMap<>();
+        private final Map<Integer, FlowFailure> failures = new ConcurrentHashMap<>();
+        private final List<OFMessage> messages = new ArrayList<>();
+        private final Deque<CompletableFuture<?>> inFlight = new ArrayDeque<>();
+        private Registration registration = () -> { };
+        /** A BUNDLE_FAILED error that names none of our xids; written on the event loop, read after the barriers. */
+        private volatile String unmatchedBundleError;
+        private long startNanos;
+
+        Install(OFSwitch sw, List<OFFlowMod> flows, boolean bundle) {
+            this.sw = sw;
+            this.factory = sw.factory();
+            this.flows = flows;
+            this.bundle = bundle;
+            this.bundleId = BundleId.of(bundleIds.getAndIncrement() & 0x7fffffff);
+        }
+
+        CompletableFuture<BulkFlowResult> start() {
+            for (int i = 0; i < flows.size(); i++) {
+                long xid = factory.nextXid();
+                OFFlowMod mod = flows.get(i).createBuilder().setXid(xid).build();
+                indexByXid.put(xid, i);
+                // OpenFlow 1.4: the embedded message and its ADD_MESSAGE carry the same xid
+                messages.add(bundle ? bundleAdd(xid, mod) : mod);
+            }
+            String unencodable = firstUnencodable();
+            if (unencodable != null) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException(unencodable));
+            }
+            registration = switches.addErrorListener(this::heard);
+            startNanos = System.nanoTime();
+            if (!bundle) {
+                return sendFrom(0).thenApply(done -> result(flows.size() - failures.size(), Optional.empty()));
+            }
+            return control(OFBundleCtrlType.OPEN_REQUEST)
+                    .thenComposeAsync(opened -> sendFrom(0), executor)
+                    .thenComposeAsync(added -> failures.isEmpty() && unmatchedBundleError == null ? commit() : discard(), executor);
+        }
+
+        /**
+         * A message openflowj cannot encode would be dropped by the write with a log line only, and
+         * a bundle would then commit without it: find it before anything is sent.
+         */
+        private String firstUnencodable() {
+            ByteBuf scratch = Unpooled.buffer();
+            try {
+                for (int i = 0; i < messages.size(); i++) {
+                    scratch.clear();
+                    try {
+                        messages.get(i).writeTo(scratch);
+                    } catch (RuntimeException e) {
+                        return "flow " + i + " cannot be encoded: " + e.getMessage();
+                    }
+                }
+                return null;
+            } finally {
+                scratch.release();
+            }
+        }
+
+        /** From 1.5 on by hand: openflowj's 1.5 encoding is a byte short (see {@link BundleAddOf15}). */
+        private OFMessage bundleAdd(long xid, OFFlowMod mod) {
+            if (sw.version() == OFVersion.OF_14) {
+                return factory.buildBundleAddMsg().setXid(xid).setBundleId(bundleId).setFlags(BUNDLE_FLAGS).setData(mod).build();
+            }
+            return new BundleAddOf15(xid, bundleId.getInt(), BUNDLE_FLAG_BITS, mod);
+        }
+
+        /** On the switch's event loop: must stay short. */
+        private void heard(OFSwitch from, SwitchError error) {
+            if (!from.id().equals(sw.id())) {
+                return;
+            }
+            Integer index = indexByXid.get(error.xid());
+            if (index != null) {
+                failures.putIfAbsent(index, new FlowFailure(index, error.type(), error.code(), detail(index)));
+            } else if (bundle && error.type().equals("BUNDLE_FAILED") && unmatchedBundleError == null) {
+                // an ADD_MESSAGE the switch could not even read the xid of: the bundle must not be committed
+                unmatchedBundleError = error.toString();
+            }
+        }
+
+        private String detail(int index) {
+            String text = flows.get(index).toString();
+            return text.length() <= DETAIL_CHARS ? text : text.substring(0, DETAIL_CHARS) + "…";
+        }
+
+        /** Writes the batches from {@code start} on, keeping at most batchesInFlight unanswered. */
+        private CompletableFuture<Void> sendFrom(int start) {
+            if (start >= messages.size()) {
+                return CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new));
+            }
+            if (inFlight.size() >= options.batchesInFlight()) {
+                return inFlight.poll().thenComposeAsync(answered -> sendFrom(start), executor);
+            }
+            int end = Math.min(messages.size(), start + options.batchSize());
+            return writeWhenAdmitted(messages.subList(start, end), System.nanoTime())
+                    .thenComposeAsync(written -> {
+                        inFlight.add(barrierWhenAdmitted(System.nanoTime()));
+                        return sendFrom(end);
+                    }, executor);
+        }
+
+        private CompletableFuture<Void> writeWhenAdmitted(List<OFMessage> batch, long firstTry) {
+            if (!sw.isConnected()) {
+                return CompletableFuture.failedFuture(new SwitchDisconnectedException("switch " + sw.id() + " disconnected"));
+            }
+            if (sw.tryWriteAll(batch)) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (System.nanoTime() - firstTry > options.busyGiveUp().toNanos()) {
+                return CompletableFuture.failedFuture(new SwitchBusyException(
+                        "switch " + sw.id() + " took no flows for " + options.busyGiveUp()));
+            }
+            return later().thenCompose(again -> writeWhenAdmitted(batch, firstTry));
+        }
+
+        private CompletableFuture<?> barrierWhenAdmitted(long firstTry) {
+            return sw.request(factory.buildBarrierRequest().build(), options.answerTimeout())
+                    .handle((reply, failure) -> {
+                        if (failure == null) {
+                            return CompletableFuture.completedFuture(reply);
+                        }
+                        if (unwrap(failure) instanceof SwitchBusyException
+                                && System.nanoTime() - firstTry <= options.busyGiveUp().toNanos()) {
+                            return later().thenCompose(again -> barrierWhenAdmitted(firstTry));
+                        }
+                        return CompletableFuture.failedFuture(unwrap(failure));
+                    })
+                    .thenCompose(next -> next);
+        }
+
+        private CompletableFuture<Void> later() {
+            return CompletableFuture.runAsync(() -> { },
+                    CompletableFuture.delayedExecutor(options.busyRetry().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS, executor));
+        }
+
+        private CompletableFuture<OFBundleCtrlMsg> control(OFBundleCtrlType type) {
+            return sw.request(factory.buildBundleCtrlMsg()
+                    .setBundleId(bundleId)
+                    .setBundleCtrlType(type)
+                    .setFlags(BUNDLE_FLAGS)
+                    .setProperties(List.of())
+                    .build(), options.answerTimeout());
+        }
+
+        private CompletableFuture<BulkFlowResult> commit() {
+            return control(OFBundleCtrlType.COMMIT_REQUEST).handle((reply, failure) -> {
+                if (failure == null) {
+                    return result(flows.size(), Optional.empty());
+                }
+                if (unwrap(failure) instanceof SwitchErrorException refused) {
+                    // the failed flow's own ERROR came before the commit's, so it is in failures
+                    return result(0, Optional.of("commit refused (" + refused.getMessage()
+                            + "): the bundle was rolled back, none of its " + flows.size() + " flows is installed"));
+                }
+                throw new CompletionException(unwrap(failure));
+            });
+        }
+
+        private CompletableFuture<BulkFlowResult> discard() {
+            String why = (failures.isEmpty() ? "the switch refused an ADD_MESSAGE (" + unmatchedBundleError + ")"
+                    : failures.size() + " of " + flows.size() + " flows were refused when added to the bundle")
+                    + ": it was discarded, none is installed";
+            return control(OFBundleCtrlType.DISCARD_REQUEST)
+                    .handle((reply, failure) -> result(0, Optional.of(why)));
+        }
+
+        private BulkFlowResult result(int installed, Optional<String> bundleError) {
+            List<FlowFailure> sorted = new ArrayList<>(failures.values());
+            sorted.sort(Comparator.comparingInt(FlowFailure::index));
+            return new BulkFlowResult(
+                    bundle ? BulkFlowResult.Method.BUNDLE : BulkFlowResult.Method.BARRIER_BATCHES,
+                    flows.size(), installed, sorted, bundleError, Duration.ofNanos(System.nanoTime() - startNanos));
+        }
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.switchboard.controller.flows;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One flow as written, before it meets an OpenFlow version: the {@code ovs-ofctl add-flows}
+ * vocabulary, whichever format it came in (a text line or a JSON object).
+ *
+ * @param where   {@code line N} or {@code flow N}, for error messages
+ * @param fields  the non-action fields in order: {@code priority=100}, {@code nw_dst=10.0.0.0/24},
+ *                and bare shorthands such as {@code tcp} (value null)
+ * @param actions the actions in order, each as ovs-ofctl writes it: {@code output:2},
+ *                {@code mod_dl_dst:00:00:00:00:00:01}, {@code drop}; empty means drop
+ */
+public record FlowDefinition(String where, List<Field> fields, List<String> actions) {
+
+    /** {@code key=value}, or a bare keyword with a null value. */
+    public record Field(String key, String value) {
+        public Field {
+            Objects.requireNonNull(key, "key");
+        }
+
+        @Override
+        public String toString() {
+            return value == null ? key : key + "=" + value;
+        }
+    }
+
+    public FlowDefinition {
+        Objects.requireNonNull(where, "where");
+        fields = List.copyOf(fields);
+        actions = List.copyOf(actions);
+    }
+}
