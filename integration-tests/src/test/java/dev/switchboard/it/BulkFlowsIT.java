@@ -10,7 +10,7 @@ import dev.switchboard.controller.flows.BulkFlowInstaller;
 import dev.switchboard.controller.flows.BulkFlowResult;
 import dev.switchboard.controller.flows.FlowFailure;
 import dev.switchboard.controller.flows.FlowFiles;
-import dev.switchboard.ovsdb.PrivateOvs;
+import dev.switchboard.ovs.runtime.PrivateOvs;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,10 +50,11 @@ class BulkFlowsIT {
 
     @BeforeAll
     static void start() {
-        controller = new Controller(ControllerConfig.builder().listen(new InetSocketAddress("127.0.0.1", 0)).build());
+        // the switches live in the private OVS's namespace and reach the controller over its uplink
+        ovs = PrivateOvs.start();
+        controller = new Controller(ControllerConfig.builder().listen(new InetSocketAddress(ovs.controllerAddress(), 0)).build());
         address = controller.start().get(0);
         executor = Executors.newSingleThreadExecutor();
-        ovs = PrivateOvs.start();
     }
 
     @AfterAll
@@ -80,7 +81,7 @@ class BulkFlowsIT {
             ovs.vsctl("add-br", bridge, "--", "set", "bridge", bridge, "datapath_type=netdev",
                     "protocols=" + ovsVersion, "fail_mode=secure",
                     "other-config:datapath-id=" + dpid.toString().replace(":", ""),
-                    "--", "set-controller", bridge, "tcp:127.0.0.1:" + address.getPort(),
+                    "--", "set-controller", bridge, ovs.controllerTarget(address.getPort()),
                     "--", "set", "controller", bridge, "max_backoff=1000");
             OFSwitch sw = await().atMost(PATIENCE).until(() -> controller.switches().getSwitch(dpid),
                     s -> s.isPresent()).orElseThrow();
