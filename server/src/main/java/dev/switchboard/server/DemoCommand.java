@@ -131,7 +131,7 @@ final class DemoCommand implements Callable<Integer> {
         if (usesOvs) {
             runner.extraControllerAddress().ifPresent(address -> {
                 listen.add(new InetSocketAddress(address, openflowPort));
-                out.println("Labs' OVS switches run in Switchboard's private OVS, in network namespace of its own:"
+                out.println("Labs' OVS switches run in Switchboard's private OVS, in a network namespace of its own:"
                         + " they reach the controller on " + address.getHostAddress() + ":" + openflowPort);
             });
         }
