@@ -197,8 +197,13 @@ final class LabOvs implements AutoCloseable {
      * address by default).
      */
     String controllerTarget(ControllerTarget target) {
-        if (privateOvs != null && target.address().isLoopbackAddress()) {
-            return privateOvs.controllerTarget(target.port());
+        return privateOvs == null ? target.toString() : targetFromNamespace(target, privateOvs::controllerAddress);
+    }
+
+    /** {@code target} as an OVS in a namespace of its own reaches it: a loopback one on the namespace's {@code uplink}. */
+    static String targetFromNamespace(ControllerTarget target, java.util.function.Supplier<InetAddress> uplink) {
+        if (target.address().isLoopbackAddress()) {
+            return "tcp:" + uplink.get().getHostAddress() + ":" + target.port();
         }
         return target.toString();
     }
