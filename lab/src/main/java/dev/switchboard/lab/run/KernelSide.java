@@ -41,8 +41,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The kernel half of {@code lab up}: reads what exists (the root namespace, and every host
- * namespace that exists already), records in the lab's state every object it is about to
+ * The kernel half of {@code lab up}: reads what exists (the root namespace, the namespace of the
+ * OVS's ovs-vswitchd where OVS switch ports live, and every host namespace that exists already), records in the lab's state every object it is about to
  * make, and makes what is missing or wrong in one hostnet batch: namespaces, Linux bridges,
  * veth pairs with their addresses, bridge ports and shaping, TAP devices, default gateways
  * and routes. A host interface gets a MAC derived from its names ({@link #mac}), so one made
