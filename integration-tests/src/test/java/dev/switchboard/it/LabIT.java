@@ -12,6 +12,8 @@ import dev.switchboard.ovs.runtime.PrivateOvs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +58,8 @@ class LabIT {
     private static Path labs;
     /** Every lab name a test used, to take down after it even without a state file. */
     private static final Set<String> USED = new ConcurrentSkipListSet<>();
+    /** Every namespace the labs' private OVS had during the run. */
+    private static final Set<String> SEEN_OVS_NAMESPACES = new ConcurrentSkipListSet<>();
 
     @BeforeAll
     static void labsDirectory() throws IOException {
@@ -239,7 +243,7 @@ class LabIT {
         assertThat(ovs.vsctl("get", "interface", name + "-tap0", "ofport")).isEqualTo("4");
 
         run("ip", "netns", "del", name + "-h1");
-        run("ip", "link", "del", name + "-s1-e1"); // h2's link, and its eth0 with it
+        deleteSwitchPort(name + "-s1-e1"); // h2's link, and its eth0 with it
         Run broken = lab("status", name);
         assertThat(broken.status()).as("lab status exits 1 when something is missing").isEqualTo(1);
         assertThat(broken.out()).containsPattern("host +h1 +namespace " + name + "-h1 +MISSING")
@@ -281,6 +285,34 @@ class LabIT {
 
         lab("down", ab).succeeded();
         assertNothingLeft(ab, ovs);
+    }
+
+    /**
+     * A lab's controller on 127.0.0.1 is reached wherever the lab's OVS runs: the host's OVS, in the root namespace,
+     * connects there; the private OVS runs in a namespace of its own and is given its uplink address instead, where
+     * a controller listening on every address (as {@code switchboard controller} does by default) accepts it.
+     */
+    @Test
+    void aControllerOnLoopbackIsReachedFromTheLabsOvs() throws Exception {
+        String name = RUN + "c";
+        try (ServerSocket controller = new ServerSocket(0)) { // every address, as switchboard controller listens
+            controller.setSoTimeout(30_000);
+            int port = controller.getLocalPort();
+            lab("up", "--topo", "single,2", "--name", name, "--controller", "127.0.0.1:" + port).succeeded();
+            String target = ovsOf(name).vsctl("get-controller", name + "-s1");
+            boolean isPrivate = JSON.readTree(stateFile(name).toFile()).path("privateOvs").asBoolean();
+            if (isPrivate) {
+                assertThat(target).matches("tcp:169\\.254\\.\\d+\\.\\d+:" + port);
+            } else {
+                assertThat(target).isEqualTo("tcp:127.0.0.1:" + port);
+            }
+            try (Socket fromOvs = controller.accept()) {
+                assertThat("tcp:" + fromOvs.getLocalAddress().getHostAddress() + ":" + port)
+                        .as("the OVS connected to the address it was given").isEqualTo(target);
+            }
+        }
+        lab("down", name).succeeded();
+        assertNothingLeft(name);
     }
 
     // ---- kill -9 in the middle of up
@@ -376,6 +408,10 @@ class LabIT {
         }
         if (LabState.labs().isEmpty()) {
             assertThat(processesMentioning(labs.resolve("ovs").toString())).as("the private OVS stopped").isEmpty();
+            Set<String> namespacesLeft = new TreeSet<>(SEEN_OVS_NAMESPACES);
+            namespacesLeft.retainAll(StreamSupport.stream(json("ip", "-json", "netns", "list").spliterator(), false)
+                    .map(ns -> ns.path("name").asText()).toList());
+            assertThat(namespacesLeft).as("the private OVS's namespace removed with it").isEmpty();
         }
     }
 
@@ -389,10 +425,51 @@ class LabIT {
                 .map(ns -> ns.path("name").asText()).filter(n -> n.startsWith(name + "-")).toList();
     }
 
-    /** The root-namespace links of lab {@code name}. */
+    /** The links of lab {@code name} in the root namespace and in the private OVS's namespace (its OVS switch ports). */
     private static List<String> links(String name) throws Exception {
-        return StreamSupport.stream(json("ip", "-json", "link", "show").spliterator(), false)
-                .map(link -> link.path("ifname").asText()).filter(n -> n.startsWith(name + "-")).toList();
+        List<String> out = new ArrayList<>();
+        for (List<String> ns : linkNamespaces()) {
+            List<String> command = new ArrayList<>(List.of("ip"));
+            command.addAll(ns);
+            command.addAll(List.of("-json", "link", "show"));
+            StreamSupport.stream(json(command.toArray(String[]::new)).spliterator(), false)
+                    .map(link -> link.path("ifname").asText()).filter(n -> n.startsWith(name + "-")).forEach(out::add);
+        }
+        return out;
+    }
+
+    /** {@code ip}'s arguments for the root namespace and, if it exists, the labs' private OVS's namespace. */
+    private static List<List<String>> linkNamespaces() {
+        List<List<String>> out = new ArrayList<>(List.of(List.of()));
+        privateOvsNamespace().ifPresent(ns -> out.add(List.of("-n", ns)));
+        return out;
+    }
+
+    /** The namespace of the labs' private OVS while it exists; remembered, to check it is gone after the last lab. */
+    private static Optional<String> privateOvsNamespace() {
+        Optional<String> ns = PrivateOvs.attach(labs.resolve("ovs")).filter(PrivateOvs::namespaceExists)
+                .map(PrivateOvs::namespace);
+        ns.ifPresent(SEEN_OVS_NAMESPACES::add);
+        return ns;
+    }
+
+    /** Deletes an OVS switch port's device by hand, wherever the lab's OVS keeps it. */
+    private static void deleteSwitchPort(String device) throws Exception {
+        for (List<String> ns : linkNamespaces()) {
+            List<String> command = new ArrayList<>(List.of("ip"));
+            command.addAll(ns);
+            command.addAll(List.of("-json", "link", "show"));
+            boolean there = StreamSupport.stream(json(command.toArray(String[]::new)).spliterator(), false)
+                    .anyMatch(link -> link.path("ifname").asText().equals(device));
+            if (there) {
+                List<String> delete = new ArrayList<>(List.of("ip"));
+                delete.addAll(ns);
+                delete.addAll(List.of("link", "del", device));
+                run(delete.toArray(String[]::new));
+                return;
+            }
+        }
+        throw new AssertionError("no device " + device);
     }
 
     private static Optional<JsonNode> link(String device) throws Exception {
@@ -400,12 +477,20 @@ class LabIT {
                 .filter(link -> link.path("ifname").asText().equals(device)).findFirst();
     }
 
-    /** Every interface of lab {@code name} by name: root-namespace links, and NAMESPACE/IFNAME inside its hosts. */
+    /**
+     * Every interface of lab {@code name} by name: links in the root namespace and the private OVS's, and
+     * NAMESPACE/IFNAME inside its hosts.
+     */
     private static Map<String, Integer> ifindexes(String name) throws Exception {
         Map<String, Integer> out = new HashMap<>();
-        for (JsonNode link : json("ip", "-json", "link", "show")) {
-            if (link.path("ifname").asText().startsWith(name + "-")) {
-                out.put(link.path("ifname").asText(), link.path("ifindex").asInt());
+        for (List<String> ns : linkNamespaces()) {
+            List<String> command = new ArrayList<>(List.of("ip"));
+            command.addAll(ns);
+            command.addAll(List.of("-json", "link", "show"));
+            for (JsonNode link : json(command.toArray(String[]::new))) {
+                if (link.path("ifname").asText().startsWith(name + "-")) {
+                    out.put(link.path("ifname").asText(), link.path("ifindex").asInt());
+                }
             }
         }
         for (String ns : namespaces(name)) {
@@ -433,6 +518,7 @@ class LabIT {
 
     /** The OVS the lab's state names. */
     private static Ovs ovsOf(String name) {
+        privateOvsNamespace(); // remembered, to check it is gone after the last lab
         return stateOvs(name).orElseThrow(() -> new AssertionError("lab " + name + " records no OVS"));
     }
 

@@ -73,19 +73,26 @@ class MininetParityIT {
 
     /**
      * Our lab as the kernel and OVS have it: each switch port's OpenFlow number from OVS, and
-     * its veth peer from {@code ip -details}: another switch port in the root namespace, or a
-     * host's interface in the host's namespace.
+     * its veth peer from {@code ip -details}: another switch port in the OVS's namespace (the root one for the
+     * host's OVS, its own for the labs' private OVS), or a host's interface in the host's namespace.
      */
     private static Set<String> labLinks() throws Exception {
         // the host's OVS when it runs, else the labs' private one: as the lab recorded it
-        String db = dev.switchboard.lab.run.LabState.read(LAB).map(state -> state.contents().ovsDb()).orElseThrow();
+        var state = dev.switchboard.lab.run.LabState.read(LAB).orElseThrow().contents();
+        String db = state.ovsDb();
+        // the switch ports' namespace; namespace ids are as that namespace sees them
+        List<String> ip = new ArrayList<>(List.of("ip"));
+        if (state.privateOvs()) {
+            ip.addAll(List.of("-n", PrivateOvs.attach(dev.switchboard.lab.run.LabState.directory().resolve("ovs"))
+                    .orElseThrow().namespace()));
+        }
         Map<Integer, String> namespaceById = new HashMap<>();
-        Matcher ids = Pattern.compile("(" + LAB + "-h\\d+) \\(id: (\\d+)\\)").matcher(run("ip", "netns", "list"));
+        Matcher ids = Pattern.compile("(" + LAB + "-h\\d+) \\(id: (\\d+)\\)").matcher(run(with(ip, "netns", "list")));
         while (ids.find()) {
             namespaceById.put(Integer.parseInt(ids.group(2)), ids.group(1));
         }
         Set<String> links = new TreeSet<>();
-        for (JsonNode port : JSON.readTree(run("ip", "-j", "-d", "link", "show"))) {
+        for (JsonNode port : JSON.readTree(run(with(ip, "-j", "-d", "link", "show")))) {
             String name = port.path("ifname").asText();
             if (!name.matches(LAB + "-s\\d+-e\\d+")) {
                 continue;
@@ -108,6 +115,12 @@ class MininetParityIT {
             links.add(link(a, b));
         }
         return links;
+    }
+
+    private static String[] with(List<String> command, String... args) {
+        List<String> all = new ArrayList<>(command);
+        all.addAll(List.of(args));
+        return all.toArray(String[]::new);
     }
 
     private static String switchEnd(String db, String device) {

@@ -71,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
         Thread hook = new Thread(teardown::run, "demo-teardown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            Switchboard switchboard = startController();
+            Switchboard switchboard = startController(runner, labs);
             teardown.switchboard = switchboard;
             boolean allPassed = true;
             for (Lab lab : labs) {
@@ -120,8 +120,22 @@ final class DemoCommand implements Callable<Integer> {
         return file;
     }
 
-    private Switchboard startController() {
-        ControllerConfig config = ControllerConfig.builder().listen(new InetSocketAddress("127.0.0.1", port)).build();
+    /**
+     * The controller on 127.0.0.1, and also where the labs' OVS switches reach it when they go to Switchboard's
+     * private OVS, which runs in a network namespace of its own: on that namespace's uplink, the same port.
+     */
+    private Switchboard startController(LabRunner runner, List<Lab> labs) {
+        boolean usesOvs = labs.stream().anyMatch(lab -> lab.spec().switches().stream().anyMatch(OvsSwitch.class::isInstance));
+        int openflowPort = port == 0 ? freePort() : port; // both listeners on one port
+        List<InetSocketAddress> listen = new ArrayList<>(List.of(new InetSocketAddress("127.0.0.1", openflowPort)));
+        if (usesOvs) {
+            runner.extraControllerAddress().ifPresent(address -> {
+                listen.add(new InetSocketAddress(address, openflowPort));
+                out.println("Labs' OVS switches run in Switchboard's private OVS, in a network namespace of its own:"
+                        + " they reach the controller on " + address.getHostAddress() + ":" + openflowPort);
+            });
+        }
+        ControllerConfig config = ControllerConfig.builder().listen(listen).build();
         SwitchboardConfig file = example == null ? null : SwitchboardConfig.load(readable(example.resolve("controller.yaml")));
         List<String> apps = file == null ? SEED_APPS : List.copyOf(file.apps().keySet());
         try {
@@ -135,6 +149,14 @@ final class DemoCommand implements Callable<Integer> {
                     + "? try ./switchboard demo --port 6654)", e);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new UserFacingException(e.getMessage(), e);
+        }
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot find a free port", e);
         }
     }
 
@@ -265,6 +287,11 @@ final class DemoCommand implements Callable<Integer> {
                 } catch (RuntimeException e) {
                     System.err.println("switchboard: taking lab " + lab + " down failed: " + e.getMessage());
                 }
+            }
+            try {
+                runner.stopUnusedOvs(); // started for the controller's address even if no lab came up
+            } catch (RuntimeException e) {
+                System.err.println("switchboard: stopping the labs' private OVS failed: " + e.getMessage());
             }
             if (switchboard != null) {
                 switchboard.close();

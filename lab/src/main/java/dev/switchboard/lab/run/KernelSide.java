@@ -41,8 +41,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The kernel half of {@code lab up}: reads what exists (the root namespace, and every host
- * namespace that exists already), records in the lab's state every object it is about to
+ * The kernel half of {@code lab up}: reads what exists (the root namespace, the namespace of the
+ * OVS's ovs-vswitchd where OVS switch ports live, and every host namespace that exists already), records in the lab's state every object it is about to
  * make, and makes what is missing or wrong in one hostnet batch: namespaces, Linux bridges,
  * veth pairs with their addresses, bridge ports and shaping, TAP devices, default gateways
  * and routes. A host interface gets a MAC derived from its names ({@link #mac}), so one made
@@ -58,13 +58,22 @@ final class KernelSide {
     private final LabSpec spec;
     private final LabNames names;
     private final LabState state;
+    /** Where OVS switch ports live: the namespace of the OVS's ovs-vswitchd (the root one for the host's OVS). */
+    private final Netns ovsPorts;
     private final Set<String> madeSwitchDevices = new HashSet<>();
+    /** The links in {@link #ovsPorts} as read at the start of {@link #converge}. */
+    private Map<String, Link> ovsPortLinks = Map.of();
 
-    KernelSide(HostNetwork net, LabSpec spec, LabState state) {
+    /**
+     * @param ovsPorts the namespace OVS switch ports (veth ends, taps) are made in, so that the OVS's userspace
+     *                 datapath can open them: {@link LabOvs#portNamespace()}; Linux bridge ports stay in the root namespace
+     */
+    KernelSide(HostNetwork net, LabSpec spec, LabState state, Netns ovsPorts) {
         this.net = net;
         this.spec = spec;
         this.names = spec.names();
         this.state = state;
+        this.ovsPorts = ovsPorts;
     }
 
     /** What a host namespace that existed before this run holds. */
@@ -75,13 +84,15 @@ final class KernelSide {
     /**
      * Brings the kernel side to the spec.
      *
-     * @return the root-namespace devices of switch ports (veth ends, taps) made in this run:
+     * @return the devices of switch ports (veth ends, taps) made in this run:
      *         an OVS port on a device made again must be added again, since ovs-vswitchd keeps
      *         reading the device that was deleted
      */
     Set<String> converge(PrintStream progress) {
         Set<String> namespaces = new HashSet<>(net.namespaces());
         Map<String, Link> root = byName(net.links(Netns.ROOT));
+        ovsPortLinks = ovsPorts.isRoot() ? root
+                : namespaces.contains(ovsPorts.name().orElseThrow()) ? byName(net.links(ovsPorts)) : Map.of();
         Map<String, HostView> hosts = readHosts(namespaces);
         List<LabState.Entry> intents = new ArrayList<>();
         Changes changes = net.changes();
@@ -174,14 +185,18 @@ final class KernelSide {
     }
 
     private End end(Port port) {
-        return port.role() == NodeRole.HOST
-                ? new End(port, Netns.named(names.namespace(port.node())), port.name())
-                : new End(port, Netns.ROOT, port.rootName());
+        if (port.role() == NodeRole.HOST) {
+            return new End(port, Netns.named(names.namespace(port.node())), port.name());
+        }
+        return new End(port, isOvs(port.node()) ? ovsPorts : Netns.ROOT, port.rootName());
     }
 
     private Optional<Link> find(End end, Map<String, Link> root, Map<String, HostView> hosts) {
         if (end.ns().isRoot()) {
             return Optional.ofNullable(root.get(end.device()));
+        }
+        if (end.ns().equals(ovsPorts)) {
+            return Optional.ofNullable(ovsPortLinks.get(end.device()));
         }
         HostView host = hosts.get(end.ns().name().orElseThrow());
         return host == null ? Optional.empty() : Optional.ofNullable(host.links().get(end.device()));
@@ -256,10 +271,12 @@ final class KernelSide {
     private void tap(Tap tap, Optional<Port> port, Map<String, Link> root, List<LabState.Entry> intents, Changes changes) {
         String device = names.tap(tap.name());
         Optional<String> linuxBridge = tap.bridge().filter(this::isLinuxBridge).map(names::bridge);
-        Link existing = root.get(device);
+        // a tap on an OVS switch is where that OVS's datapath opens it; a program attaches to it from there
+        Netns ns = port.filter(p -> isOvs(p.node())).map(p -> ovsPorts).orElse(Netns.ROOT);
+        Link existing = (ns.isRoot() ? root : ovsPortLinks).get(device);
         if (existing == null) {
             intents.add(new LabState.Entry(LabState.Kind.TAP, device));
-            TapSpec.Builder builder = TapSpec.builder(device)
+            TapSpec.Builder builder = TapSpec.builder(device).namespace(ns)
                     .mode(tap.mode() == TapMode.TUN ? TapSpec.Mode.TUN : TapSpec.Mode.TAP);
             tap.owner().ifPresent(builder::owner);
             tap.group().ifPresent(builder::group);
@@ -269,7 +286,7 @@ final class KernelSide {
             return;
         }
         if (!existing.up()) {
-            changes.setUp(Netns.ROOT, device);
+            changes.setUp(ns, device);
         }
         linuxBridge.filter(bridge -> !existing.master().equals(Optional.of(bridge)))
                 .ifPresent(bridge -> changes.enslave(Netns.ROOT, device, bridge));

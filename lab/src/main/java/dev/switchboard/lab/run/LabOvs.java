@@ -1,5 +1,7 @@
 package dev.switchboard.lab.run;
 
+import dev.switchboard.hostnet.Netns;
+import dev.switchboard.lab.spec.ControllerTarget;
 import dev.switchboard.ovs.runtime.PrivateOvs;
 import dev.switchboard.ovsdb.client.MonitorRequest;
 import dev.switchboard.ovsdb.client.OvsdbClient;
@@ -16,6 +18,7 @@ import dev.switchboard.ovsdb.ops.Select;
 import dev.switchboard.ovsdb.ops.Update;
 import dev.switchboard.ovsdb.vswitch.OpenVSwitch;
 import dev.switchboard.ovsdb.vswitch.VSwitchException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,9 +35,12 @@ import java.util.concurrent.TimeoutException;
 /**
  * The Open vSwitch labs put their OVS switches in: the host's when it runs, otherwise one
  * private OVS shared by all labs, which outlives the command that started it and is stopped
- * when the last lab that used it goes down. That one runs its ovs-vswitchd in the root network
- * namespace, where the labs' switch ports and controller are, in place of the host's OVS (the
- * private instances of tests each have a namespace of their own, so they run beside it).
+ * when the last lab that used it goes down. The host's ovs-vswitchd runs in the root network
+ * namespace: the labs' switch ports are made there and its bridges reach a controller on
+ * 127.0.0.1. The private one runs in a namespace of its own ({@link PrivateOvs#namespace()}), so it
+ * runs beside a host OVS with userspace bridges and beside the private OVS of tests: the labs' OVS switch
+ * ports are made in that namespace ({@link #portNamespace()}), and a controller on the root namespace's
+ * loopback is reached on the namespace's uplink instead ({@link #controllerTarget}).
  *
  * <p>Besides the typed {@link OpenVSwitch} layer it sets two columns that layer has no field
  * for yet: {@code Interface.ofport_request} (so switch ports get Mininet's numbers as OpenFlow
@@ -62,12 +68,15 @@ final class LabOvs implements AutoCloseable {
 
     private final String db;
     private final boolean isPrivate;
+    /** The private OVS, attached (never closed here: that would stop it); null for the host's. */
+    private final PrivateOvs privateOvs;
     private final JsonRpcTransport transport;
     private final OvsdbClient client;
 
-    private LabOvs(String db, boolean isPrivate) {
+    private LabOvs(String db, PrivateOvs privateOvs) {
         this.db = db;
-        this.isPrivate = isPrivate;
+        this.isPrivate = privateOvs != null;
+        this.privateOvs = privateOvs;
         this.transport = new JsonRpcTransport(JsonRpcOptions.defaults());
         try {
             this.client = OvsdbClient.connect(transport, Endpoint.parse(db), replica());
@@ -108,23 +117,37 @@ final class LabOvs implements AutoCloseable {
     /** Connects to {@code where}, starting the private OVS if that is where and it does not run. */
     static LabOvs open(Location where) {
         if (!where.isPrivate()) {
-            return new LabOvs(where.db(), false);
+            return new LabOvs(where.db(), null);
         }
+        return new LabOvs(where.db(), startPrivateUnlessRunning());
+    }
+
+    /** The private OVS, started (detached: it outlives this process) if it does not run. */
+    static PrivateOvs startPrivateUnlessRunning() {
         Optional<PrivateOvs> existing = PrivateOvs.attach(privateDirectory()).filter(PrivateOvs::isRunning);
-        PrivateOvs ovs = existing.orElseGet(() -> PrivateOvs.startDetachedInRootNamespace(privateDirectory()));
-        return new LabOvs(ovs.dbTarget(), true);
+        return existing.orElseGet(() -> PrivateOvs.startDetached(privateDirectory()));
+    }
+
+    /**
+     * The namespace of the private OVS under the labs directory, if it exists (while it runs, and after it
+     * died without being stopped): where the labs' OVS switch ports are.
+     */
+    static Optional<String> privateNamespace() {
+        return PrivateOvs.attach(privateDirectory()).filter(PrivateOvs::namespaceExists).map(PrivateOvs::namespace);
     }
 
     /** Connects to the OVSDB a lab recorded, if it still answers. */
     static Optional<LabOvs> reopen(String db, boolean isPrivate) {
-        if (isPrivate && !privateRuns()) {
+        Optional<PrivateOvs> running = isPrivate
+                ? PrivateOvs.attach(privateDirectory()).filter(PrivateOvs::isRunning) : Optional.empty();
+        if (isPrivate && running.isEmpty()) {
             return Optional.empty();
         }
         if (!isPrivate && !hostOvsRuns()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new LabOvs(db, isPrivate));
+            return Optional.of(new LabOvs(db, running.orElse(null)));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
@@ -160,6 +183,34 @@ final class LabOvs implements AutoCloseable {
 
     boolean isPrivate() {
         return isPrivate;
+    }
+
+    /** Where the devices of this OVS's switch ports must be: the root namespace, or the private OVS's own. */
+    Netns portNamespace() {
+        return privateOvs == null ? Netns.ROOT : Netns.named(privateOvs.namespace());
+    }
+
+    /**
+     * What a bridge of this OVS is given to reach {@code target}: the target itself, except that the private
+     * OVS reaches a controller on the root namespace's loopback on its uplink ({@link PrivateOvs#controllerTarget}),
+     * where such a controller must listen too (the demo does; {@code switchboard controller} listens on every
+     * address by default).
+     */
+    String controllerTarget(ControllerTarget target) {
+        return privateOvs == null ? target.toString() : targetFromNamespace(target, privateOvs::controllerAddress);
+    }
+
+    /** {@code target} as an OVS in a namespace of its own reaches it: a loopback one on the namespace's {@code uplink}. */
+    static String targetFromNamespace(ControllerTarget target, java.util.function.Supplier<InetAddress> uplink) {
+        if (target.address().isLoopbackAddress()) {
+            return "tcp:" + uplink.get().getHostAddress() + ":" + target.port();
+        }
+        return target.toString();
+    }
+
+    /** {@link #controllerTarget(ControllerTarget)} for the private OVS: its uplink address; loopback for the host's. */
+    InetAddress controllerAddress() {
+        return privateOvs == null ? InetAddress.getLoopbackAddress() : privateOvs.controllerAddress();
     }
 
     OpenVSwitch vswitch() {

@@ -108,17 +108,16 @@ public final class LabRunner {
             progress.printf("lab %s: %d hosts, %d switches, %d links%s%s%n", spec.name(), spec.hosts().size(),
                     spec.switches().size(), spec.links().size(), spec.taps().isEmpty() ? "" : ", " + spec.taps().size() + " taps",
                     needsOvs ? " (OVS: " + db + ")" : "");
-            try {
-                KernelSide kernel = new KernelSide(net, spec, state);
+            // the OVS first: a private one must run before the switch ports are made in its namespace
+            try (LabOvs ovs = needsOvs ? LabOvs.open(where.orElseThrow()) : null) {
+                KernelSide kernel = new KernelSide(net, spec, state, ovs == null ? Netns.ROOT : ovs.portNamespace());
                 Set<String> made = kernel.converge(progress);
                 // a process per host interface: done while OVS is busy adding the ports
                 java.util.concurrent.CompletableFuture<Void> checksums =
                         java.util.concurrent.CompletableFuture.runAsync(kernel::computeChecksumsTowardsOvs);
                 try {
-                    if (needsOvs) {
-                        try (LabOvs ovs = LabOvs.open(where.orElseThrow())) {
-                            new OvsSide(spec, state, ovs).converge(made, progress);
-                        }
+                    if (ovs != null) {
+                        new OvsSide(spec, state, ovs).converge(made, progress);
                     }
                 } catch (RuntimeException e) {
                     try {
@@ -145,6 +144,32 @@ public final class LabRunner {
                 throw e;
             }
             progress.printf("lab %s is up%n", spec.name());
+        }
+    }
+
+    /**
+     * Where a controller on this machine must listen, besides 127.0.0.1, for the OVS switches of labs brought up
+     * now to reach it: empty when labs use the host's OVS (in the root namespace, it reaches loopback); for
+     * Switchboard's private OVS (in a namespace of its own) the address of its uplink, the OVS started first if it
+     * does not run. A lab switch whose controller is on 127.0.0.1 connects there instead. Stop a private OVS no lab
+     * uses with {@link #stopUnusedOvs()}.
+     */
+    public Optional<java.net.InetAddress> extraControllerAddress() {
+        try (LabLock lock = LabLock.acquire(progress)) {
+            LabOvs.Location where = LabOvs.choose();
+            if (!where.isPrivate()) {
+                return Optional.empty();
+            }
+            return Optional.of(LabOvs.startPrivateUnlessRunning().controllerAddress());
+        }
+    }
+
+    /** Stops Switchboard's private OVS if no lab uses it (after {@link #extraControllerAddress()} with no lab up). */
+    public void stopUnusedOvs() {
+        try (LabLock lock = LabLock.acquire(progress)) {
+            if (LabOvs.privateRuns()) {
+                LabOvs.stopPrivateIfUnused();
+            }
         }
     }
 
@@ -239,6 +264,10 @@ public final class LabRunner {
         Optional<LabOvs> ovs = db == null ? Optional.empty() : LabOvs.reopen(db, state.contents().privateOvs());
         try {
             Optional<OpenVSwitch> vswitch = ovs.map(LabOvs::vswitch);
+            // OVS switch ports are where the OVS's ovs-vswitchd runs: the private OVS's namespace, or the root one
+            Netns portNs = ovs.map(LabOvs::portNamespace).orElse(Netns.ROOT);
+            Map<String, Link> ovsLinks = portNs.isRoot() ? rootLinks
+                    : net.links(portNs).stream().collect(Collectors.toMap(Link::name, l -> l, (x, y) -> x));
             for (Switch sw : spec.switches()) {
                 String bridge = names.bridge(sw.name());
                 String object = sw.kind().text() + " " + bridge;
@@ -259,13 +288,13 @@ public final class LabRunner {
             }
             for (Wire wire : spec.wiring()) {
                 lines.add(line("link", wire.a().label() + " <-> " + wire.b().label(), linkObject(wire),
-                        linkState(spec, wire, namespaces, rootLinks, vswitch)));
+                        linkState(spec, wire, namespaces, rootLinks, ovsLinks, vswitch)));
             }
             Map<String, Port> tapPorts = spec.tapPorts();
             for (Tap tap : spec.taps()) {
                 String device = names.tap(tap.name());
-                Link link = rootLinks.get(device);
                 Port port = tapPorts.get(tap.name());
+                Link link = (port != null && isOvs(spec, port.node()) ? ovsLinks : rootLinks).get(device);
                 String object = tap.mode().text() + " " + device + (port == null ? "" : " on " + port.label());
                 String found;
                 if (link == null) {
@@ -291,8 +320,12 @@ public final class LabRunner {
         return root == null ? "veth between namespaces" : root.rootName();
     }
 
+    private static boolean isOvs(LabSpec spec, String node) {
+        return spec.findSwitch(node).filter(OvsSwitch.class::isInstance).isPresent();
+    }
+
     private String linkState(LabSpec spec, Wire wire, Set<String> namespaces, Map<String, Link> rootLinks,
-            Optional<OpenVSwitch> vswitch) {
+            Map<String, Link> ovsLinks, Optional<OpenVSwitch> vswitch) {
         for (Port port : List.of(wire.a(), wire.b())) {
             if (port.role() == NodeRole.HOST) {
                 String ns = spec.names().namespace(port.node());
@@ -311,7 +344,7 @@ public final class LabRunner {
                 continue;
             }
             if (wire.link().kind() == LinkKind.VETH) {
-                Link link = rootLinks.get(port.rootName());
+                Link link = (isOvs(spec, port.node()) ? ovsLinks : rootLinks).get(port.rootName());
                 if (link == null) {
                     return "MISSING";
                 }

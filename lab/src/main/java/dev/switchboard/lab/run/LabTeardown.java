@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * {@code lab down}: removes every object of one lab, found two ways, so that neither a lost
  * state file nor a {@code kill -9} in the middle of {@code up} leaves anything behind: the
  * lab's {@link LabState} (what {@code up} intended to make) and the lab's prefix
- * ({@link LabNames#owns}) on OVS bridges, network namespaces and root-namespace links. It
+ * ({@link LabNames#owns}) on OVS bridges, network namespaces, root-namespace links and the links in the
+ * namespace of the labs' private OVS (its switch ports: veth ends and taps). It
  * never touches an object without the prefix, nor one of another lab (lab names contain no
  * {@code -}, so {@code ab-} never matches {@code abc-s1}).
  *
@@ -41,6 +42,8 @@ final class LabTeardown {
     private final HostNetwork net;
     private final LabNames names;
     private final Optional<LabState> state;
+    /** The namespace of the labs' private OVS if it exists, read once: it holds OVS switch ports. */
+    private Optional<Netns> privateOvsPorts = Optional.empty();
 
     /** What was removed, for the report. */
     private final Set<String> namespacesRemoved = new TreeSet<>();
@@ -56,6 +59,7 @@ final class LabTeardown {
     /** Removes the lab's objects; returns whether there was anything of it (state or objects). */
     boolean run() {
         awaitOrphanedBatches();
+        privateOvsPorts = LabOvs.privateNamespace().map(Netns::named);
         removeOvsBridges();
         List<String> left = List.of();
         for (int round = 0; round < ROUNDS; round++) {
@@ -163,8 +167,28 @@ final class LabTeardown {
                 link.peer().ifPresent(goneWithPeer::add);
             }
         }
+        privateOvsPorts.ifPresent(ns -> removeOvsPorts(ns, dying, changes));
         if (!changes.isEmpty()) {
             changes.apply();
+        }
+    }
+
+    /**
+     * The lab's devices in the private OVS's namespace: veth ends (the peer goes with each; one whose peer is in
+     * a dying host namespace goes with that) and taps.
+     */
+    private void removeOvsPorts(Netns ns, Set<String> dying, Changes changes) {
+        Set<String> goneWithPeer = new HashSet<>();
+        for (Link link : net.links(ns)) {
+            if (!names.owns(link.name()) || !goneWithPeer.add(link.name())) {
+                continue;
+            }
+            linksRemoved.add(link.name());
+            boolean peerDiesWithNamespace = link.peerNamespace().flatMap(Netns::name).filter(dying::contains).isPresent();
+            if (!peerDiesWithNamespace) {
+                changes.deleteLink(ns, link.name());
+                link.peer().ifPresent(goneWithPeer::add);
+            }
         }
     }
 
@@ -172,11 +196,15 @@ final class LabTeardown {
     private List<String> leftovers() {
         List<String> left = new ArrayList<>();
         net.namespaces().stream().filter(names::owns).sorted().forEach(ns -> left.add("namespace " + ns));
-        List<String> links = net.links(Netns.ROOT).stream().map(Link::name).filter(names::owns).sorted().toList();
-        if (!links.isEmpty()) {
-            pause(); // a namespace's veths leave the root namespace a moment after the namespace
-            net.links(Netns.ROOT).stream().map(Link::name).filter(names::owns).sorted()
-                    .forEach(name -> left.add("link " + name));
+        List<Netns> where = new ArrayList<>(List.of(Netns.ROOT));
+        privateOvsPorts.filter(ns -> net.namespaceExists(ns.name().orElseThrow())).ifPresent(where::add);
+        boolean any = where.stream().anyMatch(ns -> net.links(ns).stream().map(Link::name).anyMatch(names::owns));
+        if (any) {
+            pause(); // a namespace's veths leave the other namespaces a moment after the namespace
+            for (Netns ns : where) {
+                net.links(ns).stream().map(Link::name).filter(names::owns).sorted()
+                        .forEach(name -> left.add("link " + name + (ns.isRoot() ? "" : " (in " + ns + ")")));
+            }
         }
         return left;
     }

@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
 
 /**
  * The OVS half of {@code lab up}: every {@link OvsSwitch} a bridge {@code <lab>-<switch>} with
- * the userspace datapath, its settings, controller, RSTP when {@code stp: true}, and its ports
+ * the userspace datapath, its settings, controller (a loopback one as the private OVS reaches it:
+ * {@link LabOvs#controllerTarget}), RSTP when {@code stp: true}, and its ports
  * (veth ends, patch ports, taps), each with its Mininet number as OpenFlow port number. Changes
  * only what differs, so a second run sends nothing; a port whose device the kernel side made
  * again is removed and added again, since ovs-vswitchd keeps reading the deleted device.
@@ -66,7 +67,7 @@ final class OvsSide {
             }
             String bridge = names.bridge(ovsSwitch.name());
             BridgeSpec wanted = bridgeSpec(ovsSwitch);
-            List<String> controllers = ovsSwitch.controller().map(c -> List.of(c.toString())).orElse(List.of());
+            List<String> controllers = ovsSwitch.controller().map(c -> List.of(ovs.controllerTarget(c))).orElse(List.of());
             Optional<BridgeView> existing = vswitch.bridge(bridge);
             if (existing.isEmpty()) {
                 intents.add(new LabState.Entry(LabState.Kind.OVS_BRIDGE, bridge));

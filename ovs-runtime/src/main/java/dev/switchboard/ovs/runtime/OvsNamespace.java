@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Controllers listen in the root namespace; the uplink is a veth pair with a link-local /30: the root end holds
  * {@link #controllerAddress()}, the namespace end the other usable address. OVS reaches a controller listening on
- * the controller address (not on 127.0.0.1, which is the namespace's own loopback).
+ * the controller address (not on 127.0.0.1, which is the namespace's own loopback), and through the namespace's
+ * default route via the root end also one on any other address of the root namespace.
  *
  * <p>The names derive from the run directory, so {@link PrivateOvs#attach} finds them again from another process.
  * Blocking: call off any event loop.
@@ -82,14 +83,18 @@ final class OvsNamespace {
         ip("netns", "add", name);
         try {
             ip("-n", name, "link", "set", "lo", "up");
+            int subnet;
             synchronized (OvsNamespace.class) {
-                int subnet = freeSubnet();
+                subnet = freeSubnet();
                 ip("link", "add", rootEnd, "type", "veth", "peer", "name", UPLINK, "netns", name);
                 ip("addr", "add", dotted(subnet + 1) + "/30", "dev", rootEnd);
                 ip("-n", name, "addr", "add", dotted(subnet + 2) + "/30", "dev", UPLINK);
             }
             ip("link", "set", rootEnd, "up");
             ip("-n", name, "link", "set", UPLINK, "up");
+            // so a controller on any of the root namespace's own addresses (a lab's --controller 10.1.2.3:6653) is
+            // reached too: the root namespace takes a packet for any of its addresses on any interface
+            ip("-n", name, "route", "add", "default", "via", dotted(subnet + 1));
         } catch (RuntimeException e) {
             delete();
             throw e;

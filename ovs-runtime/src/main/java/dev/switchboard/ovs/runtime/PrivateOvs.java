@@ -27,11 +27,6 @@ import org.slf4j.LoggerFactory;
  * root end of the namespace's uplink) and be given to bridges as {@link #controllerTarget(int)}.
  * {@code ovsdb-server} stays in the root namespace behind its unix socket.
  *
- * <p>One exception: {@link #startDetachedInRootNamespace} runs {@code ovs-vswitchd} in the root
- * namespace, like the host's OVS, for labs whose switch ports and controller live there. Such an
- * instance cannot run beside the host's userspace OVS; for it {@link #controllerAddress()} is
- * loopback, {@link #moveIntoNamespace} does nothing and {@link #inNamespace} returns the command as is.
- *
  * <p>Child processes that should use this instance ({@code mn}, {@code ovs-vsctl},
  * {@code ovs-ofctl}) get {@link #environment()}: with {@code OVS_RUNDIR} set, the OVS tools find
  * {@code db.sock} and {@code BRIDGE.mgmt} in the run directory.
@@ -77,13 +72,12 @@ public final class PrivateOvs implements AutoCloseable {
     }
 
     /** How to launch: the database schema and extra {@code ovs-vswitchd} arguments (a seam for tests). */
-    record Launch(Path schema, List<String> extraVswitchdArgs, boolean ownNamespace) {
-        static final Launch DEFAULT = new Launch(DEFAULT_SCHEMA, List.of(), true);
-        static final Launch ROOT_NAMESPACE = new Launch(DEFAULT_SCHEMA, List.of(), false);
+    record Launch(Path schema, List<String> extraVswitchdArgs) {
+        static final Launch DEFAULT = new Launch(DEFAULT_SCHEMA, List.of());
     }
 
     private final Path runDirectory;
-    /** Where ovs-vswitchd runs; null for the root namespace. */
+    /** Where ovs-vswitchd runs. */
     private final OvsNamespace namespace;
     private final Map<String, String> environment;
     /** Pids read from the pidfiles once each daemon started; guarded by {@code this}. */
@@ -93,9 +87,9 @@ public final class PrivateOvs implements AutoCloseable {
     private volatile Launch launch = Launch.DEFAULT;
     private boolean closed; // guarded by this
 
-    private PrivateOvs(Path runDirectory, boolean ownNamespace) {
+    private PrivateOvs(Path runDirectory) {
         this.runDirectory = runDirectory;
-        this.namespace = ownNamespace ? OvsNamespace.of(runDirectory) : null;
+        this.namespace = OvsNamespace.of(runDirectory);
         String dir = runDirectory.toString();
         this.environment = Map.of("OVS_RUNDIR", dir, "OVS_LOGDIR", dir, "OVS_DBDIR", dir);
         this.shutdownHook = new Thread(this::close, "private-ovs-shutdown");
@@ -129,15 +123,6 @@ public final class PrivateOvs implements AutoCloseable {
         return detached(start(runDirectory, Launch.DEFAULT));
     }
 
-    /**
-     * {@link #startDetached} with {@code ovs-vswitchd} in the root namespace, as labs have it: their switch ports
-     * and controller are there. It cannot run beside the host's userspace OVS (both would need the root
-     * namespace's {@code ovs-netdev}).
-     */
-    public static PrivateOvs startDetachedInRootNamespace(Path runDirectory) {
-        return detached(start(runDirectory, Launch.ROOT_NAMESPACE));
-    }
-
     private static PrivateOvs detached(PrivateOvs ovs) {
         ovs.removeShutdownHook();
         return ovs;
@@ -153,7 +138,7 @@ public final class PrivateOvs implements AutoCloseable {
         if (!Files.exists(dir.resolve("conf.db"))) {
             return Optional.empty();
         }
-        return Optional.of(new PrivateOvs(dir, OvsNamespace.of(dir).exists()));
+        return Optional.of(new PrivateOvs(dir));
     }
 
     /** Whether both daemons are alive. */
@@ -167,7 +152,7 @@ public final class PrivateOvs implements AutoCloseable {
             RunDirectory.checkLength(requested);
         }
         Path dir = requested == null ? RunDirectory.createTempRunDirectory() : RunDirectory.prepareRunDirectory(requested);
-        PrivateOvs ovs = new PrivateOvs(dir, launch.ownNamespace());
+        PrivateOvs ovs = new PrivateOvs(dir);
         try {
             Runtime.getRuntime().addShutdownHook(ovs.shutdownHook);
             ovs.boot(launch);
@@ -184,21 +169,14 @@ public final class PrivateOvs implements AutoCloseable {
         return runDirectory;
     }
 
-    /**
-     * The network namespace {@code ovs-vswitchd} runs in, the home of every interface on its bridges.
-     *
-     * @throws IllegalStateException if it runs in the root namespace ({@link #startDetachedInRootNamespace})
-     */
+    /** The network namespace {@code ovs-vswitchd} runs in, the home of every interface on its bridges. */
     public String namespace() {
-        if (namespace == null) {
-            throw new IllegalStateException("the private OVS in " + runDirectory + " runs in the root namespace");
-        }
         return namespace.name();
     }
 
-    /** Whether {@code ovs-vswitchd} runs in a namespace of its own (else in the root namespace). */
-    public boolean hasOwnNamespace() {
-        return namespace != null;
+    /** Whether {@link #namespace()} exists (it does while the instance runs; a crash may leave it behind). */
+    public boolean namespaceExists() {
+        return namespace.exists();
     }
 
     /**
@@ -207,9 +185,6 @@ public final class PrivateOvs implements AutoCloseable {
      * @throws IllegalStateException if the uplink is gone (the instance was closed)
      */
     public InetAddress controllerAddress() {
-        if (namespace == null) {
-            return InetAddress.getLoopbackAddress();
-        }
         return namespace.controllerAddress().orElseThrow(() -> new IllegalStateException(
                 "the uplink of " + namespace + " (private OVS in " + runDirectory + ") is gone"));
     }
@@ -225,9 +200,7 @@ public final class PrivateOvs implements AutoCloseable {
      */
     public void moveIntoNamespace(String link) {
         checkOpen();
-        if (namespace != null) {
-            namespace.moveIn(link);
-        }
+        namespace.moveIn(link);
     }
 
     /**
@@ -235,7 +208,7 @@ public final class PrivateOvs implements AutoCloseable {
      * {@link #environment()} to reach this instance, as Mininet must so that its switch-side veths land here.
      */
     public List<String> inNamespace(List<String> command) {
-        return namespace == null ? List.copyOf(command) : namespace.inside(command);
+        return namespace.inside(command);
     }
 
     /** The OVSDB address of this instance, {@code unix:DIR/db.sock}. */
@@ -342,9 +315,7 @@ public final class PrivateOvs implements AutoCloseable {
             stop(Daemon.OVS_VSWITCHD, exitTimeout, "exit", "--cleanup");
             stop(Daemon.OVSDB_SERVER, EXIT_TIMEOUT, "exit");
             // the namespace takes with it any tap a killed vswitchd left, and every interface moved in
-            if (namespace != null) {
-                namespace.delete();
-            }
+            namespace.delete();
             RunDirectory.deleteRecursively(runDirectory);
             log.info("Private OVS in {} stopped", runDirectory);
         } catch (RuntimeException | Error e) {
@@ -362,9 +333,7 @@ public final class PrivateOvs implements AutoCloseable {
     private void boot(Launch launch) {
         this.launch = launch;
         Path dir = runDirectory;
-        if (namespace != null) {
-            namespace.create();
-        }
+        namespace.create();
         exec(List.of("ovsdb-tool", "create", databaseFile().toString(), launch.schema().toString()), COMMAND_TIMEOUT);
         launchOvsdbServer();
 

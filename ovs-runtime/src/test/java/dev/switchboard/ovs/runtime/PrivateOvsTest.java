@@ -238,7 +238,7 @@ class PrivateOvsTest {
     @Test
     void aStartFailingHalfWayStopsWhatStartedAndRemovesTheDirectory(@TempDir Path parent) {
         Path dir = parent.resolve("ovs");
-        var launch = new PrivateOvs.Launch(PrivateOvs.DEFAULT_SCHEMA, List.of("--no-such-option"), true);
+        var launch = new PrivateOvs.Launch(PrivateOvs.DEFAULT_SCHEMA, List.of("--no-such-option"));
 
         assertThatThrownBy(() -> PrivateOvs.start(dir, launch))
                 .isInstanceOf(OvsCommandException.class)
