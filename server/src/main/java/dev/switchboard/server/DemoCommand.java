@@ -190,9 +190,10 @@ final class DemoCommand implements Callable<Integer> {
     private void awaitSwitches(Switchboard switchboard, LabSpec spec) throws InterruptedException {
         long wanted = spec.switches().stream().filter(OvsSwitch.class::isInstance).count();
         Instant deadline = Instant.now().plus(CONNECT_TIMEOUT);
-        while (switchboard.controller().switches().switches().size() < wanted) {
+        // served, not only connected: until the apps were told of a switch its packets pass them by
+        while (switchboard.controller().switches().switches().stream().filter(switchboard::serves).count() < wanted) {
             if (Instant.now().isAfter(deadline)) {
-                throw new UserFacingException("OVS did not connect to the controller within " + CONNECT_TIMEOUT.toSeconds() + " s");
+                throw new UserFacingException("OVS did not connect to the controller (or its apps did not take it up) within " + CONNECT_TIMEOUT.toSeconds() + " s");
             }
             Thread.sleep(100);
         }

@@ -118,6 +118,14 @@ public final class Switchboard implements AutoCloseable {
         return apps.service(type);
     }
 
+    /**
+     * Whether the apps serve {@code sw} yet: its flows were reconciled and the apps were told of
+     * it. A switch that has only connected passes its first packets by the apps.
+     */
+    public boolean serves(dev.switchboard.controller.OFSwitch sw) {
+        return apps.serves(sw);
+    }
+
     public List<InetSocketAddress> openflowAddresses() {
         return openflow;
     }
