@@ -283,7 +283,8 @@ class OvsRestartIT {
         List<WeakReference<OFSwitch>> dead = new ArrayList<>();
         for (WeakReference<OFSwitch> ref : announced) {
             OFSwitch sw = ref.get();
-            if (sw != null && live.stream().noneMatch(l -> l == sw)) {
+            // a switch already collected was a dead connection's too (the live ones are held)
+            if (sw == null || live.stream().noneMatch(l -> l == sw)) {
                 dead.add(ref);
             }
         }
