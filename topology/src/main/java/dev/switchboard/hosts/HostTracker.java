@@ -158,12 +158,13 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
             if (!table.compareAndSet(before, next)) {
                 continue; // another change won: start again from the table it published
             }
+            // handed in first: a version never handed in would hold every later event back
+            events.published(next.version, List.of(event));
             if (entry == null) {
                 log.debug("host {} added at {}", after.host.mac(), seenAt);
             } else if (attachedHere) {
                 log.debug("host {} moved from {} to {}", after.host.mac(), entry.host.location(), seenAt);
             }
-            events.published(next.version, List.of(event));
             // A link at seenAt published after our check above: its listener call may have run
             // before our table was published and missed the host. Either it sees the host or we
             // see the link here.
@@ -267,12 +268,14 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
                 next = next.without(entry);
             }
             next = next.withVersion(before.version + 1);
+            // built before publishing: once published, the version must be handed in, or every
+            // later host event is held back
+            List<Consumer<HostListener>> told = new ArrayList<>(gone.size());
+            for (HostEntry entry : gone) {
+                Host host = view(entry);
+                told.add(l -> l.hostRemoved(host));
+            }
             if (table.compareAndSet(before, next)) {
-                List<Consumer<HostListener>> told = new ArrayList<>(gone.size());
-                for (HostEntry entry : gone) {
-                    Host host = view(entry);
-                    told.add(l -> l.hostRemoved(host));
-                }
                 events.published(next.version, told);
                 log.debug("hosts {}: {}", why, gone.size());
                 return;
@@ -288,8 +291,8 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
             if (next == before) {
                 return;
             }
+            Host host = view(entry); // before publishing, as above
             if (table.compareAndSet(before, next)) {
-                Host host = view(entry);
                 events.published(next.version, List.of(l -> l.hostRemoved(host)));
                 log.debug("host {} removed: {}", host.mac(), why);
                 return;
