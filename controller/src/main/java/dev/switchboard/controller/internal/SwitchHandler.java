@@ -58,20 +58,23 @@ final class SwitchHandler extends GuardedStage {
      * On the event loop, right after the handshake stage gave this one its place, inside its
      * read of the BARRIER reply: so this burst's end reaches this stage, and what listeners
      * write on {@code switchAdded} goes out in the burst's one flush, as any write in a burst.
-     * Registers {@code ready} and applies the port changes kept during the handshake; if
-     * {@code maxSwitches} others took the last place meanwhile, it is closed instead.
+     * Applies the port changes kept during the handshake to {@code ready}'s ports, then
+     * registers it; if {@code maxSwitches} others took the last place meanwhile, it is closed
+     * instead.
      */
     void announce(SwitchConnection ready, List<OFPortStatus> portChangesDuringHandshake) {
         inReadBurst = true;
+        // Before the switch is published: whoever finds it in the registry, and switchAdded
+        // (which may run inside registry.add), sees its ports as they are now. Nobody hears
+        // of these changes as port events: the switch is not announced yet.
+        for (OFPortStatus status : portChangesDuringHandshake) {
+            ready.apply(status);
+        }
         connection = ready;
         if (!registry.add(ready, limits.maxSwitches())) { // another loop took the last place meanwhile
             connection = null;
             limits.refusedSwitch(guard.remote(), ready.id());
             guard.close(ctx);
-            return;
-        }
-        for (OFPortStatus status : portChangesDuringHandshake) {
-            connection.apply(status);
         }
     }
 

@@ -22,10 +22,13 @@ import org.projectfloodlight.openflow.protocol.OFFeaturesRequest;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFMessageReader;
 import org.projectfloodlight.openflow.protocol.OFPacketInReason;
+import org.projectfloodlight.openflow.protocol.OFPortDesc;
+import org.projectfloodlight.openflow.protocol.OFPortReason;
 import org.projectfloodlight.openflow.protocol.OFPortDescStatsRequest;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.TableId;
@@ -96,6 +99,53 @@ class StageHandOverTest {
                 .anyMatch(m -> m.getXid() == 77);
         channel.close();
         assertThat(registry.switches()).isEmpty();
+    }
+
+    @Test
+    void portChangesDuringTheHandshakeAreInThePortsSwitchAddedSees() throws Exception {
+        List<String> heard = new ArrayList<>();
+        registry.addSwitchListener(new SwitchListener() {
+            @Override
+            public void switchAdded(OFSwitch sw) {
+                heard.add("switchAdded " + sw.ports().keySet().stream().map(OFPort::getPortNumber).sorted().toList());
+            }
+
+            @Override
+            public void portAdded(OFSwitch sw, OFPortDesc port) {
+                heard.add("portAdded " + port.getPortNo().getPortNumber());
+            }
+        });
+        connect();
+        send(OF13.buildHello().build());
+        OFMessage barrierReply = null;
+        for (int round = 0; round < 5 && barrierReply == null; round++) {
+            for (OFMessage request : written()) {
+                long xid = request.getXid();
+                if (request instanceof OFFeaturesRequest) {
+                    send(OF13.buildFeaturesReply().setXid(xid).setDatapathId(DatapathId.of(8)).build());
+                } else if (request instanceof OFPortDescStatsRequest) {
+                    send(OF13.buildPortDescStatsReply().setXid(xid).setEntries(List.of(port(1))).build());
+                } else if (request instanceof OFDescStatsRequest) {
+                    // port 3 appears while the handshake waits for DESC
+                    send(OF13.buildPortStatus().setReason(OFPortReason.ADD).setDesc(port(3)).build(),
+                            OF13.buildDescStatsReply().setXid(xid).build());
+                } else if (request instanceof OFBarrierRequest) {
+                    barrierReply = OF13.buildBarrierReply().setXid(xid).build();
+                }
+            }
+        }
+        assertThat(barrierReply).as("the handshake reached its BARRIER").isNotNull();
+
+        send(barrierReply);
+
+        assertThat(registry.getSwitch(DatapathId.of(8)).orElseThrow().ports()).containsOnlyKeys(OFPort.of(1), OFPort.of(3));
+        assertThat(heard).as("switchAdded already sees the port added during the handshake")
+                .containsExactly("switchAdded [1, 3]");
+    }
+
+    private static OFPortDesc port(int number) {
+        return OF13.buildPortDesc().setPortNo(OFPort.of(number)).setName("p" + number)
+                .setHwAddr(MacAddress.of(number)).build();
     }
 
     private void connect() throws Exception {
