@@ -16,8 +16,8 @@ import org.projectfloodlight.openflow.types.OFPort;
 /**
  * Learning from packet-ins, on the switches' event loops: reads the source MAC, VLAN and
  * address of each frame and, for a known host at its known port carrying no new address,
- * only stores the time it was seen (one table read with a per-thread key, volatile writes,
- * no allocation). Anything else is handed to {@link HostTracker#learn}, which publishes a new
+ * only stores the time it was seen (table reads with a per-thread key or the entry's own,
+ * compare-and-sets on the entry, no allocation; see {@link HostTracker#markSeen}). Anything else is handed to {@link HostTracker#learn}, which publishes a new
  * table with a compare-and-set: nothing here waits.
  */
 final class HostLearning implements PacketInProcessor {
@@ -71,15 +71,14 @@ final class HostLearning implements PacketInProcessor {
                 && ((ipv6High | ipv6Low) == 0 || entry.knowsIpv6(ipv6High, ipv6Low));
         Topology now = topology.current();
         if (nothingNew && entry.isAt(sw.id().getLong(), inPort.getPortNumber())) {
-            entry.seenAtLocationNanos = nanos;
-            refreshIfAtEdge(entry, now, nanos);
+            refreshIfAtEdge(entry, now, nanos, true);
             return Disposition.CONTINUE;
         }
         // Hosts are attached only at edge ports: at an inter-switch port we see hosts of
         // other switches passing through, which must neither attach nor move them.
         if (now.isInterSwitchPort(sw.id(), inPort)) {
             if (entry != null) {
-                refreshIfAtEdge(entry, now, nanos);
+                refreshIfAtEdge(entry, now, nanos, false);
                 if (!nothingNew) {
                     tracker.learn(mac, vlan, new SwitchPort(sw.id(), inPort), false, ipv4, ipv6High, ipv6Low, nanos);
                 }
@@ -95,7 +94,7 @@ final class HostLearning implements PacketInProcessor {
      * such an entry is wrong (it was learnt before the link was known) and is dropped rather
      * than kept alive by the transit traffic that crosses that port.
      */
-    private void refreshIfAtEdge(HostEntry entry, Topology now, long nanos) {
+    private void refreshIfAtEdge(HostEntry entry, Topology now, long nanos, boolean atLocation) {
         if (entry.edgeCheckedIn != now) {
             if (now.isInterSwitchPort(entry.host.location())) {
                 tracker.remove(entry, "at an inter-switch port");
@@ -103,7 +102,7 @@ final class HostLearning implements PacketInProcessor {
             }
             entry.edgeCheckedIn = now;
         }
-        entry.lastSeenNanos = nanos;
+        tracker.markSeen(entry, nanos, atLocation);
     }
 
     private static long u64(byte[] bytes, int at) {

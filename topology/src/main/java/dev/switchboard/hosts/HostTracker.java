@@ -133,11 +133,11 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
                 event = l -> l.hostAdded(host);
                 attachedHere = true;
             } else {
-                entry.lastSeenNanos = now;
+                entry.seen(now);
                 Host was = view(entry);
                 boolean here = was.location().equals(seenAt);
                 if (atEdge && here) {
-                    entry.seenAtLocationNanos = now;
+                    entry.seenAtLocation(now);
                 }
                 boolean moves = atEdge && !here && now - entry.seenAtLocationNanos >= MOVE_HOLD_NANOS;
                 boolean newIpv4 = ipv4 != 0 && !entry.knowsIpv4(ipv4);
@@ -150,7 +150,10 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
                 Host host = new Host(was.mac(), was.vlan(), moves ? seenAt : was.location(),
                         newIpv4 ? ipv4Set(v4) : was.ipv4(), newIpv6 ? ipv6Set(v6) : was.ipv6(),
                         was.firstSeen(), instantOf(now));
-                after = new HostEntry(key, host, v4, v6, now);
+                // A new address seen elsewhere leaves the hold as it was: only a packet at the
+                // attachment renews it, and only a move starts a new one.
+                after = new HostEntry(key, host, v4, v6, entry.lastSeenNanos,
+                        moves ? now : entry.seenAtLocationNanos);
                 event = moves ? l -> l.hostMoved(was, host) : l -> l.hostUpdated(was, host);
                 attachedHere = moves;
             }
@@ -160,6 +163,9 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
             }
             // handed in first: a version never handed in would hold every later event back
             events.published(next.version, List.of(event));
+            if (entry != null) {
+                carryOver(entry, after, !attachedHere);
+            }
             if (entry == null) {
                 log.debug("host {} added at {}", after.host.mac(), seenAt);
             } else if (attachedHere) {
@@ -172,6 +178,43 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
                 remove(after, "at an inter-switch port");
             }
             return;
+        }
+    }
+
+    /**
+     * Marks the host of {@code entry} seen at {@code nanos}, and seen at its attachment if
+     * {@code atLocation}, on the table's current entry for it. The packet path read
+     * {@code entry} from the table without a lock; a change may have replaced it since and
+     * copied its times before this write. So: write, then look again (both volatile). Either
+     * the look finds the replacement, which then gets the write too, or the change had not
+     * published yet, and its {@link #carryOver} after publishing sees the write.
+     */
+    void markSeen(HostEntry entry, long nanos, boolean atLocation) {
+        HostEntry current = entry;
+        boolean here = atLocation;
+        while (true) {
+            current.seen(nanos);
+            if (here) {
+                current.seenAtLocation(nanos);
+            }
+            HostEntry now = table.get().get(current.key);
+            if (now == current || now == null) {
+                return; // current, or removed (a host that is still there is learnt again by its next packet)
+            }
+            // moved meanwhile: a packet at the old attachment does not hold the new one
+            here = here && now.isAt(current.dpid, current.port);
+            current = now;
+        }
+    }
+
+    /**
+     * After {@code after} was published in place of {@code before}: what the packet path wrote
+     * on {@code before} after this change copied its times (see {@link #markSeen}).
+     */
+    private static void carryOver(HostEntry before, HostEntry after, boolean sameAttachment) {
+        after.seen(before.lastSeenNanos);
+        if (sameAttachment) {
+            after.seenAtLocation(before.seenAtLocationNanos);
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
@@ -183,6 +184,65 @@ class HostTrackerTest {
         assertThat(tracker.refusedHosts()).isEqualTo(3);
         tracker.process(switchS1(), packetIn(2, arpFrom(MacAddress.of(1), IPv4Address.of("10.0.2.101"))));
         assertThat(tracker.hostWithIp(IPv4Address.of("10.0.2.101")).map(Host::mac)).hasValue(MacAddress.of(1));
+    }
+
+    /** Runs {@code hook} once, inside the first call of {@link #current()} after it was armed. */
+    private static final class HookedTopology implements TopologyService {
+        Runnable hook;
+
+        @Override
+        public Topology current() {
+            Runnable once = hook;
+            hook = null;
+            if (once != null) {
+                once.run();
+            }
+            return NO_LINKS;
+        }
+
+        @Override
+        public Registration addListener(dev.switchboard.topology.TopologyListener listener) {
+            return () -> { };
+        }
+    }
+
+    @Test
+    void aSightingWrittenOnAnEntryReplacedMeanwhileReachesTheCurrentEntry() {
+        HookedTopology topology = new HookedTopology();
+        HostTracker tracker = new HostTracker(topology, HostsConfig.defaults());
+        IPv4Address first = IPv4Address.of("10.0.4.1");
+        tracker.process(switchS1(), packetIn(1, arpFrom(H1, first)));
+        long before = System.nanoTime();
+        // Between the packet path's read of the entry and its write, another loop publishes a
+        // replacement (a new address) made from times it read a little earlier.
+        topology.hook = () -> tracker.learn(H1.getLong(), 0, S1_P1, true, IPv4Address.of("10.0.4.2").getInt(), 0, 0,
+                before - TimeUnit.MILLISECONDS.toNanos(500));
+
+        tracker.process(switchS1(), packetIn(1, arpFrom(H1, first)));
+
+        HostEntry current = tracker.table().get(new HostKey(HostKey.of(H1.getLong(), 0)));
+        assertThat(current.host.ipv4()).as("the replacement was published").contains(IPv4Address.of("10.0.4.2"));
+        assertThat(current.lastSeenNanos - before).as("the packet's sighting is on the current entry")
+                .isGreaterThanOrEqualTo(0);
+        assertThat(current.seenAtLocationNanos - before).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void aNewAddressSeenElsewhereNeitherMovesTheHostWithinTheHoldNorRenewsTheHold() {
+        HostTracker tracker = new HostTracker(new ScriptedTopology(NO_LINKS), HostsConfig.defaults());
+        SwitchPort p2 = new SwitchPort(S1, OFPort.of(2));
+        long t0 = System.nanoTime();
+        long hold = HostTracker.MOVE_HOLD_NANOS;
+        tracker.learn(H1.getLong(), 0, S1_P1, true, IPv4Address.of("10.0.5.1").getInt(), 0, 0, t0);
+
+        // a stray packet at p2, with an address not known yet, within the hold
+        tracker.learn(H1.getLong(), 0, p2, true, IPv4Address.of("10.0.5.2").getInt(), 0, 0, t0 + hold * 6 / 10);
+        assertThat(tracker.host(H1).orElseThrow().location()).as("within the hold").isEqualTo(S1_P1);
+
+        // the host sends from p2 once it has been quiet at p1 for the hold: it moves
+        tracker.learn(H1.getLong(), 0, p2, true, IPv4Address.of("10.0.5.2").getInt(), 0, 0, t0 + hold * 12 / 10);
+        assertThat(tracker.host(H1).orElseThrow().location()).as("the hold counts from the last packet at p1")
+                .isEqualTo(p2);
     }
 
     @Test
