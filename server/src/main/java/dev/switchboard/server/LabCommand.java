@@ -13,7 +13,10 @@ import dev.switchboard.ovsdb.ops.OvsdbTransactionException;
 import dev.switchboard.ovsdb.schema.OvsdbSchemaException;
 import dev.switchboard.ovsdb.vswitch.VSwitchException;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,6 +51,11 @@ final class LabCommand {
         } catch (Exception e) {
             throw new UserFacingException(e.toString(), e);
         }
+    }
+
+    /** Steps drawn on standard output, where the runner prints its lines too. */
+    static Progress terminalProgress() {
+        return Progress.on(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)));
     }
 
     /** The lab to act on: the one named, or the only one there is. */
@@ -90,7 +98,7 @@ final class LabCommand {
                 String text = source.topo != null ? "topo:" + source.topo : read(source.spec);
                 String target = controller == null ? null : controller.startsWith("tcp:") ? controller : "tcp:" + controller;
                 LabSpec spec = LabRunner.specOf(text, source.topo != null ? "--topo" : source.spec.toString(), name, target);
-                runner().up(spec, text, target);
+                runner().up(spec, text, target, terminalProgress());
                 return 0;
             });
         }
@@ -113,7 +121,7 @@ final class LabCommand {
         public Integer call() {
             return guarded(() -> {
                 String name = labName(lab);
-                if (!runner().down(name)) {
+                if (!runner().down(name, terminalProgress())) {
                     throw new UserFacingException("no lab named " + name);
                 }
                 return 0;

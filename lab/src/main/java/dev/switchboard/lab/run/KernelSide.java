@@ -88,7 +88,7 @@ final class KernelSide {
      *         an OVS port on a device made again must be added again, since ovs-vswitchd keeps
      *         reading the device that was deleted
      */
-    Set<String> converge(PrintStream progress) {
+    Set<String> converge(PrintStream progress, LabProgress steps) {
         Set<String> namespaces = new HashSet<>(net.namespaces());
         Map<String, Link> root = byName(net.links(Netns.ROOT));
         ovsPortLinks = ovsPorts.isRoot() ? root
@@ -131,7 +131,10 @@ final class KernelSide {
         if (!changes.isEmpty()) {
             state.intendAll(intents);
             progress.printf("  kernel: %d changes%n", changes.size());
+            // one batch, all or nothing: done as a whole
+            steps.start("  kernel", changes.size());
             changes.apply();
+            steps.advance(changes.size());
         }
         for (Host host : spec.hosts()) {
             if (host.forwarding()) {

@@ -91,6 +91,15 @@ public final class LabRunner {
      * @param controller the controller the spec's OVS switches point at, or null
      */
     public void up(LabSpec spec, String source, String controller) {
+        up(spec, source, controller, summaryOnly());
+    }
+
+    /**
+     * As {@link #up(LabSpec, String, String)}, telling {@code steps} how far it got: the kernel
+     * changes, then the OVS ports (added in transactions of {@link OvsSide#PORTS_PER_TRANSACTION}),
+     * then a summary such as {@code "lab mn up: 64 hosts, 9 switches, 80 links"}.
+     */
+    public void up(LabSpec spec, String source, String controller, LabProgress steps) {
         refuseLoops(spec);
         checkMachine(spec);
         spec.warnings().forEach(w -> progress.println("warning: " + w)); // no loops: refused above
@@ -111,13 +120,13 @@ public final class LabRunner {
             // the OVS first: a private one must run before the switch ports are made in its namespace
             try (LabOvs ovs = needsOvs ? LabOvs.open(where.orElseThrow()) : null) {
                 KernelSide kernel = new KernelSide(net, spec, state, ovs == null ? Netns.ROOT : ovs.portNamespace());
-                Set<String> made = kernel.converge(progress);
+                Set<String> made = kernel.converge(progress, steps);
                 // a process per host interface: done while OVS is busy adding the ports
                 java.util.concurrent.CompletableFuture<Void> checksums =
                         java.util.concurrent.CompletableFuture.runAsync(kernel::computeChecksumsTowardsOvs);
                 try {
                     if (ovs != null) {
-                        new OvsSide(spec, state, ovs).converge(made, progress);
+                        new OvsSide(spec, state, ovs).converge(made, progress, steps);
                     }
                 } catch (RuntimeException e) {
                     try {
@@ -143,8 +152,28 @@ public final class LabRunner {
                 }
                 throw e;
             }
-            progress.printf("lab %s is up%n", spec.name());
+            steps.finish(String.format("lab %s up: %d hosts, %d switches, %d links%s", spec.name(), spec.hosts().size(),
+                    spec.switches().size(), spec.links().size(),
+                    spec.taps().isEmpty() ? "" : ", " + spec.taps().size() + " taps"));
         }
+    }
+
+    /** Prints only the summary, on this runner's output. */
+    private LabProgress summaryOnly() {
+        return new LabProgress() {
+            @Override
+            public void start(String label, int total) {
+            }
+
+            @Override
+            public void advance(int n) {
+            }
+
+            @Override
+            public void finish(String summary) {
+                progress.println(summary);
+            }
+        };
     }
 
     /**
@@ -222,22 +251,35 @@ public final class LabRunner {
 
     /** Removes everything the lab made; returns false when there was no such lab. */
     public boolean down(String lab) {
+        return down(lab, summaryOnly());
+    }
+
+    /**
+     * As {@link #down(String)}, telling {@code steps} how far it got (OVS bridges, namespaces,
+     * links) and, when there was such a lab, a summary such as
+     * {@code "lab mn down: 64 namespaces, 80 links, 9 OVS bridges removed"}.
+     */
+    public boolean down(String lab, LabProgress steps) {
         LabNames.checkLabName(lab);
         try (LabLock lock = LabLock.acquire(progress)) {
-            return tearDown(lab);
+            return tearDown(lab, steps);
         }
     }
 
     private boolean tearDown(String lab) {
+        return tearDown(lab, summaryOnly());
+    }
+
+    private boolean tearDown(String lab, LabProgress steps) {
         Optional<LabState> state = LabState.read(lab);
-        LabTeardown teardown = new LabTeardown(net, lab, state);
+        LabTeardown teardown = new LabTeardown(net, lab, state, steps);
         boolean found = teardown.run();
         state.ifPresent(LabState::delete);
         if (state.map(s -> s.contents().privateOvs()).orElse(false) || LabOvs.privateRuns()) {
             LabOvs.stopPrivateIfUnused();
         }
         if (found) {
-            progress.printf("lab %s is down (%s)%n", lab, teardown.summary());
+            steps.finish("lab " + lab + " down: " + teardown.summary());
         }
         return found;
     }

@@ -5,6 +5,7 @@ import dev.switchboard.hostnet.HostNetwork;
 import dev.switchboard.hostnet.HostNetworkException;
 import dev.switchboard.hostnet.Link;
 import dev.switchboard.hostnet.Netns;
+import dev.switchboard.hostnet.NotFoundException;
 import dev.switchboard.lab.spec.LabNames;
 import dev.switchboard.ovsdb.vswitch.ApplyOptions;
 import dev.switchboard.ovsdb.vswitch.Change;
@@ -12,13 +13,16 @@ import dev.switchboard.ovsdb.vswitch.OpenVSwitch;
 import dev.switchboard.ovsdb.vswitch.Views.BridgeView;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -32,16 +36,25 @@ import java.util.stream.Collectors;
  *
  * <p>A killed {@code up} may leave an {@code ip -batch} behind that is still making the lab's
  * objects; teardown first waits for such orphans, then removes, then looks again and repeats
- * until nothing with the prefix is left.
+ * until nothing with the prefix is left. Each device is deleted once: one that goes with its
+ * namespace or its veth peer is waited for, not deleted again by name in a later round (where
+ * it could meet an error, or a same-named device made since); only the last round deletes by
+ * name what is still there, one at a time, and a device gone by then is fine.
  */
 final class LabTeardown {
     private static final Duration ORPHAN_WAIT = Duration.ofSeconds(15);
     private static final int ROUNDS = 4;
     private static final long PAUSE_MILLIS = 200;
+    /**
+     * Namespaces deleted per {@code ip -batch}: a few batches rather than one, so that progress
+     * shows, and still one process for many namespaces.
+     */
+    private static final int NAMESPACES_PER_BATCH = 32;
 
     private final HostNetwork net;
     private final LabNames names;
     private final Optional<LabState> state;
+    private final LabProgress steps;
     /** The namespace of the labs' private OVS if it exists, read once: it holds OVS switch ports. */
     private Optional<Netns> privateOvsPorts = Optional.empty();
 
@@ -49,11 +62,17 @@ final class LabTeardown {
     private final Set<String> namespacesRemoved = new TreeSet<>();
     private final Set<String> linksRemoved = new TreeSet<>();
     private final Set<String> bridgesRemoved = new TreeSet<>();
+    /**
+     * Devices this teardown deleted or let go with their namespace or veth peer: never deleted
+     * (again) by name while they are still leaving, only in the last round.
+     */
+    private final Set<Device> leaving = new HashSet<>();
 
-    LabTeardown(HostNetwork net, String lab, Optional<LabState> state) {
+    LabTeardown(HostNetwork net, String lab, Optional<LabState> state, LabProgress steps) {
         this.net = net;
         this.names = LabNames.of(lab);
         this.state = state;
+        this.steps = steps;
     }
 
     /** Removes the lab's objects; returns whether there was anything of it (state or objects). */
@@ -64,7 +83,7 @@ final class LabTeardown {
         List<String> left = List.of();
         for (int round = 0; round < ROUNDS; round++) {
             try {
-                removeKernelObjects();
+                removeKernelObjects(round == ROUNDS - 1);
             } catch (HostNetworkException e) {
                 // an object vanished or appeared between reading and removing (its peer went with it,
                 // OVS removed its own device): read again and retry
@@ -97,9 +116,11 @@ final class LabTeardown {
                     Set<String> bridges = vswitch.bridges().stream().map(BridgeView::name).filter(names::owns)
                             .collect(Collectors.toCollection(TreeSet::new));
                     if (!bridges.isEmpty()) {
+                        steps.start("  OVS bridges", bridges.size());
                         vswitch.applyNow(bridges.stream().map(b -> (Change) new Change.DeleteBridge(b, true)).toList(),
                                 ApplyOptions.DEFAULT);
                         bridgesRemoved.addAll(bridges);
+                        steps.advance(bridges.size());
                     }
                 }
             });
@@ -132,62 +153,126 @@ final class LabTeardown {
                 .map(LabState.Entry::name).collect(Collectors.toSet())).orElse(Set.of());
     }
 
-    private void removeKernelObjects() {
+    private void removeKernelObjects(boolean lastResort) {
         Set<String> namespaces = new HashSet<>(net.namespaces());
-        Map<String, Link> rootLinks = net.links(Netns.ROOT).stream()
-                .collect(Collectors.toMap(Link::name, Function.identity(), (x, y) -> x));
-        Set<String> links = new TreeSet<>(recorded(LabState.Kind.VETH, LabState.Kind.LINUX_BRIDGE, LabState.Kind.TAP));
-        rootLinks.keySet().stream().filter(names::owns).forEach(links::add);
+        List<Link> rootLinks = net.links(Netns.ROOT);
+        Set<String> recordedLinks = recorded(LabState.Kind.VETH, LabState.Kind.LINUX_BRIDGE, LabState.Kind.TAP);
         Set<String> spaces = new TreeSet<>(recorded(LabState.Kind.NAMESPACE));
         namespaces.stream().filter(names::owns).forEach(spaces::add);
 
-        // Namespaces first, and no root-side end of a veth into one of them: the kernel removes
-        // a dying namespace's devices and their peers together, in one go (216 namespaces: 0.13 s),
-        // whereas deleting veths one by one costs it ~17 ms each. Those root ends leave a moment
+        // Namespaces first, and no end of a veth into one of them: the kernel removes a dying
+        // namespace's devices and their peers together, in one go (216 namespaces: 0.13 s),
+        // whereas deleting veths one by one costs it ~17 ms each. Those ends leave a moment
         // later; leftovers() waits for that. Veths between two switches and bridges are deleted.
+        // Every link is read before any namespace goes: a veth's peer namespace is named only
+        // while that namespace has its name.
+        List<String> dying = spaces.stream().filter(namespaces::contains).toList();
+        Map<Netns, List<String>> deletions = new LinkedHashMap<>();
+        Set<String> dyingNames = Set.copyOf(dying);
+        deletions.put(Netns.ROOT, deletions(rootLinks, name -> names.owns(name) || recordedLinks.contains(name),
+                dyingNames, leaving, false, lastResort));
+        privateOvsPorts.filter(ns -> namespaces.contains(ns.name().orElseThrow())).ifPresent(ns ->
+                deletions.put(ns, deletions(net.links(ns), names::owns, dyingNames, leaving, true, lastResort)));
+        deletions.values().forEach(linksRemoved::addAll);
+        leaving.forEach(device -> linksRemoved.add(device.name()));
+
+        if (!dying.isEmpty()) {
+            steps.start("  namespaces", dying.size());
+            for (int from = 0; from < dying.size(); from += NAMESPACES_PER_BATCH) {
+                List<String> batch = dying.subList(from, Math.min(dying.size(), from + NAMESPACES_PER_BATCH));
+                Changes changes = net.changes();
+                batch.forEach(changes::deleteNamespace);
+                changes.apply();
+                namespacesRemoved.addAll(batch);
+                steps.advance(batch.size());
+            }
+        }
+        int count = deletions.values().stream().mapToInt(List::size).sum();
+        if (count == 0) {
+            return;
+        }
+        steps.start("  links", count);
+        if (lastResort) {
+            deletions.forEach((ns, links) -> links.forEach(link -> {
+                deleteIfThere(ns, link);
+                steps.advance(1);
+            }));
+            return;
+        }
         Changes changes = net.changes();
-        Set<String> dying = new HashSet<>();
-        for (String ns : spaces) {
-            if (namespaces.contains(ns)) {
-                changes.deleteNamespace(ns);
-                namespacesRemoved.add(ns);
-                dying.add(ns);
-            }
-        }
-        Set<String> goneWithPeer = new HashSet<>();
-        for (String name : links) {
-            Link link = rootLinks.get(name);
-            if (link == null || !goneWithPeer.add(name)) {
-                continue;
-            }
-            linksRemoved.add(name);
-            boolean peerDiesWithNamespace = link.peerNamespace().flatMap(Netns::name).filter(dying::contains).isPresent();
-            if (!peerDiesWithNamespace) {
-                changes.deleteLink(Netns.ROOT, name);
-                link.peer().ifPresent(goneWithPeer::add);
-            }
-        }
-        privateOvsPorts.ifPresent(ns -> removeOvsPorts(ns, dying, changes));
-        if (!changes.isEmpty()) {
-            changes.apply();
+        deletions.forEach((ns, links) -> links.forEach(link -> changes.deleteLink(ns, link)));
+        changes.apply();
+        steps.advance(count);
+    }
+
+    /** A device as a round read it: the same name with another ifindex is another device. */
+    record Device(Netns ns, String name, int index) {
+        static Device of(Link link) {
+            return new Device(link.namespace(), link.name(), link.index());
         }
     }
 
     /**
-     * The lab's devices in the private OVS's namespace: veth ends (the peer goes with each; one whose peer is in
-     * a dying host namespace goes with that) and taps.
+     * The links of one namespace, as one round read them, that the round deletes by name: each
+     * device of the lab once. Not deleted, but added to {@code leaving}: a veth whose peer is in a
+     * namespace being deleted, and the peer of a veth deleted here, which go with them; a
+     * device in {@code leaving} already (from an earlier round) is still leaving, and is not
+     * deleted again, so a veth is never deleted both with its namespace and by name.
+     *
+     * @param peersOutsideGoFromThere for the private OVS's namespace: a veth end whose peer it
+     *                                sees in no named namespace has its peer in the root
+     *                                namespace (where the lab's end is deleted) or in a
+     *                                namespace deleted earlier, and goes with that
+     * @param lastResort              the last round: what is still there after the others is
+     *                                deleted by name, leaving or not (a namespace a process
+     *                                keeps alive keeps its veths after {@code ip netns del})
      */
-    private void removeOvsPorts(Netns ns, Set<String> dying, Changes changes) {
+    static List<String> deletions(List<Link> links, Predicate<String> owned, Set<String> dying, Set<Device> leaving,
+            boolean peersOutsideGoFromThere, boolean lastResort) {
+        Map<String, Link> byName = new HashMap<>();
+        links.forEach(link -> byName.put(link.name(), link));
         Set<String> goneWithPeer = new HashSet<>();
-        for (Link link : net.links(ns)) {
-            if (!names.owns(link.name()) || !goneWithPeer.add(link.name())) {
+        List<String> out = new ArrayList<>();
+        for (Link link : links.stream().sorted(Comparator.comparing(Link::name)).toList()) {
+            if (!owned.test(link.name()) || goneWithPeer.contains(link.name())) {
                 continue;
             }
-            linksRemoved.add(link.name());
-            boolean peerDiesWithNamespace = link.peerNamespace().flatMap(Netns::name).filter(dying::contains).isPresent();
-            if (!peerDiesWithNamespace) {
-                changes.deleteLink(ns, link.name());
-                link.peer().ifPresent(goneWithPeer::add);
+            Device device = Device.of(link);
+            if (!lastResort) {
+                if (leaving.contains(device)) {
+                    continue;
+                }
+                boolean peerInDyingNamespace = link.peerNamespace().flatMap(Netns::name).filter(dying::contains).isPresent();
+                boolean peerOutside = peersOutsideGoFromThere && link.isKind("veth") && link.peer().isEmpty()
+                        && link.peerNamespace().isEmpty();
+                if (peerInDyingNamespace || peerOutside) {
+                    leaving.add(device);
+                    continue;
+                }
+            }
+            out.add(link.name());
+            leaving.add(device);
+            link.peer().filter(byName::containsKey).filter(peer -> link.isKind("veth")).ifPresent(peer -> {
+                goneWithPeer.add(peer);
+                leaving.add(Device.of(byName.get(peer)));
+            });
+        }
+        return out;
+    }
+
+    /** Deletes a link on its own; one that is gone already (with its peer, or its namespace) is fine. */
+    private void deleteIfThere(Netns ns, String link) {
+        try {
+            net.deleteLink(ns, link);
+        } catch (HostNetworkException e) {
+            boolean gone;
+            try {
+                gone = net.link(ns, link).isEmpty();
+            } catch (NotFoundException namespaceGone) {
+                gone = true;
+            }
+            if (!gone) {
+                throw e;
             }
         }
     }

@@ -12,7 +12,6 @@ import dev.switchboard.lab.spec.Wire;
 import dev.switchboard.ovsdb.vswitch.ApplyOptions;
 import dev.switchboard.ovsdb.vswitch.BridgeSpec;
 import dev.switchboard.ovsdb.vswitch.Change;
-import dev.switchboard.ovsdb.vswitch.ChangeResult;
 import dev.switchboard.ovsdb.vswitch.InterfaceType;
 import dev.switchboard.ovsdb.vswitch.OpenVSwitch;
 import dev.switchboard.ovsdb.vswitch.PortSpec;
@@ -39,6 +38,11 @@ import java.util.stream.Collectors;
 final class OvsSide {
     /** The external id that marks a bridge as a lab's. */
     static final String LAB_ID = "switchboard-lab";
+    /**
+     * Ports added per OVSDB transaction: a large lab's ports go in several, so that progress
+     * shows between them (a half-done up is completed by the next, which converges).
+     */
+    static final int PORTS_PER_TRANSACTION = 100;
 
     private final LabSpec spec;
     private final LabNames names;
@@ -56,7 +60,7 @@ final class OvsSide {
     private record WantedPort(PortSpec spec, int number) {
     }
 
-    void converge(Set<String> madeDevices, PrintStream progress) {
+    void converge(Set<String> madeDevices, PrintStream progress, LabProgress steps) {
         OpenVSwitch vswitch = ovs.vswitch();
         List<Change> bridgeChanges = new ArrayList<>();
         List<LabState.Entry> intents = new ArrayList<>();
@@ -115,9 +119,15 @@ final class OvsSide {
             vswitch.applyNow(removals, ApplyOptions.DEFAULT);
         }
         if (!additions.isEmpty()) {
-            ChangeResult result = vswitch.applyNow(additions, ApplyOptions.DEFAULT);
-            if (!result.interfaceErrors().isEmpty()) {
-                throw new VSwitchException("OVS could not set up " + result.interfaceErrors());
+            steps.start("  ovs ports", additions.size());
+            Map<String, String> errors = new LinkedHashMap<>();
+            for (int from = 0; from < additions.size(); from += PORTS_PER_TRANSACTION) {
+                List<Change> chunk = additions.subList(from, Math.min(additions.size(), from + PORTS_PER_TRANSACTION));
+                errors.putAll(vswitch.applyNow(chunk, ApplyOptions.DEFAULT).interfaceErrors());
+                steps.advance(chunk.size());
+            }
+            if (!errors.isEmpty()) {
+                throw new VSwitchException("OVS could not set up " + errors);
             }
         }
         int renumbered = ovs.requestPortNumbers(numbers);
