@@ -106,7 +106,9 @@ class LabIT {
     @CsvSource({"seed-veth.yaml, v", "seed-linux-bridge.yaml, lb", "seed-tap.yaml, tap"})
     void anExampleComesUpPingsAndGoesDownLeavingNothing(String example, String suffix) throws Exception {
         String name = RUN + suffix;
-        lab("up", "examples/" + example, "--name", name).succeeded();
+        Run up = lab("up", "examples/" + example, "--name", name).succeeded();
+        assertThat(up.out()).as("the summary ends the output")
+                .containsPattern("(?m)^lab " + name + " up: 2 hosts, \\d+ switch(es)?, \\d+ links.* in \\d+\\.\\d s$");
         assertThat(stateFile(name)).exists();
 
         Run ping = lab("ping", name).succeeded();
@@ -127,7 +129,9 @@ class LabIT {
             assertThat(status.out()).containsPattern("tap +tap0 +tap " + name + "-tap0 on br0:3 +ok, no program attached");
         }
 
-        lab("down", name).succeeded();
+        Run down = lab("down", name).succeeded();
+        assertThat(down.out()).containsPattern("(?m)^lab " + name + " down: 2 namespaces, \\d+ links, \\d+ OVS bridges"
+                + " removed in \\d+\\.\\d s$");
         assertNothingLeft(name);
     }
 

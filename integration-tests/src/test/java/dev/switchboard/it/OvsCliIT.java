@@ -222,6 +222,30 @@ class OvsCliIT {
     }
 
     @Test
+    void addsAndDeletesManyPortsInTransactionsAndEndsWithASummary() throws Exception {
+        String br = RunNames.name("bk");
+        String prefix = RunNames.name("k");
+        ovsCli("add-br", br, "--datapath-type", "netdev").succeeded();
+
+        Run add = ovsCli("add-ports", br, prefix, "250", "--type", "internal", "--per-transaction", "100").succeeded();
+        assertThat(add.out()).containsPattern("(?m)^add-ports: 250 ports added to " + br + " in \\d+\\.\\d s$");
+        assertThat(ovs.vsctl("list-ports", br).lines()).hasSize(250).contains(prefix + "1", prefix + "250");
+        assertThat(ovs.vsctl("get", "interface", prefix + "250", "type")).isEqualTo("internal");
+
+        ovsCli("add-ports", br, prefix, "250").failedWith("250 of the ports exist already");
+        Run more = ovsCli("add-ports", br, prefix, "260", "--type", "internal", "--may-exist").succeeded();
+        assertThat(more.out()).contains("add-ports: 10 ports added to " + br + " (250 were there already) in ");
+        assertThat(ovs.vsctl("list-ports", br).lines()).hasSize(260);
+
+        ovsCli("del-ports", br, prefix, "270").failedWith("10 of the ports are not on " + br);
+        assertThat(ovs.vsctl("list-ports", br).lines()).as("nothing was deleted").hasSize(260);
+        Run del = ovsCli("del-ports", br, prefix, "270", "--if-exists").succeeded();
+        assertThat(del.out()).containsPattern("(?m)^del-ports: 260 ports deleted from " + br
+                + " \\(10 were not there\\) in \\d+\\.\\d s$");
+        assertThat(ovs.vsctl("list-ports", br)).isEmpty();
+    }
+
+    @Test
     void transactSendsTheOperationsOfAFile() throws Exception {
         String br = RunNames.name("tx");
         Path file = ovs.runDirectory().resolve("insert-bridge.json");

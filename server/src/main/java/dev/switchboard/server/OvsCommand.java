@@ -62,7 +62,8 @@ import picocli.CommandLine.Spec;
                 "Errors print one line 'switchboard: ...' and exit with status 1."},
         subcommands = {OvsCommand.Show.class, OvsCommand.ListBridges.class, OvsCommand.ListPorts.class,
                 OvsCommand.AddBridge.class, OvsCommand.DeleteBridge.class, OvsCommand.AddPort.class,
-                OvsCommand.DeletePort.class, OvsCommand.SetController.class, OvsCommand.SetManager.class,
+                OvsCommand.DeletePort.class, OvsCommand.AddPorts.class, OvsCommand.DeletePorts.class,
+                OvsCommand.SetController.class, OvsCommand.SetManager.class,
                 OvsCommand.Transact.class})
 final class OvsCommand {
 
@@ -435,6 +436,201 @@ final class OvsCommand {
             String port = names.get(names.size() - 1);
             return ovs.connected(connection -> ovs.apply(connection, List.of(new Change.DeletePort(bridge, port, ifExists))));
         }
+    }
+
+    /** The first and count of a bulk port command, checked; the names are {@code PREFIX<first>..}. */
+    static List<String> numberedNames(String prefix, int first, int count) {
+        if (count < 1 || count > MAX_BULK_PORTS) {
+            throw new UserFacingException("COUNT is 1.." + MAX_BULK_PORTS + ", not " + count);
+        }
+        if (first < 0 || (long) first + count - 1 > Integer.MAX_VALUE) {
+            throw new UserFacingException("--first must be 0 or more, not " + first);
+        }
+        if (prefix.isEmpty()) {
+            throw new UserFacingException("PREFIX must not be empty");
+        }
+        List<String> names = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            names.add(prefix + (first + i));
+        }
+        return names;
+    }
+
+    /** The most ports a bulk command changes: as many as one OVS bridge can number. */
+    static final int MAX_BULK_PORTS = 65279;
+    /** The longest name a Linux network device may have (IFNAMSIZ less its terminating zero). */
+    static final int MAX_DEVICE_NAME = 15;
+
+    /**
+     * Applies {@code changes} in transactions of {@code perTransaction}, telling {@code progress}
+     * after each. If one fails, the error says how many went in before it (those stay).
+     */
+    List<ChangeResult> applyInTransactions(OvsConnection connection, List<Change> changes, int perTransaction,
+            Progress progress, String label, String what) {
+        if (perTransaction < 1) {
+            throw new UserFacingException("--per-transaction must be at least 1, not " + perTransaction);
+        }
+        List<ChangeResult> results = new java.util.ArrayList<>();
+        progress.start(label, changes.size());
+        int done = 0;
+        for (int from = 0; from < changes.size(); from += perTransaction) {
+            List<Change> chunk = changes.subList(from, Math.min(changes.size(), from + perTransaction));
+            try {
+                results.add(apply(connection, chunk));
+            } catch (RuntimeException e) {
+                RuntimeException facing = userFacing(e);
+                if (done == 0) {
+                    throw facing;
+                }
+                throw new UserFacingException(facing.getMessage() + " (the first " + done + " of " + changes.size()
+                        + " ports were " + what + " in earlier transactions and stay so)", e);
+            }
+            done += chunk.size();
+            progress.advance(chunk.size());
+        }
+        return results;
+    }
+
+    @Command(name = "add-ports", mixinStandardHelpOptions = true,
+            description = {"Add COUNT ports named PREFIX1, PREFIX2, ... (see --first), each with one interface of the "
+                    + "same name, to BRIDGE, in transactions of --per-transaction ports, showing progress; print a "
+                    + "summary.",
+                    "Checked before anything is sent: BRIDGE exists, and (unless --may-exist) no port has one of the "
+                            + "names."})
+    static final class AddPorts implements Callable<Integer> {
+        @ParentCommand
+        OvsCommand ovs;
+
+        @Parameters(index = "0", paramLabel = "BRIDGE")
+        String bridge;
+
+        @Parameters(index = "1", paramLabel = "PREFIX")
+        String prefix;
+
+        @Parameters(index = "2", paramLabel = "COUNT")
+        int count;
+
+        @Option(names = "--first", paramLabel = "N", description = "The first port's number (default 1).")
+        int first = 1;
+
+        @Option(names = "--type", paramLabel = "TYPE",
+                description = "system (existing devices, the default), internal or tap.")
+        String type = "system";
+
+        @Option(names = "--may-exist", description = "Ports of those names already on BRIDGE are fine (unchanged).")
+        boolean mayExist;
+
+        @Option(names = "--per-transaction", paramLabel = "N", description = "Ports per transaction (default 100).")
+        int perTransaction = 100;
+
+        @Override
+        public Integer call() {
+            List<String> names = numberedNames(prefix, first, count);
+            InterfaceType interfaceType;
+            try {
+                interfaceType = InterfaceType.of(type);
+            } catch (IllegalArgumentException e) {
+                throw new UserFacingException(e.getMessage(), e);
+            }
+            if (interfaceType != InterfaceType.SYSTEM && interfaceType != InterfaceType.INTERNAL
+                    && interfaceType != InterfaceType.TAP) {
+                throw new UserFacingException("add-ports adds system, internal or tap ports, not " + type
+                        + " (they would all need options of their own: use add-port)");
+            }
+            String longest = names.get(names.size() - 1);
+            if (longest.length() > MAX_DEVICE_NAME) {
+                throw new UserFacingException("port name " + longest + " is longer than a network device's "
+                        + MAX_DEVICE_NAME + " characters");
+            }
+            return ovs.connected(connection -> {
+                connection.vswitch().bridge(bridge).orElseThrow(() -> new UserFacingException("no bridge named " + bridge));
+                if (!mayExist) {
+                    Set<String> wanted = Set.copyOf(names);
+                    Set<String> taken = new java.util.TreeSet<>();
+                    for (BridgeView any : connection.vswitch().bridges()) {
+                        any.ports().stream().map(PortView::name).filter(wanted::contains).forEach(taken::add);
+                    }
+                    if (!taken.isEmpty()) {
+                        throw new UserFacingException(taken.size() + " of the ports exist already (" + abbreviate(taken)
+                                + "); nothing was changed. --may-exist keeps them as they are");
+                    }
+                }
+                List<Change> changes = names.stream()
+                        .map(name -> (Change) new Change.AddPort(PortSpec.of(bridge, name, interfaceType), true))
+                        .toList();
+                Progress progress = Progress.on(ovs.out());
+                List<ChangeResult> results = ovs.applyInTransactions(connection, changes, perTransaction, progress,
+                        "add-ports " + bridge, "added");
+                int created = results.stream().mapToInt(r -> r.ports().size()).sum();
+                Map<String, String> errors = new java.util.TreeMap<>();
+                results.forEach(r -> errors.putAll(r.interfaceErrors()));
+                if (!errors.isEmpty()) {
+                    ovs.err().println("switchboard: warning: ovs-vswitchd could not set up " + errors.size()
+                            + " of the interfaces, e.g. " + errors.entrySet().iterator().next());
+                    ovs.err().flush();
+                }
+                progress.finish("add-ports: " + created + " ports added to " + bridge
+                        + (created < count ? " (" + (count - created) + " were there already)" : ""));
+            });
+        }
+    }
+
+    @Command(name = "del-ports", mixinStandardHelpOptions = true,
+            description = {"Delete the COUNT ports PREFIX1, PREFIX2, ... (see --first) from BRIDGE, in transactions of "
+                    + "--per-transaction ports, showing progress; print a summary.",
+                    "Checked before anything is sent: BRIDGE exists, and (unless --if-exists) has every one of them."})
+    static final class DeletePorts implements Callable<Integer> {
+        @ParentCommand
+        OvsCommand ovs;
+
+        @Parameters(index = "0", paramLabel = "BRIDGE")
+        String bridge;
+
+        @Parameters(index = "1", paramLabel = "PREFIX")
+        String prefix;
+
+        @Parameters(index = "2", paramLabel = "COUNT")
+        int count;
+
+        @Option(names = "--first", paramLabel = "N", description = "The first port's number (default 1).")
+        int first = 1;
+
+        @Option(names = "--if-exists", description = "Ports of those names missing from BRIDGE are fine.")
+        boolean ifExists;
+
+        @Option(names = "--per-transaction", paramLabel = "N", description = "Ports per transaction (default 100).")
+        int perTransaction = 100;
+
+        @Override
+        public Integer call() {
+            List<String> names = numberedNames(prefix, first, count);
+            return ovs.connected(connection -> {
+                BridgeView view = connection.vswitch().bridge(bridge)
+                        .orElseThrow(() -> new UserFacingException("no bridge named " + bridge));
+                Set<String> present = new java.util.HashSet<>();
+                view.ports().forEach(port -> present.add(port.name()));
+                List<String> missing = names.stream().filter(name -> !present.contains(name)).toList();
+                if (!missing.isEmpty() && !ifExists) {
+                    throw new UserFacingException(missing.size() + " of the ports are not on " + bridge + " ("
+                            + abbreviate(missing) + "); nothing was changed. --if-exists skips them");
+                }
+                List<Change> changes = names.stream().filter(present::contains)
+                        .map(name -> (Change) new Change.DeletePort(bridge, name, true)).toList();
+                Progress progress = Progress.on(ovs.out());
+                if (!changes.isEmpty()) {
+                    ovs.applyInTransactions(connection, changes, perTransaction, progress, "del-ports " + bridge,
+                            "deleted");
+                }
+                progress.finish("del-ports: " + changes.size() + " ports deleted from " + bridge
+                        + (missing.isEmpty() ? "" : " (" + missing.size() + " were not there)"));
+            });
+        }
+    }
+
+    /** The first few of {@code names}, and how many more. */
+    static String abbreviate(java.util.Collection<String> names) {
+        List<String> some = names.stream().limit(5).toList();
+        return String.join(", ", some) + (names.size() > some.size() ? " and " + (names.size() - some.size()) + " more" : "");
     }
 
     @Command(name = "set-controller", mixinStandardHelpOptions = true,

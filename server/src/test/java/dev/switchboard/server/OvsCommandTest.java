@@ -54,9 +54,20 @@ class OvsCommandTest {
         assertThat(run.out()).contains("--db=TARGET", "--json", "--no-wait", "--timeout=SECONDS",
                 "unix:/var/run/openvswitch/db");
         for (String command : new String[] {"show", "list-br", "list-ports", "add-br", "del-br", "add-port", "del-port",
-                "set-controller", "set-manager", "transact"}) {
+                "set-controller", "set-manager", "transact", "add-ports", "del-ports"}) {
             assertThat(run.out()).contains("  " + command + " ");
         }
+    }
+
+    @Test
+    void bulkPortCommandsRefuseBadInputBeforeConnecting() {
+        String db = "unix:" + directory.resolve("db.sock");
+        assertFails(ovs("--db", db, "add-ports", "br0", "p", "0"), "COUNT is 1..65279, not 0");
+        assertFails(ovs("--db", db, "del-ports", "br0", "p", "70000"), "COUNT is 1..65279, not 70000");
+        assertFails(ovs("--db", db, "add-ports", "br0", "averylongprefix", "3"),
+                "port name averylongprefix3 is longer than a network device's 15 characters");
+        assertFails(ovs("--db", db, "add-ports", "br0", "p", "3", "--type", "patch"),
+                "add-ports adds system, internal or tap ports, not patch");
     }
 
     @Test
