@@ -39,11 +39,12 @@ import java.util.stream.Collectors;
  * until nothing with the prefix is left. Each device is deleted once: one that goes with its
  * namespace or its veth peer is waited for, not deleted again by name in a later round (where
  * it could meet an error, or a same-named device made since); only the last round deletes by
- * name what is still there, one at a time, and a device gone by then is fine.
+ * name what is still there, and a device gone by then is fine.
  */
 final class LabTeardown {
     private static final Duration ORPHAN_WAIT = Duration.ofSeconds(15);
-    private static final int ROUNDS = 4;
+    /** Rounds of removing and looking again; the last deletes what stays (see the class comment). */
+    private static final int ROUNDS = 8;
     private static final long PAUSE_MILLIS = 200;
     /**
      * Namespaces deleted per {@code ip -batch}: a few batches rather than one, so that progress
@@ -192,16 +193,18 @@ final class LabTeardown {
             return;
         }
         steps.start("  links", count);
-        if (lastResort) {
-            deletions.forEach((ns, links) -> links.forEach(link -> {
-                deleteIfThere(ns, link);
-                steps.advance(1);
-            }));
-            return;
-        }
         Changes changes = net.changes();
         deletions.forEach((ns, links) -> links.forEach(link -> changes.deleteLink(ns, link)));
-        changes.apply();
+        try {
+            changes.apply();
+        } catch (HostNetworkException e) {
+            if (!lastResort) {
+                throw e;
+            }
+            // one of them went meanwhile (with its peer or namespace), which stopped the batch:
+            // the rest one by one, where gone already is fine
+            deletions.forEach((ns, links) -> links.forEach(link -> deleteIfThere(ns, link)));
+        }
         steps.advance(count);
     }
 
