@@ -17,8 +17,9 @@ import org.projectfloodlight.openflow.types.OFPort;
  * Learning from packet-ins, on the switches' event loops: reads the source MAC, VLAN and
  * address of each frame and, for a known host at its known port carrying no new address,
  * only stores the time it was seen (table reads with a per-thread key or the entry's own,
- * compare-and-sets on the entry, no allocation; see {@link HostTracker#markSeen}). Anything else is handed to {@link HostTracker#learn}, which publishes a new
- * table with a compare-and-set: nothing here waits.
+ * compare-and-sets on the entry, no allocation; see {@link HostTracker#markSeen}). Anything
+ * else is handed to {@link HostTracker#learn}, which publishes a new table with a
+ * compare-and-set: nothing here waits.
  */
 final class HostLearning implements PacketInProcessor {
     private final HostTracker tracker;
