@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * {@code ./switchboard demo --once} runs the seed's three labs (veth, Linux bridge, OVS
  * controlled by Switchboard), every ping passes, and nothing is left behind.
  */
+@RunsAlone("the default labs directory /var/lib/switchboard/labs and its shared private OVS, fixed lab names (seed1..3, rt)")
 class DemoIT {
     private static final Path ROOT = Path.of(System.getProperty("switchboard.root", "..")).toAbsolutePath().normalize();
 

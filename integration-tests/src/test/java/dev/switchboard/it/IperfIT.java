@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
  * h3 on s3) under the forwarding app. The rate is printed for docs/benchmarks.md; nothing
  * asserts a speed.
  */
+@RunsAlone("measures a rate for docs/benchmarks.md: tests beside it would take its CPU")
 class IperfIT {
 
     @Test

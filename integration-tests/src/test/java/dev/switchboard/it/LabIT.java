@@ -43,7 +43,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (userspace) OVS, checked from outside: {@code ip -json}, {@code ovs-vsctl} on the OVS the lab
  * used, pings. Labs live in a labs directory of their own ({@code -Dswitchboard.labs}), with
  * per-run lab names, and every test takes its labs down again, also when it fails, so the
- * shared private OVS stops (only one userspace ovs-vswitchd can run on a host). The examples,
+ * labs' shared private OVS stops. With nothing of the default labs directory used, it runs beside
+ * other test classes. The examples,
  * every {@code up} and the kill run the launcher; repeated looks ({@code status}, {@code ping}
  * until it passes) and the cleanup use {@link LabRunner} in this JVM, which is quicker.
  */

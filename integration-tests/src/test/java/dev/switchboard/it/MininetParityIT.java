@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * {@code mn --topo tree,2,3}: the same hosts, switches and links, port for port. Mininet's
  * side is read from its own {@code links} command; ours from the kernel and OVS.
  */
+@RunsAlone("a fixed lab name in the default labs directory (shared with the demo); `mn` cleans up every Mininet on the host when it fails")
 class MininetParityIT {
     private static final Path ROOT = Path.of(System.getProperty("switchboard.root", "..")).toAbsolutePath().normalize();
     private static final Duration LIMIT = Duration.ofSeconds(180);

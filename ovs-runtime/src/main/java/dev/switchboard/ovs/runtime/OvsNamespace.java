@@ -40,13 +40,15 @@ final class OvsNamespace {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     /** The uplink's name inside the namespace. */
     static final String UPLINK = "sbuplink";
-    /** Uplink /30s are taken from 169.254.200.0/21: 512 of them, scanned for the first free one. */
+    /** Uplink /30s are taken from 169.254.200.0/21: 512 of them, scanned for the first free one under {@link UplinkLock}. */
     private static final int FIRST_SUBNET = (169 << 24) | (254 << 16) | (200 << 8);
     private static final int SUBNETS = 512;
     private static final Pattern IPV4 = Pattern.compile("inet (\\d+\\.\\d+\\.\\d+\\.\\d+)/");
 
     private final String name;
     private final String rootEnd;
+    /** Set when {@link #create()} found the namespace in use by others; {@link #delete()} then leaves it. */
+    private volatile boolean notOurs;
 
     private OvsNamespace(String name, String rootEnd) {
         this.name = name;
@@ -72,24 +74,41 @@ final class OvsNamespace {
     }
 
     /**
-     * Creates the namespace (deleting a leftover of the same name first) with its loopback up and the uplink. Uplink
-     * subnets are chosen under this class's lock; across processes, OVS users hold {@code /tmp/switchboard-ovs.lock}.
+     * Creates the namespace with its loopback up and the uplink. A leftover of the same name is deleted first, but
+     * only when nothing runs in it: a namespace with live processes belongs to another private OVS (or someone's
+     * shell), and is left alone with an {@link IllegalStateException}. Uplink subnets are chosen and taken under
+     * {@link UplinkLock}, so processes creating namespaces at once never take the same one.
+     *
+     * @throws IllegalStateException if a namespace of this name exists with processes in it
      */
     void create() {
         if (exists()) {
-            log.warn("Deleting network namespace {} left behind by an earlier private OVS", name);
+            List<String> pids = pidsInside();
+            if (!pids.isEmpty()) {
+                notOurs = true;
+                throw new IllegalStateException("network namespace " + name + " already exists and processes run in it"
+                        + " (pids " + String.join(", ", pids) + "): another private OVS whose run directory gives the"
+                        + " same name, or a shell in it. Left alone; stop those processes (`ip netns pids " + name
+                        + "`) or use another run directory");
+            }
+            log.warn("Deleting network namespace {} left behind by an earlier private OVS (nothing runs in it)", name);
             delete();
         }
-        ip("netns", "add", name);
+        ExecResult added = Commands.run(List.of("ip", "netns", "add", name), Map.of(), TIMEOUT);
+        if (!added.succeeded()) {
+            // made by someone else between our look and now: theirs, not ours to delete
+            notOurs = exists();
+            throw new CommandException(List.of("ip", "netns", "add", name), added);
+        }
         try {
             ip("-n", name, "link", "set", "lo", "up");
-            int subnet;
-            synchronized (OvsNamespace.class) {
-                subnet = freeSubnet();
+            int subnet = UplinkLock.holding(() -> {
+                int free = freeSubnet();
                 ip("link", "add", rootEnd, "type", "veth", "peer", "name", UPLINK, "netns", name);
-                ip("addr", "add", dotted(subnet + 1) + "/30", "dev", rootEnd);
-                ip("-n", name, "addr", "add", dotted(subnet + 2) + "/30", "dev", UPLINK);
-            }
+                ip("addr", "add", dotted(free + 1) + "/30", "dev", rootEnd);
+                ip("-n", name, "addr", "add", dotted(free + 2) + "/30", "dev", UPLINK);
+                return free;
+            });
             ip("link", "set", rootEnd, "up");
             ip("-n", name, "link", "set", UPLINK, "up");
             // so a controller on any of the root namespace's own addresses (a lab's --controller 10.1.2.3:6653) is
@@ -99,6 +118,12 @@ final class OvsNamespace {
             delete();
             throw e;
         }
+    }
+
+    /** Pids of the processes whose network namespace this is ({@code ip netns pids}); empty if none or it is gone. */
+    List<String> pidsInside() {
+        ExecResult result = Commands.run(List.of("ip", "netns", "pids", name), Map.of(), TIMEOUT);
+        return result.stdout().lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
     }
 
     /** The root end's address, where a controller for this OVS listens; empty when the uplink is gone. */
@@ -128,8 +153,15 @@ final class OvsNamespace {
         return full;
     }
 
-    /** Deletes the namespace, and with it the uplink and every interface left in it. Best effort. */
+    /**
+     * Deletes the namespace, and with it the uplink and every interface left in it. Best effort. Does nothing when
+     * {@link #create()} found the namespace in use by others: what failed to start must not take theirs down.
+     */
     void delete() {
+        if (notOurs) {
+            log.info("Leaving network namespace {} alone: it was in use by others when this private OVS started", name);
+            return;
+        }
         Commands.run(List.of("ip", "link", "del", rootEnd), Map.of(), TIMEOUT);
         ExecResult result = Commands.run(List.of("ip", "netns", "del", name), Map.of(), TIMEOUT);
         if (!result.succeeded() && exists()) {
@@ -142,7 +174,8 @@ final class OvsNamespace {
         return "netns " + name;
     }
 
-    private static int freeSubnet() {
+    /** The first /30 of the uplink range no interface has an address in; call under {@link UplinkLock}. */
+    static int freeSubnet() {
         Set<Integer> taken = new HashSet<>();
         String all = Commands.run(List.of("ip", "-4", "-o", "addr", "show"), Map.of(), TIMEOUT).stdout();
         Matcher m = IPV4.matcher(all);
@@ -164,6 +197,11 @@ final class OvsNamespace {
             value = (value << 8) | Integer.parseInt(part);
         }
         return value;
+    }
+
+    /** The uplink /30 {@code address} is in, as the int its first address is; for tests. */
+    static int subnetOf(InetAddress address) {
+        return parse(address.getHostAddress()) & ~3;
     }
 
     static String dotted(int address) {

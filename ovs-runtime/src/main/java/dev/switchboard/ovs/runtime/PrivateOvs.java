@@ -107,7 +107,8 @@ public final class PrivateOvs implements AutoCloseable {
      *
      * @throws IllegalArgumentException if the path is too long for unix sockets or the directory
      *                                  holds something else
-     * @throws IllegalStateException    if an earlier OVS still runs in the directory
+     * @throws IllegalStateException    if an earlier OVS still runs in the directory, or processes run in a
+     *                                  network namespace of the name this directory gives (left alone)
      * @throws OvsCommandException      if an OVS program fails; what did start is stopped again
      */
     public static PrivateOvs start(Path runDirectory) {

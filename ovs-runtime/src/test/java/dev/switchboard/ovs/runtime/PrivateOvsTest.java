@@ -2,6 +2,7 @@ package dev.switchboard.ovs.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -166,10 +167,11 @@ class PrivateOvsTest {
             vswitchd = ovs.pids().get(1);
 
             ovs.pauseSwitchDaemon();
-            assertThat(processState(vswitchd)).isEqualTo('T');
+            // kill(1) returns before the kernel has stopped the process: a look at once may still see it running
+            await().atMost(Duration.ofSeconds(10)).until(() -> processState(vswitchd) == 'T');
             assertThat(ovs.isRunning()).as("stopped, not gone").isTrue();
             ovs.resumeSwitchDaemon();
-            assertThat(processState(vswitchd)).isNotEqualTo('T');
+            await().atMost(Duration.ofSeconds(10)).until(() -> processState(vswitchd) != 'T');
             assertThat(ovs.appctl("dpif/show")).contains(bridge);
 
             ovs.pauseSwitchDaemon();
