@@ -1,5 +1,6 @@
 package dev.switchboard.controller.internal;
 
+import dev.switchboard.controller.HandshakeFailure;
 import dev.switchboard.controller.SwitchError;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -31,6 +32,7 @@ final class SwitchHandler extends GuardedStage {
     private final PacketInPipeline pipeline;
     private final Counters counters;
     private final ConnectionLimits limits;
+    private final ConnectionStats stats;
 
     private ChannelHandlerContext ctx;
     /** Null until {@link #announce} registered it, and if the registry refused it. */
@@ -46,6 +48,7 @@ final class SwitchHandler extends GuardedStage {
         this.pipeline = pipeline;
         this.counters = counters;
         this.limits = limits;
+        this.stats = guard.stats();
     }
 
     @Override
@@ -66,6 +69,7 @@ final class SwitchHandler extends GuardedStage {
         connection = ready;
         if (!registry.add(ready, limits.maxSwitches())) { // another loop took the last place meanwhile
             connection = null;
+            counters.handshakeFailed(HandshakeFailure.SWITCH_LIMIT);
             limits.refusedSwitch(guard.remote(), ready.id());
             guard.close(ctx);
             return;
@@ -112,7 +116,9 @@ final class SwitchHandler extends GuardedStage {
             return;
         }
         try {
-            if (batch.add(message)) {
+            boolean full = batch.add(message);
+            stats.sentOnLoop(message);
+            if (full) {
                 releaseBatch();
             }
         } catch (RuntimeException e) {
@@ -139,6 +145,7 @@ final class SwitchHandler extends GuardedStage {
     private void dispatch(OFMessage message) {
         switch (message.getType()) {
             case PACKET_IN -> {
+                stats.packetIn();
                 if (connection.servesApps()) {
                     pipeline.process(connection, (OFPacketIn) message);
                 }
