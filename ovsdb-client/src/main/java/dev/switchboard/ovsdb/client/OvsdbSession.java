@@ -166,7 +166,7 @@ public final class OvsdbSession implements AutoCloseable {
         JsonRpcConnection.Call call = connection.start("transact", params);
         CompletableFuture<List<OperationResult>> result =
                 call.result().thenApply(answer -> TransactionCodec.decode(schema, operations, answer));
-        result.whenComplete((answer, failure) -> transactions.record(failure, System.nanoTime() - sent));
+        result.whenComplete((answer, failure) -> transactions.record(TransactionStats.outcomeOf(failure), System.nanoTime() - sent));
         return new Transaction(call, result);
     }
 

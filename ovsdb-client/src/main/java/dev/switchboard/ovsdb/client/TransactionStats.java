@@ -52,13 +52,14 @@ public final class TransactionStats {
         return nanos.get(outcome).sum();
     }
 
-    void record(Throwable failure, long elapsedNanos) {
-        Outcome outcome = outcomeOf(failure);
+    /** Counts one transaction that ended with {@code outcome} after {@code elapsedNanos}; sessions call it. */
+    public void record(Outcome outcome, long elapsedNanos) {
         counts.get(outcome).increment();
         nanos.get(outcome).add(elapsedNanos);
     }
 
-    static Outcome outcomeOf(Throwable failure) {
+    /** The outcome of a transaction whose future completed with {@code failure} (null: it succeeded). */
+    public static Outcome outcomeOf(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause == null) {
             return Outcome.COMMITTED;

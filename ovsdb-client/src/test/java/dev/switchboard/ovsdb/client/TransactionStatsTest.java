@@ -15,11 +15,11 @@ class TransactionStatsTest {
     @Test
     void eachEndIsCountedUnderItsOutcomeWithItsTime() {
         TransactionStats stats = new TransactionStats();
-        stats.record(null, 100);
-        stats.record(null, 50);
-        stats.record(new CompletionException(new OvsdbTransactionException(0, null, "refused", null)), 7);
-        stats.record(new CancellationException(), 3);
-        stats.record(new CompletionException(new ConnectionClosedException("gone")), 1);
+        stats.record(TransactionStats.outcomeOf(null), 100);
+        stats.record(TransactionStats.outcomeOf(null), 50);
+        stats.record(TransactionStats.outcomeOf(new CompletionException(new OvsdbTransactionException(0, null, "refused", null))), 7);
+        stats.record(TransactionStats.outcomeOf(new CancellationException()), 3);
+        stats.record(TransactionStats.outcomeOf(new CompletionException(new ConnectionClosedException("gone"))), 1);
 
         assertThat(stats.count(Outcome.COMMITTED)).isEqualTo(2);
         assertThat(stats.totalNanos(Outcome.COMMITTED)).isEqualTo(150);
