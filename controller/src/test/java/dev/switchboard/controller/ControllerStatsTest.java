@@ -88,6 +88,7 @@ class ControllerStatsTest {
             SwitchStats stats = statsOf(fixture.controller, 3);
             assertThat(stats.echoRoundTripNanos()).isPositive();
             assertThat(stats.lastEchoRoundTripNanos()).isPositive().isLessThanOrEqualTo(stats.echoRoundTripNanos());
+            assertThat(fixture.controller.stats().unhandledMessages()).as("the echo replies were handled").isZero();
         }
     }
 

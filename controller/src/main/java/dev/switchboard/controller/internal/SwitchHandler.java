@@ -10,6 +10,7 @@ import org.projectfloodlight.openflow.protocol.OFErrorMsg;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.protocol.OFPortStatus;
+import org.projectfloodlight.openflow.protocol.OFType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,8 +154,10 @@ final class SwitchHandler extends GuardedStage {
             case PORT_STATUS -> connection.apply((OFPortStatus) message);
             case ERROR -> onError((OFErrorMsg) message);
             default -> {
+                // an ECHO_REPLY nobody asked for answers the liveness check's echo: handled by the guard
                 if (!connection.pending().offer(message, guard.frameBytes())
-                        && !(connection.isAnnounced() && registry.message(connection, message))) {
+                        && !(connection.isAnnounced() && registry.message(connection, message))
+                        && message.getType() != OFType.ECHO_REPLY) {
                     counters.unhandledMessages.increment();
                     log.debug("{}: unhandled {}", connection, message.getType());
                 }
