@@ -40,6 +40,11 @@ public final class Controller implements AutoCloseable {
         return core.counters().snapshot();
     }
 
+    /** The figures for metrics, read live at each call (see {@link ControllerStats}). */
+    public ControllerStats stats() {
+        return core.stats();
+    }
+
     /** Closes every switch connection and stops listening. */
     @Override
     public void close() {

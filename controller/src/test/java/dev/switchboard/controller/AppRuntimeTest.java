@@ -109,6 +109,9 @@ class AppRuntimeTest {
                 @Override
                 public void switchAdded(OFSwitch sw) {
                     log.add("switch " + name);
+                    if (name.equals("thrower")) {
+                        throw new IllegalStateException("listener bug");
+                    }
                 }
             });
         }
@@ -228,6 +231,10 @@ class AppRuntimeTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> log.contains("packet after"));
             assertThat(log).containsSubsequence("packet thrower", "packet after");
             assertThat(log).contains("switch thrower", "switch after");
+            // counted for /metrics, by app: the processor's failure by the controller, the listener's by the runtime
+            await().atMost(Duration.ofSeconds(5)).until(() -> runtime.listenerFailures().get("thrower") == 1);
+            assertThat(runtime.listenerFailures()).containsExactly(Map.entry("thrower", 1L), Map.entry("after", 0L));
+            assertThat(fixture.controller.stats().processorFailures()).containsExactly(Map.entry("thrower", 1L));
 
             runtime.close();
             log.clear();

@@ -40,6 +40,8 @@ class LimitsTest {
                     .contains("has not taken what the controller sends for PT0.5S");
             assertThat(log.warnings()).hasSize(1);
             assertThat(fixture.controller.counters().connectionsClosedUnwritable()).isEqualTo(1);
+            assertThat(fixture.controller.stats().connectionsClosedUnwritable()).isEqualTo(1);
+            assertThat(fixture.controller.stats().writeStalls()).isPositive();
             assertThat(fixture.controller.switches().getSwitch(DatapathId.of(1))).isPresent();
             assertThat(fixture.controller.switches().getSwitch(DatapathId.of(1)).orElseThrow().barrier())
                     .succeedsWithin(Duration.ofSeconds(5));

@@ -34,16 +34,20 @@ public final class RestServer implements AutoCloseable {
 
     public static final String BASE = "/api/v1";
     public static final String OPENAPI_PATH = BASE + "/openapi.json";
+    /** Prometheus' scrape path, beside the API rather than in it (not a resource of the API). */
+    public static final String METRICS_PATH = "/metrics";
     /** How long the API waits for a switch's reply (port and flow stats). */
     static final Duration SWITCH_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_THREADS = 16;
 
     private final Javalin javalin;
     private final InetSocketAddress address;
+    private final Optional<MetricsEndpoint> metrics;
 
-    private RestServer(Javalin javalin, InetSocketAddress address) {
+    private RestServer(Javalin javalin, InetSocketAddress address, Optional<MetricsEndpoint> metrics) {
         this.javalin = javalin;
         this.address = address;
+        this.metrics = metrics;
     }
 
     /**
@@ -62,13 +66,14 @@ public final class RestServer implements AutoCloseable {
             javalin.start(config.address(), config.port());
         } catch (RuntimeException e) {
             javalin.stop();
+            sources.metrics().ifPresent(MetricsEndpoint::close);
             throw new IllegalStateException("rest: cannot listen on " + config.address() + ":" + config.port()
                     + ": " + rootMessage(e), e);
         }
         InetSocketAddress bound = new InetSocketAddress(config.address(), javalin.port());
         log.info("REST API on http://{}:{}{} ({})", config.address(), javalin.port(), BASE,
                 config.token().isPresent() ? "bearer token required" : "no token: loopback only");
-        return new RestServer(javalin, bound);
+        return new RestServer(javalin, bound, sources.metrics());
     }
 
     /** The app with every route, not started; tests start it themselves. */
@@ -101,6 +106,10 @@ public final class RestServer implements AutoCloseable {
         app.get(BASE + "/paths", network::path);
         app.get(BASE + "/apps", controller::apps);
         app.get(BASE + "/health", controller::health);
+        sources.metrics().ifPresent(metrics -> app.get(METRICS_PATH, ctx -> {
+            token.ifPresent(expected -> checkToken(ctx, expected)); // the token covers the metrics too
+            ctx.contentType(metrics.contentType()).result(metrics.scrape());
+        }));
         app.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
         // Javalin's own refusals (no such route, 405, too large) get the same JSON body
         app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(new ApiError(e.getMessage())));
@@ -156,8 +165,10 @@ public final class RestServer implements AutoCloseable {
         return address.getPort();
     }
 
+    /** Stops serving, and closes the metrics it served. */
     @Override
     public void close() {
         javalin.stop();
+        metrics.ifPresent(MetricsEndpoint::close);
     }
 }

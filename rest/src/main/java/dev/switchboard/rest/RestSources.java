@@ -9,15 +9,23 @@ import java.util.function.Supplier;
 
 /**
  * What the API reads: the controller's switches, and the services the running apps publish
- * (asked each time, so an app started or stopped later is seen).
+ * (asked each time, so an app started or stopped later is seen); and the metrics {@code /metrics}
+ * serves, if any.
  */
 public record RestSources(SwitchService switches, Supplier<Optional<TopologyService>> topology,
-        Supplier<Optional<HostService>> hosts, AppCatalog apps) {
+        Supplier<Optional<HostService>> hosts, AppCatalog apps, Optional<MetricsEndpoint> metrics) {
 
     public RestSources {
         Objects.requireNonNull(switches, "switches");
         Objects.requireNonNull(topology, "topology");
         Objects.requireNonNull(hosts, "hosts");
         Objects.requireNonNull(apps, "apps");
+        Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** Without {@code /metrics}. */
+    public RestSources(SwitchService switches, Supplier<Optional<TopologyService>> topology,
+            Supplier<Optional<HostService>> hosts, AppCatalog apps) {
+        this(switches, topology, hosts, apps, Optional.empty());
     }
 }

@@ -78,7 +78,8 @@ public final class Switchboard implements AutoCloseable {
         ClassLoader loader = Switchboard.class.getClassLoader();
         // The composition root: Guice makes the parts; starting and stopping them in order stays here.
         Injector injector = Guice.createInjector(new ControllerModule(openflowConfig), new OvsdbModule(ovsdbConfig),
-                new AppsModule(new AppsModule.Selection(appNames, appConfigs), loader), new RestModule(restConfig));
+                new AppsModule(new AppsModule.Selection(appNames, appConfigs), loader), new RestModule(restConfig),
+                new MetricsModule());
         Controller controller = injector.getInstance(Controller.class);
         AppRuntime apps = null;
         OvsdbManager ovsdb = null;
@@ -90,7 +91,9 @@ public final class Switchboard implements AutoCloseable {
                     injector.getInstance(AppFactory.class));
             List<InetSocketAddress> bound = controller.start();
             ovsdb = injector.getInstance(OvsdbModule.OvsdbStarter.class).start(bound).orElse(null);
-            RestServer rest = injector.getInstance(RestModule.RestStarter.class).start(apps, wanted, appConfigs).orElse(null);
+            OvsdbManager managed = ovsdb;
+            RestServer rest = injector.getInstance(RestModule.RestStarter.class).start(apps, wanted, appConfigs,
+                    () -> managed == null ? List.of() : managed.clients()).orElse(null);
             return new Switchboard(controller, apps, bound, ovsdb, rest);
         } catch (RuntimeException e) {
             if (apps != null) {

@@ -41,7 +41,8 @@ import org.projectfloodlight.openflow.types.U64;
  * over 16 ports) -> the controller's decode step (openflowj's reader, in place, as the frame
  * decoder calls it, through the controller's {@link BenchmarkDecodePath}) -> the L2 learning path
  * ({@link L2LearningPath#handle}) with every host already learnt -> the FLOW_MOD
- * (with the buffer id) encoded into a reused buffer, as {@code OutboundBatch} encodes it.
+ * (with the buffer id) encoded into a reused buffer, as {@code OutboundBatch} encodes it; the
+ * packet-in and the FLOW_MOD are counted as the switch stage counts them for {@code /metrics}.
  *
  * <p>One op is one packet-in answered. Run with {@code -prof gc} for the bytes allocated per
  * packet-in ({@code gc.alloc.rate.norm}). Each thread has its own switch, as each event loop
@@ -83,7 +84,10 @@ public class PacketInBenchmark {
             packetIns.writeTo(in, host, host + 1);
         }
         out = PooledByteBufAllocator.DEFAULT.directBuffer(4096);
-        encoder = message -> message.writeTo(out);
+        encoder = message -> {
+            message.writeTo(out);
+            decoder.countSent(message); // the per-connection counts /metrics reads, as the switch stage keeps them
+        };
         l2 = new L2LearningPath(DatapathId.of(SWITCH_NUMBER), OFFactories.getFactory(of), U64.of(0x4c32L << 48), 100,
                 60, 0, 100_000);
         for (int host = 0; host < macs; host++) {
@@ -104,6 +108,7 @@ public class PacketInBenchmark {
         next = host + 1 == macs ? 0 : host + 1;
         in.readerIndex(host * messageLength);
         OFPacketIn packetIn = (OFPacketIn) decoder.read(in, messageLength);
+        decoder.countPacketIn();
         out.clear();
         l2.handle(packetIn, NO_FLOODING, encoder);
         return out.writerIndex();

@@ -237,6 +237,19 @@ public final class AppRuntime implements AutoCloseable {
         return reconciler.isServed(sw);
     }
 
+    /**
+     * How often each running app's switch, error and message listeners threw, by app name, in
+     * start order. (Its packet-in processors' failures are the controller's
+     * {@code ControllerStats.processorFailures()}, under the app's name.)
+     */
+    public Map<String, Long> listenerFailures() {
+        Map<String, Long> byApp = new LinkedHashMap<>();
+        for (RunningApp r : running) {
+            byApp.put(r.app().name(), r.context().listenerFailures());
+        }
+        return byApp;
+    }
+
     /** The running apps' names, in start order. */
     public List<String> names() {
         return running.stream().map(r -> r.app().name()).toList();

@@ -32,6 +32,7 @@ final class DefaultAppContext implements AppContext, AutoCloseable {
     /** This app's views of the services it consumes, made once each. */
     private final Map<Class<?>, Object> views = new java.util.concurrent.ConcurrentHashMap<>();
     private final AppFlows flows;
+    private final ListenerFailures listenerFailures = new ListenerFailures();
     private final List<Registration> registrations = new CopyOnWriteArrayList<>();
     /** Made on first use; set by compare-and-set, so asking for it on an event loop takes no lock. */
     private final AtomicReference<ScheduledExecutorService> scheduler = new AtomicReference<>();
@@ -125,6 +126,11 @@ final class DefaultAppContext implements AppContext, AutoCloseable {
         return scheduler.get();
     }
 
+    /** How often the app's switch, error and message listeners threw. */
+    long listenerFailures() {
+        return listenerFailures.count();
+    }
+
     Registration track(Registration registration) {
         registrations.add(registration);
         return () -> {
@@ -160,17 +166,17 @@ final class DefaultAppContext implements AppContext, AutoCloseable {
 
         @Override
         public Registration addSwitchListener(SwitchListener listener) {
-            return track(switchesDelegate.addSwitchListener(listener));
+            return track(switchesDelegate.addSwitchListener(listenerFailures.wrap(listener)));
         }
 
         @Override
         public Registration addErrorListener(SwitchErrorListener listener) {
-            return track(switchesDelegate.addErrorListener(listener));
+            return track(switchesDelegate.addErrorListener(listenerFailures.wrap(listener)));
         }
 
         @Override
         public Registration addMessageListener(OFType type, MessageListener listener) {
-            return track(switchesDelegate.addMessageListener(type, listener));
+            return track(switchesDelegate.addMessageListener(type, listenerFailures.wrap(listener)));
         }
     }
 }

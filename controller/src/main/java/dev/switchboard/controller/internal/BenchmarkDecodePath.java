@@ -17,6 +17,22 @@ public final class BenchmarkDecodePath {
     private static final SocketAddress NO_PEER = InetSocketAddress.createUnresolved("benchmark", 0);
 
     private final OpenFlowMessageParser parser = new OpenFlowMessageParser(new Counters());
+    private final ConnectionStats stats = new ConnectionStats();
+
+    /** Counts a packet-in as the switch stage does for each one it dispatches. */
+    public void countPacketIn() {
+        stats.packetIn();
+    }
+
+    /** Counts {@code message} as the switch stage does for each answer it adds to a read burst's batch. */
+    public void countSent(OFMessage message) {
+        stats.sentOnLoop(message);
+    }
+
+    /** What was counted, so the benchmark can check the counting happened. */
+    public long packetInsCounted() {
+        return stats.packetIns();
+    }
 
     /** Reads the message of {@code length} bytes at {@code in}'s reader index and moves past it. */
     public OFMessage read(ByteBuf in, int length) {

@@ -1,6 +1,7 @@
 package dev.switchboard.controller.internal;
 
 import dev.switchboard.controller.ControllerConfig;
+import dev.switchboard.controller.HandshakeFailure;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
@@ -14,6 +15,7 @@ import org.projectfloodlight.openflow.protocol.OFEchoRequest;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFType;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,12 +40,19 @@ final class ConnectionGuard {
     private final ControllerConfig config;
     private final Counters counters;
     private final OutboundBudget budget;
+    private final ConnectionStats stats = new ConnectionStats();
 
     /** The negotiated version's factory; null until the peer's HELLO is accepted. */
     private OFFactory factory;
     /** Known from the FEATURES_REPLY on, for log lines. */
     private DatapathId datapathId;
     private int unansweredEchoes;
+    /** Our latest echo request, while it waits for its reply: its xid and when it was sent. */
+    private boolean echoOutstanding;
+    private long echoXid;
+    private long echoSentNanos;
+    /** Why the connection is being closed before it was ready, if we close it; null: the peer hung up. */
+    private HandshakeFailure failure;
     private boolean closing;
     /** Counted in {@code Counters.pending} until the handshake completes or the connection closes. */
     private boolean pending = true;
@@ -76,6 +85,23 @@ final class ConnectionGuard {
         return budget;
     }
 
+    /** The connection's counts, from its first byte; the ready switch's {@code SwitchStats}. */
+    ConnectionStats stats() {
+        return stats;
+    }
+
+    /** Notes why the handshake ends, for the count of failures; the first reason given stands. */
+    void failed(HandshakeFailure reason) {
+        if (failure == null) {
+            failure = reason;
+        }
+    }
+
+    /** Why the handshake ended; null when nobody said (the peer hung up, or the connection failed). */
+    HandshakeFailure failure() {
+        return failure;
+    }
+
     /** The wire length of the message being handled; the largest allowed if it is not known. */
     int frameBytes() {
         return decoder != null ? decoder.lastFrameBytes() : config.maxMessageBytes();
@@ -87,6 +113,7 @@ final class ConnectionGuard {
 
     void identified(DatapathId datapathId) {
         this.datapathId = datapathId;
+        stats.identified(datapathId);
     }
 
     boolean isClosing() {
@@ -99,6 +126,10 @@ final class ConnectionGuard {
      */
     boolean admit(OFMessage message) {
         unansweredEchoes = 0;
+        if (echoOutstanding && message.getXid() == echoXid && message.getType() == OFType.ECHO_REPLY) {
+            echoOutstanding = false;
+            stats.echoAnswered(System.nanoTime() - echoSentNanos);
+        }
         if (closing) {
             return false;
         }
@@ -136,7 +167,12 @@ final class ConnectionGuard {
             return true;
         }
         unansweredEchoes++;
-        ctx.writeAndFlush(factory.buildEchoRequest().build());
+        OFEchoRequest echo = factory.buildEchoRequest().build();
+        // the round trip is measured for the latest request: an older one's late reply is not its answer
+        echoOutstanding = true;
+        echoXid = echo.getXid();
+        echoSentNanos = System.nanoTime();
+        ctx.writeAndFlush(echo);
         return true;
     }
 
@@ -163,6 +199,7 @@ final class ConnectionGuard {
             return;
         }
         closing = true;
+        failed(HandshakeFailure.PROTOCOL);
         counters.connectionsClosedForBadInput.increment();
         log.warn("{}{}: closing: {}", remote(), who(), what);
         channel.close();
@@ -189,7 +226,11 @@ final class ConnectionGuard {
     void writabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
             cancelUnwritableTimer();
-        } else if (unwritableTimer == null && !closing) {
+            return;
+        }
+        counters.writeStalls.increment();
+        stats.writeStalled();
+        if (unwritableTimer == null && !closing) {
             armUnwritableTimer();
         }
     }

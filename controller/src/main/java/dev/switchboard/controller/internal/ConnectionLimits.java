@@ -1,6 +1,7 @@
 package dev.switchboard.controller.internal;
 
 import dev.switchboard.controller.ControllerConfig;
+import dev.switchboard.controller.HandshakeFailure;
 import io.netty.channel.Channel;
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,7 @@ final class ConnectionLimits {
             return true;
         }
         counters.pending.decrementAndGet();
+        counters.handshakeFailed(HandshakeFailure.PENDING_LIMIT);
         refused(channel.remoteAddress(), null, config.maxPendingConnections() + " connections are in their handshake"
                 + " (maxPendingConnections)");
         channel.close();

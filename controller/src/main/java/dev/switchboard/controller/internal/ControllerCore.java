@@ -1,6 +1,7 @@
 package dev.switchboard.controller.internal;
 
 import dev.switchboard.controller.ControllerConfig;
+import dev.switchboard.controller.ControllerStats;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -10,6 +11,7 @@ public final class ControllerCore implements AutoCloseable {
     private final SwitchRegistry registry = new SwitchRegistry();
     private final PacketInPipeline pipeline = new PacketInPipeline(counters);
     private final OpenFlowServer server;
+    private final ControllerStats stats = new LiveControllerStats(counters, registry);
 
     public ControllerCore(ControllerConfig config) {
         this.server = new OpenFlowServer(config, registry, pipeline, counters);
@@ -34,6 +36,10 @@ public final class ControllerCore implements AutoCloseable {
 
     public Counters counters() {
         return counters;
+    }
+
+    public ControllerStats stats() {
+        return stats;
     }
 
     @Override

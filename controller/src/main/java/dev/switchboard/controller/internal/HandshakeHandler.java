@@ -1,12 +1,15 @@
 package dev.switchboard.controller.internal;
 
 import dev.switchboard.controller.ControllerConfig;
+import dev.switchboard.controller.HandshakeFailure;
 import dev.switchboard.controller.PeerText;
 import dev.switchboard.controller.SwitchDescription;
 import dev.switchboard.controller.SwitchError;
 import dev.switchboard.controller.SwitchFeatures;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.nio.channels.ClosedChannelException;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -162,6 +165,7 @@ final class HandshakeHandler extends GuardedStage {
                 .setData(OFErrorCauseData.of(reason.getBytes(StandardCharsets.US_ASCII), hello.getVersion()))
                 .build();
         log.warn("{}: closing: {}", remote(), reason);
+        guard.failed(HandshakeFailure.NO_COMMON_VERSION);
         guard.closing();
         ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
     }
@@ -252,9 +256,10 @@ final class HandshakeHandler extends GuardedStage {
         SwitchHandler running = new SwitchHandler(guard, registry, pipeline, counters, limits);
         SwitchConnection ready = new SwitchConnection(ctx.channel(), running, registry, features.getDatapathId(),
                 factory, new SwitchFeatures(features.getNBuffers(), features.getNTables(), features.getCapabilities()),
-                description, handshakePorts, config.requestTimeout(), config.maxReplyBytes(), counters);
+                description, handshakePorts, config.requestTimeout(), config.maxReplyBytes(), counters, guard.stats());
         if (!registry.hasRoomFor(ready.id(), limits.maxSwitches())) {
             state = HandshakeState.CLOSED;
+            guard.failed(HandshakeFailure.SWITCH_LIMIT);
             limits.refusedSwitch(remote(), ready.id());
             guard.close(ctx);
             return;
@@ -308,16 +313,29 @@ final class HandshakeHandler extends GuardedStage {
         if (state != HandshakeState.READY && ctx.channel().isActive()) {
             log.warn("{}: closing: handshake not complete after {} (stuck in {})",
                     remote(), config.handshakeTimeout(), state);
+            guard.failed(HandshakeFailure.TIMEOUT);
             guard.close(ctx);
         }
     }
 
-    /** Closed before READY (after it, this stage is no longer in the pipeline). */
+    /** A failed TLS handshake (TlsHandshakeWatch logged it and closes) is this connection's failure. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()
+                && !(done.cause() instanceof ClosedChannelException)) {
+            guard.failed(HandshakeFailure.TLS);
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    /** Closed before READY (after it, this stage is no longer in the pipeline): a handshake failure. */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }
+        HandshakeFailure why = guard.failure();
+        counters.handshakeFailed(why != null ? why : HandshakeFailure.CLOSED);
         guard.closed();
         HandshakeState was = state;
         state = HandshakeState.CLOSED;

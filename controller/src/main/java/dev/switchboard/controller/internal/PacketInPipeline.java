@@ -62,6 +62,7 @@ public final class PacketInPipeline implements PacketInService {
     /** Logs the 1st, 2nd, 4th, 8th… failure of a stage so a broken app cannot flood the log. */
     private void failed(Stage stage, OFSwitch sw, RuntimeException e) {
         counters.processorFailures.increment();
+        counters.processorFailed(stage.name());
         stage.failures().increment();
         long count = stage.failures().sum();
         if (Long.bitCount(count) == 1) {

@@ -24,6 +24,7 @@ import org.projectfloodlight.openflow.protocol.OFPortStatus;
 import org.projectfloodlight.openflow.protocol.OFRequest;
 import org.projectfloodlight.openflow.protocol.OFStatsReply;
 import org.projectfloodlight.openflow.protocol.OFStatsRequest;
+import org.projectfloodlight.openflow.protocol.OFType;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.OFPort;
@@ -43,6 +44,7 @@ final class SwitchConnection implements OFSwitch {
     private final SwitchDescription description;
     private final Duration requestTimeout;
     private final PendingRequests pending;
+    private final ConnectionStats stats;
     private final Instant connectedSince = Instant.now();
     /** Replaced, never changed; written only on the channel's event loop. */
     private volatile Map<OFPort, OFPortDesc> ports;
@@ -53,7 +55,8 @@ final class SwitchConnection implements OFSwitch {
 
     SwitchConnection(Channel channel, SwitchHandler handler, SwitchRegistry registry, DatapathId id,
             OFFactory factory, SwitchFeatures features, SwitchDescription description,
-            Collection<OFPortDesc> ports, Duration requestTimeout, long maxReplyBytes, Counters counters) {
+            Collection<OFPortDesc> ports, Duration requestTimeout, long maxReplyBytes, Counters counters,
+            ConnectionStats stats) {
         this.channel = channel;
         this.handler = handler;
         this.registry = registry;
@@ -62,6 +65,7 @@ final class SwitchConnection implements OFSwitch {
         this.features = features;
         this.description = description;
         this.requestTimeout = requestTimeout;
+        this.stats = stats;
         this.pending = new PendingRequests(this, maxReplyBytes, counters);
         Map<OFPort, OFPortDesc> byNumber = new LinkedHashMap<>();
         for (OFPortDesc port : ports) {
@@ -128,9 +132,21 @@ final class SwitchConnection implements OFSwitch {
         }
         ByteBuf encoded = channel.alloc().ioBuffer();
         if (encode(message, encoded)) {
-            send(encoded);
+            if (send(encoded)) {
+                count(message, 1);
+            }
         } else {
             encoded.release();
+        }
+    }
+
+    /** Counts {@code admitted} messages of {@code message}'s type as sent (FLOW_MODs and PACKET_OUTs are counted). */
+    private void count(OFMessage message, int admitted) {
+        switch (message.getType()) {
+            case FLOW_MOD -> stats.sentElsewhere(admitted, 0);
+            case PACKET_OUT -> stats.sentElsewhere(0, admitted);
+            default -> {
+            }
         }
     }
 
@@ -144,15 +160,27 @@ final class SwitchConnection implements OFSwitch {
             return;
         }
         ByteBuf encoded = channel.alloc().ioBuffer();
+        int flowMods = 0;
+        int packetOuts = 0;
         for (OFMessage message : messages) {
-            encode(message, encoded);
+            if (encode(message, encoded)) {
+                OFType type = message.getType();
+                flowMods += type == OFType.FLOW_MOD ? 1 : 0;
+                packetOuts += type == OFType.PACKET_OUT ? 1 : 0;
+            }
             if (encoded.readableBytes() >= OutboundBatch.HANDOFF_BYTES) {
-                send(encoded);
+                if (send(encoded)) {
+                    stats.sentElsewhere(flowMods, packetOuts);
+                }
+                flowMods = 0;
+                packetOuts = 0;
                 encoded = channel.alloc().ioBuffer();
             }
         }
         if (encoded.isReadable()) {
-            send(encoded);
+            if (send(encoded)) {
+                stats.sentElsewhere(flowMods, packetOuts);
+            }
         } else {
             encoded.release();
         }
@@ -168,14 +196,24 @@ final class SwitchConnection implements OFSwitch {
             return true;
         }
         ByteBuf encoded = channel.alloc().ioBuffer();
+        int flowMods = 0;
+        int packetOuts = 0;
         for (OFMessage message : messages) {
-            encode(message, encoded);
+            if (encode(message, encoded)) {
+                OFType type = message.getType();
+                flowMods += type == OFType.FLOW_MOD ? 1 : 0;
+                packetOuts += type == OFType.PACKET_OUT ? 1 : 0;
+            }
         }
         if (!encoded.isReadable()) {
             encoded.release();
             return true;
         }
-        return handler.budget().send(encoded, null);
+        boolean admitted = handler.budget().send(encoded, null);
+        if (admitted) {
+            stats.sentElsewhere(flowMods, packetOuts);
+        }
+        return admitted;
     }
 
     /** A message openflowj cannot encode (over 64 KiB, missing fields) is logged and dropped, nothing else. */
@@ -191,8 +229,9 @@ final class SwitchConnection implements OFSwitch {
         }
     }
 
-    private void send(ByteBuf encoded) {
-        handler.budget().send(encoded, null);
+    /** @return whether the budget admitted it */
+    private boolean send(ByteBuf encoded) {
+        return handler.budget().send(encoded, null);
     }
 
     @Override
@@ -255,6 +294,10 @@ final class SwitchConnection implements OFSwitch {
     @Override
     public void disconnect() {
         channel.close();
+    }
+
+    ConnectionStats stats() {
+        return stats;
     }
 
     PendingRequests pending() {

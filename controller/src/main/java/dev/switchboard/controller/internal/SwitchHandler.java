@@ -1,5 +1,6 @@
 package dev.switchboard.controller.internal;
 
+import dev.switchboard.controller.HandshakeFailure;
 import dev.switchboard.controller.SwitchError;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,6 +10,7 @@ import org.projectfloodlight.openflow.protocol.OFErrorMsg;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.protocol.OFPortStatus;
+import org.projectfloodlight.openflow.protocol.OFType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +33,7 @@ final class SwitchHandler extends GuardedStage {
     private final PacketInPipeline pipeline;
     private final Counters counters;
     private final ConnectionLimits limits;
+    private final ConnectionStats stats;
 
     private ChannelHandlerContext ctx;
     /** Null until {@link #announce} registered it, and if the registry refused it. */
@@ -46,6 +49,7 @@ final class SwitchHandler extends GuardedStage {
         this.pipeline = pipeline;
         this.counters = counters;
         this.limits = limits;
+        this.stats = guard.stats();
     }
 
     @Override
@@ -73,6 +77,7 @@ final class SwitchHandler extends GuardedStage {
         connection = ready;
         if (!registry.add(ready, limits.maxSwitches())) { // another loop took the last place meanwhile
             connection = null;
+            counters.handshakeFailed(HandshakeFailure.SWITCH_LIMIT);
             limits.refusedSwitch(guard.remote(), ready.id());
             guard.close(ctx);
         }
@@ -115,7 +120,9 @@ final class SwitchHandler extends GuardedStage {
             return;
         }
         try {
-            if (batch.add(message)) {
+            boolean full = batch.add(message);
+            stats.sentOnLoop(message);
+            if (full) {
                 releaseBatch();
             }
         } catch (RuntimeException e) {
@@ -142,6 +149,7 @@ final class SwitchHandler extends GuardedStage {
     private void dispatch(OFMessage message) {
         switch (message.getType()) {
             case PACKET_IN -> {
+                stats.packetIn();
                 if (connection.servesApps()) {
                     pipeline.process(connection, (OFPacketIn) message);
                 }
@@ -149,8 +157,10 @@ final class SwitchHandler extends GuardedStage {
             case PORT_STATUS -> connection.apply((OFPortStatus) message);
             case ERROR -> onError((OFErrorMsg) message);
             default -> {
+                // an ECHO_REPLY nobody asked for answers the liveness check's echo: handled by the guard
                 if (!connection.pending().offer(message, guard.frameBytes())
-                        && !(connection.isAnnounced() && registry.message(connection, message))) {
+                        && !(connection.isAnnounced() && registry.message(connection, message))
+                        && message.getType() != OFType.ECHO_REPLY) {
                     counters.unhandledMessages.increment();
                     log.debug("{}: unhandled {}", connection, message.getType());
                 }

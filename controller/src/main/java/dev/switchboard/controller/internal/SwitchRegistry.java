@@ -57,6 +57,16 @@ public final class SwitchRegistry implements SwitchService {
         }
     }
 
+    /** The ready connections now, a snapshot. */
+    Collection<SwitchConnection> connections() {
+        return switches.get().values();
+    }
+
+    /** How many switches are ready now. */
+    int size() {
+        return switches.get().size();
+    }
+
     @Override
     public Collection<OFSwitch> switches() {
         return List.copyOf(switches.get().values());

@@ -48,7 +48,8 @@ public final class OvsdbClient implements AutoCloseable {
     private final String name;
     private final Replica replica;
     private final CopyOnWriteArrayList<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
-    private final OvsdbSession.Router router = new OvsdbSession.Router();
+    private final TransactionStats transactions = new TransactionStats();
+    private final OvsdbSession.Router router = new OvsdbSession.Router(transactions);
     private final CompletableFuture<OvsdbClient> firstSync = new CompletableFuture<>();
     /** The first permanent fault, for {@link #awaitSynchronised}, which gives up at once on one. */
     private final CompletableFuture<OvsdbServerFault> firstFault = new CompletableFuture<>();
@@ -123,6 +124,11 @@ public final class OvsdbClient implements AutoCloseable {
 
     public Replica replica() {
         return replica;
+    }
+
+    /** The transactions sent to this server, across reconnections. */
+    public TransactionStats transactions() {
+        return transactions;
     }
 
     public boolean isConnected() {

@@ -47,6 +47,7 @@ public final class OvsdbSession implements AutoCloseable {
     }
 
     private final JsonRpcConnection connection;
+    private final TransactionStats transactions;
     private final Map<String, CompletableFuture<DatabaseSchema>> schemas = new ConcurrentHashMap<>();
     private final Map<String, Monitor> monitors = new ConcurrentHashMap<>();
     private final AtomicLong monitorIds = new AtomicLong();
@@ -60,8 +61,9 @@ public final class OvsdbSession implements AutoCloseable {
         }
     };
 
-    OvsdbSession(JsonRpcConnection connection) {
+    OvsdbSession(JsonRpcConnection connection, TransactionStats transactions) {
         this.connection = connection;
+        this.transactions = transactions;
     }
 
     /**
@@ -70,10 +72,20 @@ public final class OvsdbSession implements AutoCloseable {
      */
     public static final class Router implements JsonRpcHandler {
         private final Map<JsonRpcConnection, OvsdbSession> sessions = new ConcurrentHashMap<>();
+        private final TransactionStats transactions;
+
+        public Router() {
+            this(new TransactionStats());
+        }
+
+        /** A router whose sessions all count their transactions in {@code transactions}. */
+        public Router(TransactionStats transactions) {
+            this.transactions = transactions;
+        }
 
         /** Makes the session of a connection this router handles. */
         public OvsdbSession of(JsonRpcConnection connection) {
-            return sessions.computeIfAbsent(connection, OvsdbSession::new);
+            return sessions.computeIfAbsent(connection, c -> new OvsdbSession(c, transactions));
         }
 
         @Override
@@ -99,6 +111,11 @@ public final class OvsdbSession implements AutoCloseable {
 
     public boolean isActive() {
         return connection.isActive();
+    }
+
+    /** The transactions of this session (and of the other sessions of its router, e.g. one client's). */
+    public TransactionStats transactions() {
+        return transactions;
     }
 
     public CompletableFuture<List<String>> listDbs() {
@@ -145,8 +162,12 @@ public final class OvsdbSession implements AutoCloseable {
 
     private Transaction start(DatabaseSchema schema, List<Operation> operations) {
         ArrayNode params = TransactionCodec.encode(schema, operations);
+        long sent = System.nanoTime();
         JsonRpcConnection.Call call = connection.start("transact", params);
-        return new Transaction(call, call.result().thenApply(result -> TransactionCodec.decode(schema, operations, result)));
+        CompletableFuture<List<OperationResult>> result =
+                call.result().thenApply(answer -> TransactionCodec.decode(schema, operations, answer));
+        result.whenComplete((answer, failure) -> transactions.record(TransactionStats.outcomeOf(failure), System.nanoTime() - sent));
+        return new Transaction(call, result);
     }
 
     /** A transaction under way, which can be cancelled while the server holds it (in a {@code wait}). */
