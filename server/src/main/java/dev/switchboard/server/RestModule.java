@@ -4,16 +4,16 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import dev.switchboard.controller.Controller;
 import dev.switchboard.controller.app.AppConfig;
-import dev.switchboard.controller.app.AppCookies;
 import dev.switchboard.controller.app.AppRuntime;
 import dev.switchboard.controller.app.SwitchboardApp;
 import dev.switchboard.hosts.HostService;
-import dev.switchboard.rest.AppCatalog;
 import dev.switchboard.rest.RestConfig;
+import dev.switchboard.rest.RestControls;
 import dev.switchboard.rest.RestServer;
 import dev.switchboard.rest.RestSources;
 import dev.switchboard.topology.TopologyService;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -33,24 +33,22 @@ final class RestModule extends AbstractModule {
          * @param configs each app's config section
          * @return the server, or empty when the API is disabled
          */
-        Optional<RestServer> start(AppRuntime apps, List<SwitchboardApp> running, Function<String, AppConfig> configs);
+        Optional<RestServer> start(AppRuntime apps, List<SwitchboardApp> running, Function<String, AppConfig> configs,
+                OvsdbManager ovsdb);
     }
 
     @Provides
-    RestStarter starter(Controller controller) {
-        return (apps, running, configs) -> {
+    RestStarter starter(Controller controller, Map<String, SwitchboardApp> available) {
+        return (apps, running, configs, ovsdb) -> {
             if (!config.enabled()) {
                 return Optional.empty();
             }
-            List<AppCatalog.AppInfo> infos = running.stream().map(app -> {
-                AppConfig section = configs.apply(app.name());
-                return new AppCatalog.AppInfo(app.name(), app.description(), AppCookies.cookie(app).toString(),
-                        app.consumes().stream().map(Class::getSimpleName).toList(),
-                        section == null ? null : section.settings());
-            }).toList();
+            RestAppControl appControl = new RestAppControl(apps, available, configs);
             RestSources sources = new RestSources(controller.switches(), () -> apps.service(TopologyService.class),
-                    () -> apps.service(HostService.class), () -> infos);
-            return Optional.of(RestServer.start(config, sources));
+                    () -> apps.service(HostService.class), appControl);
+            RestControls controls = new RestControls(appControl, ovsdb == null ? null : new RestOvsdbAccess(ovsdb),
+                    new RestLabControl());
+            return Optional.of(RestServer.start(config, sources, controls));
         };
     }
 }
