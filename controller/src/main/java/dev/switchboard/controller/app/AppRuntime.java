@@ -280,7 +280,7 @@ public final class AppRuntime implements AutoCloseable {
                 return java.util.concurrent.CompletableFuture.completedFuture(null);
             }
             for (Class<?> service : described.consumes()) {
-                if (!services.containsKey(service)) {
+                if (running.stream().noneMatch(r -> r.app().provides().contains(service))) {
                     String provider = available.values().stream().filter(a -> a.provides().contains(service))
                             .map(SwitchboardApp::name).findFirst().orElse(null);
                     throw new AppConflictException("app '" + described.name() + "' consumes " + service.getSimpleName()
