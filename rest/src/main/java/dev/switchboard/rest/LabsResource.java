@@ -78,10 +78,11 @@ final class LabsResource {
             summary = "The labs on this machine, with the last operation asked through the API",
             responses = @OpenApiResponse(status = "200", content = @OpenApiContent(from = LabView[].class)))
     void list(Context ctx) {
-        List<String> names = new ArrayList<>(control().labs());
+        List<String> existing = control().labs();
+        List<String> names = new ArrayList<>(existing);
         operations.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
         Collections.sort(names);
-        ctx.json(names.stream().map(n -> new LabView(n, control().labs().contains(n), operations.get(n), null)).toList());
+        ctx.json(names.stream().map(n -> new LabView(n, existing.contains(n), operations.get(n), null)).toList());
     }
 
     @OpenApi(path = "/api/v1/labs/{name}", methods = HttpMethod.GET, tags = "labs",
@@ -194,14 +195,17 @@ final class LabsResource {
         ctx.status(202).header("Location", RestServer.BASE + "/labs/" + name).json(new LabView(name, false, queued, null));
     }
 
-    /** What the lab code says is for the user (like the CLI prints it); anything else goes to the log. */
+    /**
+     * What the lab code says is for the user, as the CLI prints it (its checks and the libraries'
+     * errors name the lab, spec line or object); anything else goes to the log under a request id.
+     */
     private static String userMessage(String name, String kind, RuntimeException e) {
-        if (e instanceof IllegalArgumentException || e instanceof IllegalStateException || e instanceof ApiException
-                || e.getClass().getName().startsWith("dev.switchboard.")) {
-            return PathParams.Printable.of(String.valueOf(e.getMessage())).length() > 0
-                    ? String.valueOf(e.getMessage()).replaceAll("\\p{Cntrl}", " ") : e.getClass().getSimpleName();
+        boolean ours = e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof java.io.UncheckedIOException || e.getClass().getName().startsWith("dev.switchboard.");
+        if (ours && e.getMessage() != null) {
+            return e.getMessage().replaceAll("\\p{Cntrl}", " ");
         }
-        return ApiException.internal("lab " + name + " " + kind, e).getMessage();
+        return ApiException.internal("lab " + name + " " + kind + " failed", e).getMessage();
     }
 
     private static String name(String text, String field) {

@@ -78,11 +78,11 @@ final class RestOvsdbAccess implements OvsdbAccess {
                     if (failure == null) {
                         done.complete(null);
                     } else {
-                        done.completeExceptionally(error(client, failure));
+                        done.completeExceptionally(error(client.name(), failure));
                     }
                 });
             } catch (RuntimeException e) {
-                done.completeExceptionally(error(client, e));
+                done.completeExceptionally(error(client.name(), e));
             }
             return done;
         }
@@ -114,9 +114,9 @@ final class RestOvsdbAccess implements OvsdbAccess {
      * The client's error for an OVSDB failure: what was wrong (404/409), what the server said
      * (502, its text escaped), or that it did not answer (504). Never a Java exception's text.
      */
-    static ApiException error(OvsdbClient client, Throwable failure) {
+    static ApiException error(String serverName, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        String server = PeerText.escape(client.name());
+        String server = PeerText.escape(serverName);
         if (cause instanceof VSwitchException && cause.getCause() instanceof TimeoutException) {
             return new ApiException(504, server + ": " + PeerText.escape(cause.getMessage()), null);
         }
