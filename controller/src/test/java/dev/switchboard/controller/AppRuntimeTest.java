@@ -470,6 +470,63 @@ class AppRuntimeTest {
         }
     }
 
+    /**
+     * An app enabled while the controller runs: refused while a provider it needs is stopped
+     * (naming it), otherwise started and reconciled on the switch already served (its plan's
+     * flow installed) and told of it once; a provider whose service a running app consumes
+     * cannot be disabled; disabling deletes the app's flows and removes its listeners.
+     */
+    @Test
+    void appsAreEnabledAndDisabledWhileTheControllerRuns() throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        FlowTable table = new FlowTable();
+        long hostsCookie = 0x5342_0300_0000_0000L;
+        Probe topology = new Probe("topology", log, 100).providing(Topology.class);
+        Probe hosts = new Probe("hosts", log, 200, Topology.class) {
+            @Override
+            public FlowPlan reconcile(OFSwitch sw, List<OFFlowStatsEntry> flows) {
+                log.add("reconcile hosts " + flows.size());
+                return FlowPlan.sort(flows, flow -> true).adding(List.of(flow(sw.factory(), hostsCookie | 1, 5, 1, 2)));
+            }
+        }.providing(Hosts.class);
+        Probe forwarding = new Probe("forwarding", log, 400, Topology.class, Hosts.class);
+        Map<String, SwitchboardApp> available = catalog(topology, hosts, forwarding);
+        try (ControllerFixture fixture = new ControllerFixture()) {
+            AppRuntime runtime = AppRuntime.start(fixture.controller.switches(), fixture.controller.packetIns(),
+                    List.of(topology), name -> AppConfig.empty(name));
+            EmulatedSwitch emulator = fixture.connect(EmulatedSwitch.prepare(EmulatedSwitchOptions.builder()
+                    .datapathId(DatapathId.of(20)).supportedVersions(Set.of(OFVersion.OF_13)).build()).withFlowTable(table));
+            fixture.awaitSwitch(emulator);
+            await().atMost(Duration.ofSeconds(5)).until(() -> log.contains("switch topology"));
+
+            assertThatThrownBy(() -> runtime.enable(forwarding, available))
+                    .isInstanceOf(dev.switchboard.controller.app.AppConflictException.class)
+                    .hasMessageContaining("from app 'hosts', which is not running");
+            assertThat(runtime.names()).containsExactly("topology");
+
+            runtime.enable(hosts, available).get(5, TimeUnit.SECONDS);
+            assertThat(runtime.names()).containsExactly("topology", "hosts");
+            assertThat(log).containsSubsequence("start hosts", "reconcile hosts 0", "switch hosts");
+            assertThat(log.stream().filter("switch hosts"::equals)).hasSize(1);
+            assertThat(table.flows()).extracting(fl -> fl.cookie().getValue()).contains(hostsCookie | 1);
+            runtime.enable(hosts, available).get(5, TimeUnit.SECONDS); // already running: nothing happens
+            assertThat(log.stream().filter("start hosts"::equals)).hasSize(1);
+
+            assertThatThrownBy(() -> runtime.disable("topology"))
+                    .isInstanceOf(dev.switchboard.controller.app.AppConflictException.class)
+                    .hasMessageContaining("[hosts]");
+
+            runtime.disable("hosts").get(5, TimeUnit.SECONDS);
+            assertThat(runtime.names()).containsExactly("topology");
+            assertThat(log).contains("stop hosts");
+            assertThat(table.flows()).extracting(fl -> fl.cookie().getValue()).doesNotContain(hostsCookie | 1);
+            emulator.sendPacketIn(OFPort.of(1), new byte[64]);
+            await().atMost(Duration.ofSeconds(5)).until(() -> log.contains("packet topology"));
+            assertThat(log).doesNotContain("packet hosts");
+            runtime.close();
+        }
+    }
+
     @Test
     void onOpenFlow13RemovingFlowsOnStopDeletesByCookieAndMask() {
         try (ControllerFixture fixture = new ControllerFixture()) {

@@ -48,21 +48,40 @@ public record RestConfig(boolean enabled, String address, int port, Optional<Str
 
     /**
      * Refuses a configuration that would expose the API without authentication: anything but a
-     * loopback address needs a token.
+     * loopback address needs a token. Resolves {@link #address} itself; the server resolves it
+     * once and checks and binds that one address ({@link #checkAccess(InetAddress)}).
      *
      * @throws IllegalArgumentException naming the address and how to fix it
      */
     public void checkAccess() {
-        if (enabled && token.isEmpty() && !isLoopback()) {
-            throw new IllegalArgumentException("rest.address: listening on " + address + " (not a loopback address) "
-                    + "needs a bearer token: set rest.token or rest.tokenFile, or bind 127.0.0.1");
+        checkAccess(resolve());
+    }
+
+    /**
+     * As {@link #checkAccess()}, for {@code resolved}, the address that will be bound: a name
+     * that resolves differently the next time cannot slip past the check.
+     */
+    public void checkAccess(InetAddress resolved) {
+        if (enabled && token.isEmpty() && !resolved.isLoopbackAddress()) {
+            throw new IllegalArgumentException("rest.address: listening on " + address
+                    + (address.equals(resolved.getHostAddress()) ? "" : " (" + resolved.getHostAddress() + ")")
+                    + " (not a loopback address) needs a bearer token: set rest.token or rest.tokenFile, or bind 127.0.0.1");
         }
     }
 
     /** Whether {@link #address} is a loopback address (a name is resolved). */
     public boolean isLoopback() {
+        return resolve().isLoopbackAddress();
+    }
+
+    /**
+     * The address to bind: {@link #address} resolved (a literal is taken as it is).
+     *
+     * @throws IllegalArgumentException for a name that does not resolve
+     */
+    public InetAddress resolve() {
         try {
-            return InetAddress.getByName(address).isLoopbackAddress();
+            return InetAddress.getByName(address);
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("rest.address: unknown host '" + address + "'", e);
         }

@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.javalin.openapi.plugin.OpenApiPlugin;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,27 +59,50 @@ public final class RestServer implements AutoCloseable {
      * @throws IllegalStateException    if the address cannot be bound
      */
     public static RestServer start(RestConfig config, RestSources sources) {
-        config.checkAccess();
+        return start(config, sources, RestControls.none());
+    }
+
+    /** Starts serving the read API and the controls given (apps, OVSDB, labs), or throws as {@link #start(RestConfig, RestSources)}. */
+    public static RestServer start(RestConfig config, RestSources sources, RestControls controls) {
+        return start(config, sources, controls, RestConfig::resolve);
+    }
+
+    /**
+     * Starts, resolving the configured address once with {@code resolver}: the address checked
+     * ({@link RestConfig#checkAccess(InetAddress)}) is the address bound, as a literal, so a name
+     * that resolves to loopback when checked cannot end up bound to another address.
+     */
+    static RestServer start(RestConfig config, RestSources sources, RestControls controls,
+            Function<RestConfig, InetAddress> resolver) {
+        InetAddress resolved = resolver.apply(config);
+        config.checkAccess(resolved);
+        String host = resolved.getHostAddress();
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
         threads.setName("rest");
         threads.setDaemon(true);
-        Javalin javalin = create(config.token(), sources, threads, SWITCH_TIMEOUT);
+        Javalin javalin = create(config.token(), sources, controls, threads, SWITCH_TIMEOUT);
         try {
-            javalin.start(config.address(), config.port());
+            javalin.start(host, config.port());
         } catch (RuntimeException e) {
             javalin.stop();
             sources.metrics().ifPresent(MetricsEndpoint::close);
             throw new IllegalStateException("rest: cannot listen on " + config.address() + ":" + config.port()
                     + ": " + rootMessage(e), e);
         }
-        InetSocketAddress bound = new InetSocketAddress(config.address(), javalin.port());
-        log.info("REST API on http://{}:{}{} ({})", config.address(), javalin.port(), BASE,
-                config.token().isPresent() ? "bearer token required" : "no token: loopback only");
+        InetSocketAddress bound = new InetSocketAddress(resolved, javalin.port());
+        log.info("REST API on http://{}:{}{} ({})", host, javalin.port(), BASE,
+                config.token().isPresent() ? "bearer token required on every path" : "no token: loopback only");
         return new RestServer(javalin, bound, sources.metrics());
     }
 
-    /** The app with every route, not started; tests start it themselves. */
+    /** The app with the read routes only, not started; tests start it themselves. */
     static Javalin create(Optional<String> token, RestSources sources, QueuedThreadPool threads, Duration switchTimeout) {
+        return create(token, sources, RestControls.none(), threads, switchTimeout);
+    }
+
+    /** The app with every route, not started; tests start it themselves. */
+    static Javalin create(Optional<String> token, RestSources sources, RestControls controls, QueuedThreadPool threads,
+            Duration switchTimeout) {
         ObjectMapper mapper = JsonMapper.builder().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
         SwitchResource switchResource = new SwitchResource(sources.switches(), unlessStopped(threads), switchTimeout);
         NetworkResource network = new NetworkResource(sources.topology(), sources.hosts());
@@ -94,7 +119,9 @@ public final class RestServer implements AutoCloseable {
                         info.setVersion("v1");
                     }))));
         });
-        token.ifPresent(expected -> app.before(BASE + "/*", ctx -> checkToken(ctx, expected)));
+        // every path the server serves, whoever registered it (web view, /metrics, events) and
+        // paths that match nothing: an unauthenticated client learns nothing, not even what exists
+        token.ifPresent(expected -> app.before(ctx -> checkToken(ctx, expected)));
         app.get(BASE + "/switches", switchResource::list);
         app.get(BASE + "/switches/{dpid}", switchResource::one);
         app.get(BASE + "/switches/{dpid}/ports", switchResource::ports);
@@ -110,12 +137,15 @@ public final class RestServer implements AutoCloseable {
             token.ifPresent(expected -> checkToken(ctx, expected)); // the token covers the metrics too
             ctx.contentType(metrics.contentType()).result(metrics.scrape());
         }));
+        AppsResource.register(app, BASE, controls.apps(), unlessStopped(threads));
+        OvsdbResource.register(app, BASE, controls.ovsdb(), mapper, unlessStopped(threads));
+        LabsResource.register(app, BASE, controls.labs(), mapper);
         app.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
         // Javalin's own refusals (no such route, 405, too large) get the same JSON body
         app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(new ApiError(e.getMessage())));
         app.exception(Exception.class, (e, ctx) -> {
-            log.warn("REST {} {} failed", ctx.method(), ctx.path(), e);
-            ctx.status(500).json(new ApiError("internal error: " + e));
+            ApiException internal = ApiException.internal("REST " + ctx.method() + " " + ctx.path() + " failed", e);
+            ctx.status(internal.status()).json(internal.body());
         });
         return app;
     }

@@ -222,6 +222,6 @@ final class SwitchResource {
         if (cause instanceof SwitchErrorException e) {
             return new ApiException(502, "switch " + sw.id() + " refused the request: " + e.getMessage(), null);
         }
-        return new ApiException(500, "reading from switch " + sw.id() + " failed: " + cause, null);
+        return ApiException.internal("reading from switch " + sw.id() + " failed", cause);
     }
 }

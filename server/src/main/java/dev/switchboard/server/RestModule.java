@@ -4,18 +4,18 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import dev.switchboard.controller.Controller;
 import dev.switchboard.controller.app.AppConfig;
-import dev.switchboard.controller.app.AppCookies;
 import dev.switchboard.controller.app.AppRuntime;
 import dev.switchboard.controller.app.SwitchboardApp;
 import dev.switchboard.hosts.HostService;
 import dev.switchboard.ovsdb.client.OvsdbClient;
-import dev.switchboard.rest.AppCatalog;
 import dev.switchboard.rest.RestConfig;
+import dev.switchboard.rest.RestControls;
 import dev.switchboard.rest.RestServer;
 import dev.switchboard.rest.RestSources;
 import dev.switchboard.server.metrics.SwitchboardMetrics;
 import dev.switchboard.topology.TopologyService;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -38,26 +38,25 @@ final class RestModule extends AbstractModule {
          * @return the server, or empty when the API is disabled
          */
         Optional<RestServer> start(AppRuntime apps, List<SwitchboardApp> running, Function<String, AppConfig> configs,
-                Supplier<List<OvsdbClient>> ovsdbClients);
+                OvsdbManager ovsdb);
     }
 
     @Provides
-    RestStarter starter(Controller controller, MetricsModule.MetricsStarter metricsStarter) {
-        return (apps, running, configs, ovsdbClients) -> {
+    RestStarter starter(Controller controller, Map<String, SwitchboardApp> available,
+            MetricsModule.MetricsStarter metricsStarter) {
+        return (apps, running, configs, ovsdb) -> {
             if (!config.enabled()) {
                 return Optional.empty();
             }
-            List<AppCatalog.AppInfo> infos = running.stream().map(app -> {
-                AppConfig section = configs.apply(app.name());
-                return new AppCatalog.AppInfo(app.name(), app.description(), AppCookies.cookie(app).toString(),
-                        app.consumes().stream().map(Class::getSimpleName).toList(),
-                        section == null ? null : section.settings());
-            }).toList();
+            RestAppControl appControl = new RestAppControl(apps, available, configs);
+            Supplier<List<OvsdbClient>> ovsdbClients = () -> ovsdb == null ? List.of() : ovsdb.clients();
             SwitchboardMetrics metrics = metricsStarter.start(apps, ovsdbClients);
             RestSources sources = new RestSources(controller.switches(), () -> apps.service(TopologyService.class),
-                    () -> apps.service(HostService.class), () -> infos, Optional.of(metrics));
+                    () -> apps.service(HostService.class), appControl, Optional.of(metrics));
+            RestControls controls = new RestControls(appControl, ovsdb == null ? null : new RestOvsdbAccess(ovsdb),
+                    new RestLabControl());
             try {
-                return Optional.of(RestServer.start(config, sources)); // it closes the metrics when it stops
+                return Optional.of(RestServer.start(config, sources, controls)); // it closes the metrics when it stops
             } catch (RuntimeException e) {
                 metrics.close();
                 throw e;

@@ -91,9 +91,8 @@ public final class Switchboard implements AutoCloseable {
                     injector.getInstance(AppFactory.class));
             List<InetSocketAddress> bound = controller.start();
             ovsdb = injector.getInstance(OvsdbModule.OvsdbStarter.class).start(bound).orElse(null);
-            OvsdbManager managed = ovsdb;
-            RestServer rest = injector.getInstance(RestModule.RestStarter.class).start(apps, wanted, appConfigs,
-                    () -> managed == null ? List.of() : managed.clients()).orElse(null);
+            RestServer rest = injector.getInstance(RestModule.RestStarter.class).start(apps, wanted, appConfigs, ovsdb)
+                    .orElse(null);
             return new Switchboard(controller, apps, bound, ovsdb, rest);
         } catch (RuntimeException e) {
             if (apps != null) {

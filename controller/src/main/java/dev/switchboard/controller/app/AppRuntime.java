@@ -28,17 +28,28 @@ public final class AppRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AppRuntime.class);
     private static final long FLOW_CLEANUP_SECONDS = 3;
 
+    /** In start order; copy-on-write, since apps start and stop at run time while others read it. */
     private final List<RunningApp> running;
     private final Map<Class<?>, ServiceViews<?>> services;
     private final SwitchReconciler reconciler;
-    /** Views handed out by {@link #service}, and what was registered on them. */
-    private final Map<Class<?>, Object> ownerViews = new ConcurrentHashMap<>();
+    /** Views handed out by {@link #service}, by the published views they came from, and what was registered on them. */
+    private final Map<ServiceViews<?>, Object> ownerViews = new ConcurrentHashMap<>();
     private final List<Registration> ownerRegistrations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** What starting an app at run time needs; null for a runtime made only to stop apps. */
+    private final Starter starter;
+    /** Set while an app is enabled or disabled: one change at a time, refused rather than waited for. */
+    private final java.util.concurrent.atomic.AtomicBoolean changing = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private AppRuntime(List<RunningApp> running, Map<Class<?>, ServiceViews<?>> services, SwitchReconciler reconciler) {
-        this.running = running;
+    /** How the runtime started its apps, kept to start more of them later. */
+    private record Starter(PacketInService packetIns, Function<String, AppConfig> configs, AppFactory factory) {
+    }
+
+    private AppRuntime(List<RunningApp> running, Map<Class<?>, ServiceViews<?>> services, SwitchReconciler reconciler,
+            Starter starter) {
+        this.running = new java.util.concurrent.CopyOnWriteArrayList<>(running);
         this.services = services;
         this.reconciler = reconciler;
+        this.starter = starter;
     }
 
     /** Every app on the class path, by name. */
@@ -193,7 +204,7 @@ public final class AppRuntime implements AutoCloseable {
             } catch (Exception e) {
                 // stopped like the others; a context that never reached its app is still closed
                 started.add(running != null ? running : new RunningApp(described, context));
-                new AppRuntime(started, services, reconciler).close();
+                new AppRuntime(started, services, reconciler, null).close();
                 if (e instanceof IllegalArgumentException) {
                     throw new IllegalArgumentException("app '" + described.name() + "': " + e.getMessage(), e);
                 }
@@ -205,7 +216,7 @@ public final class AppRuntime implements AutoCloseable {
         }
         // only now: a switch is reconciled with every app, and announced to all of them at once
         reconciler.arm();
-        return new AppRuntime(started, services, reconciler);
+        return new AppRuntime(started, services, reconciler, new Starter(packetIns, configs, factory));
     }
 
     /**
@@ -217,8 +228,9 @@ public final class AppRuntime implements AutoCloseable {
         if (published == null) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(type.cast(ownerViews.computeIfAbsent(type,
-                t -> published.viewFor(this::track))));
+        // keyed by what was published: a provider stopped and started again publishes anew
+        return java.util.Optional.of(type.cast(ownerViews.computeIfAbsent(published,
+                p -> published.viewFor(this::track))));
     }
 
     private Registration track(Registration registration) {
@@ -248,6 +260,137 @@ public final class AppRuntime implements AutoCloseable {
             byApp.put(r.app().name(), r.context().listenerFailures());
         }
         return byApp;
+    }
+
+    /** The running apps, in start order (the instances that run). */
+    public List<SwitchboardApp> running() {
+        return running.stream().map(RunningApp::app).toList();
+    }
+
+    /**
+     * Starts {@code described} while the controller runs. The apps providing what it consumes
+     * must run already (it is refused, naming the one to enable first, otherwise: enabling
+     * never starts other apps behind the caller's back). Once started, each switch served now
+     * is reconciled for it (its flows read back by cookie, its plan written) and then announced
+     * to it; switches connecting later are reconciled with it like with every app. Enabling a
+     * running app does nothing.
+     *
+     * @param available every app on the class path, to name a missing provider
+     * @return completes when every switch served was announced to the app; on the switches' event loops
+     * @throws AppConflictException     when a provider is missing, its cookie number is taken, or another change runs
+     * @throws IllegalArgumentException for a bad config section of the app
+     * @throws IllegalStateException    when the app fails to start (it is stopped again)
+     */
+    public java.util.concurrent.CompletableFuture<Void> enable(SwitchboardApp described,
+            Map<String, SwitchboardApp> available) {
+        if (starter == null) {
+            throw new IllegalStateException("this runtime cannot start apps");
+        }
+        begin();
+        try {
+            if (find(described.name()) != null) {
+                changing.set(false);
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+            for (Class<?> service : described.consumes()) {
+                if (running.stream().noneMatch(r -> r.app().provides().contains(service))) {
+                    String provider = available.values().stream().filter(a -> a.provides().contains(service))
+                            .map(SwitchboardApp::name).findFirst().orElse(null);
+                    throw new AppConflictException("app '" + described.name() + "' consumes " + service.getSimpleName()
+                            + (provider == null ? ", which no app on the class path provides"
+                                    : " from app '" + provider + "', which is not running: enable '" + provider + "' first"));
+                }
+            }
+            List<SwitchboardApp> together = new ArrayList<>(running());
+            together.add(described);
+            try {
+                checkCookieNumbers(together);
+            } catch (IllegalArgumentException e) {
+                throw new AppConflictException(e.getMessage());
+            }
+            AppConfig config = starter.configs().apply(described.name());
+            DefaultAppContext context = new DefaultAppContext(described, reconciler, starter.packetIns(),
+                    config == null ? AppConfig.empty("apps." + described.name()) : config, services, true);
+            SwitchboardApp app = null;
+            try {
+                app = starter.factory().create(described, context);
+                if (app.getClass() != described.getClass()) {
+                    throw new IllegalStateException("the app factory made a " + app.getClass().getName()
+                            + " for a " + described.getClass().getName());
+                }
+                app.start(context);
+            } catch (Exception e) {
+                context.close();
+                if (app != null) {
+                    try {
+                        app.stop();
+                    } catch (RuntimeException stop) {
+                        e.addSuppressed(stop);
+                    }
+                }
+                if (e instanceof IllegalArgumentException) {
+                    throw new IllegalArgumentException("app '" + described.name() + "': " + e.getMessage(), e);
+                }
+                throw new IllegalStateException("app '" + described.name() + "' failed to start: " + e, e);
+            }
+            running.add(new RunningApp(app, context));
+            reconciler.add(app);
+            log.info("app {} enabled (flow cookie {})", described.name(), context.flows().cookie());
+            return reconciler.adopt(app, context::announce).whenComplete((ok, failure) -> changing.set(false));
+        } catch (RuntimeException e) {
+            changing.set(false);
+            throw e;
+        }
+    }
+
+    /**
+     * Stops a running app while the controller runs and deletes its flows from every switch
+     * (by its cookie, as {@link #closeAndRemoveFlows()} does: an app switched off leaves no
+     * flows behind that nobody maintains); a switch connecting later has them deleted as
+     * flows of an app not running. Everything it registered goes with it. Disabling an app
+     * that does not run does nothing.
+     *
+     * @return completes when the switches confirmed the deletion
+     * @throws AppConflictException when running apps consume what it provides (named), or another change runs
+     */
+    public java.util.concurrent.CompletableFuture<Void> disable(String name) {
+        begin();
+        try {
+            RunningApp r = find(name);
+            if (r == null) {
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+            List<String> consumers = running.stream().filter(other -> other != r)
+                    .filter(other -> other.app().consumes().stream().anyMatch(r.app().provides()::contains))
+                    .map(other -> other.app().name()).toList();
+            if (!consumers.isEmpty()) {
+                throw new AppConflictException("app '" + name + "' provides " + r.app().provides().stream()
+                        .map(Class::getSimpleName).toList() + " to running apps " + consumers + ": disable them first");
+            }
+            reconciler.remove(r.app());
+            r.context().close();
+            try {
+                r.app().stop();
+            } catch (RuntimeException e) {
+                log.warn("app {} failed to stop cleanly", name, e);
+            }
+            running.remove(r);
+            ownerViews.keySet().retainAll(services.values());
+            log.info("app {} disabled; deleting its flows", name);
+            return r.context().flows().removeAll();
+        } finally {
+            changing.set(false);
+        }
+    }
+
+    private void begin() {
+        if (!changing.compareAndSet(false, true)) {
+            throw new AppConflictException("another app is being enabled or disabled; try again when it is done");
+        }
+    }
+
+    private RunningApp find(String name) {
+        return running.stream().filter(r -> r.app().name().equals(name)).findFirst().orElse(null);
     }
 
     /** The running apps' names, in start order. */

@@ -34,6 +34,12 @@ final class DefaultAppContext implements AppContext, AutoCloseable {
     private final AppFlows flows;
     private final ListenerFailures listenerFailures = new ListenerFailures();
     private final List<Registration> registrations = new CopyOnWriteArrayList<>();
+    /**
+     * Started at run time, after switches were served: its switch listeners hear each connection
+     * once, from {@link #announce} or from the controller, whichever comes first.
+     */
+    private final boolean late;
+    private final List<OncePerConnection> lateListeners = new CopyOnWriteArrayList<>();
     /** Made on first use; set by compare-and-set, so asking for it on an event loop takes no lock. */
     private final AtomicReference<ScheduledExecutorService> scheduler = new AtomicReference<>();
 
@@ -42,6 +48,13 @@ final class DefaultAppContext implements AppContext, AutoCloseable {
      */
     DefaultAppContext(SwitchboardApp app, SwitchReconciler switches, PacketInService packetIns,
             AppConfig config, Map<Class<?>, ServiceViews<?>> services) {
+        this(app, switches, packetIns, config, services, false);
+    }
+
+    /** @param late the app starts while the controller runs (see {@link #announce}) */
+    DefaultAppContext(SwitchboardApp app, SwitchReconciler switches, PacketInService packetIns,
+            AppConfig config, Map<Class<?>, ServiceViews<?>> services, boolean late) {
+        this.late = late;
         this.app = app;
         this.reconciler = switches;
         this.switchesDelegate = switches;
@@ -139,6 +152,15 @@ final class DefaultAppContext implements AppContext, AutoCloseable {
         };
     }
 
+    /**
+     * Tells a late app's switch listeners of {@code sw}, served before the app started (after
+     * it was reconciled for the app). A listener that heard of the connection already is not
+     * told again.
+     */
+    void announce(OFSwitch sw) {
+        lateListeners.forEach(l -> l.switchAdded(sw));
+    }
+
     /** Removes everything the app registered and stops its timer. */
     @Override
     public void close() {
@@ -166,7 +188,16 @@ final class DefaultAppContext implements AppContext, AutoCloseable {
 
         @Override
         public Registration addSwitchListener(SwitchListener listener) {
-            return track(switchesDelegate.addSwitchListener(listenerFailures.wrap(listener)));
+            if (!late) {
+                return track(switchesDelegate.addSwitchListener(listenerFailures.wrap(listener)));
+            }
+            OncePerConnection once = new OncePerConnection(listenerFailures.wrap(listener));
+            lateListeners.add(once);
+            Registration registration = switchesDelegate.addSwitchListener(once);
+            return track(() -> {
+                lateListeners.remove(once);
+                registration.close();
+            });
         }
 
         @Override
@@ -177,6 +208,55 @@ final class DefaultAppContext implements AppContext, AutoCloseable {
         @Override
         public Registration addMessageListener(OFType type, MessageListener listener) {
             return track(switchesDelegate.addMessageListener(type, listenerFailures.wrap(listener)));
+        }
+    }
+
+    /**
+     * A late app's switch listener: {@code switchAdded} once per connection (from the controller
+     * or from {@link #announce}), the other events only for a connection it was told of.
+     */
+    private static final class OncePerConnection implements SwitchListener {
+        private final SwitchListener listener;
+        private final java.util.Set<OFSwitch> told = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        OncePerConnection(SwitchListener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void switchAdded(OFSwitch sw) {
+            if (told.add(sw)) {
+                listener.switchAdded(sw);
+            }
+        }
+
+        @Override
+        public void switchRemoved(OFSwitch sw) {
+            if (told.remove(sw)) {
+                listener.switchRemoved(sw);
+            }
+        }
+
+        @Override
+        public void portAdded(OFSwitch sw, org.projectfloodlight.openflow.protocol.OFPortDesc port) {
+            if (told.contains(sw)) {
+                listener.portAdded(sw, port);
+            }
+        }
+
+        @Override
+        public void portChanged(OFSwitch sw, org.projectfloodlight.openflow.protocol.OFPortDesc before,
+                org.projectfloodlight.openflow.protocol.OFPortDesc after) {
+            if (told.contains(sw)) {
+                listener.portChanged(sw, before, after);
+            }
+        }
+
+        @Override
+        public void portRemoved(OFSwitch sw, org.projectfloodlight.openflow.protocol.OFPortDesc port) {
+            if (told.contains(sw)) {
+                listener.portRemoved(sw, port);
+            }
         }
     }
 }

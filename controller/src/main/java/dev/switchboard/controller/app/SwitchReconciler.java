@@ -74,8 +74,11 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
     static final int CHUNK = 512;
 
     private final SwitchService controller;
-    /** The running apps by cookie number, in start order; filled before {@link #arm}. */
-    private final Map<Integer, SwitchboardApp> apps = new java.util.LinkedHashMap<>();
+    /**
+     * The running apps by cookie number, in start order: an immutable map, replaced when an app
+     * starts or stops at run time, so a reconcile on an event loop reads one consistent set.
+     */
+    private volatile Map<Integer, SwitchboardApp> apps = Map.of();
     /** Apps' switch listeners: they hear a switch once it is reconciled. */
     private final Listeners<SwitchListener> listeners = new Listeners<>();
     /** Connections seen (identity: a reconnected datapath is a new key), until removed. */
@@ -89,7 +92,80 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
     }
 
     void add(SwitchboardApp app) {
-        apps.put(app.cookieNumber(), app);
+        Map<Integer, SwitchboardApp> next = new java.util.LinkedHashMap<>(apps);
+        next.put(app.cookieNumber(), app);
+        apps = java.util.Collections.unmodifiableMap(next);
+    }
+
+    /** The app stopped: a switch that connects from now on has its flows deleted as orphans. */
+    void remove(SwitchboardApp app) {
+        Map<Integer, SwitchboardApp> next = new java.util.LinkedHashMap<>(apps);
+        next.remove(app.cookieNumber(), app);
+        apps = java.util.Collections.unmodifiableMap(next);
+    }
+
+    /**
+     * Reconciles the switches served now for {@code app}, started at run time after them (see
+     * {@link #add}; switches connecting later are reconciled with it like with every app): its
+     * flows on each are read back by its cookie, its {@code reconcile} plan is written (chunks
+     * and barriers, as for a connection), then {@code announce} tells the app of the switch.
+     * Runs on the switches' event loops; nothing waits. A switch whose read or barrier fails is
+     * announced without its plan (logged), as a connecting one is.
+     *
+     * @return completes when every such switch was announced to the app (or went away)
+     */
+    java.util.concurrent.CompletableFuture<Void> adopt(SwitchboardApp app, java.util.function.Consumer<OFSwitch> announce) {
+        U64 cookie = AppCookies.cookie(app);
+        List<java.util.concurrent.CompletableFuture<Void>> done = new ArrayList<>();
+        for (Connection connection : connections.values()) {
+            if (!connection.state.get().served) {
+                continue; // pending: reconciled with the app once its read completes, if the app was added before
+            }
+            OFSwitch sw = connection.sw;
+            OFFactory f = sw.factory();
+            OFFlowStatsRequest.Builder request = f.buildFlowStatsRequest()
+                    .setMatch(f.matchWildcardAll()).setTableId(TableId.ALL).setOutPort(OFPort.ANY);
+            if (f.getVersion() != OFVersion.OF_10) {
+                request.setCookie(cookie).setCookieMask(U64.of(AppCookies.APP_MASK)).setOutGroup(OFGroup.ANY);
+            }
+            done.add(sw.requestStats(request.build(), READ_TIMEOUT).handle((replies, failure) -> {
+                List<OFMessage> out = new ArrayList<>();
+                if (failure != null) {
+                    log.warn("switch {}: could not read app {}'s flows back ({}); the app serves it without reconciling",
+                            sw.id(), app.name(), failure.toString());
+                } else {
+                    List<OFFlowStatsEntry> flows = replies.stream().flatMap(r -> r.getEntries().stream())
+                            .filter(flow -> (flow.getCookie().getValue() & AppCookies.APP_MASK) == cookie.getValue())
+                            .toList();
+                    try {
+                        FlowPlan plan = app.reconcile(sw, flows);
+                        if (plan != null) {
+                            plan.delete().forEach(flow -> out.add(deleteStrict(f, flow)));
+                            out.addAll(plan.add());
+                        }
+                    } catch (RuntimeException ex) {
+                        log.warn("app {} failed to reconcile switch {}; its flows there are kept", app.name(), sw.id(), ex);
+                    }
+                }
+                return out;
+            }).thenCompose(out -> writeChunks(sw, out, 0)).handle((ok, failure) -> {
+                if (isServed(sw)) {
+                    announce.accept(sw);
+                }
+                return null;
+            }));
+        }
+        return java.util.concurrent.CompletableFuture.allOf(done.toArray(java.util.concurrent.CompletableFuture[]::new));
+    }
+
+    /** Writes {@code out} from {@code from} on, a chunk and a barrier at a time. */
+    private static java.util.concurrent.CompletableFuture<Void> writeChunks(OFSwitch sw, List<OFMessage> out, int from) {
+        if (from >= out.size() || !sw.isConnected()) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        int to = Math.min(out.size(), from + CHUNK);
+        sw.writeAll(out.subList(from, to));
+        return sw.barrier().thenCompose(reply -> writeChunks(sw, out, to));
     }
 
     /**
@@ -220,6 +296,7 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
 
     private void reconcile(Connection connection, List<OFFlowStatsReply> replies) {
         OFSwitch sw = connection.sw;
+        Map<Integer, SwitchboardApp> running = apps; // one set for the whole plan
         Map<Integer, List<OFFlowStatsEntry>> byApp = new HashMap<>();
         List<OFFlowStatsEntry> orphans = new ArrayList<>();
         for (OFFlowStatsReply reply : replies) {
@@ -229,7 +306,7 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
                 if ((cookie & PREFIX_MASK) != AppCookies.SWITCHBOARD || number == 0) {
                     continue; // not ours (1.0 reads every flow), or the controller's table-miss flow
                 }
-                if (apps.containsKey(number)) {
+                if (running.containsKey(number)) {
                     byApp.computeIfAbsent(number, n -> new ArrayList<>()).add(flow);
                 } else {
                     orphans.add(flow);
@@ -237,7 +314,7 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
             }
         }
         List<OFMessage> out = new ArrayList<>();
-        for (Map.Entry<Integer, SwitchboardApp> e : apps.entrySet()) {
+        for (Map.Entry<Integer, SwitchboardApp> e : running.entrySet()) {
             SwitchboardApp app = e.getValue();
             List<OFFlowStatsEntry> flows = byApp.getOrDefault(e.getKey(), List.of());
             FlowPlan plan;
