@@ -7,8 +7,8 @@ import dev.switchboard.controller.flows.FlowDefinition.Field;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
 import org.projectfloodlight.openflow.protocol.OFFlowMod;
@@ -30,6 +30,10 @@ import org.projectfloodlight.openflow.protocol.OFFlowMod;
  */
 public final class FlowFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
+    // compiled once: a flow file may have 100,000 lines
+    private static final Pattern LINE_BREAK = Pattern.compile("\r?\n");
+    private static final Pattern FIELD_SEPARATOR = Pattern.compile("[,\\s]+");
+    private static final String ACTIONS = "actions=";
     private static final List<String> FLOW_KEYS = List.of("priority", "table", "cookie", "idle_timeout", "hard_timeout");
 
     private FlowFiles() {
@@ -52,7 +56,7 @@ public final class FlowFiles {
 
     public static List<FlowDefinition> fromText(String content) {
         List<FlowDefinition> flows = new ArrayList<>();
-        String[] lines = content.split("\r?\n", -1);
+        String[] lines = LINE_BREAK.split(content, -1);
         StringBuilder continued = new StringBuilder();
         int firstLine = 0;
         // what follows the last line break is no line: a continued last line ends the file there
@@ -120,7 +124,7 @@ public final class FlowFiles {
 
     private static List<Field> fields(String where, String text) {
         List<Field> fields = new ArrayList<>();
-        for (String token : text.split("[,\\s]+")) {
+        for (String token : FIELD_SEPARATOR.split(text)) {
             if (token.isEmpty()) {
                 continue;
             }
@@ -135,15 +139,13 @@ public final class FlowFiles {
 
     /** Where {@code actions=} starts as a field of its own (not inside another word). */
     private static int indexOfActions(String text) {
-        String lower = text.toLowerCase(Locale.ROOT);
-        int from = 0;
-        while (true) {
-            int at = lower.indexOf("actions=", from);
-            if (at <= 0 || lower.charAt(at - 1) == ',' || Character.isWhitespace(lower.charAt(at - 1))) {
+        for (int at = 0; at + ACTIONS.length() <= text.length(); at++) {
+            if (text.regionMatches(true, at, ACTIONS, 0, ACTIONS.length())
+                    && (at == 0 || text.charAt(at - 1) == ',' || Character.isWhitespace(text.charAt(at - 1)))) {
                 return at;
             }
-            from = at + 1;
         }
+        return -1;
     }
 
     /**
