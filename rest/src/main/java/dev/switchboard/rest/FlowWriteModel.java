@@ -39,7 +39,7 @@ public final class FlowWriteModel {
     /**
      * What a {@code DELETE} did.
      *
-     * @param deleted {@code matching flows}, or {@code all flows} when no match was given
+     * @param deleted {@code matching flows}, or {@code all flows} when no match, table or cookie was given
      * @param match   the match as given (empty: every flow)
      * @param strict  whether only the flow with exactly this match and priority was deleted
      * @param table   the table, or {@code all}

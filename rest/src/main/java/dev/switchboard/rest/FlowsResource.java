@@ -146,7 +146,8 @@ final class FlowsResource {
             String field = e.token().startsWith("table=") ? "table" : e.token().startsWith("cookie=") ? "cookie" : "match";
             throw ApiException.badRequest(field, printable(e.getMessage()));
         }
-        FlowDeleteResult done = new FlowDeleteResult(match.isEmpty() ? "all flows" : "matching flows", match, strict,
+        boolean everything = match.isEmpty() && table == null && cookie == null;
+        FlowDeleteResult done = new FlowDeleteResult(everything ? "all flows" : "matching flows", match, strict,
                 table == null ? "all" : table, cookie);
         // one flow-mod through the installer: fenced by a barrier (or a bundle of one), its ERROR heard
         answer(ctx, sw, installer.install(sw, List.of(delete)), result -> {
