@@ -94,7 +94,7 @@ class FlowsResourceTest {
 
         OFFlowModify modify = s1.sent(OFFlowModify.class).get(0);
         assertThat(modify.getMatch().get(MatchField.TCP_DST)).isEqualTo(TransportPort.of(80));
-        assertThat(modify.getTableId()).isEqualTo(TableId.ALL);
+        assertThat(modify.getTableId()).isEqualTo(TableId.ZERO);
         json(send("PUT", "/switches/1/flows?strict=true", "text/plain", "priority=5,tcp,actions=drop"), 200);
         assertThat(s1.sent(org.projectfloodlight.openflow.protocol.OFFlowModifyStrict.class)).hasSize(1);
     }

@@ -96,9 +96,9 @@ public final class FlowModBuilder {
     }
 
     /**
-     * One FLOW_MOD. A modify or delete without {@code table=} covers every table (from 1.1 on), and
-     * its {@code cookie=} selects flows and so needs a mask ({@code cookie=0x1f/-1}); a delete
-     * ignores actions.
+     * One FLOW_MOD. A delete without {@code table=} covers every table (from 1.1 on; a modify acts
+     * on table 0 then, as OVS refuses "all tables" for it); a modify's or delete's {@code cookie=}
+     * selects flows and so needs a mask ({@code cookie=0x1f/-1}); a delete ignores actions.
      */
     public OFFlowMod build(FlowDefinition flow, Command command) {
         String where = flow.where();
@@ -156,8 +156,8 @@ public final class FlowModBuilder {
         } else if (command.deletes()) {
             mod.setOutPort(OFPort.ANY);
         }
-        if (table == null && command.selects() && !of10) {
-            mod.setTableId(TableId.ALL); // as ovs-ofctl: without table=, every table
+        if (table == null && command.deletes() && !of10) {
+            mod.setTableId(TableId.ALL); // as ovs-ofctl: without table=, every table (OVS refuses it for a modify)
         }
         if (table != null) {
             if (of10) {

@@ -236,12 +236,12 @@ class FlowFilesTest {
     }
 
     @Test
-    void modifyAndDeleteSelectFlowsAcrossTablesByMatchAndCookieMask() {
+    void modifyAndDeleteSelectFlowsByMatchAndCookieMaskDeletesAcrossTables() {
         FlowModBuilder builder = new FlowModBuilder(OF13);
         OFFlowMod modify = builder.build(FlowFiles.definitions("cookie=0x1f/-1,priority=100,tcp,tp_dst=80,actions=output:3").get(0),
                 FlowModBuilder.Command.MODIFY_STRICT);
         assertThat(modify).isInstanceOf(OFFlowModifyStrict.class);
-        assertThat(modify.getTableId()).isEqualTo(TableId.ALL);
+        assertThat(modify.getTableId()).as("OVS refuses all tables for a modify").isEqualTo(TableId.ZERO);
         assertThat(modify.getCookie()).isEqualTo(U64.of(0x1f));
         assertThat(modify.getCookieMask()).isEqualTo(U64.NO_MASK);
         assertThat(modify.getMatch().get(MatchField.TCP_DST)).isEqualTo(TransportPort.of(80));
