@@ -122,6 +122,7 @@ class BulkFlowInstallerTest {
 
             assertThat(result.succeeded()).isTrue();
             assertThat(result.installed()).isEqualTo(BAD_INDEX);
+            assertThat(result.committing()).as("the commit's share is measured").isPresent();
             assertThat(ours(emulator)).hasSize(BAD_INDEX);
         }
     }

@@ -19,10 +19,12 @@ public final class FlowWriteModel {
      *                  {@code batches} (1.0–1.3: barrier-fenced batches; a refused flow leaves the others)
      * @param millis    from the first message sent to the switch's last answer
      * @param error     why not every flow was installed (422 only); absent on success
+     * @param commitMillis with a bundle, how much of {@code millis} the switch took to answer the COMMIT
+     *                  (applying the flows); absent otherwise
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record FlowWriteResult(int requested, int installed, List<FailedFlow> failed, String method, long millis,
-            String error) {
+            String error, Long commitMillis) {
     }
 
     /**

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -205,7 +206,8 @@ final class FlowsResource {
             error = result.bundleError().orElse(failed.size() + " of " + result.requested()
                     + " flows were refused; the others are installed");
         }
-        return new FlowWriteResult(result.requested(), result.installed(), failed, method, result.elapsed().toMillis(), error);
+        return new FlowWriteResult(result.requested(), result.installed(), failed, method, result.elapsed().toMillis(), error,
+                result.committing().map(Duration::toMillis).orElse(null));
     }
 
     /** The body as UTF-8 text, refused with 413 past {@link #MAX_BODY_BYTES} (by its declared length, or as read). */

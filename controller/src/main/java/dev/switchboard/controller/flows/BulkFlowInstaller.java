@@ -152,6 +152,9 @@ public final class BulkFlowInstaller {
          */
         private volatile String unmatchedBundleError;
         private long startNanos;
+        /** When the COMMIT was sent and answered; 0 until then. Written and read on the executor's continuations, in order. */
+        private long commitNanos;
+        private long committedNanos;
 
         Install(OFSwitch sw, List<OFFlowMod> flows, boolean bundle) {
             this.sw = sw;
@@ -336,7 +339,9 @@ public final class BulkFlowInstaller {
         }
 
         private CompletableFuture<BulkFlowResult> commit() {
+            commitNanos = System.nanoTime();
             return control(OFBundleCtrlType.COMMIT_REQUEST, options.answerTimeout()).handle((reply, failure) -> {
+                committedNanos = System.nanoTime();
                 if (failure == null) {
                     return result(flows.size(), Optional.empty());
                 }
@@ -362,7 +367,8 @@ public final class BulkFlowInstaller {
             sorted.sort(Comparator.comparingInt(FlowFailure::index));
             return new BulkFlowResult(
                     bundle ? BulkFlowResult.Method.BUNDLE : BulkFlowResult.Method.BARRIER_BATCHES,
-                    flows.size(), installed, sorted, bundleError, Duration.ofNanos(System.nanoTime() - startNanos));
+                    flows.size(), installed, sorted, bundleError, Duration.ofNanos(System.nanoTime() - startNanos),
+                    committedNanos == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(committedNanos - commitNanos)));
         }
     }
 
