@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 
 /** {@code ./switchboard bench …}: scripted benchmarks; results go to docs/benchmarks.md by hand. */
 @Command(name = "switchboard bench", mixinStandardHelpOptions = true,
-        description = "Run a benchmark: ovsdb, lab, openflow, jmh, flood, fuzz, soak.",
-        subcommands = {OvsdbBench.class, LabBench.class, OpenFlowBench.class, JmhBench.class, FloodBench.class,
+        description = "Run a benchmark: ovsdb, lab, openflow, flows, jmh, flood, fuzz, soak.",
+        subcommands = {OvsdbBench.class, LabBench.class, OpenFlowBench.class, FlowsBench.class, JmhBench.class, FloodBench.class,
                 FuzzBench.class, SoakBench.class, CommandLine.HelpCommand.class})
 public final class BenchMain {
 

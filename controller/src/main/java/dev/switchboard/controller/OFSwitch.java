@@ -97,6 +97,18 @@ public interface OFSwitch {
         return request(factory().buildBarrierRequest().build());
     }
 
+    /**
+     * A bundle id (OpenFlow 1.4+) not handed out before on this connection. A switch keeps its
+     * bundles per connection, so the connection is what hands the ids out: two bulk installs, two
+     * installers, or an API restarted while the switch stays connected can never open two bundles
+     * with one id, and a new connection (which the switch gives fresh bundles) starts afresh.
+     *
+     * @throws UnsupportedOperationException from a switch that cannot open bundles (a test's fake)
+     */
+    default int nextBundleId() {
+        throw new UnsupportedOperationException("switch " + id() + " hands out no bundle ids");
+    }
+
     /** Closes the connection; the switch is removed and listeners are told. */
     void disconnect();
 }

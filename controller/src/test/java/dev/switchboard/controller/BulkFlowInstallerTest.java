@@ -1,6 +1,7 @@
 package dev.switchboard.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.switchboard.controller.flows.BulkFlowInstaller;
 import dev.switchboard.controller.flows.BulkFlowResult;
@@ -10,7 +11,13 @@ import dev.switchboard.emulator.EmulatedSwitchOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +27,7 @@ import org.projectfloodlight.openflow.protocol.OFBundleAddMsg;
 import org.projectfloodlight.openflow.protocol.OFBundleCtrlMsg;
 import org.projectfloodlight.openflow.protocol.OFBundleCtrlType;
 import org.projectfloodlight.openflow.protocol.OFBundleFailedCode;
+import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowMod;
 import org.projectfloodlight.openflow.protocol.OFFlowModFailedCode;
@@ -27,6 +35,7 @@ import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFType;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.BundleId;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.EthType;
@@ -113,8 +122,110 @@ class BulkFlowInstallerTest {
 
             assertThat(result.succeeded()).isTrue();
             assertThat(result.installed()).isEqualTo(BAD_INDEX);
+            assertThat(result.committing()).as("the commit's share is measured").isPresent();
             assertThat(ours(emulator)).hasSize(BAD_INDEX);
         }
+    }
+
+    @Test
+    void aBundleFailedNamingAnotherBundleDoesNotStopThisInstall() throws Exception {
+        try (ControllerFixture fixture = new ControllerFixture()) {
+            // when our bundle opens, the switch reports a failed ADD_MESSAGE of bundle 999, whose
+            // xid it could not read: some other install's (another installer, another client)
+            EmulatedSwitch emulator = bundlingSwitch(OFVersion.OF_14, strayBundleErrorOnOpen(open -> 999));
+            fixture.connect(emulator);
+            OFSwitch sw = fixture.awaitSwitch(emulator);
+            BulkFlowInstaller installer = new BulkFlowInstaller(fixture.controller.switches(), executor, BulkFlowInstaller.Options.DEFAULTS);
+
+            BulkFlowResult result = installer.install(sw, flows(sw.factory(), 500)).get(30, TimeUnit.SECONDS);
+
+            assertThat(result.succeeded()).as("%s", result).isTrue();
+            assertThat(ours(emulator)).hasSize(500);
+        }
+    }
+
+    @Test
+    void aBundleFailedNamingOurBundleButNoXidDiscardsIt() throws Exception {
+        try (ControllerFixture fixture = new ControllerFixture()) {
+            EmulatedSwitch emulator = bundlingSwitch(OFVersion.OF_14, strayBundleErrorOnOpen(open -> open.getBundleId().getInt()));
+            fixture.connect(emulator);
+            OFSwitch sw = fixture.awaitSwitch(emulator);
+            BulkFlowInstaller installer = new BulkFlowInstaller(fixture.controller.switches(), executor, BulkFlowInstaller.Options.DEFAULTS);
+
+            BulkFlowResult result = installer.install(sw, flows(sw.factory(), 500)).get(30, TimeUnit.SECONDS);
+
+            assertThat(result.rolledBack()).isTrue();
+            assertThat(result.bundleError()).hasValueSatisfying(text -> assertThat(text).contains("BUNDLE_FAILED"));
+            assertThat(controls(emulator, OFBundleCtrlType.DISCARD_REQUEST)).hasSize(1);
+            assertThat(ours(emulator)).isEmpty();
+        }
+    }
+
+    @Test
+    void anInstallThatFailsAfterOpeningItsBundleDiscardsIt() throws Exception {
+        try (ControllerFixture fixture = new ControllerFixture()) {
+            AtomicBoolean commitAnswered = new AtomicBoolean(true);
+            EmulatedSwitch emulator = bundlingSwitch(OFVersion.OF_14, (f, bundling) -> request -> {
+                if (((OFBundleCtrlMsg) request).getBundleCtrlType() == OFBundleCtrlType.COMMIT_REQUEST && !commitAnswered.get()) {
+                    return List.of(); // a switch that never answers the commit
+                }
+                return bundling.apply(request);
+            });
+            fixture.connect(emulator);
+            OFSwitch sw = fixture.awaitSwitch(emulator);
+            BulkFlowInstaller installer = new BulkFlowInstaller(fixture.controller.switches(), executor,
+                    new BulkFlowInstaller.Options(100, 2, Duration.ofMillis(500), Duration.ofMillis(1), Duration.ofSeconds(10)));
+            commitAnswered.set(false);
+
+            Throwable failure = catchThrowable(() -> installer.install(sw, flows(sw.factory(), 300)).get(30, TimeUnit.SECONDS));
+
+            assertThat(failure).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TimeoutException.class);
+            List<OFBundleCtrlMsg> opened = controls(emulator, OFBundleCtrlType.OPEN_REQUEST);
+            List<OFBundleCtrlMsg> discarded = controls(emulator, OFBundleCtrlType.DISCARD_REQUEST);
+            assertThat(discarded).as("the open bundle is discarded").hasSize(1);
+            assertThat(discarded.get(0).getBundleId()).isEqualTo(opened.get(0).getBundleId());
+            assertThat(ours(emulator)).isEmpty();
+        }
+    }
+
+    @Test
+    void bundleIdsAreUniquePerConnectionWhicheverInstallerOpensThem() throws Exception {
+        try (ControllerFixture fixture = new ControllerFixture()) {
+            EmulatedSwitch emulator = bundlingSwitch(OFVersion.OF_14);
+            fixture.connect(emulator);
+            OFSwitch sw = fixture.awaitSwitch(emulator);
+            // two installers, as two API instances (or one restarted) on one controller would have
+            BulkFlowInstaller first = new BulkFlowInstaller(fixture.controller.switches(), executor, BulkFlowInstaller.Options.DEFAULTS);
+            BulkFlowInstaller second = new BulkFlowInstaller(fixture.controller.switches(), executor, BulkFlowInstaller.Options.DEFAULTS);
+
+            assertThat(first.install(sw, flows(sw.factory(), 10)).get(30, TimeUnit.SECONDS).succeeded()).isTrue();
+            assertThat(second.install(sw, flows(sw.factory(), 10)).get(30, TimeUnit.SECONDS).succeeded()).isTrue();
+            assertThat(first.install(sw, flows(sw.factory(), 10)).get(30, TimeUnit.SECONDS).succeeded()).isTrue();
+
+            assertThat(controls(emulator, OFBundleCtrlType.OPEN_REQUEST)).extracting(OFBundleCtrlMsg::getBundleId)
+                    .hasSize(3).doesNotHaveDuplicates();
+        }
+    }
+
+    /** Answers OPEN with a BUNDLE_FAILED of xid 0 echoing an ADD_MESSAGE of the bundle {@code idOf} names, then the reply. */
+    private static ControlAnswer strayBundleErrorOnOpen(ToIntFunction<OFBundleCtrlMsg> idOf) {
+        return (f, bundling) -> request -> {
+            OFBundleCtrlMsg control = (OFBundleCtrlMsg) request;
+            List<OFMessage> answers = new ArrayList<>();
+            if (control.getBundleCtrlType() == OFBundleCtrlType.OPEN_REQUEST) {
+                OFBundleAddMsg foreign = f.buildBundleAddMsg().setXid(0x7777).setBundleId(BundleId.of(idOf.applyAsInt(control)))
+                        .setFlags(control.getFlags()).setData(flows(f, 1).get(0)).build();
+                answers.add(f.errorMsgs().buildBundleFailedErrorMsg().setXid(0)
+                        .setCode(OFBundleFailedCode.MSG_FAILED)
+                        .setData(OFErrorCauseData.of(bytesOf(foreign), foreign.getVersion())).build());
+            }
+            answers.addAll(bundling.apply(request));
+            return answers;
+        };
+    }
+
+    private static List<OFBundleCtrlMsg> controls(EmulatedSwitch emulator, OFBundleCtrlType type) {
+        return emulator.received(OFBundleCtrlMsg.class).stream().filter(c -> c.getBundleCtrlType() == type).toList();
     }
 
     /** The flows this test installed, not the controller's own (its table-miss flow). */
@@ -132,6 +243,15 @@ class BulkFlowInstallerTest {
      * fails, sends that message's ERROR (its xid) and fails the commit with MSG_FAILED.
      */
     private static EmulatedSwitch bundlingSwitch(OFVersion version) {
+        return bundlingSwitch(version, (f, bundling) -> bundling);
+    }
+
+    /** How a test changes the bundling switch's answer to BUNDLE_CONTROL: given the factory and that answer. */
+    private interface ControlAnswer {
+        Function<OFMessage, List<OFMessage>> wrap(OFFactory factory, Function<OFMessage, List<OFMessage>> bundling);
+    }
+
+    private static EmulatedSwitch bundlingSwitch(OFVersion version, ControlAnswer controlAnswer) {
         EmulatedSwitch emulator = EmulatedSwitch.prepare(options(version));
         List<OFFlowMod> staged = new ArrayList<>();
         emulator.onMessage(OFType.BUNDLE_ADD_MESSAGE, request -> {
@@ -139,7 +259,7 @@ class BulkFlowInstallerTest {
             staged.add((OFFlowMod) (add.getVersion() == OFVersion.OF_14 ? add.getData() : add.getMessage()));
             return List.of();
         });
-        emulator.onMessage(OFType.BUNDLE_CONTROL, request -> {
+        Function<OFMessage, List<OFMessage>> bundling = request -> {
             OFBundleCtrlMsg control = (OFBundleCtrlMsg) request;
             OFFactory f = emulator.factory();
             OFBundleCtrlType replyType = switch (control.getBundleCtrlType()) {
@@ -167,7 +287,8 @@ class BulkFlowInstallerTest {
             answers.add(f.buildBundleCtrlMsg().setXid(control.getXid()).setBundleId(control.getBundleId())
                     .setBundleCtrlType(replyType).setFlags(control.getFlags()).setProperties(List.of()).build());
             return answers;
-        });
+        };
+        emulator.onMessage(OFType.BUNDLE_CONTROL, controlAnswer.wrap(OFFactories.getFactory(version), bundling));
         return emulator;
     }
 

@@ -128,6 +128,10 @@ public final class RestServer implements AutoCloseable {
         app.get(BASE + "/switches/{dpid}/flows", switchResource::flows);
         app.get(BASE + "/switches/{dpid}/groups", switchResource::groups);
         app.get(BASE + "/switches/{dpid}/meters", switchResource::meters);
+        FlowsResource flowWrites = new FlowsResource(sources.switches(), unlessStopped(threads));
+        app.post(BASE + "/switches/{dpid}/flows", flowWrites::add);
+        app.put(BASE + "/switches/{dpid}/flows", flowWrites::modify);
+        app.delete(BASE + "/switches/{dpid}/flows", flowWrites::delete);
         app.get(BASE + "/links", network::links);
         app.get(BASE + "/hosts", network::hosts);
         app.get(BASE + "/paths", network::path);

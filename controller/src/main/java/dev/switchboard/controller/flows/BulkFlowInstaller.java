@@ -25,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.projectfloodlight.openflow.protocol.OFBundleCtrlMsg;
 import org.projectfloodlight.openflow.protocol.OFBundleCtrlType;
 import org.projectfloodlight.openflow.protocol.OFBundleFlags;
@@ -54,7 +53,11 @@ import org.projectfloodlight.openflow.types.BundleId;
  * switch's event loop (whose writes during a read burst would bypass the budget).
  *
  * <p>Safe to use from any thread; several installs may run at once (on different switches, or
- * on one switch, in which case their flows interleave).
+ * on one switch, in which case their flows interleave). Each install hears only the ERRORs of its
+ * own connection that name its own xids or (a BUNDLE_FAILED) its own bundle; bundle ids come from
+ * the connection ({@link OFSwitch#nextBundleId}), so neither two installers nor an installer made
+ * anew (an API restarted) reuse one on the same connection. An install that fails after its
+ * bundle was opened DISCARDs the bundle before it reports the failure.
  */
 public final class BulkFlowInstaller {
 
@@ -85,12 +88,15 @@ public final class BulkFlowInstaller {
     private static final Set<OFBundleFlags> BUNDLE_FLAGS = EnumSet.of(OFBundleFlags.ATOMIC, OFBundleFlags.ORDERED);
     /** OFPBF_ATOMIC | OFPBF_ORDERED on the wire. */
     private static final int BUNDLE_FLAG_BITS = 0x1 | 0x2;
+    /** OFPT_BUNDLE_CONTROL and OFPT_BUNDLE_ADD_MESSAGE (1.4, 1.5): an echoed one names its bundle at byte 8. */
+    private static final int BUNDLE_CONTROL_TYPE = 33;
+    private static final int BUNDLE_ADD_TYPE = 34;
+    /** How long a DISCARD sent after a failure may wait: the failure is what the caller hears anyway. */
+    private static final Duration DISCARD_TIMEOUT = Duration.ofSeconds(5);
 
     private final SwitchService switches;
     private final Executor executor;
     private final Options options;
-    /** Bundle ids are per connection; a counter keeps two installs on one switch apart. */
-    private final AtomicInteger bundleIds = new AtomicInteger(1);
 
     /**
      * @param switches where the switches' ERRORs are heard
@@ -116,7 +122,12 @@ public final class BulkFlowInstaller {
             }
         }
         boolean bundle = sw.version().compareTo(OFVersion.OF_14) >= 0;
-        Install run = new Install(sw, List.copyOf(flows), bundle);
+        Install run;
+        try {
+            run = new Install(sw, List.copyOf(flows), bundle);
+        } catch (UnsupportedOperationException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         return CompletableFuture.supplyAsync(run::start, executor)
                 .thenCompose(started -> started)
                 .whenComplete((result, failure) -> run.registration.close());
@@ -135,16 +146,23 @@ public final class BulkFlowInstaller {
         private final List<OFMessage> messages = new ArrayList<>();
         private final Deque<CompletableFuture<?>> inFlight = new ArrayDeque<>();
         private Registration registration = () -> { };
-        /** A BUNDLE_FAILED error that names none of our xids; written on the event loop, read after the barriers. */
+        /**
+         * A BUNDLE_FAILED error that names none of our xids but our bundle; written on the event
+         * loop, read after the barriers.
+         */
         private volatile String unmatchedBundleError;
         private long startNanos;
+        /** When the COMMIT was sent and answered; 0 until then. Written and read on the executor's continuations, in order. */
+        private long commitNanos;
+        private long committedNanos;
 
         Install(OFSwitch sw, List<OFFlowMod> flows, boolean bundle) {
             this.sw = sw;
             this.factory = sw.factory();
             this.flows = flows;
             this.bundle = bundle;
-            this.bundleId = BundleId.of(bundleIds.getAndIncrement() & 0x7fffffff);
+            // the connection hands ids out: OVS keeps bundles per connection, whoever opens them
+            this.bundleId = bundle ? BundleId.of(sw.nextBundleId()) : null;
         }
 
         CompletableFuture<BulkFlowResult> start() {
@@ -164,9 +182,33 @@ public final class BulkFlowInstaller {
             if (!bundle) {
                 return sendFrom(0).thenApply(done -> result(flows.size() - failures.size(), Optional.empty()));
             }
-            return control(OFBundleCtrlType.OPEN_REQUEST)
+            CompletableFuture<OFBundleCtrlMsg> open = control(OFBundleCtrlType.OPEN_REQUEST, options.answerTimeout());
+            return open
                     .thenComposeAsync(opened -> sendFrom(0), executor)
-                    .thenComposeAsync(added -> failures.isEmpty() && unmatchedBundleError == null ? commit() : discard(), executor);
+                    .thenComposeAsync(added -> failures.isEmpty() && unmatchedBundleError == null ? commit() : discard(), executor)
+                    .handleAsync((result, failure) -> failure == null ? CompletableFuture.completedFuture(result)
+                            : discardAfter(failure, open), executor)
+                    .thenCompose(next -> next);
+        }
+
+        /**
+         * The install failed while the bundle may be open (a write refused for too long, a BARRIER
+         * or the COMMIT unanswered): DISCARD it, so the switch does not keep it and its staged
+         * flows for as long as the connection lasts, then fail with the original cause. Not when
+         * the connection is gone (the switch dropped its bundles with it) or the OPEN was refused
+         * (no bundle was opened).
+         */
+        private CompletableFuture<BulkFlowResult> discardAfter(Throwable failure, CompletableFuture<OFBundleCtrlMsg> open) {
+            Throwable cause = unwrap(failure);
+            boolean openRefused = open.isCompletedExceptionally()
+                    && open.handle((reply, f) -> unwrap(f) instanceof SwitchErrorException).join();
+            if (openRefused || cause instanceof SwitchDisconnectedException || !sw.isConnected()) {
+                return CompletableFuture.failedFuture(cause);
+            }
+            Duration wait = options.answerTimeout().compareTo(DISCARD_TIMEOUT) < 0 ? options.answerTimeout() : DISCARD_TIMEOUT;
+            return control(OFBundleCtrlType.DISCARD_REQUEST, wait)
+                    .handle((reply, discardFailure) -> null)
+                    .thenCompose(discarded -> CompletableFuture.failedFuture(cause));
         }
 
         /**
@@ -200,16 +242,36 @@ public final class BulkFlowInstaller {
 
         /** On the switch's event loop: must stay short. */
         private void heard(OFSwitch from, SwitchError error) {
-            if (!from.id().equals(sw.id())) {
-                return;
+            if (from != sw) {
+                return; // another connection, perhaps of the same datapath: its xids and bundles are not ours
             }
             Integer index = indexByXid.get(error.xid());
             if (index != null) {
                 failures.putIfAbsent(index, new FlowFailure(index, error.type(), error.code(), detail(index)));
-            } else if (bundle && error.type().equals("BUNDLE_FAILED") && unmatchedBundleError == null) {
+            } else if (bundle && unmatchedBundleError == null && error.type().equals("BUNDLE_FAILED") && namesOurBundle(error)) {
                 // an ADD_MESSAGE the switch could not even read the xid of: the bundle must not be committed
                 unmatchedBundleError = error.toString();
             }
+        }
+
+        /**
+         * Whether the message the error echoes (OpenFlow echoes at least its first 64 bytes) is a
+         * bundle message of our bundle: another install's bundle on this connection fails that
+         * install, not this one. Read from the bytes, since openflowj may not parse them (1.5).
+         */
+        private boolean namesOurBundle(SwitchError error) {
+            byte[] echoed;
+            try {
+                echoed = error.message().getData().getData();
+            } catch (RuntimeException e) {
+                return false;
+            }
+            if (echoed.length < 12) {
+                return false;
+            }
+            int type = echoed[1] & 0xff;
+            int id = ((echoed[8] & 0xff) << 24) | ((echoed[9] & 0xff) << 16) | ((echoed[10] & 0xff) << 8) | (echoed[11] & 0xff);
+            return (type == BUNDLE_CONTROL_TYPE || type == BUNDLE_ADD_TYPE) && id == bundleId.getInt();
         }
 
         private String detail(int index) {
@@ -267,17 +329,19 @@ public final class BulkFlowInstaller {
                     CompletableFuture.delayedExecutor(options.busyRetry().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS, executor));
         }
 
-        private CompletableFuture<OFBundleCtrlMsg> control(OFBundleCtrlType type) {
+        private CompletableFuture<OFBundleCtrlMsg> control(OFBundleCtrlType type, Duration timeout) {
             return sw.request(factory.buildBundleCtrlMsg()
                     .setBundleId(bundleId)
                     .setBundleCtrlType(type)
                     .setFlags(BUNDLE_FLAGS)
                     .setProperties(List.of())
-                    .build(), options.answerTimeout());
+                    .build(), timeout);
         }
 
         private CompletableFuture<BulkFlowResult> commit() {
-            return control(OFBundleCtrlType.COMMIT_REQUEST).handle((reply, failure) -> {
+            commitNanos = System.nanoTime();
+            return control(OFBundleCtrlType.COMMIT_REQUEST, options.answerTimeout()).handle((reply, failure) -> {
+                committedNanos = System.nanoTime();
                 if (failure == null) {
                     return result(flows.size(), Optional.empty());
                 }
@@ -294,7 +358,7 @@ public final class BulkFlowInstaller {
             String why = (failures.isEmpty() ? "the switch refused an ADD_MESSAGE (" + unmatchedBundleError + ")"
                     : failures.size() + " of " + flows.size() + " flows were refused when added to the bundle")
                     + ": it was discarded, none is installed";
-            return control(OFBundleCtrlType.DISCARD_REQUEST)
+            return control(OFBundleCtrlType.DISCARD_REQUEST, options.answerTimeout())
                     .handle((reply, failure) -> result(0, Optional.of(why)));
         }
 
@@ -303,7 +367,8 @@ public final class BulkFlowInstaller {
             sorted.sort(Comparator.comparingInt(FlowFailure::index));
             return new BulkFlowResult(
                     bundle ? BulkFlowResult.Method.BUNDLE : BulkFlowResult.Method.BARRIER_BATCHES,
-                    flows.size(), installed, sorted, bundleError, Duration.ofNanos(System.nanoTime() - startNanos));
+                    flows.size(), installed, sorted, bundleError, Duration.ofNanos(System.nanoTime() - startNanos),
+                    committedNanos == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(committedNanos - commitNanos)));
         }
     }
 

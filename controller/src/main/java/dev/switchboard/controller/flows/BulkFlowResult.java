@@ -15,10 +15,12 @@ import java.util.Optional;
  * @param bundleError with a bundle that was not committed, why (the commit's error, or that an
  *                    added message was refused and the bundle discarded); empty otherwise
  * @param elapsed     from the first message sent to the last answer
+ * @param committing  with a bundle that was committed (or refused at commit), from the COMMIT sent to
+ *                    its answer: the switch's share of {@code elapsed} after the flows arrived
  */
 public record BulkFlowResult(
         Method method, int requested, int installed, List<FlowFailure> failures,
-        Optional<String> bundleError, Duration elapsed) {
+        Optional<String> bundleError, Duration elapsed, Optional<Duration> committing) {
 
     public enum Method {
         /** OpenFlow 1.4+: one atomic, ordered bundle; if one flow fails, none is installed. */
@@ -32,6 +34,7 @@ public record BulkFlowResult(
         failures = List.copyOf(failures);
         Objects.requireNonNull(bundleError, "bundleError");
         Objects.requireNonNull(elapsed, "elapsed");
+        Objects.requireNonNull(committing, "committing");
     }
 
     public boolean succeeded() {

@@ -7,10 +7,11 @@ import dev.switchboard.controller.flows.FlowDefinition.Field;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFFlowMod;
 
 /**
  * Reads flow files: the {@code ovs-ofctl add-flows} text format and a JSON equivalent (both in
@@ -18,8 +19,9 @@ import org.projectfloodlight.openflow.protocol.OFFlowAdd;
  *
  * <p>Text: one flow per line, {@code field=value} or shorthand words separated by commas or
  * spaces, then {@code actions=} and the comma-separated actions up to the end of the line.
- * {@code #} starts a comment line; blank lines are skipped; a leading {@code add} is allowed (the
- * {@code --bundle} form of ovs-ofctl).
+ * {@code #} starts a comment, on a line of its own or after a flow; blank lines are skipped; a
+ * line ending in {@code \} continues on the next (errors name the line the flow starts on); a
+ * leading {@code add} is allowed (the {@code --bundle} form of ovs-ofctl).
  *
  * <p>JSON: {@code {"flows": [ {...}, ... ]}} or just the array; each flow an object
  * {@code {"priority": 100, "table": 0, "cookie": "0x1f", "idle_timeout": 0, "hard_timeout": 0,
@@ -28,6 +30,10 @@ import org.projectfloodlight.openflow.protocol.OFFlowAdd;
  */
 public final class FlowFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
+    // compiled once: a flow file may have 100,000 lines
+    private static final Pattern LINE_BREAK = Pattern.compile("\r?\n");
+    private static final Pattern FIELD_SEPARATOR = Pattern.compile("[,\\s]+");
+    private static final String ACTIONS = "actions=";
     private static final List<String> FLOW_KEYS = List.of("priority", "table", "cookie", "idle_timeout", "hard_timeout");
 
     private FlowFiles() {
@@ -38,6 +44,11 @@ public final class FlowFiles {
         return new FlowModBuilder(factory).build(definitions(content));
     }
 
+    /** As {@link #parse(String, OFFactory)}, as FLOW_MODs of {@code command} (PUT's modify). */
+    public static List<OFFlowMod> parse(String content, OFFactory factory, FlowModBuilder.Command command) {
+        return new FlowModBuilder(factory).build(definitions(content), command);
+    }
+
     public static List<FlowDefinition> definitions(String content) {
         String trimmed = content.stripLeading();
         return trimmed.startsWith("{") || trimmed.startsWith("[") ? fromJson(content) : fromText(content);
@@ -45,19 +56,46 @@ public final class FlowFiles {
 
     public static List<FlowDefinition> fromText(String content) {
         List<FlowDefinition> flows = new ArrayList<>();
-        String[] lines = content.split("\r?\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
-            if (line.isEmpty() || line.startsWith("#")) {
+        String[] lines = LINE_BREAK.split(content, -1);
+        StringBuilder continued = new StringBuilder();
+        int firstLine = 0;
+        // what follows the last line break is no line: a continued last line ends the file there
+        int count = lines.length > 0 && lines[lines.length - 1].isEmpty() ? lines.length - 1 : lines.length;
+        for (int i = 0; i < count; i++) {
+            String line = withoutComment(lines[i]).stripTrailing();
+            if (continued.isEmpty()) {
+                firstLine = i + 1;
+            }
+            if (line.endsWith("\\")) {
+                // as ovs-ofctl: the backslash and the line break vanish, the next line carries on
+                continued.append(line, 0, line.length() - 1);
                 continue;
             }
-            flows.add(fromLine("line " + (i + 1), line));
+            continued.append(line);
+            String flow = continued.toString().strip();
+            continued.setLength(0);
+            if (!flow.isEmpty()) {
+                flows.add(fromLine("line " + firstLine, firstLine, flow));
+            }
+        }
+        if (!continued.isEmpty()) {
+            throw new FlowParseException("line " + firstLine, "\\", "the file ends inside a continued line (a line ending in \\)");
         }
         return flows;
     }
 
+    /** {@code #} starts a comment, on a line of its own or after a flow (the flow syntax has no {@code #}). */
+    private static String withoutComment(String line) {
+        int hash = line.indexOf('#');
+        return hash < 0 ? line : line.substring(0, hash);
+    }
+
     /** One line of the text format; {@code where} names it in errors. */
     public static FlowDefinition fromLine(String where, String line) {
+        return fromLine(where, 0, line);
+    }
+
+    private static FlowDefinition fromLine(String where, int position, String line) {
         String text = line.strip();
         if (text.regionMatches(true, 0, "add ", 0, 4) || text.regionMatches(true, 0, "add\t", 0, 4)) {
             text = text.substring(4).strip();
@@ -67,8 +105,26 @@ public final class FlowFiles {
             throw new FlowParseException(where, text.length() > 60 ? text.substring(0, 60) + "…" : text,
                     "no actions= (write actions=drop for a flow that drops)");
         }
+        List<Field> fields = fields(where, text.substring(0, actionsAt));
+        return new FlowDefinition(where, position, text, fields,
+                splitActions(where, text.substring(actionsAt + "actions=".length())));
+    }
+
+    /**
+     * A match in the text format's syntax, without actions ({@code priority=100,tcp,tp_dst=80}),
+     * for modifying or deleting the flows it selects; blank selects every flow.
+     */
+    public static FlowDefinition match(String where, String text) {
+        String match = text == null ? "" : text.strip();
+        if (indexOfActions(match) >= 0) {
+            throw new FlowParseException(where, "actions=", "a match has no actions");
+        }
+        return new FlowDefinition(where, 0, match, fields(where, match), List.of());
+    }
+
+    private static List<Field> fields(String where, String text) {
         List<Field> fields = new ArrayList<>();
-        for (String token : text.substring(0, actionsAt).split("[,\\s]+")) {
+        for (String token : FIELD_SEPARATOR.split(text)) {
             if (token.isEmpty()) {
                 continue;
             }
@@ -78,23 +134,24 @@ public final class FlowFiles {
             }
             fields.add(eq < 0 ? new Field(token, null) : new Field(token.substring(0, eq), token.substring(eq + 1)));
         }
-        return new FlowDefinition(where, fields, splitActions(where, text.substring(actionsAt + "actions=".length())));
+        return fields;
     }
 
     /** Where {@code actions=} starts as a field of its own (not inside another word). */
     private static int indexOfActions(String text) {
-        String lower = text.toLowerCase(Locale.ROOT);
-        int from = 0;
-        while (true) {
-            int at = lower.indexOf("actions=", from);
-            if (at <= 0 || lower.charAt(at - 1) == ',' || Character.isWhitespace(lower.charAt(at - 1))) {
+        for (int at = 0; at + ACTIONS.length() <= text.length(); at++) {
+            if (text.regionMatches(true, at, ACTIONS, 0, ACTIONS.length())
+                    && (at == 0 || text.charAt(at - 1) == ',' || Character.isWhitespace(text.charAt(at - 1)))) {
                 return at;
             }
-            from = at + 1;
         }
+        return -1;
     }
 
-    /** Commas split actions, except inside parentheses ({@code controller(reason=...)}). */
+    /**
+     * Commas split actions, except inside parentheses ({@code controller(reason=...)}); a
+     * parenthesis left open or closed without an opening one is an error naming the action.
+     */
     private static List<String> splitActions(String where, String text) {
         List<String> actions = new ArrayList<>();
         int depth = 0;
@@ -102,8 +159,9 @@ public final class FlowFiles {
         for (char c : text.toCharArray()) {
             if (c == '(') {
                 depth++;
-            } else if (c == ')') {
-                depth--;
+            } else if (c == ')' && --depth < 0) {
+                throw new FlowParseException(where, shortened(current.append(c).toString().strip()),
+                        "')' without a '(' before it (unbalanced parentheses)");
             }
             if (c == ',' && depth == 0) {
                 addAction(where, actions, current.toString());
@@ -112,11 +170,20 @@ public final class FlowFiles {
                 current.append(c);
             }
         }
+        if (depth > 0) {
+            throw new FlowParseException(where, shortened(current.toString().strip()),
+                    depth + " '(' never closed (unbalanced parentheses; an action ends at the end of its line, "
+                            + "or continues on the next one after a \\)");
+        }
         addAction(where, actions, current.toString());
         if (actions.size() > 1 && actions.contains("drop")) {
             throw new FlowParseException(where, "drop", "drop must be the only action");
         }
         return actions;
+    }
+
+    private static String shortened(String token) {
+        return token.length() > 60 ? token.substring(0, 60) + "…" : token;
     }
 
     private static void addAction(String where, List<String> actions, String action) {
@@ -142,12 +209,12 @@ public final class FlowFiles {
         }
         List<FlowDefinition> flows = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
-            flows.add(fromJson("flow " + (i + 1), array.get(i)));
+            flows.add(fromJson("flow " + (i + 1), i + 1, array.get(i)));
         }
         return flows;
     }
 
-    private static FlowDefinition fromJson(String where, JsonNode flow) {
+    private static FlowDefinition fromJson(String where, int position, JsonNode flow) {
         if (!flow.isObject()) {
             throw new FlowParseException(where, flow.toString(), "a flow is an object");
         }
@@ -196,7 +263,7 @@ public final class FlowFiles {
             throw new FlowParseException(where, "actions", "missing (write [] or [\"drop\"] for a flow that drops)");
         }
         actions.removeIf(action -> action.equals("drop"));
-        return new FlowDefinition(where, fields, actions);
+        return new FlowDefinition(where, position, flow.toString(), fields, actions);
     }
 
     private static String scalar(String where, String key, JsonNode value) {

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFFlowMod;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.action.OFActions;
@@ -23,6 +24,7 @@ import org.projectfloodlight.openflow.types.IPv4AddressWithMask;
 import org.projectfloodlight.openflow.types.IpDscp;
 import org.projectfloodlight.openflow.types.IpProtocol;
 import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFGroup;
 import org.projectfloodlight.openflow.types.Masked;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.OFVlanVidMatch;
@@ -33,8 +35,8 @@ import org.projectfloodlight.openflow.types.VlanPcp;
 import org.projectfloodlight.openflow.types.VlanVid;
 
 /**
- * Turns a {@link FlowDefinition} into an OFPT_FLOW_MOD ADD of one OpenFlow version, as
- * {@code ovs-ofctl add-flows} would. Fields may come in any order ({@code tp_dst=80,tcp} is
+ * Turns a {@link FlowDefinition} into an OFPT_FLOW_MOD of one OpenFlow version, as
+ * {@code ovs-ofctl add-flows} (or {@code mod-flows}, {@code del-flows}) would. Fields may come in any order ({@code tp_dst=80,tcp} is
  * fine); layer 3/4 fields need their prerequisites ({@code nw_dst} needs {@code ip} or
  * {@code arp}, {@code tp_dst} needs {@code tcp}, {@code udp} or {@code sctp}), as OpenFlow 1.2+
  * requires. Stateless; safe from any thread.
@@ -52,6 +54,27 @@ public final class FlowModBuilder {
         this.of10 = factory.getVersion() == OFVersion.OF_10;
     }
 
+    /** What a FLOW_MOD does. */
+    public enum Command {
+        ADD,
+        /** Changes the actions of every flow the match covers (a loose match, like a delete's). */
+        MODIFY,
+        /** Changes the actions of the flow with exactly this match and priority. */
+        MODIFY_STRICT,
+        /** Deletes every flow the match covers. */
+        DELETE,
+        /** Deletes the flow with exactly this match and priority. */
+        DELETE_STRICT;
+
+        boolean selects() {
+            return this != ADD;
+        }
+
+        boolean deletes() {
+            return this == DELETE || this == DELETE_STRICT;
+        }
+    }
+
     public List<OFFlowAdd> build(List<FlowDefinition> definitions) {
         List<OFFlowAdd> mods = new ArrayList<>(definitions.size());
         for (FlowDefinition definition : definitions) {
@@ -60,9 +83,33 @@ public final class FlowModBuilder {
         return mods;
     }
 
+    public List<OFFlowMod> build(List<FlowDefinition> definitions, Command command) {
+        List<OFFlowMod> mods = new ArrayList<>(definitions.size());
+        for (FlowDefinition definition : definitions) {
+            mods.add(build(definition, command));
+        }
+        return mods;
+    }
+
     public OFFlowAdd build(FlowDefinition flow) {
+        return (OFFlowAdd) build(flow, Command.ADD);
+    }
+
+    /**
+     * One FLOW_MOD. A delete without {@code table=} covers every table (from 1.1 on; a modify acts
+     * on table 0 then, as OVS refuses "all tables" for it); a modify's or delete's {@code cookie=}
+     * selects flows and so needs a mask ({@code cookie=0x1f/-1}); a delete ignores actions.
+     */
+    public OFFlowMod build(FlowDefinition flow, Command command) {
         String where = flow.where();
-        OFFlowAdd.Builder mod = factory.buildFlowAdd().setPriority(DEFAULT_PRIORITY);
+        OFFlowMod.Builder mod = switch (command) {
+            case ADD -> factory.buildFlowAdd();
+            case MODIFY -> factory.buildFlowModify();
+            case MODIFY_STRICT -> factory.buildFlowModifyStrict();
+            case DELETE -> factory.buildFlowDelete();
+            case DELETE_STRICT -> factory.buildFlowDeleteStrict();
+        };
+        mod.setPriority(DEFAULT_PRIORITY);
         Map<String, Field> matchFields = new LinkedHashMap<>();
         Long ethType = null;
         Short ipProto = null;
@@ -88,7 +135,7 @@ public final class FlowModBuilder {
                 case "priority" -> mod.setPriority((int) number(where, field, 0xffff));
                 case "idle_timeout" -> mod.setIdleTimeout((int) number(where, field, 0xffff));
                 case "hard_timeout" -> mod.setHardTimeout((int) number(where, field, 0xffff));
-                case "cookie" -> mod.setCookie(cookie(where, field));
+                case "cookie" -> cookie(where, field, command, mod);
                 case "table" -> table = (short) number(where, field, 0xfe);
                 case "in_port", "dl_src", "eth_src", "dl_dst", "eth_dst", "dl_vlan", "vlan_vid", "dl_vlan_pcp", "vlan_pcp",
                         "nw_src", "ip_src", "nw_dst", "ip_dst", "nw_tos", "ip_dscp", "tp_src", "tp_dst",
@@ -104,16 +151,27 @@ public final class FlowModBuilder {
                 default -> throw new FlowParseException(where, field.toString(), "unknown field");
             }
         }
+        if (!of10 && command.deletes()) {
+            mod.setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY);
+        } else if (command.deletes()) {
+            mod.setOutPort(OFPort.ANY);
+        }
+        if (table == null && command.deletes() && !of10) {
+            mod.setTableId(TableId.ALL); // as ovs-ofctl: without table=, every table (OVS refuses it for a modify)
+        }
         if (table != null) {
             if (of10) {
                 if (table != 0) {
-                    throw new FlowParseException(where, "table=" + table, "OpenFlow 1.0 has one table to add to");
+                    throw new FlowParseException(where, "table=" + table, "OpenFlow 1.0 has one table");
                 }
             } else {
                 mod.setTableId(TableId.of(table));
             }
         }
         mod.setMatch(match(where, matchFields, ethType, ipProto));
+        if (command.deletes()) {
+            return mod.build();
+        }
         List<OFAction> actions = new ArrayList<>();
         List<OFInstruction> gotos = new ArrayList<>();
         for (String action : flow.actions()) {
@@ -394,14 +452,39 @@ public final class FlowModBuilder {
         return value;
     }
 
-    private static U64 cookie(String where, Field field) {
+    /**
+     * An added flow's cookie is one value; a modify or delete selects flows by cookie and mask
+     * ({@code /-1}: all 64 bits), which OpenFlow 1.0 cannot carry.
+     */
+    private void cookie(String where, Field field, Command command, OFFlowMod.Builder mod) {
         String value = field.value();
-        if (value == null || value.contains("/")) {
-            throw new FlowParseException(where, field.toString(), "needs one value (a cookie mask is for deletes)");
+        if (value == null) {
+            throw new FlowParseException(where, field.toString(), "needs a value (cookie=0x1f)");
         }
+        String[] parts = value.split("/", -1);
+        if (!command.selects()) {
+            if (parts.length > 1) {
+                throw new FlowParseException(where, field.toString(), "needs one value (a cookie mask is for modifying or deleting)");
+            }
+            mod.setCookie(cookieValue(where, field, parts[0]));
+            return;
+        }
+        if (parts.length != 2) {
+            throw new FlowParseException(where, field.toString(),
+                    "selects flows by cookie and mask: write cookie=VALUE/MASK (/-1 for the whole cookie)");
+        }
+        if (of10) {
+            throw new FlowParseException(where, field.toString(), "OpenFlow 1.0 has no cookie mask");
+        }
+        mod.setCookie(cookieValue(where, field, parts[0]));
+        mod.setCookieMask(parts[1].strip().equals("-1") ? U64.NO_MASK : cookieValue(where, field, parts[1]));
+    }
+
+    private static U64 cookieValue(String where, Field field, String text) {
+        String value = text.strip();
+        boolean hex = value.startsWith("0x") || value.startsWith("0X");
         try {
-            return U64.of(Long.parseUnsignedLong(value.startsWith("0x") || value.startsWith("0X") ? value.substring(2) : value,
-                    value.startsWith("0x") || value.startsWith("0X") ? 16 : 10));
+            return U64.of(Long.parseUnsignedLong(hex ? value.substring(2) : value, hex ? 16 : 10));
         } catch (NumberFormatException e) {
             throw new FlowParseException(where, field.toString(), "not a number");
         }

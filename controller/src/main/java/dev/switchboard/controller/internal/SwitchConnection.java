@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFPortDesc;
@@ -46,6 +47,8 @@ final class SwitchConnection implements OFSwitch {
     private final PendingRequests pending;
     private final ConnectionStats stats;
     private final Instant connectedSince = Instant.now();
+    /** The last bundle id handed out on this connection (see {@link #nextBundleId}). */
+    private final AtomicInteger bundleIds = new AtomicInteger();
     /** Replaced, never changed; written only on the channel's event loop. */
     private volatile Map<OFPort, OFPortDesc> ports;
     /** Set when a newer connection took this datapath id; its packets no longer reach apps. */
@@ -289,6 +292,12 @@ final class SwitchConnection implements OFSwitch {
             }
         }
         return reply;
+    }
+
+    /** Increasing from 1; wraps after 2^31 ids, long after any bundle of an early id is gone. */
+    @Override
+    public int nextBundleId() {
+        return bundleIds.incrementAndGet() & 0x7fffffff;
     }
 
     @Override

@@ -13,6 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFFlowDelete;
+import org.projectfloodlight.openflow.protocol.OFFlowDeleteStrict;
+import org.projectfloodlight.openflow.protocol.OFFlowMod;
+import org.projectfloodlight.openflow.protocol.OFFlowModifyStrict;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.action.OFActionOutput;
@@ -172,6 +176,102 @@ class FlowFilesTest {
                 .startsWith("flow 1: 'actions': missing");
         assertThat(catchThrowableOfType(FlowParseException.class, () -> FlowFiles.parse("[{\"prio\": 1, \"actions\": []}]", OF13)).getMessage())
                 .startsWith("flow 1: 'prio': unknown key");
+    }
+
+    @Test
+    void aCommentAfterAFlowIsDropped() {
+        List<FlowDefinition> flows = FlowFiles.fromText("priority=5,ip,actions=output:2   # to the server\n# only a comment\n");
+
+        assertThat(flows).hasSize(1);
+        assertThat(flows.get(0).actions()).containsExactly("output:2");
+        assertThat(flows.get(0).text()).isEqualTo("priority=5,ip,actions=output:2");
+        assertThat(outputs(FlowFiles.parse("in_port=1,actions=output:3#no space before it", OF13).get(0)))
+                .containsExactly(OFPort.of(3));
+    }
+
+    @Test
+    void aBackslashContinuesTheFlowOnTheNextLineAndErrorsNameItsFirstLine() {
+        String file = """
+                # comment
+                priority=7,ip,\\
+                   nw_dst=10.0.0.1,\\
+                   actions=mod_dl_dst:00:00:00:00:00:02,\\
+                output:2
+                priority=8,actions=drop
+                """;
+
+        List<FlowDefinition> flows = FlowFiles.fromText(file);
+
+        assertThat(flows).extracting(FlowDefinition::where).containsExactly("line 2", "line 6");
+        assertThat(flows).extracting(FlowDefinition::position).containsExactly(2, 6);
+        assertThat(flows.get(0).actions()).containsExactly("mod_dl_dst:00:00:00:00:00:02", "output:2");
+        assertThat(FlowFiles.parse(file, OF13).get(0).getMatch().get(MatchField.IPV4_DST)).isEqualTo(IPv4Address.of("10.0.0.1"));
+
+        FlowParseException bad = catchThrowableOfType(FlowParseException.class,
+                () -> FlowFiles.parse("actions=drop\npriority=1,\\\n  ip,nw_dst=10.0.0.300,actions=drop\n", OF13));
+        assertThat(bad.getMessage()).startsWith("line 2: 'nw_dst=10.0.0.300'");
+        FlowParseException open = catchThrowableOfType(FlowParseException.class,
+                () -> FlowFiles.fromText("actions=drop\npriority=1,\\\n"));
+        assertThat(open.where()).isEqualTo("line 2");
+        assertThat(open.getMessage()).contains("ends inside a continued line");
+    }
+
+    @Test
+    void unbalancedParenthesesInActionsAreNamedWithTheirLine() {
+        FlowParseException unclosed = catchThrowableOfType(FlowParseException.class,
+                () -> FlowFiles.fromText("actions=drop\npriority=1,actions=output:1,learn(table=1,output:NXM_OF_IN_PORT[]\n"));
+        assertThat(unclosed.where()).isEqualTo("line 2");
+        assertThat(unclosed.token()).startsWith("learn(table=1");
+        assertThat(unclosed.getMessage()).contains("never closed");
+
+        FlowParseException stray = catchThrowableOfType(FlowParseException.class,
+                () -> FlowFiles.fromText("priority=1,actions=output:1),normal"));
+        assertThat(stray.where()).isEqualTo("line 1");
+        assertThat(stray.getMessage()).contains("')' without a '('");
+
+        // balanced but unknown to the builder: still the line and the whole action
+        FlowParseException learn = catchThrowableOfType(FlowParseException.class,
+                () -> FlowFiles.parse("priority=1,actions=learn(table=1,output:1),normal", OF13));
+        assertThat(learn.getMessage()).startsWith("line 1: 'learn(table=1,output:1)': unknown action");
+    }
+
+    @Test
+    void modifyAndDeleteSelectFlowsByMatchAndCookieMaskDeletesAcrossTables() {
+        FlowModBuilder builder = new FlowModBuilder(OF13);
+        OFFlowMod modify = builder.build(FlowFiles.definitions("cookie=0x1f/-1,priority=100,tcp,tp_dst=80,actions=output:3").get(0),
+                FlowModBuilder.Command.MODIFY_STRICT);
+        assertThat(modify).isInstanceOf(OFFlowModifyStrict.class);
+        assertThat(modify.getTableId()).as("OVS refuses all tables for a modify").isEqualTo(TableId.ZERO);
+        assertThat(modify.getCookie()).isEqualTo(U64.of(0x1f));
+        assertThat(modify.getCookieMask()).isEqualTo(U64.NO_MASK);
+        assertThat(modify.getMatch().get(MatchField.TCP_DST)).isEqualTo(TransportPort.of(80));
+
+        OFFlowMod delete = builder.build(FlowFiles.match("match", "priority=100,tcp,tp_dst=80"), FlowModBuilder.Command.DELETE);
+        assertThat(delete).isInstanceOf(OFFlowDelete.class);
+        assertThat(delete.getTableId()).isEqualTo(TableId.ALL);
+        assertThat(delete.getOutPort()).isEqualTo(OFPort.ANY);
+        assertThat(delete.getMatch().get(MatchField.TCP_DST)).isEqualTo(TransportPort.of(80));
+        OFFlowMod all = builder.build(FlowFiles.match("match", ""), FlowModBuilder.Command.DELETE);
+        assertThat(all.getMatch().getMatchFields()).isEmpty();
+        assertThat(new FlowModBuilder(OF10).build(FlowFiles.match("match", "in_port=1"), FlowModBuilder.Command.DELETE_STRICT))
+                .isInstanceOf(OFFlowDeleteStrict.class);
+
+        assertThat(catchThrowableOfType(FlowParseException.class, () -> FlowFiles.match("match", "ip,actions=drop")).getMessage())
+                .startsWith("match: 'actions=': a match has no actions");
+        assertThat(catchThrowableOfType(FlowParseException.class, () -> builder.build(FlowFiles.match("match", "cookie=0x1f"),
+                FlowModBuilder.Command.DELETE)).getMessage()).contains("cookie=VALUE/MASK");
+        assertThat(catchThrowableOfType(FlowParseException.class, () -> new FlowModBuilder(OF10).build(
+                FlowFiles.match("match", "cookie=1/-1"), FlowModBuilder.Command.DELETE)).getMessage()).contains("no cookie mask");
+        assertThat(catchThrowableOfType(FlowParseException.class, () -> FlowFiles.parse("cookie=1/-1,actions=drop", OF13)).getMessage())
+                .contains("needs one value");
+    }
+
+    @Test
+    void jsonFlowsKeepTheirPositionAndText() {
+        List<FlowDefinition> flows = FlowFiles.definitions("[{\"actions\": []}, {\"priority\": 3, \"actions\": [\"normal\"]}]");
+
+        assertThat(flows.get(1).position()).isEqualTo(2);
+        assertThat(flows.get(1).text()).isEqualTo("{\"priority\":3,\"actions\":[\"normal\"]}");
     }
 
     /** Each message gets an xid of its own when built. */

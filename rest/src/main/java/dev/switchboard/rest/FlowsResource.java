@@ -1,0 +1,284 @@
+package dev.switchboard.rest;
+
+import dev.switchboard.controller.OFSwitch;
+import dev.switchboard.controller.SwitchService;
+import dev.switchboard.controller.flows.BulkFlowInstaller;
+import dev.switchboard.controller.flows.BulkFlowResult;
+import dev.switchboard.controller.flows.FlowDefinition;
+import dev.switchboard.controller.flows.FlowDefinition.Field;
+import dev.switchboard.controller.flows.FlowFailure;
+import dev.switchboard.controller.flows.FlowFiles;
+import dev.switchboard.controller.flows.FlowModBuilder;
+import dev.switchboard.controller.flows.FlowParseException;
+import dev.switchboard.rest.FlowWriteModel.FailedFlow;
+import dev.switchboard.rest.FlowWriteModel.FlowDeleteResult;
+import dev.switchboard.rest.FlowWriteModel.FlowWriteResult;
+import io.javalin.http.Context;
+import io.javalin.openapi.HttpMethod;
+import io.javalin.openapi.OpenApi;
+import io.javalin.openapi.OpenApiContent;
+import io.javalin.openapi.OpenApiParam;
+import io.javalin.openapi.OpenApiRequestBody;
+import io.javalin.openapi.OpenApiResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import org.projectfloodlight.openflow.protocol.OFFlowMod;
+import org.projectfloodlight.openflow.types.DatapathId;
+
+/**
+ * The static flow pusher: {@code POST}, {@code PUT} and {@code DELETE} of
+ * {@code /api/v1/switches/{dpid}/flows}. The body is a flow file ({@code docs/flows.md}: the
+ * {@code ovs-ofctl add-flows} text, or its JSON), parsed whole before anything is sent, so a
+ * mistake is a 400 naming its line and token and the switch sees nothing. The flows go through
+ * {@link BulkFlowInstaller} (one bundle from OpenFlow 1.4, barrier-fenced batches before), whose
+ * steps run on {@code executor} (the API's threads), never on an event loop.
+ *
+ * <p>Statuses: 200 when the switch took every flow; 422 when it refused some (the body is the
+ * same result, with {@code failed} and {@code error}: with a bundle none is installed, with
+ * batches the others are); 400, 404, 413, 503, 504 as the rest of the API.
+ */
+final class FlowsResource {
+    /**
+     * Largest body: 100,000 flows of the text format are 5–8 MB, of the JSON about 10 MB; 16 MiB
+     * leaves room and bounds what one request makes the controller hold (the body, its parsed
+     * flows and their messages, roughly ten times the body).
+     */
+    static final int MAX_BODY_BYTES = 16 << 20;
+    private static final int FLOW_TEXT_CHARS = 300;
+    private static final String PATH = "/api/v1/switches/{dpid}/flows";
+    private static final String BODY_DESCRIPTION = "a flow file: ovs-ofctl add-flows lines (text/plain) or their JSON "
+            + "(application/json), see docs/flows.md; at most 16 MiB (about 100,000 flows)";
+
+    private final SwitchService switches;
+    private final BulkFlowInstaller installer;
+    private final Executor replies;
+
+    FlowsResource(SwitchService switches, Executor replies) {
+        this.switches = switches;
+        this.replies = replies;
+        this.installer = new BulkFlowInstaller(switches, replies, BulkFlowInstaller.Options.DEFAULTS);
+    }
+
+    @OpenApi(path = PATH, methods = HttpMethod.POST, tags = "flows",
+            summary = "Adds flows from a flow file (thousands at once: one bundle from OpenFlow 1.4, all or nothing; "
+                    + "barrier-fenced batches before)",
+            pathParams = @OpenApiParam(name = "dpid", description = SwitchResource.DPID_DESCRIPTION, required = true),
+            requestBody = @OpenApiRequestBody(required = true, description = BODY_DESCRIPTION, content = {
+                @OpenApiContent(mimeType = "text/plain", type = "string"),
+                @OpenApiContent(mimeType = "application/json", type = "object")}),
+            responses = {
+                @OpenApiResponse(status = "200", content = @OpenApiContent(from = FlowWriteResult.class)),
+                @OpenApiResponse(status = "400", content = @OpenApiContent(from = ApiError.class)),
+                @OpenApiResponse(status = "404", content = @OpenApiContent(from = ApiError.class)),
+                @OpenApiResponse(status = "413", content = @OpenApiContent(from = ApiError.class)),
+                @OpenApiResponse(status = "422", content = @OpenApiContent(from = FlowWriteResult.class)),
+                @OpenApiResponse(status = "503", content = @OpenApiContent(from = ApiError.class)),
+                @OpenApiResponse(status = "504", content = @OpenApiContent(from = ApiError.class))})
+    void add(Context ctx) {
+        write(ctx, FlowModBuilder.Command.ADD);
+    }
+
+    @OpenApi(path = PATH, methods = HttpMethod.PUT, tags = "flows",
+            summary = "Modifies the actions of the flows each line matches (MODIFY; strict=true: MODIFY_STRICT, "
+                    + "the flow with exactly that match and priority)",
+            pathParams = @OpenApiParam(name = "dpid", description = SwitchResource.DPID_DESCRIPTION, required = true),
+            queryParams = @OpenApiParam(name = "strict", type = Boolean.class,
+                    description = "true: only the flow with exactly the line's match and priority"),
+            requestBody = @OpenApiRequestBody(required = true, description = BODY_DESCRIPTION, content = {
+                @OpenApiContent(mimeType = "text/plain", type = "string"),
+                @OpenApiContent(mimeType = "application/json", type = "object")}),
+            responses = {
+                @OpenApiResponse(status = "200", content = @OpenApiContent(from = FlowWriteResult.class)),
+                @OpenApiResponse(status = "400", content = @OpenApiContent(from = ApiError.class)),
+                @OpenApiResponse(status = "404", content = @OpenApiContent(from = ApiError.class)),
+                @OpenApiResponse(status = "413", content = @OpenApiContent(from = ApiError.class)),
+                @OpenApiResponse(status = "422", content = @OpenApiContent(from = FlowWriteResult.class)),
+                @OpenApiResponse(status = "503", content = @OpenApiContent(from = ApiError.class)),
+                @OpenApiResponse(status = "504", content = @OpenApiContent(from = ApiError.class))})
+    void modify(Context ctx) {
+        write(ctx, strict(ctx) ? FlowModBuilder.Command.MODIFY_STRICT : FlowModBuilder.Command.MODIFY);
+    }
+
+    @OpenApi(path = PATH, methods = HttpMethod.DELETE, tags = "flows",
+            summary = "Deletes the flows a match selects (no match: every flow), fenced by a barrier",
+            pathParams = @OpenApiParam(name = "dpid", description = SwitchResource.DPID_DESCRIPTION, required = true),
+            queryParams = {
+                @OpenApiParam(name = "match", description = "the text format's match syntax, e.g. priority=100,tcp,tp_dst=80; "
+                        + "absent or empty: every flow"),
+                @OpenApiParam(name = "strict", type = Boolean.class,
+                        description = "true: only the flow with exactly this match and priority"),
+                @OpenApiParam(name = "table", type = Integer.class, description = "0-254; absent: every table"),
+                @OpenApiParam(name = "cookie", description = "VALUE/MASK, e.g. 0x1f/-1 (OpenFlow 1.1 on)")},
+            responses = {
+                @OpenApiResponse(status = "200", content = @OpenApiContent(from = FlowDeleteResult.class)),
+                @OpenApiResponse(status = "400", content = @OpenApiContent(from = ApiError.class)),
+                @OpenApiResponse(status = "404", content = @OpenApiContent(from = ApiError.class)),
+                @OpenApiResponse(status = "422", content = @OpenApiContent(from = ApiError.class)),
+                @OpenApiResponse(status = "503", content = @OpenApiContent(from = ApiError.class)),
+                @OpenApiResponse(status = "504", content = @OpenApiContent(from = ApiError.class))})
+    void delete(Context ctx) {
+        OFSwitch sw = connected(find(ctx));
+        boolean strict = strict(ctx);
+        String match = ctx.queryParam("match") == null ? "" : ctx.queryParam("match").strip();
+        String table = ctx.queryParam("table");
+        String cookie = ctx.queryParam("cookie");
+        OFFlowMod delete;
+        try {
+            FlowDefinition selected = FlowFiles.match("match", match);
+            List<Field> fields = new ArrayList<>(selected.fields());
+            if (table != null) {
+                fields.add(new Field("table", table));
+            }
+            if (cookie != null) {
+                fields.add(new Field("cookie", cookie));
+            }
+            delete = new FlowModBuilder(sw.factory()).build(new FlowDefinition("match", fields, List.of()),
+                    strict ? FlowModBuilder.Command.DELETE_STRICT : FlowModBuilder.Command.DELETE);
+        } catch (FlowParseException e) {
+            String field = e.token().startsWith("table=") ? "table" : e.token().startsWith("cookie=") ? "cookie" : "match";
+            throw ApiException.badRequest(field, printable(e.getMessage()));
+        }
+        boolean everything = match.isEmpty() && table == null && cookie == null;
+        FlowDeleteResult done = new FlowDeleteResult(everything ? "all flows" : "matching flows", match, strict,
+                table == null ? "all" : table, cookie);
+        // one flow-mod through the installer: fenced by a barrier (or a bundle of one), its ERROR heard
+        answer(ctx, sw, installer.install(sw, List.of(delete)), result -> {
+            if (result.succeeded()) {
+                ctx.json(done);
+            } else {
+                String why = result.failures().isEmpty() ? result.bundleError().orElse("refused")
+                        : result.failures().get(0).type() + "/" + result.failures().get(0).code();
+                ctx.status(422).json(new ApiError("switch " + sw.id() + " refused the delete: " + why));
+            }
+        });
+    }
+
+    private void write(Context ctx, FlowModBuilder.Command command) {
+        OFSwitch sw = connected(find(ctx));
+        String body = body(ctx);
+        List<FlowDefinition> definitions;
+        List<OFFlowMod> mods;
+        try {
+            definitions = definitions(ctx.contentType(), body);
+            mods = new FlowModBuilder(sw.factory()).build(definitions, command);
+        } catch (FlowParseException e) {
+            throw ApiException.badRequest("body", printable(e.getMessage()));
+        }
+        if (definitions.isEmpty()) {
+            throw ApiException.badRequest("body", "no flows in the body (blank, or only comments)");
+        }
+        answer(ctx, sw, installer.install(sw, mods), result -> {
+            FlowWriteResult view = view(result, definitions);
+            ctx.status(view.error() == null ? 200 : 422).json(view);
+        });
+    }
+
+    /** text/plain is text, application/json is JSON; anything else (curl's default form type) is told by its first character. */
+    private static List<FlowDefinition> definitions(String contentType, String body) {
+        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+        if (type.startsWith("application/json")) {
+            return FlowFiles.fromJson(body);
+        }
+        if (type.startsWith("text/plain")) {
+            return FlowFiles.fromText(body);
+        }
+        return FlowFiles.definitions(body);
+    }
+
+    private static FlowWriteResult view(BulkFlowResult result, List<FlowDefinition> definitions) {
+        List<FailedFlow> failed = new ArrayList<>();
+        for (FlowFailure failure : result.failures()) {
+            FlowDefinition flow = definitions.get(failure.index());
+            failed.add(new FailedFlow(failure.index(), flow.position(), shortened(flow.text()), failure.type() + "/" + failure.code()));
+        }
+        String method = result.method() == BulkFlowResult.Method.BUNDLE ? "bundle" : "batches";
+        String error = null;
+        if (!result.succeeded()) {
+            error = result.bundleError().orElse(failed.size() + " of " + result.requested()
+                    + " flows were refused; the others are installed");
+        }
+        return new FlowWriteResult(result.requested(), result.installed(), failed, method, result.elapsed().toMillis(), error,
+                result.committing().map(Duration::toMillis).orElse(null));
+    }
+
+    /** The body as UTF-8 text, refused with 413 past {@link #MAX_BODY_BYTES} (by its declared length, or as read). */
+    private static String body(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > MAX_BODY_BYTES) {
+            throw tooLarge(declared + " bytes");
+        }
+        try (InputStream in = ctx.bodyInputStream()) {
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                throw tooLarge("more than " + MAX_BODY_BYTES + " bytes");
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the request body", e);
+        }
+    }
+
+    private static ApiException tooLarge(String size) {
+        return new ApiException(413, "the body (" + size + ") is larger than " + (MAX_BODY_BYTES >> 20)
+                + " MiB, about 100,000 flows: send the flows in several requests", "body");
+    }
+
+    private static boolean strict(Context ctx) {
+        String strict = ctx.queryParam("strict");
+        if (strict == null || strict.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (strict.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw ApiException.badRequest("strict", "strict: '" + PathParams.Printable.of(strict) + "' is neither true nor false");
+    }
+
+    private OFSwitch find(Context ctx) {
+        DatapathId dpid = PathParams.dpid("dpid", ctx.pathParam("dpid"));
+        return switches.getSwitch(dpid)
+                .orElseThrow(() -> ApiException.notFound("no switch " + dpid + " is connected"));
+    }
+
+    private static OFSwitch connected(OFSwitch sw) {
+        if (!sw.isConnected()) {
+            throw ApiException.unavailable("switch " + sw.id() + " disconnected");
+        }
+        return sw;
+    }
+
+    /** Responds when the install completes: on {@code replies}, never on the thread that completed it. */
+    private void answer(Context ctx, OFSwitch sw, CompletableFuture<BulkFlowResult> install, java.util.function.Consumer<BulkFlowResult> respond) {
+        ctx.future(() -> install.handleAsync((result, failure) -> {
+            if (failure == null) {
+                respond.accept(result);
+                return null;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            ApiException error = cause instanceof IllegalArgumentException
+                    ? ApiException.badRequest("body", printable(cause.getMessage())) // a flow openflowj cannot encode
+                    : SwitchResource.switchFailure(sw, cause);
+            ctx.status(error.status()).json(error.body());
+            return null;
+        }, replies));
+    }
+
+    /** Client text echoed in an error: no control characters, bounded. */
+    private static String printable(String text) {
+        String cut = text.length() > 1000 ? text.substring(0, 1000) + "…" : text;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    private static String shortened(String flow) {
+        return printable(flow.length() > FLOW_TEXT_CHARS ? flow.substring(0, FLOW_TEXT_CHARS) + "…" : flow);
+    }
+}
