@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.javalin.openapi.plugin.OpenApiPlugin;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -34,16 +36,27 @@ public final class RestServer implements AutoCloseable {
 
     public static final String BASE = "/api/v1";
     public static final String OPENAPI_PATH = BASE + "/openapi.json";
+    private static final ObjectMapper JSON = JsonMapper.builder().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
     /** How long the API waits for a switch's reply (port and flow stats). */
     static final Duration SWITCH_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_THREADS = 16;
+    /** Live events held for clients that reconnect. */
+    static final int EVENT_JOURNAL = 10_000;
+    /** How far a live client may fall behind before it is dropped. */
+    static final int EVENT_CLIENT_BEHIND = 5_000;
+    /** Event streams at once; each holds one of the {@link #MAX_THREADS}. */
+    static final int EVENT_STREAMS = 8;
 
     private final Javalin javalin;
     private final InetSocketAddress address;
+    private final EventFeed feed;
+    private final EventsResource events;
 
-    private RestServer(Javalin javalin, InetSocketAddress address) {
+    private RestServer(Javalin javalin, InetSocketAddress address, EventFeed feed, EventsResource events) {
         this.javalin = javalin;
         this.address = address;
+        this.feed = feed;
+        this.events = events;
     }
 
     /**
@@ -57,10 +70,15 @@ public final class RestServer implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
         threads.setName("rest");
         threads.setDaemon(true);
-        Javalin javalin = create(config.token(), sources, threads, SWITCH_TIMEOUT);
+        // ids start from the start time, so an id from an earlier run reads as unknown (reset)
+        EventJournal journal = new EventJournal(EVENT_JOURNAL, System.currentTimeMillis() * 1000, Clock.systemUTC());
+        EventsResource events = new EventsResource(journal, JSON, EVENT_CLIENT_BEHIND, EVENT_STREAMS);
+        Javalin javalin = create(config.token(), sources, threads, SWITCH_TIMEOUT, events);
+        EventFeed feed = EventFeed.attach(journal, sources);
         try {
             javalin.start(config.address(), config.port());
         } catch (RuntimeException e) {
+            feed.close();
             javalin.stop();
             throw new IllegalStateException("rest: cannot listen on " + config.address() + ":" + config.port()
                     + ": " + rootMessage(e), e);
@@ -68,12 +86,13 @@ public final class RestServer implements AutoCloseable {
         InetSocketAddress bound = new InetSocketAddress(config.address(), javalin.port());
         log.info("REST API on http://{}:{}{} ({})", config.address(), javalin.port(), BASE,
                 config.token().isPresent() ? "bearer token required" : "no token: loopback only");
-        return new RestServer(javalin, bound);
+        return new RestServer(javalin, bound, feed, events);
     }
 
     /** The app with every route, not started; tests start it themselves. */
-    static Javalin create(Optional<String> token, RestSources sources, QueuedThreadPool threads, Duration switchTimeout) {
-        ObjectMapper mapper = JsonMapper.builder().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
+    static Javalin create(Optional<String> token, RestSources sources, QueuedThreadPool threads, Duration switchTimeout,
+            EventsResource events) {
+        ObjectMapper mapper = JSON;
         SwitchResource switchResource = new SwitchResource(sources.switches(), unlessStopped(threads), switchTimeout);
         NetworkResource network = new NetworkResource(sources.topology(), sources.hosts());
         ControllerResource controller = new ControllerResource(sources.switches(), sources.apps(), Instant.now());
@@ -82,6 +101,12 @@ public final class RestServer implements AutoCloseable {
             config.useVirtualThreads = false;
             config.jetty.threadPool = threads;
             config.jsonMapper(new JavalinJackson(mapper, false));
+            // the web view (static, no data in it: it reads the API like any client)
+            config.staticFiles.add(web -> {
+                web.hostedPath = "/";
+                web.directory = "/web";
+                web.location = Location.CLASSPATH;
+            });
             config.registerPlugin(new OpenApiPlugin(openapi -> openapi
                     .withDocumentationPath(OPENAPI_PATH)
                     .withDefinitionConfiguration((version, definition) -> definition.withInfo(info -> {
@@ -101,6 +126,7 @@ public final class RestServer implements AutoCloseable {
         app.get(BASE + "/paths", network::path);
         app.get(BASE + "/apps", controller::apps);
         app.get(BASE + "/health", controller::health);
+        app.get(BASE + "/events", events::events);
         app.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
         // Javalin's own refusals (no such route, 405, too large) get the same JSON body
         app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(new ApiError(e.getMessage())));
@@ -158,6 +184,8 @@ public final class RestServer implements AutoCloseable {
 
     @Override
     public void close() {
+        feed.close();
+        events.close();
         javalin.stop();
     }
 }
