@@ -67,7 +67,7 @@ class WebViewIT {
 
             Set<String> switches = new TreeSet<>(AppNetwork.mininetSwitches(topology).stream().map(WebViewIT::dpid).toList());
             Set<String> links = drawnKeys(AppNetwork.mininetSwitchLinks(topology));
-            await().atMost(LIMIT).untilAsserted(() -> {
+            await().atMost(LIMIT).ignoreExceptionsInstanceOf(org.openqa.selenium.StaleElementReferenceException.class).untilAsserted(() -> {
                 assertThat(attributes(page, "#nodes g.switch", "data-dpid")).isEqualTo(switches);
                 assertThat(attributes(page, "#links line.link", "data-link")).isEqualTo(links);
             });
@@ -82,7 +82,7 @@ class WebViewIT {
             Set<String> remaining = new HashSet<>(links);
             remaining.removeIf(key -> key.contains(dpid(2)) && key.contains(dpid(3)));
             assertThat(remaining).hasSize(links.size() - 1);
-            await().atMost(LIMIT).untilAsserted(() ->
+            await().atMost(LIMIT).ignoreExceptionsInstanceOf(org.openqa.selenium.StaleElementReferenceException.class).untilAsserted(() ->
                     assertThat(attributes(page, "#links line.link", "data-link")).isEqualTo(remaining));
             assertThat(attributes(page, "#nodes g.switch", "data-dpid")).isEqualTo(switches);
             assertThat((Long) script(page, "return window.switchboard.eventsSeen")).isPositive();
@@ -90,7 +90,7 @@ class WebViewIT {
 
             // the hosts table: Mininet's three hosts by IP
             page.findElement(By.id("nav-hosts")).click();
-            await().atMost(LIMIT).untilAsserted(() -> assertThat(page.findElements(By.cssSelector("#hosts-table tbody tr"))
+            await().atMost(LIMIT).ignoreExceptionsInstanceOf(org.openqa.selenium.StaleElementReferenceException.class).untilAsserted(() -> assertThat(page.findElements(By.cssSelector("#hosts-table tbody tr"))
                     .stream().map(WebElement::getText).toList())
                     .hasSize(3).anySatisfy(row -> assertThat(row).contains("10.0.0.1"))
                     .anySatisfy(row -> assertThat(row).contains("10.0.0.3")));
@@ -98,7 +98,7 @@ class WebViewIT {
             // a switch's page: its ports by their kernel names, and its flow table
             page.get(page.getCurrentUrl().replaceAll("#.*", "") + "#/switch/" + dpid(1));
             String s1 = net.kernelName("s1");
-            await().atMost(LIMIT).untilAsserted(() -> {
+            await().atMost(LIMIT).ignoreExceptionsInstanceOf(org.openqa.selenium.StaleElementReferenceException.class).untilAsserted(() -> {
                 assertThat(page.findElement(By.id("ports-table")).getText()).contains(s1 + "-eth1", s1 + "-eth2");
                 assertThat(page.findElements(By.cssSelector("#flows-table tbody tr"))).isNotEmpty();
             });
@@ -128,16 +128,16 @@ class WebViewIT {
         return new ChromeDriver(service, options);
     }
 
-    private static Object script(WebDriver page, String script) {
-        return ((org.openqa.selenium.JavascriptExecutor) page).executeScript(script);
+    private static Object script(WebDriver page, String script, Object... args) {
+        return ((org.openqa.selenium.JavascriptExecutor) page).executeScript(script, args);
     }
 
+    /** Read in one script, so a redraw between finding the elements and reading them cannot interfere. */
+    @SuppressWarnings("unchecked")
     private static Set<String> attributes(WebDriver page, String css, String attribute) {
-        Set<String> values = new TreeSet<>();
-        for (WebElement element : page.findElements(By.cssSelector(css))) {
-            values.add(element.getAttribute(attribute));
-        }
-        return values;
+        List<String> values = (List<String>) script(page, "return Array.from(document.querySelectorAll(arguments[0]))"
+                + ".map(e => e.getAttribute(arguments[1]))", css, attribute);
+        return new TreeSet<>(values);
     }
 
     /** Mininet's directed links as the page keys its undirected ones: {@code dpid/port|dpid/port}, sorted ends. */

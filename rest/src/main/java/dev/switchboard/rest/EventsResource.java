@@ -126,7 +126,7 @@ final class EventsResource implements AutoCloseable {
         }
     }
 
-    byte[] frame(LiveEvent event) throws IOException {
+    private byte[] frame(LiveEvent event) throws IOException {
         return ("id: " + event.id() + "\nevent: " + event.type() + "\ndata: " + mapper.writeValueAsString(event) + "\n\n")
                 .getBytes(StandardCharsets.UTF_8);
     }
