@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.javalin.openapi.plugin.OpenApiPlugin;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -38,18 +40,33 @@ public final class RestServer implements AutoCloseable {
     public static final String OPENAPI_PATH = BASE + "/openapi.json";
     /** Prometheus' scrape path, beside the API rather than in it (not a resource of the API). */
     public static final String METRICS_PATH = "/metrics";
+    private static final ObjectMapper JSON = JsonMapper.builder().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
+    /** The web view's files, served without the token: they carry no data (see {@link #create}). */
+    private static final java.util.Set<String> WEB_ASSETS =
+            java.util.Set.of("/", "/index.html", "/app.js", "/layout.js", "/style.css");
     /** How long the API waits for a switch's reply (port and flow stats). */
     static final Duration SWITCH_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_THREADS = 16;
+    /** Live events held for clients that reconnect. */
+    static final int EVENT_JOURNAL = 10_000;
+    /** How far a live client may fall behind before it is dropped. */
+    static final int EVENT_CLIENT_BEHIND = 5_000;
+    /** Event streams at once; each holds one of the {@link #MAX_THREADS}. */
+    static final int EVENT_STREAMS = 8;
 
     private final Javalin javalin;
     private final InetSocketAddress address;
     private final Optional<MetricsEndpoint> metrics;
+    private final EventFeed feed;
+    private final EventsResource events;
 
-    private RestServer(Javalin javalin, InetSocketAddress address, Optional<MetricsEndpoint> metrics) {
+    private RestServer(Javalin javalin, InetSocketAddress address, Optional<MetricsEndpoint> metrics, EventFeed feed,
+            EventsResource events) {
         this.javalin = javalin;
         this.address = address;
         this.metrics = metrics;
+        this.feed = feed;
+        this.events = events;
     }
 
     /**
@@ -80,10 +97,15 @@ public final class RestServer implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
         threads.setName("rest");
         threads.setDaemon(true);
-        Javalin javalin = create(config.token(), sources, controls, threads, SWITCH_TIMEOUT);
+        // ids start from the start time, so an id from an earlier run reads as unknown (reset)
+        EventJournal journal = new EventJournal(EVENT_JOURNAL, System.currentTimeMillis() * 1000, Clock.systemUTC());
+        EventsResource events = new EventsResource(journal, JSON, EVENT_CLIENT_BEHIND, EVENT_STREAMS);
+        Javalin javalin = create(config.token(), sources, controls, threads, SWITCH_TIMEOUT, events);
+        EventFeed feed = EventFeed.attach(journal, sources);
         try {
             javalin.start(host, config.port());
         } catch (RuntimeException e) {
+            feed.close();
             javalin.stop();
             sources.metrics().ifPresent(MetricsEndpoint::close);
             throw new IllegalStateException("rest: cannot listen on " + config.address() + ":" + config.port()
@@ -91,19 +113,15 @@ public final class RestServer implements AutoCloseable {
         }
         InetSocketAddress bound = new InetSocketAddress(resolved, javalin.port());
         log.info("REST API on http://{}:{}{} ({})", host, javalin.port(), BASE,
-                config.token().isPresent() ? "bearer token required on every path" : "no token: loopback only");
-        return new RestServer(javalin, bound, sources.metrics());
-    }
-
-    /** The app with the read routes only, not started; tests start it themselves. */
-    static Javalin create(Optional<String> token, RestSources sources, QueuedThreadPool threads, Duration switchTimeout) {
-        return create(token, sources, RestControls.none(), threads, switchTimeout);
+                config.token().isPresent() ? "bearer token required on every path but the web view's static files"
+                        : "no token: loopback only");
+        return new RestServer(javalin, bound, sources.metrics(), feed, events);
     }
 
     /** The app with every route, not started; tests start it themselves. */
     static Javalin create(Optional<String> token, RestSources sources, RestControls controls, QueuedThreadPool threads,
-            Duration switchTimeout) {
-        ObjectMapper mapper = JsonMapper.builder().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
+            Duration switchTimeout, EventsResource events) {
+        ObjectMapper mapper = JSON;
         SwitchResource switchResource = new SwitchResource(sources.switches(), unlessStopped(threads), switchTimeout);
         NetworkResource network = new NetworkResource(sources.topology(), sources.hosts());
         ControllerResource controller = new ControllerResource(sources.switches(), sources.apps(), Instant.now());
@@ -112,6 +130,12 @@ public final class RestServer implements AutoCloseable {
             config.useVirtualThreads = false;
             config.jetty.threadPool = threads;
             config.jsonMapper(new JavalinJackson(mapper, false));
+            // the web view (static, no data in it: it reads the API like any client)
+            config.staticFiles.add(web -> {
+                web.hostedPath = "/";
+                web.directory = "/web";
+                web.location = Location.CLASSPATH;
+            });
             config.registerPlugin(new OpenApiPlugin(openapi -> openapi
                     .withDocumentationPath(OPENAPI_PATH)
                     .withDefinitionConfiguration((version, definition) -> definition.withInfo(info -> {
@@ -121,7 +145,13 @@ public final class RestServer implements AutoCloseable {
         });
         // every path the server serves, whoever registered it (web view, /metrics, events) and
         // paths that match nothing: an unauthenticated client learns nothing, not even what exists
-        token.ifPresent(expected -> app.before(ctx -> checkToken(ctx, expected)));
+        // The web view's static files are the exception: they hold no data, and a browser must load
+        // the page before it can send the header (the page then sends it on every request).
+        token.ifPresent(expected -> app.before(ctx -> {
+            if (!WEB_ASSETS.contains(ctx.path())) {
+                checkToken(ctx, expected);
+            }
+        }));
         app.get(BASE + "/switches", switchResource::list);
         app.get(BASE + "/switches/{dpid}", switchResource::one);
         app.get(BASE + "/switches/{dpid}/ports", switchResource::ports);
@@ -138,12 +168,12 @@ public final class RestServer implements AutoCloseable {
         app.get(BASE + "/apps", controller::apps);
         app.get(BASE + "/health", controller::health);
         sources.metrics().ifPresent(metrics -> app.get(METRICS_PATH, ctx -> {
-            token.ifPresent(expected -> checkToken(ctx, expected)); // the token covers the metrics too
             ctx.contentType(metrics.contentType()).result(metrics.scrape());
         }));
         AppsResource.register(app, BASE, controls.apps(), unlessStopped(threads));
         OvsdbResource.register(app, BASE, controls.ovsdb(), mapper, unlessStopped(threads));
         LabsResource.register(app, BASE, controls.labs(), mapper);
+        app.get(BASE + "/events", events::events);
         app.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
         // Javalin's own refusals (no such route, 405, too large) get the same JSON body
         app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(new ApiError(e.getMessage())));
@@ -202,6 +232,8 @@ public final class RestServer implements AutoCloseable {
     /** Stops serving, and closes the metrics it served. */
     @Override
     public void close() {
+        feed.close();
+        events.close();
         javalin.stop();
         metrics.ifPresent(MetricsEndpoint::close);
     }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.projectfloodlight.openflow.protocol.OFType;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.projectfloodlight.openflow.types.IPv4Address;
@@ -36,6 +37,7 @@ final class FakeSources {
     volatile boolean topologyRunning = true;
     volatile boolean hostsRunning = true;
     volatile List<AppCatalog.AppInfo> apps = List.of();
+    final List<SwitchListener> switchListeners = new CopyOnWriteArrayList<>();
 
     void add(OFSwitch sw) {
         switches.put(sw.id(), sw);
@@ -60,7 +62,8 @@ final class FakeSources {
 
             @Override
             public Registration addSwitchListener(SwitchListener listener) {
-                return () -> { };
+                switchListeners.add(listener);
+                return () -> switchListeners.remove(listener);
             }
 
             @Override
