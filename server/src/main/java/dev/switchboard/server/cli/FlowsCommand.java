@@ -134,6 +134,9 @@ public final class FlowsCommand extends ApiCommand {
         private byte[] read() {
             try {
                 if (file.equals("-")) {
+                    if (System.console() != null) {
+                        err().println("switchboard: reading flows from standard input (Ctrl-D ends them)");
+                    }
                     try (InputStream in = stdin.get()) {
                         return in.readAllBytes();
                     }

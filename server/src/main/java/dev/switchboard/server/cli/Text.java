@@ -25,7 +25,7 @@ final class Text {
                 out = new StringBuilder(text.length() + 8).append(text, 0, i);
             }
             if (control) {
-                out.append(String.format("\\x%02x", (int) c & 0xff));
+                out.append(c <= 0xff ? String.format("\\x%02x", (int) c) : String.format("\\u%04x", (int) c));
             } else if (out != null) {
                 out.append(c);
             }

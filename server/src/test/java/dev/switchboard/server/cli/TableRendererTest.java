@@ -32,9 +32,9 @@ class TableRendererTest {
 
     @Test
     void controlCharactersFromThePeerAreShownNotObeyed() {
-        String text = TableRenderer.of(left("NAME"), left("X")).row("eth\u001b[2J0\n", "ok").render();
+        String text = TableRenderer.of(left("NAME"), left("X")).row("eth\u001b[2J0\n\u2028", "ok").render();
 
-        assertThat(text).doesNotContain("\u001b").contains("eth\\x1b[2J0\\x0a  ok");
+        assertThat(text).doesNotContain("\u001b").contains("eth\\x1b[2J0\\x0a\\u2028  ok");
         assertThat(text.lines()).hasSize(2);
     }
 
