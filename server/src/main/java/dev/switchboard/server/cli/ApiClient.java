@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
 
 /**
@@ -126,15 +127,21 @@ final class ApiClient {
 
     /** GET {@code path} (below {@code /api/v1}, starting with {@code /}). */
     JsonNode get(String path) {
-        return send(request(path).GET());
+        return send(request(path).GET(), Set.of());
     }
 
-    JsonNode post(String path, String contentType, byte[] body) {
-        return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    /**
+     * POST {@code body}; an answer with one of the {@code resultStatuses} is returned as a result
+     * (the flow writes answer 422 with the same result as 200, listing the flows refused), any
+     * other failure throws.
+     */
+    JsonNode post(String path, String contentType, byte[] body, Set<Integer> resultStatuses) {
+        return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)),
+                resultStatuses);
     }
 
     JsonNode delete(String path) {
-        return send(request(path).DELETE());
+        return send(request(path).DELETE(), Set.of());
     }
 
     private HttpRequest.Builder request(String path) {
@@ -145,7 +152,7 @@ final class ApiClient {
     }
 
     /** The answer's JSON ({@link MissingNode} when it has no body), or a failure. */
-    private JsonNode send(HttpRequest.Builder builder) {
+    private JsonNode send(HttpRequest.Builder builder, Set<Integer> resultStatuses) {
         HttpRequest request = builder.build();
         HttpResponse<InputStream> response;
         byte[] body;
@@ -172,6 +179,12 @@ final class ApiClient {
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             return parse(body, request, status);
+        }
+        if (resultStatuses.contains(status)) {
+            JsonNode result = parse(body, request, status);
+            if (result.isObject() && !result.isEmpty()) {
+                return result;
+            }
         }
         throw failure(status, body, request);
     }

@@ -4,14 +4,18 @@ import static dev.switchboard.server.cli.TableRenderer.Column.left;
 import static dev.switchboard.server.cli.TableRenderer.Column.right;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Map.Entry;
+import java.util.Set;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -98,7 +102,8 @@ public final class FlowsCommand extends ApiCommand {
                     "FILE is ovs-ofctl add-flows text (one flow a line) or JSON (starts with { or [); see docs/flows.md. "
                             + "It is sent as it is; the controller names the line of any error."},
             exitCodeListHeading = ExitStatus.HEADING,
-            exitCodeList = {ExitStatus.OK_LINE, "1:the controller refused the file, or some flows failed (they are listed)",
+            exitCodeList = {ExitStatus.OK_LINE, "1:the controller refused the file (400, 413), or the switch refused some "
+                    + "flows (they are listed; with a bundle none is installed)",
                     ExitStatus.USAGE_LINE, ExitStatus.UNREACHABLE_LINE})
     static final class Add extends ApiCommand {
         @ParentCommand
@@ -109,6 +114,9 @@ public final class FlowsCommand extends ApiCommand {
 
         @Parameters(index = "1", paramLabel = "FILE", description = "The flow file, or - for standard input.")
         String file;
+
+        /** The controller's status when the switch refused some flows; the body is the result, with them. */
+        static final int REFUSED_SOME = 422;
 
         /** Standard input, for FILE {@code -}; tests give their own. */
         Supplier<InputStream> stdin = () -> System.in;
@@ -121,7 +129,11 @@ public final class FlowsCommand extends ApiCommand {
         @Override
         int run(ApiClient client) {
             byte[] body = read();
-            JsonNode result = client.post(flowsPath(dpid), contentType(body), body);
+            JsonNode result = client.post(flowsPath(dpid), contentType(body), body, Set.of(REFUSED_SOME));
+            if (!result.has("requested")) {
+                throw CliFailure.failed(result.hasNonNull("error") ? Text.printable(result.path("error").asText())
+                        : "the controller's answer is no flow result: " + Text.printable(result.toString()));
+            }
             if (json()) {
                 printJson(result);
             } else {
@@ -227,21 +239,36 @@ public final class FlowsCommand extends ApiCommand {
             query.put("cookie", cookie);
             JsonNode result = client.delete(flowsPath(dpid) + ApiClient.query(query));
             if (json()) {
-                printJson(result.isMissingNode() ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : result);
+                printJson(result.isMissingNode() ? JsonNodeFactory.instance.objectNode() : result);
             } else {
-                out().println(summary(result, dpid, match));
+                out().println(summary(result));
             }
             return ExitStatus.OK;
         }
 
-        /** {@code deleted 12 flows}, if the controller counted them. */
-        static String summary(JsonNode result, String dpid, String match) {
-            String which = match == null || match.isBlank() ? "" : " matching " + Text.printable(match);
+        /** {@code deleted the flows matching ip,nw_dst=10.0.0.1 (strict, table 2) from 1}; a count if the controller gives one. */
+        String summary(JsonNode result) {
+            String which = match == null || match.isBlank() ? "" : " matching " + Text.printable(match.strip());
+            List<String> scope = new ArrayList<>();
+            if (strict) {
+                scope.add("strict");
+            }
+            if (table != null) {
+                scope.add("table " + table);
+            }
+            if (cookie != null) {
+                scope.add("cookie " + Text.printable(cookie));
+            }
+            String scoped = scope.isEmpty() ? "" : " (" + String.join(", ", scope) + ")";
+            String from = " from " + Text.printable(dpid);
             JsonNode deleted = result.path("deleted");
             if (deleted.isNumber()) {
-                return "deleted " + Text.count(deleted.asLong(), "flow") + which + " from " + Text.printable(dpid);
+                return "deleted " + Text.count(deleted.asLong(), "flow") + which + scoped + from;
             }
-            return "deleted the flows" + which + " from " + Text.printable(dpid);
+            if (which.isEmpty() && scope.isEmpty()) {
+                return "deleted every flow" + from;
+            }
+            return "deleted the flows" + which + scoped + from;
         }
     }
 }

@@ -274,9 +274,10 @@ class ApiCommandsTest {
     @Test
     void flowsAddReadsJsonFromStandardInputAndListsTheFlowsThatFailedWithStatus1() throws IOException {
         String flows = "  {\"flows\": [{\"match\": {}, \"actions\": [\"output:65280\"]}]}";
-        stub.answer("POST", "/switches/00:00:00:00:00:00:00:01/flows", 200, """
-                {"requested":1,"installed":0,"method":"BARRIER_BATCHES","millis":42,
-                 "failed":[{"index":0,"line":1,"flow":"priority=32768,actions=output:65280","error":"BAD_ACTION BAD_OUT_PORT"}]}""");
+        // 422: the switch refused some flows; the body is the result all the same
+        stub.answer("POST", "/switches/00:00:00:00:00:00:00:01/flows", 422, """
+                {"requested":1,"installed":0,"method":"batches","millis":42,"error":"the switch refused 1 flow",
+                 "failed":[{"index":0,"line":1,"flow":"{\\"actions\\":[\\"output:65280\\"]}","error":"BAD_ACTION/BAD_OUT_PORT"}]}""");
         FlowsCommand command = new FlowsCommand();
         CommandLine cli = new CommandLine(command);
         ((FlowsCommand.Add) cli.getSubcommands().get("add").getCommand()).stdin =
@@ -294,9 +295,9 @@ class ApiCommandsTest {
         assertThat(stub.last().header("Content-Type")).isEqualTo("application/json");
         assertThat(stub.last().body()).isEqualTo(flows);
         assertThat(out.toString().lines()).containsExactly(
-                "installed 0 of 1 flow in 0.0 s (barrier batches); 1 failed:",
+                "installed 0 of 1 flow in 0.0 s (batches); 1 failed:",
                 "#  LINE  ERROR                    FLOW",
-                "1     1  BAD_ACTION BAD_OUT_PORT  priority=32768,actions=output:65280");
+                "1     1  BAD_ACTION/BAD_OUT_PORT  {\"actions\":[\"output:65280\"]}");
     }
 
     @Test
@@ -318,7 +319,7 @@ class ApiCommandsTest {
                 "--table", "2", "--cookie", "0x1f/-1");
 
         assertThat(run.status()).as(run.err()).isZero();
-        assertThat(run.out()).isEqualTo("deleted 3 flows matching ip,nw_dst=10.0.0.1  from 1\n");
+        assertThat(run.out()).isEqualTo("deleted 3 flows matching ip,nw_dst=10.0.0.1 (strict, table 2, cookie 0x1f/-1) from 1\n");
         assertThat(stub.last().method()).isEqualTo("DELETE");
         assertThat(stub.last().pathAndQuery())
                 .isEqualTo("/api/v1/switches/1/flows?match=ip%2Cnw_dst%3D10.0.0.1+&strict=true&table=2&cookie=0x1f%2F-1");
@@ -331,8 +332,38 @@ class ApiCommandsTest {
         Run run = run(new FlowsCommand(), "--controller", stub.url(), "del", "1");
 
         assertThat(run.status()).as(run.err()).isZero();
-        assertThat(run.out()).isEqualTo("deleted the flows from 1\n");
+        assertThat(run.out()).isEqualTo("deleted every flow from 1\n");
         assertThat(stub.last().pathAndQuery()).isEqualTo("/api/v1/switches/1/flows");
+    }
+
+    @Test
+    void flowsDelPrintsWhatItDeletedAndTheApisAnswerWithJson() throws IOException {
+        String answer = "{\"deleted\":\"matching flows\",\"match\":\"tcp\",\"strict\":false,\"table\":\"all\"}";
+        stub.answer("DELETE", "/switches/1/flows", 200, answer);
+
+        assertThat(run(new FlowsCommand(), "--controller", stub.url(), "del", "1", "tcp").out())
+                .isEqualTo("deleted the flows matching tcp from 1\n");
+        Run json = run(new FlowsCommand(), "--controller", stub.url(), "del", "1", "tcp", "--json");
+        assertThat(json.status()).isZero();
+        assertThat(json.json()).isEqualTo(JSON.readTree(answer));
+    }
+
+    @Test
+    void aRefusedDeleteIsStatus1() {
+        stub.answer("DELETE", "/switches/1/flows", 422, "{\"error\":\"switch 1 refused the delete: BAD_MATCH/BAD_FIELD\"}");
+
+        assertOneLineFailure(run(new FlowsCommand(), "--controller", stub.url(), "del", "1", "tcp"), 1,
+                "refused the delete: BAD_MATCH/BAD_FIELD (HTTP 422)");
+    }
+
+    @Test
+    void aFlowFileTooLargeIsStatus1() throws IOException {
+        Path file = directory.resolve("big.flows");
+        Files.writeString(file, "actions=drop\n");
+        stub.answer("POST", "/switches/1/flows", 413, "{\"error\":\"the body is larger than 16 MiB\",\"field\":\"body\"}");
+
+        assertOneLineFailure(run(new FlowsCommand(), "--controller", stub.url(), "add", "1", file.toString()), 1,
+                "larger than 16 MiB (HTTP 413)");
     }
 
     @Test
