@@ -173,13 +173,20 @@ class RestCliIT {
             Run mixed = launch(List.of("flows", "add", "c11c", "-", "--controller", controllerUrl, "--token-file",
                     tokenFile.toString()), Map.of(), json);
             assertThat(mixed.status()).as(mixed.err()).isEqualTo(1);
-            assertThat(mixed.out()).startsWith("installed 1 of 2 flows in ").contains("1 failed:", "output:65280");
+            assertThat(mixed.out()).startsWith("installed 1 of 2 flows in ").contains("(batches); 1 failed:", "output:65280");
+            assertThat(flowsWithCookie("0xbeef")).isEqualTo(1);
 
             Run summary = cli("flows", "add", "c11c", text.toString()).succeeded();
-            assertThat(summary.out()).matches("installed 1000 flows in \\d+\\.\\d s \\(.+\\)\\n");
+            assertThat(summary.out()).matches("installed 1000 flows in \\d+\\.\\d s \\(batches\\)\\n");
 
-            cli("flows", "del", "c11c", "ip,nw_dst=10.7.0.1").succeeded();
+            assertThat(cli("flows", "del", "c11c", "ip,nw_dst=10.7.0.1").succeeded().out())
+                    .isEqualTo("deleted the flows matching ip,nw_dst=10.7.0.1 from c11c\n");
             assertThat(flowsWithCookie("0xcafe")).isEqualTo(999);
+            // strict: only the flow with exactly this match and priority
+            cli("flows", "del", "c11c", "priority=11,ip,nw_dst=10.7.0.2", "--strict").succeeded();
+            assertThat(flowsWithCookie("0xcafe")).isEqualTo(999);
+            cli("flows", "del", "c11c", "priority=10,ip,nw_dst=10.7.0.2", "--strict").succeeded();
+            assertThat(flowsWithCookie("0xcafe")).isEqualTo(998);
             cli("flows", "del", "c11c", "--cookie", "0xcafe/-1").succeeded();
             assertThat(flowsWithCookie("0xcafe")).isZero();
 
