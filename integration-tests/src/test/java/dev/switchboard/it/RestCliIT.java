@@ -165,15 +165,15 @@ class RestCliIT {
             assertThat(added.get("failed")).isEmpty();
             assertThat(flowsWithCookie("0xcafe")).isEqualTo(1000);
 
-            // JSON on standard input; one flow OVS refuses (an output above OFPP_MAX): status 1, and it is named
+            // JSON on standard input; one flow OVS refuses (goto_table back to an earlier table): status 1, and it is named
             Files.writeString(json, "{\"flows\": ["
                     + "{\"cookie\": \"0xbeef\", \"priority\": 20, \"match\": {\"ip\": true, \"nw_dst\": \"10.8.0.1\"}, \"actions\": [\"output:1\"]},"
-                    + "{\"cookie\": \"0xbeef\", \"priority\": 20, \"match\": {\"ip\": true, \"nw_dst\": \"10.8.0.2\"}, \"actions\": [\"output:65280\"]}"
+                    + "{\"cookie\": \"0xbeef\", \"table\": 5, \"priority\": 7, \"match\": {}, \"actions\": [\"goto_table:1\"]}"
                     + "]}");
             Run mixed = launch(List.of("flows", "add", "c11c", "-", "--controller", controllerUrl, "--token-file",
                     tokenFile.toString()), Map.of(), json);
             assertThat(mixed.status()).as(mixed.err()).isEqualTo(1);
-            assertThat(mixed.out()).startsWith("installed 1 of 2 flows in ").contains("(batches); 1 failed:", "output:65280");
+            assertThat(mixed.out()).as("stderr: %s", mixed.err()).startsWith("installed 1 of 2 flows in ").contains("(batches); 1 failed:", "BAD_INSTRUCTION", "goto_table:1");
             assertThat(flowsWithCookie("0xbeef")).isEqualTo(1);
 
             Run summary = cli("flows", "add", "c11c", text.toString()).succeeded();
