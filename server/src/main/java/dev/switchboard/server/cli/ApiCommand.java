@@ -64,6 +64,16 @@ abstract class ApiCommand implements Callable<Integer> {
         }
     }
 
+    /** The API's answer: its JSON with {@code --json}, else {@code table} of it, or {@code empty} without rows. */
+    int print(JsonNode answer, java.util.function.Function<JsonNode, TableRenderer> table, String empty) {
+        if (json()) {
+            printJson(answer);
+        } else {
+            printTable(table.apply(answer), empty);
+        }
+        return ExitStatus.OK;
+    }
+
     /** The table, or {@code empty} (a sentence) when it has no rows. */
     void printTable(TableRenderer table, String empty) {
         out().print(table.rows() == 0 ? empty + "\n" : table.render());

@@ -24,13 +24,7 @@ public final class AppsCommand extends ApiCommand {
 
     @Override
     int run(ApiClient client) {
-        JsonNode apps = client.get("/apps");
-        if (json()) {
-            printJson(apps);
-        } else {
-            printTable(table(apps), "no apps run");
-        }
-        return ExitStatus.OK;
+        return print(client.get("/apps"), AppsCommand::table, "no apps run");
     }
 
     /** NAME, COOKIE, CONSUMES, DESCRIPTION. */

@@ -54,13 +54,7 @@ public final class FlowsCommand extends ApiCommand {
         if (dpid == null) {
             throw CliFailure.usage("which switch? flows DPID, flows add DPID FILE, flows del DPID [MATCH] (--help)");
         }
-        JsonNode flows = client.get(flowsPath(dpid));
-        if (json()) {
-            printJson(flows);
-        } else {
-            printTable(table(flows), "no flows");
-        }
-        return ExitStatus.OK;
+        return print(client.get(flowsPath(dpid)), FlowsCommand::table, "no flows");
     }
 
     static String flowsPath(String dpid) {

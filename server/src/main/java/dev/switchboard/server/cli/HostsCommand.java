@@ -26,13 +26,7 @@ public final class HostsCommand extends ApiCommand {
 
     @Override
     int run(ApiClient client) {
-        JsonNode hosts = client.get("/hosts");
-        if (json()) {
-            printJson(hosts);
-        } else {
-            printTable(table(hosts, clock.instant()), "no hosts seen");
-        }
-        return ExitStatus.OK;
+        return print(client.get("/hosts"), hosts -> table(hosts, clock.instant()), "no hosts seen");
     }
 
     /** MAC, VLAN, DPID, PORT, IPV4, IPV6, LAST SEEN. */

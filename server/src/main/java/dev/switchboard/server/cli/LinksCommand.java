@@ -25,13 +25,7 @@ public final class LinksCommand extends ApiCommand {
 
     @Override
     int run(ApiClient client) {
-        JsonNode links = client.get("/links");
-        if (json()) {
-            printJson(links);
-        } else {
-            printTable(table(links), "no links discovered");
-        }
-        return ExitStatus.OK;
+        return print(client.get("/links"), LinksCommand::table, "no links discovered");
     }
 
     /** SRC DPID, SRC PORT, DST DPID, DST PORT, KIND. */

@@ -35,12 +35,7 @@ public final class SwitchesCommand extends ApiCommand {
     @Override
     int run(ApiClient client) {
         if (dpid == null) {
-            JsonNode switches = client.get("/switches");
-            if (json()) {
-                printJson(switches);
-            } else {
-                printTable(table(switches, clock.instant()), "no switch is connected");
-            }
+            return print(client.get("/switches"), switches -> table(switches, clock.instant()), "no switch is connected");
         } else {
             JsonNode sw = client.get("/switches/" + ApiClient.pathSegment(dpid));
             if (json()) {
