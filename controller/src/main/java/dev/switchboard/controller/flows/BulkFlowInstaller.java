@@ -187,7 +187,7 @@ public final class BulkFlowInstaller {
                     .thenComposeAsync(opened -> sendFrom(0), executor)
                     .thenComposeAsync(added -> failures.isEmpty() && unmatchedBundleError == null ? commit() : discard(), executor)
                     .handleAsync((result, failure) -> failure == null ? CompletableFuture.completedFuture(result)
-                            : discardAfter(failure, open), executor)
+                            : discardAfter(failure, open.isCompletedExceptionally()), executor)
                     .thenCompose(next -> next);
         }
 
@@ -198,10 +198,10 @@ public final class BulkFlowInstaller {
          * the connection is gone (the switch dropped its bundles with it) or the OPEN was refused
          * (no bundle was opened).
          */
-        private CompletableFuture<BulkFlowResult> discardAfter(Throwable failure, CompletableFuture<OFBundleCtrlMsg> open) {
+        private CompletableFuture<BulkFlowResult> discardAfter(Throwable failure, boolean openFailed) {
             Throwable cause = unwrap(failure);
-            boolean openRefused = open.isCompletedExceptionally()
-                    && open.handle((reply, f) -> unwrap(f) instanceof SwitchErrorException).join();
+            // when the OPEN failed, the stages after it were skipped: the failure is the OPEN's
+            boolean openRefused = openFailed && cause instanceof SwitchErrorException;
             if (openRefused || cause instanceof SwitchDisconnectedException || !sw.isConnected()) {
                 return CompletableFuture.failedFuture(cause);
             }
