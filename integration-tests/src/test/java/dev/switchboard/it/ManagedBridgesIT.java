@@ -1,5 +1,6 @@
 package dev.switchboard.it;
 
+import static dev.switchboard.it.TestSetup.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,8 +9,6 @@ import dev.switchboard.ovsdb.client.OvsdbClient;
 import dev.switchboard.server.Switchboard;
 import dev.switchboard.server.SwitchboardConfig;
 import java.lang.ref.WeakReference;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,16 +32,6 @@ class ManagedBridgesIT {
     static void stop() {
         if (ovs != null) {
             ovs.close();
-        }
-    }
-
-    private static SwitchboardConfig config(String yaml) throws Exception {
-        Path file = Files.createTempFile("sb-config", ".yaml");
-        try {
-            Files.writeString(file, yaml);
-            return SwitchboardConfig.load(file);
-        } finally {
-            Files.delete(file);
         }
     }
 

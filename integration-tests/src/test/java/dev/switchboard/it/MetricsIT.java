@@ -1,5 +1,7 @@
 package dev.switchboard.it;
 
+import static dev.switchboard.it.TestSetup.config;
+import static dev.switchboard.it.TestSetup.hostBehind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,12 +19,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -148,29 +146,4 @@ class MetricsIT {
         return DatapathId.of(Long.parseUnsignedLong(id.replace("\"", ""), 16));
     }
 
-    private static SwitchboardConfig config(String yaml) throws Exception {
-        Path file = Files.createTempFile("sb-metrics", ".yaml");
-        try {
-            Files.writeString(file, yaml);
-            return SwitchboardConfig.load(file);
-        } finally {
-            Files.delete(file);
-        }
-    }
-
-    private static void hostBehind(String namespace, String veth, String address) {
-        ip("netns", "add", namespace);
-        ip("link", "add", veth, "type", "veth", "peer", "name", veth + "i");
-        ip("link", "set", veth + "i", "netns", namespace);
-        ip("-n", namespace, "addr", "add", address, "dev", veth + "i");
-        ip("-n", namespace, "link", "set", veth + "i", "up");
-        ip("-n", namespace, "link", "set", "lo", "up");
-        ip("link", "set", veth, "up");
-    }
-
-    private static void ip(String... args) {
-        List<String> command = new ArrayList<>(List.of("ip"));
-        command.addAll(List.of(args));
-        Commands.check(command, Map.of(), PATIENCE);
-    }
 }

@@ -1,5 +1,7 @@
 package dev.switchboard.it;
 
+import static dev.switchboard.it.TestSetup.config;
+import static dev.switchboard.it.TestSetup.hostBehind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,8 +19,6 @@ import dev.switchboard.server.Switchboard;
 import dev.switchboard.server.SwitchboardConfig;
 import dev.switchboard.topology.TopologyService;
 import java.lang.ref.WeakReference;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -312,29 +312,4 @@ class OvsRestartIT {
         return ovs.ofctl("-O", "OpenFlow13", "dump-flows", bridge);
     }
 
-    private static SwitchboardConfig config(String yaml) throws Exception {
-        Path file = Files.createTempFile("sb-config", ".yaml");
-        try {
-            Files.writeString(file, yaml);
-            return SwitchboardConfig.load(file);
-        } finally {
-            Files.delete(file);
-        }
-    }
-
-    private static void hostBehind(String namespace, String veth, String address) {
-        ip("netns", "add", namespace);
-        ip("link", "add", veth, "type", "veth", "peer", "name", veth + "i");
-        ip("link", "set", veth + "i", "netns", namespace);
-        ip("-n", namespace, "addr", "add", address, "dev", veth + "i");
-        ip("-n", namespace, "link", "set", veth + "i", "up");
-        ip("-n", namespace, "link", "set", "lo", "up");
-        ip("link", "set", veth, "up");
-    }
-
-    private static void ip(String... args) {
-        List<String> command = new ArrayList<>(List.of("ip"));
-        command.addAll(List.of(args));
-        Commands.check(command, Map.of(), PATIENCE);
-    }
 }
