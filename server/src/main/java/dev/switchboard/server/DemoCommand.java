@@ -9,6 +9,7 @@ import dev.switchboard.lab.spec.LabSpec;
 import dev.switchboard.lab.spec.LabSpecs;
 import dev.switchboard.lab.spec.OvsSwitch;
 import dev.switchboard.ovs.runtime.Commands;
+import dev.switchboard.topology.TopologyService;
 import dev.switchboard.hostnet.ExecResult;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,8 +19,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -199,6 +203,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         switchboard.controller().switches().switches().forEach(sw -> out.println("  OVS bridge connected to Switchboard: datapath "
                 + sw.id() + ", " + sw.version() + ", ports " + sw.ports().size()));
+        awaitDiscovery(switchboard, spec);
         String db = LabState.read(spec.name()).map(s -> s.contents().ovsDb()).orElse(null);
         if (db != null) {
             String bridge = spec.names().bridge(spec.switches().get(0).name());
@@ -208,6 +213,39 @@ final class DemoCommand implements Callable<Integer> {
                     Map.of(), Duration.ofSeconds(10)).stdout().strip();
             out.println("  ovs-vsctl: controller of " + bridge + " is_connected: true, fail_mode: " + failMode);
         }
+    }
+
+    /**
+     * Served is not yet forwarding: the topology app keeps a new switch's ports out of floods
+     * until it had time to probe them for loops (its quarantine), and a host's first ARP in that
+     * time is dropped. A user pinging right after the switch connected would lose it too, so the
+     * labs' pings start when the topology has taken the switches up ({@link DiscoveryReadiness}).
+     */
+    private void awaitDiscovery(Switchboard switchboard, LabSpec spec) throws InterruptedException {
+        Optional<TopologyService> topology = switchboard.service(TopologyService.class);
+        if (topology.isEmpty()) {
+            return; // no discovery: nothing is quarantined
+        }
+        long cables = switchCables(spec);
+        Instant deadline = Instant.now().plus(CONNECT_TIMEOUT);
+        Optional<String> waiting;
+        while ((waiting = DiscoveryReadiness.waitingFor(topology.get().current(),
+                switchboard.controller().switches().switches(), cables)).isPresent()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new UserFacingException("the topology did not take up the lab's switches within "
+                        + CONNECT_TIMEOUT.toSeconds() + " s: still waiting for " + waiting.get());
+            }
+            Thread.sleep(50);
+        }
+        out.println("  topology: every port of the lab's switches out of quarantine"
+                + (cables == 0 ? "" : ", the " + cables + " links between them found"));
+    }
+
+    /** The links of {@code spec} that join two of its OVS switches. */
+    private static long switchCables(LabSpec spec) {
+        Set<String> ovs = new HashSet<>();
+        spec.switches().stream().filter(OvsSwitch.class::isInstance).forEach(sw -> ovs.add(sw.name()));
+        return spec.links().stream().filter(link -> ovs.contains(link.a().node()) && ovs.contains(link.b().node())).count();
     }
 
     /** The flows the apps installed while the lab pinged, switch by switch. */

@@ -56,4 +56,16 @@ public interface Topology {
      * link are dropped, which is what keeps loops from storming. False for unknown switches.
      */
     boolean acceptsBroadcast(SwitchPort port);
+
+    /**
+     * True while {@code port} is quarantined: it appeared or came up (its switch may just have
+     * connected) too recently for discovery to have probed it, so broadcasts neither leave nor
+     * enter by it. A broadcast a host sends then, such as its first ARP, is dropped: that is the
+     * price of finding a loop before a broadcast can go round it. Who starts traffic right
+     * after a switch connects waits until none of its ports is quarantined. A topology that
+     * quarantines nothing answers false.
+     */
+    default boolean isQuarantined(SwitchPort port) {
+        return false;
+    }
 }

@@ -268,6 +268,11 @@ final class TopologySnapshot implements Topology {
         return switches.contains(port.dpid()) && !blockedPorts.contains(port) && !quarantined.contains(port);
     }
 
+    @Override
+    public boolean isQuarantined(SwitchPort port) {
+        return quarantined.contains(port);
+    }
+
     /** The enabled ports of {@code dpid}: what discovery probes. */
     Set<OFPort> enabledPortsOf(DatapathId dpid) {
         return enabledPorts.getOrDefault(dpid, Set.of());

@@ -393,9 +393,11 @@ class TopologyAppTest {
             // Quarantined from the moment the switch shows, yet probed at once.
             assertThat(fixture.topology().current().floodPorts(dpid)).isEmpty();
             assertThat(fixture.topology().current().acceptsBroadcast(port(sw, 1))).isFalse();
+            assertThat(fixture.topology().current().isQuarantined(port(sw, 1))).isTrue();
             AppsFixture.probe(sw, 1, EthernetFrames.TYPE_LLDP);
 
             await().atMost(QUARANTINE_WAIT).until(() -> fixture.topology().current().floodPorts(dpid).size() == 2);
+            assertThat(fixture.topology().current().isQuarantined(port(sw, 1))).isFalse();
             // the release is an event of its own, not part of the switch's arrival (each port's
             // quarantine ends on its own timer, so the two may be released in one event or two)
             assertThat(events).anySatisfy(event -> {

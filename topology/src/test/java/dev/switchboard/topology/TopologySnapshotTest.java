@@ -113,6 +113,8 @@ class TopologySnapshotTest {
         assertThat(topology.floodPorts(S1)).containsExactlyInAnyOrder(OFPort.of(1), OFPort.of(2));
         assertThat(topology.acceptsBroadcast(at(S1, 3))).isFalse();
         assertThat(topology.acceptsBroadcast(at(S1, 2))).isTrue();
+        assertThat(topology.isQuarantined(at(S1, 3))).isTrue();
+        assertThat(topology.isQuarantined(at(S1, 2))).isFalse();
         assertThat(topology.floodPorts(DatapathId.of(99))).isEmpty();
     }
 
