@@ -115,8 +115,8 @@ public final class FlowsCommand extends ApiCommand {
                     + "mod-flows: each flow of FILE ('-': standard input) sets its actions on every flow its match "
                     + "covers (with --strict: on the flow with exactly that match and priority). In one atomic bundle "
                     + "from OpenFlow 1.4 on, else in barrier-fenced batches.",
-                    "FILE is in the format of 'flows add'. A match that covers no flow is not an error (OpenFlow 1.0–1.3 "
-                            + "switches may add such a flow, as ovs-ofctl mod-flows does)."},
+                    "FILE is in the format of 'flows add'. A match that covers no flow is not an error (over OpenFlow 1.0 "
+                            + "the switch adds it as a new flow, as the protocol says)."},
             exitCodeListHeading = ExitStatus.HEADING,
             exitCodeList = {ExitStatus.OK_LINE, "1:the controller refused the file (400, 413), or the switch refused some "
                     + "flows (they are listed; with a bundle none is changed)",
