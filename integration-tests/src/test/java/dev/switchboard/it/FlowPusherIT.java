@@ -156,7 +156,8 @@ class FlowPusherIT {
         DatapathId dpid = DatapathId.of(0xf10c);
         int count = 100_000;
         try {
-            connect(bridge, dpid, "OpenFlow14");
+            // 1.3 too, so the count below can be ovs-ofctl -O OpenFlow13's; the controller picks 1.4, a bundle
+            connect(bridge, dpid, "OpenFlow13,OpenFlow14");
             String body = IntStream.range(0, count)
                     .mapToObj(i -> "cookie=" + COOKIE + ",priority=10,ip,nw_dst=10." + (i >> 16) + "." + ((i >> 8) & 0xff) + "."
                             + (i & 0xff) + ",actions=mod_dl_dst:00:00:00:00:00:01,output:" + (1 + i % 2))
