@@ -126,6 +126,58 @@ class FlowPusherIT {
         }
     }
 
+    /**
+     * A body is parsed while its bundle is already being sent: a bad line after the first batches
+     * still leaves nothing installed (the bundle is discarded), and the connection takes the next one.
+     */
+    @Test
+    void aBadLineAfterFlowsWereSentDiscardsTheBundle() throws Exception {
+        String bridge = RunNames.name("fplate");
+        DatapathId dpid = DatapathId.of(0xf1a7);
+        try {
+            connect(bridge, dpid, "OpenFlow14");
+            String flows = base + "/switches/" + dpid + "/flows";
+
+            JsonNode bad = expect(send("POST", flows, "text/plain", file(5000) + "\npriority=1,ip,nw_dst=10.0.0.300,actions=drop\n"), 400);
+
+            assertThat(bad.get("error").asText()).startsWith("line 5002: 'nw_dst=10.0.0.300'");
+            assertThat(ours("OpenFlow14", bridge)).as("the bundle was discarded").isZero();
+            assertThat(expect(send("POST", flows, "text/plain", file(10)), 200).get("installed").asInt()).isEqualTo(10);
+            assertThat(ours("OpenFlow14", bridge)).isEqualTo(10);
+        } finally {
+            ovs.vsctl("--if-exists", "del-br", bridge);
+        }
+    }
+
+    /** 100,000 flows (about 9 MB of text) in one request, one bundle; counted as {@code dump-flows | wc -l}. */
+    @Test
+    void aHundredThousandFlowsInOneRequest() throws Exception {
+        String bridge = RunNames.name("fp100k");
+        DatapathId dpid = DatapathId.of(0xf10c);
+        int count = 100_000;
+        try {
+            // 1.3 too, so the count below can be ovs-ofctl -O OpenFlow13's; the controller picks 1.4, a bundle
+            connect(bridge, dpid, "OpenFlow13,OpenFlow14");
+            String body = IntStream.range(0, count)
+                    .mapToObj(i -> "cookie=" + COOKIE + ",priority=10,ip,nw_dst=10." + (i >> 16) + "." + ((i >> 8) & 0xff) + "."
+                            + (i & 0xff) + ",actions=mod_dl_dst:00:00:00:00:00:01,output:" + (1 + i % 2))
+                    .collect(Collectors.joining("\n", "", "\n"));
+
+            JsonNode added = expect(send("POST", base + "/switches/" + dpid + "/flows", "text/plain", body), 200);
+
+            assertThat(added.get("requested").asInt()).isEqualTo(count);
+            assertThat(added.get("installed").asInt()).isEqualTo(count);
+            assertThat(added.get("method").asText()).isEqualTo("bundle");
+            // ovs-ofctl -O OpenFlow13 dump-flows BRIDGE cookie=.../-1 | wc -l, less its "OFPST_FLOW reply" header line
+            assertThat(ovs.ofctl("-O", "OpenFlow13", "dump-flows", bridge, "cookie=" + COOKIE + "/-1").lines()
+                    .filter(line -> line.contains("cookie=" + COOKIE + ",")).count()).isEqualTo(count);
+            assertThat(dump("OpenFlow13", bridge, "ip,nw_dst=10.1.134.159"))
+                    .as("the last flow, 99,999 = 1.134.159").contains("output:2");
+        } finally {
+            ovs.vsctl("--if-exists", "del-br", bridge);
+        }
+    }
+
     @Test
     void errorStatuses() throws Exception {
         String bridge = RunNames.name("fperr");

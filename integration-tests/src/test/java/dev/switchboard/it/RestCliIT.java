@@ -178,6 +178,19 @@ class RestCliIT {
             Run summary = cli("flows", "add", "c11c", text.toString()).succeeded();
             assertThat(summary.out()).matches("installed 1000 flows in \\d+\\.\\d s \\(batches\\)\\n");
 
+            // mod: as ovs-ofctl mod-flows, the flows the line matches get its actions, the others keep theirs
+            Files.writeString(json, "ip,nw_dst=10.7.0.5,actions=output:3\n");
+            assertThat(cli("flows", "mod", "c11c", json.toString()).succeeded().out())
+                    .matches("modified with 1 flow in \\d+\\.\\d s \\(batches\\)\\n");
+            assertThat(ovs.ofctl("-O", OF, "dump-flows", BRIDGE, "ip,nw_dst=10.7.0.5")).contains("actions=output:3");
+            // 10.7.0.7 had output:4 and keeps it (10.7.0.6 had output:3 already)
+            assertThat(ovs.ofctl("-O", OF, "dump-flows", BRIDGE, "ip,nw_dst=10.7.0.7")).contains("actions=output:4");
+            // strict: a priority no flow has changes nothing
+            Files.writeString(json, "priority=99,ip,nw_dst=10.7.0.6,actions=output:4\n");
+            cli("flows", "mod", "c11c", json.toString(), "--strict", "--json").succeeded();
+            assertThat(ovs.ofctl("-O", OF, "dump-flows", BRIDGE, "ip,nw_dst=10.7.0.6")).doesNotContain("output:4");
+            assertThat(flowsWithCookie("0xcafe")).isEqualTo(1000);
+
             assertThat(cli("flows", "del", "c11c", "ip,nw_dst=10.7.0.1").succeeded().out())
                     .isEqualTo("deleted the flows matching ip,nw_dst=10.7.0.1 from c11c\n");
             assertThat(flowsWithCookie("0xcafe")).isEqualTo(999);

@@ -4,6 +4,7 @@ import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.SwitchService;
 import dev.switchboard.controller.flows.BulkFlowInstaller;
 import dev.switchboard.controller.flows.BulkFlowResult;
+import dev.switchboard.controller.flows.BulkFlowUpload;
 import dev.switchboard.controller.flows.FlowDefinition;
 import dev.switchboard.controller.flows.FlowDefinition.Field;
 import dev.switchboard.controller.flows.FlowFailure;
@@ -20,8 +21,11 @@ import io.javalin.openapi.OpenApiContent;
 import io.javalin.openapi.OpenApiParam;
 import io.javalin.openapi.OpenApiRequestBody;
 import io.javalin.openapi.OpenApiResponse;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,16 +35,18 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.projectfloodlight.openflow.protocol.OFFlowMod;
 import org.projectfloodlight.openflow.types.DatapathId;
 
 /**
  * The static flow pusher: {@code POST}, {@code PUT} and {@code DELETE} of
  * {@code /api/v1/switches/{dpid}/flows}. The body is a flow file ({@code docs/flows.md}: the
- * {@code ovs-ofctl add-flows} text, or its JSON), parsed whole before anything is sent, so a
- * mistake is a 400 naming its line and token and the switch sees nothing. The flows go through
- * {@link BulkFlowInstaller} (one bundle from OpenFlow 1.4, barrier-fenced batches before), whose
- * steps run on {@code executor} (the API's threads), never on an event loop.
+ * {@code ovs-ofctl add-flows} text, or its JSON). The flows go through {@link BulkFlowInstaller}
+ * (one bundle from OpenFlow 1.4, barrier-fenced batches before), whose steps run on {@code
+ * executor} (the API's threads), never on an event loop. Text is parsed and encoded line by line
+ * while the bundle is already being sent; a mistake is a 400 naming its line and token, and the
+ * switch keeps nothing (a bundle already open is discarded; batches wait for the whole body).
  *
  * <p>Statuses: 200 when the switch took every flow; 422 when it refused some (the body is the
  * same result, with {@code failed} and {@code error}: with a bundle none is installed, with
@@ -49,11 +55,13 @@ import org.projectfloodlight.openflow.types.DatapathId;
 final class FlowsResource {
     /**
      * Largest body: 100,000 flows of the text format are 5–8 MB, of the JSON about 10 MB; 16 MiB
-     * leaves room and bounds what one request makes the controller hold (the body, its parsed
-     * flows and their messages, roughly ten times the body).
+     * leaves room and bounds what one request makes the controller hold: text is not held whole,
+     * but its flows' wire bytes and texts (about twice the body) are until the switch answered.
      */
     static final int MAX_BODY_BYTES = 16 << 20;
     private static final int FLOW_TEXT_CHARS = 300;
+    /** How far the format is sniffed for its first character that is not blank. */
+    private static final int MARK_LIMIT = 4096;
     private static final String PATH = "/api/v1/switches/{dpid}/flows";
     private static final String BODY_DESCRIPTION = "a flow file: ovs-ofctl add-flows lines (text/plain) or their JSON "
             + "(application/json), see docs/flows.md; at most 16 MiB (about 100,000 flows)";
@@ -162,43 +170,87 @@ final class FlowsResource {
         });
     }
 
+    /**
+     * Reads the body and hands each flow to the installer as it is parsed (the text format line by
+     * line: with a bundle the first ADD_MESSAGEs leave while later lines are read). A bad line or a
+     * body past the limit aborts the upload, which discards a bundle already opened: the switch
+     * keeps nothing.
+     */
     private void write(Context ctx, FlowModBuilder.Command command) {
         OFSwitch sw = connected(find(ctx));
-        String body = body(ctx);
-        List<FlowDefinition> definitions;
-        List<OFFlowMod> mods;
-        try {
-            definitions = definitions(ctx.contentType(), body);
-            mods = new FlowModBuilder(sw.factory()).build(definitions, command);
-        } catch (FlowParseException e) {
-            throw ApiException.badRequest("body", printable(e.getMessage()));
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > MAX_BODY_BYTES) {
+            throw tooLarge(declared + " bytes");
         }
-        if (definitions.isEmpty()) {
+        FlowModBuilder builder = new FlowModBuilder(sw.factory());
+        BulkFlowUpload upload = installer.upload(sw);
+        try (InputStream in = new BufferedInputStream(new LimitedInputStream(ctx.bodyInputStream(), MAX_BODY_BYTES), 64 * 1024)) {
+            Consumer<FlowDefinition> each = flow -> upload.add(flow.position(), flow.text(), builder.build(flow, command));
+            if (isJson(ctx.contentType(), in)) {
+                FlowFiles.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8)).forEach(each);
+            } else {
+                FlowFiles.readText(new InputStreamReader(in, StandardCharsets.UTF_8), each);
+            }
+        } catch (FlowParseException e) {
+            upload.abort(e);
+            throw ApiException.badRequest("body", printable(e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            upload.abort(e);
+            throw ApiException.badRequest("body", printable(e.getMessage())); // a flow openflowj cannot encode
+        } catch (TooLargeException e) {
+            upload.abort(e);
+            throw tooLarge("more than " + MAX_BODY_BYTES + " bytes");
+        } catch (IOException e) {
+            UncheckedIOException failure = new UncheckedIOException("reading the request body", e);
+            upload.abort(failure);
+            throw failure;
+        } catch (RuntimeException e) {
+            upload.abort(e);
+            throw e;
+        }
+        if (upload.count() == 0) {
+            FlowParseException empty = new FlowParseException("body", "", "no flows in the body (blank, or only comments)");
+            upload.abort(empty);
             throw ApiException.badRequest("body", "no flows in the body (blank, or only comments)");
         }
-        answer(ctx, sw, installer.install(sw, mods), result -> {
-            FlowWriteResult view = view(result, definitions);
+        upload.finish();
+        answer(ctx, sw, upload.result(), result -> {
+            FlowWriteResult view = view(result, upload);
             ctx.status(view.error() == null ? 200 : 422).json(view);
         });
     }
 
-    /** text/plain is text, application/json is JSON; anything else (curl's default form type) is told by its first character. */
-    private static List<FlowDefinition> definitions(String contentType, String body) {
+    /**
+     * application/json is JSON, text/plain is text; anything else (curl's default form type) is
+     * told by the first character that is not blank ('{' or '[': JSON), peeked without consuming.
+     */
+    private static boolean isJson(String contentType, InputStream in) throws IOException {
         String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
         if (type.startsWith("application/json")) {
-            return FlowFiles.fromJson(body);
+            return true;
         }
         if (type.startsWith("text/plain")) {
-            return FlowFiles.fromText(body);
+            return false;
         }
-        return FlowFiles.definitions(body);
+        in.mark(MARK_LIMIT);
+        try {
+            for (int i = 0; i < MARK_LIMIT; i++) {
+                int c = in.read();
+                if (c < 0 || !Character.isWhitespace(c)) {
+                    return c == '{' || c == '[';
+                }
+            }
+            return false;
+        } finally {
+            in.reset();
+        }
     }
 
-    private static FlowWriteResult view(BulkFlowResult result, List<FlowDefinition> definitions) {
+    private static FlowWriteResult view(BulkFlowResult result, BulkFlowUpload upload) {
         List<FailedFlow> failed = new ArrayList<>();
         for (FlowFailure failure : result.failures()) {
-            FlowDefinition flow = definitions.get(failure.index());
-            failed.add(new FailedFlow(failure.index(), flow.position(), shortened(flow.text()), failure.type() + "/" + failure.code()));
+            failed.add(new FailedFlow(failure.index(), upload.position(failure.index()), shortened(upload.text(failure.index())),
+                    failure.type() + "/" + failure.code()));
         }
         String method = result.method() == BulkFlowResult.Method.BUNDLE ? "bundle" : "batches";
         String error = null;
@@ -210,20 +262,47 @@ final class FlowsResource {
                 result.committing().map(Duration::toMillis).orElse(null));
     }
 
-    /** The body as UTF-8 text, refused with 413 past {@link #MAX_BODY_BYTES} (by its declared length, or as read). */
-    private static String body(Context ctx) {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > MAX_BODY_BYTES) {
-            throw tooLarge(declared + " bytes");
+    /** Past {@code limit} bytes, reading throws {@link TooLargeException}: a body is never read whole before it is measured. */
+    private static final class LimitedInputStream extends FilterInputStream {
+        private final long limit;
+        private long read;
+
+        LimitedInputStream(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
         }
-        try (InputStream in = ctx.bodyInputStream()) {
-            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (bytes.length > MAX_BODY_BYTES) {
-                throw tooLarge("more than " + MAX_BODY_BYTES + " bytes");
+
+        @Override
+        public int read() throws IOException {
+            int c = super.read();
+            if (c >= 0) {
+                count(1);
             }
-            return new String(bytes, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading the request body", e);
+            return c;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(int n) {
+            read += n;
+            if (read > limit) {
+                throw new TooLargeException();
+            }
+        }
+    }
+
+    private static final class TooLargeException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooLargeException() {
+            super("the body is larger than " + MAX_BODY_BYTES + " bytes", null, false, false);
         }
     }
 

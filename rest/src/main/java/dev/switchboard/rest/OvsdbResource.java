@@ -181,13 +181,8 @@ final class OvsdbResource {
         String type = body.string("type", TYPE, "system, internal, patch, vxlan, geneve, gre or tap", false);
         type = type == null ? "system" : type;
         Map<String, String> options = body.stringMap("options", OPTION_KEY, OPTION_VALUE);
-        boolean tunnel = type.equals("vxlan") || type.equals("geneve") || type.equals("gre");
-        if (tunnel && !options.containsKey("remote_ip")) {
-            throw ApiException.badRequest("options.remote_ip", "options.remote_ip: a " + type + " port needs the far end's address");
-        }
-        if (type.equals("patch") && !options.containsKey("peer")) {
-            throw ApiException.badRequest("options.peer", "options.peer: a patch port needs the name of its peer port");
-        }
+        // what a port of this type needs (a tunnel's remote_ip, a patch's peer) is PortSpec's to check:
+        // the OVSDB side answers its refusal as a 400 naming the option
         OvsChange change = new OvsChange.AddPort(bridge, name, type, options, body.number("tag", 0, 4095),
                 body.numbers("trunks", 0, 4095), body.flag("mayExist"));
         respond(ctx, server, change, 201, bridge);

@@ -254,12 +254,25 @@ class FlowsResourceTest {
 
         @Override
         public void write(OFMessage message) {
-            messages.add(message);
+            messages.add(asReceived(message));
         }
 
         @Override
         public void writeAll(Iterable<? extends OFMessage> batch) {
-            batch.forEach(messages::add);
+            batch.forEach(this::write);
+        }
+
+        /** As the switch would read it: bulk installs send messages already encoded. */
+        private OFMessage asReceived(OFMessage message) {
+            io.netty.buffer.ByteBuf bytes = io.netty.buffer.Unpooled.buffer();
+            try {
+                message.writeTo(bytes);
+                return factory.getReader().readFrom(bytes);
+            } catch (org.projectfloodlight.openflow.exceptions.OFParseError e) {
+                throw new AssertionError("sent a message that does not parse: " + message, e);
+            } finally {
+                bytes.release();
+            }
         }
 
         @Override

@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  * {@link #QUIET_NANOS} since its start or its last line, so a short command prints its summary
  * alone. One thread at a time; not for event loops (it writes to the terminal).
  */
-final class Progress implements LabProgress {
+public final class Progress implements LabProgress {
     /** Off a terminal, a running step prints at most one line this often. */
     static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** On a terminal, redraws at most this often (and when a step completes). */
@@ -36,8 +36,13 @@ final class Progress implements LabProgress {
     private long lastOutputAt;
 
     /** Progress on {@code out}, drawn in place when this process runs on a terminal. */
-    static Progress on(PrintWriter out) {
+    public static Progress on(PrintWriter out) {
         return new Progress(out, System.console() != null, System::nanoTime);
+    }
+
+    /** Progress drawn in place on {@code out}, for a caller that knows its output is a terminal. */
+    public static Progress onTerminal(PrintWriter out) {
+        return new Progress(out, true, System::nanoTime);
     }
 
     Progress(PrintWriter out, boolean terminal, LongSupplier clock) {

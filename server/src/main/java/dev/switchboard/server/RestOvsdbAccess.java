@@ -68,7 +68,7 @@ final class RestOvsdbAccess implements OvsdbAccess {
             try {
                 planned = change(change);
             } catch (IllegalArgumentException e) {
-                return CompletableFuture.failedFuture(ApiException.badRequest("body", PeerText.escape(e.getMessage())));
+                return CompletableFuture.failedFuture(ApiException.badRequest(field(e.getMessage()), PeerText.escape(e.getMessage())));
             }
             List<Change> changes = change instanceof OvsChange.AddBridge add && add.controllers() != null
                     ? List.of(planned, new Change.SetControllers(add.name(), add.controllers())) : List.of(planned);
@@ -86,6 +86,27 @@ final class RestOvsdbAccess implements OvsdbAccess {
             }
             return done;
         }
+    }
+
+    /**
+     * The request field a refusal of {@link PortSpec} or {@link BridgeSpec} is about, told from its
+     * message (they name the option or value they refuse); {@code body} when none is named.
+     */
+    static String field(String refusal) {
+        String text = refusal == null ? "" : refusal;
+        if (text.contains("remote_ip")) {
+            return "options.remote_ip";
+        }
+        if (text.contains("peer=") || text.contains("option peer")) {
+            return "options.peer";
+        }
+        if (text.contains("VLAN tag")) {
+            return "tag";
+        }
+        if (text.contains("trunk")) {
+            return "trunks";
+        }
+        return "body";
     }
 
     static Change change(OvsChange change) {

@@ -43,6 +43,28 @@ class RestOvsdbAccessTest {
                 });
     }
 
+    /** PortSpec is the one place that knows what a port type needs; its refusal names the request's field. */
+    @Test
+    void aPortSpecRefusalNamesTheField() {
+        assertThat(refusedField(new OvsChange.AddPort("br1", "vx1", "vxlan", Map.of("key", "42"), null, List.of(), false)))
+                .isEqualTo("options.remote_ip");
+        assertThat(refusedField(new OvsChange.AddPort("br1", "gn1", "geneve", Map.of(), null, List.of(), false)))
+                .isEqualTo("options.remote_ip");
+        assertThat(refusedField(new OvsChange.AddPort("br1", "pp1", "patch", Map.of(), null, List.of(), false)))
+                .isEqualTo("options.peer");
+        assertThat(refusedField(new OvsChange.AddPort("br1", "p1", "system", Map.of(), 5000L, List.of(), false)))
+                .isEqualTo("tag");
+    }
+
+    private static String refusedField(OvsChange change) {
+        try {
+            RestOvsdbAccess.change(change);
+        } catch (IllegalArgumentException e) {
+            return RestOvsdbAccess.field(e.getMessage());
+        }
+        throw new AssertionError("PortSpec took " + change);
+    }
+
     @Test
     void failuresBecomeStatusesWithTheServersWordsEscapedAndNoJavaText() {
         assertThat(status(new VSwitchException("no bridge named br9"))).isEqualTo(404);

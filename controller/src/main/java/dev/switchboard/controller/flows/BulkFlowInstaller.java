@@ -7,15 +7,12 @@ import dev.switchboard.controller.SwitchDisconnectedException;
 import dev.switchboard.controller.SwitchError;
 import dev.switchboard.controller.SwitchErrorException;
 import dev.switchboard.controller.SwitchService;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -84,7 +81,6 @@ public final class BulkFlowInstaller {
         }
     }
 
-    private static final int DETAIL_CHARS = 300;
     private static final Set<OFBundleFlags> BUNDLE_FLAGS = EnumSet.of(OFBundleFlags.ATOMIC, OFBundleFlags.ORDERED);
     /** OFPBF_ATOMIC | OFPBF_ORDERED on the wire. */
     private static final int BUNDLE_FLAG_BITS = 0x1 | 0x2;
@@ -112,40 +108,61 @@ public final class BulkFlowInstaller {
      * Sends {@code flows} (built with the switch's factory; their xids are replaced) and completes
      * when the switch has answered for all of them. Completes exceptionally with
      * {@link SwitchDisconnectedException} if the switch goes away, {@link SwitchBusyException}
-     * if it stops taking messages, or a {@link java.util.concurrent.TimeoutException}.
+     * if it stops taking messages, a {@link java.util.concurrent.TimeoutException}, or an
+     * {@link IllegalArgumentException} for a flow of another version or one openflowj cannot
+     * encode (then nothing is installed).
      */
     public CompletableFuture<BulkFlowResult> install(OFSwitch sw, List<? extends OFFlowMod> flows) {
-        for (OFFlowMod flow : flows) {
-            if (flow.getVersion() != sw.version()) {
-                return CompletableFuture.failedFuture(new IllegalArgumentException(
-                        "a flow of " + flow.getVersion() + " for a switch speaking " + sw.version()));
-            }
-        }
-        boolean bundle = sw.version().compareTo(OFVersion.OF_14) >= 0;
-        Install run;
+        BulkFlowUpload upload;
         try {
-            run = new Install(sw, List.copyOf(flows), bundle);
+            upload = upload(sw);
         } catch (UnsupportedOperationException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return CompletableFuture.supplyAsync(run::start, executor)
+        try {
+            for (OFFlowMod flow : flows) {
+                upload.add(flow);
+            }
+        } catch (IllegalArgumentException e) {
+            upload.abort(e);
+            return upload.result();
+        }
+        upload.finish();
+        return upload.result();
+    }
+
+    /**
+     * Starts an install whose flows are handed over while they are read ({@link BulkFlowUpload}):
+     * with a bundle (OpenFlow 1.4+), the bundle opens and its ADD_MESSAGEs leave as soon as the
+     * first batch is full; with batches, nothing is sent before {@link BulkFlowUpload#finish}.
+     * {@link BulkFlowUpload#result()} completes as {@link #install}'s future does.
+     *
+     * @throws UnsupportedOperationException from a switch that hands out no bundle ids
+     */
+    public BulkFlowUpload upload(OFSwitch sw) {
+        boolean bundle = sw.version().compareTo(OFVersion.OF_14) >= 0;
+        // the connection hands ids out: OVS keeps bundles per connection, whoever opens them
+        int bundleId = bundle ? sw.nextBundleId() : 0;
+        BulkFlowUpload upload = new BulkFlowUpload(sw.factory(), bundle, bundleId, BUNDLE_FLAG_BITS, options.batchSize());
+        Install run = new Install(sw, upload, bundle, bundleId);
+        CompletableFuture<BulkFlowResult> done = (bundle ? upload.started() : upload.ended())
+                .handleAsync((ready, failure) -> run.start(), executor)
                 .thenCompose(started -> started)
                 .whenComplete((result, failure) -> run.registration.close());
+        done.whenComplete((result, failure) -> upload.complete(result, failure == null ? null : unwrap(failure)));
+        return upload;
     }
 
     /** One install: its xids, the errors heard for them, and its steps. */
     private final class Install {
         private final OFSwitch sw;
         private final OFFactory factory;
-        private final List<OFFlowMod> flows;
+        private final BulkFlowUpload upload;
         private final boolean bundle;
         private final BundleId bundleId;
-        /** Filled before the error listener is registered, read-only afterwards. */
-        private final Map<Long, Integer> indexByXid = new HashMap<>();
         private final Map<Integer, FlowFailure> failures = new ConcurrentHashMap<>();
-        private final List<OFMessage> messages = new ArrayList<>();
         private final Deque<CompletableFuture<?>> inFlight = new ArrayDeque<>();
-        private Registration registration = () -> { };
+        private volatile Registration registration = () -> { };
         /**
          * A BUNDLE_FAILED error that names none of our xids but our bundle; written on the event
          * loop, read after the barriers.
@@ -156,35 +173,31 @@ public final class BulkFlowInstaller {
         private long commitNanos;
         private long committedNanos;
 
-        Install(OFSwitch sw, List<OFFlowMod> flows, boolean bundle) {
+        Install(OFSwitch sw, BulkFlowUpload upload, boolean bundle, int bundleId) {
             this.sw = sw;
             this.factory = sw.factory();
-            this.flows = flows;
+            this.upload = upload;
             this.bundle = bundle;
-            // the connection hands ids out: OVS keeps bundles per connection, whoever opens them
-            this.bundleId = bundle ? BundleId.of(sw.nextBundleId()) : null;
+            this.bundleId = bundle ? BundleId.of(bundleId) : null;
         }
 
+        /** Once there is something to send (with batches: once everything was read). */
         CompletableFuture<BulkFlowResult> start() {
-            for (int i = 0; i < flows.size(); i++) {
-                long xid = factory.nextXid();
-                OFFlowMod mod = flows.get(i).createBuilder().setXid(xid).build();
-                indexByXid.put(xid, i);
-                // OpenFlow 1.4: the embedded message and its ADD_MESSAGE carry the same xid
-                messages.add(bundle ? bundleAdd(xid, mod) : mod);
-            }
-            String unencodable = firstUnencodable();
-            if (unencodable != null) {
-                return CompletableFuture.failedFuture(new IllegalArgumentException(unencodable));
-            }
+            // fails at once when the upload was aborted before anything was sent
+            return upload.next().thenComposeAsync(first -> first == null
+                    ? CompletableFuture.completedFuture(result(0, Optional.empty())) // no flows at all
+                    : startWith(first), executor);
+        }
+
+        private CompletableFuture<BulkFlowResult> startWith(EncodedBatch firstBatch) {
             registration = switches.addErrorListener(this::heard);
             startNanos = System.nanoTime();
             if (!bundle) {
-                return sendFrom(0).thenApply(done -> result(flows.size() - failures.size(), Optional.empty()));
+                return send(firstBatch).thenApply(done -> result(upload.total() - failures.size(), Optional.empty()));
             }
             CompletableFuture<OFBundleCtrlMsg> open = control(OFBundleCtrlType.OPEN_REQUEST, options.answerTimeout());
             return open
-                    .thenComposeAsync(opened -> sendFrom(0), executor)
+                    .thenComposeAsync(opened -> send(firstBatch), executor)
                     .thenComposeAsync(added -> failures.isEmpty() && unmatchedBundleError == null ? commit() : discard(), executor)
                     .handleAsync((result, failure) -> failure == null ? CompletableFuture.completedFuture(result)
                             : discardAfter(failure, open.isCompletedExceptionally()), executor)
@@ -211,43 +224,15 @@ public final class BulkFlowInstaller {
                     .thenCompose(discarded -> CompletableFuture.failedFuture(cause));
         }
 
-        /**
-         * A message openflowj cannot encode would be dropped by the write with a log line only, and
-         * a bundle would then commit without it: find it before anything is sent.
-         */
-        private String firstUnencodable() {
-            ByteBuf scratch = Unpooled.buffer();
-            try {
-                for (int i = 0; i < messages.size(); i++) {
-                    scratch.clear();
-                    try {
-                        messages.get(i).writeTo(scratch);
-                    } catch (RuntimeException e) {
-                        return "flow " + i + " cannot be encoded: " + e.getMessage();
-                    }
-                }
-                return null;
-            } finally {
-                scratch.release();
-            }
-        }
-
-        /** From 1.5 on by hand: openflowj's 1.5 encoding is a byte short (see {@link BundleAddOf15}). */
-        private OFMessage bundleAdd(long xid, OFFlowMod mod) {
-            if (sw.version() == OFVersion.OF_14) {
-                return factory.buildBundleAddMsg().setXid(xid).setBundleId(bundleId).setFlags(BUNDLE_FLAGS).setData(mod).build();
-            }
-            return new BundleAddOf15(xid, bundleId.getInt(), BUNDLE_FLAG_BITS, mod);
-        }
-
         /** On the switch's event loop: must stay short. */
         private void heard(OFSwitch from, SwitchError error) {
             if (from != sw) {
                 return; // another connection, perhaps of the same datapath: its xids and bundles are not ours
             }
-            Integer index = indexByXid.get(error.xid());
-            if (index != null) {
-                failures.putIfAbsent(index, new FlowFailure(index, error.type(), error.code(), detail(index)));
+            int index = upload.indexOf(error.xid());
+            if (index >= 0) {
+                // the text is looked up when the result is made, off the event loop
+                failures.putIfAbsent(index, new FlowFailure(index, error.type(), error.code(), ""));
             } else if (bundle && unmatchedBundleError == null && error.type().equals("BUNDLE_FAILED") && namesOurBundle(error)) {
                 // an ADD_MESSAGE the switch could not even read the xid of: the bundle must not be committed
                 unmatchedBundleError = error.toString();
@@ -274,25 +259,20 @@ public final class BulkFlowInstaller {
             return (type == BUNDLE_CONTROL_TYPE || type == BUNDLE_ADD_TYPE) && id == bundleId.getInt();
         }
 
-        private String detail(int index) {
-            String text = flows.get(index).toString();
-            return text.length() <= DETAIL_CHARS ? text : text.substring(0, DETAIL_CHARS) + "…";
-        }
-
-        /** Writes the batches from {@code start} on, keeping at most batchesInFlight unanswered. */
-        private CompletableFuture<Void> sendFrom(int start) {
-            if (start >= messages.size()) {
+        /** Writes {@code batch} and then the batches after it as they come, keeping at most batchesInFlight unanswered. */
+        private CompletableFuture<Void> send(EncodedBatch batch) {
+            if (batch == null) {
                 return CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new));
             }
             if (inFlight.size() >= options.batchesInFlight()) {
-                return inFlight.poll().thenComposeAsync(answered -> sendFrom(start), executor);
+                return inFlight.poll().thenComposeAsync(answered -> send(batch), executor);
             }
-            int end = Math.min(messages.size(), start + options.batchSize());
-            return writeWhenAdmitted(messages.subList(start, end), System.nanoTime())
+            return writeWhenAdmitted(batch.messages(), System.nanoTime())
                     .thenComposeAsync(written -> {
                         inFlight.add(barrierWhenAdmitted(System.nanoTime()));
-                        return sendFrom(end);
-                    }, executor);
+                        return upload.next();
+                    }, executor)
+                    .thenComposeAsync(this::send, executor);
         }
 
         private CompletableFuture<Void> writeWhenAdmitted(List<OFMessage> batch, long firstTry) {
@@ -343,12 +323,12 @@ public final class BulkFlowInstaller {
             return control(OFBundleCtrlType.COMMIT_REQUEST, options.answerTimeout()).handle((reply, failure) -> {
                 committedNanos = System.nanoTime();
                 if (failure == null) {
-                    return result(flows.size(), Optional.empty());
+                    return result(upload.total(), Optional.empty());
                 }
                 if (unwrap(failure) instanceof SwitchErrorException refused) {
                     // the failed flow's own ERROR came before the commit's, so it is in failures
                     return result(0, Optional.of("commit refused (" + refused.getMessage()
-                            + "): the bundle was rolled back, none of its " + flows.size() + " flows is installed"));
+                            + "): the bundle was rolled back, none of its " + upload.total() + " flows is installed"));
                 }
                 throw new CompletionException(unwrap(failure));
             });
@@ -356,18 +336,21 @@ public final class BulkFlowInstaller {
 
         private CompletableFuture<BulkFlowResult> discard() {
             String why = (failures.isEmpty() ? "the switch refused an ADD_MESSAGE (" + unmatchedBundleError + ")"
-                    : failures.size() + " of " + flows.size() + " flows were refused when added to the bundle")
+                    : failures.size() + " of " + upload.total() + " flows were refused when added to the bundle")
                     + ": it was discarded, none is installed";
             return control(OFBundleCtrlType.DISCARD_REQUEST, options.answerTimeout())
                     .handle((reply, failure) -> result(0, Optional.of(why)));
         }
 
         private BulkFlowResult result(int installed, Optional<String> bundleError) {
-            List<FlowFailure> sorted = new ArrayList<>(failures.values());
+            List<FlowFailure> sorted = new ArrayList<>(failures.size());
+            for (FlowFailure failure : failures.values()) {
+                sorted.add(new FlowFailure(failure.index(), failure.type(), failure.code(), upload.text(failure.index())));
+            }
             sorted.sort(Comparator.comparingInt(FlowFailure::index));
             return new BulkFlowResult(
                     bundle ? BulkFlowResult.Method.BUNDLE : BulkFlowResult.Method.BARRIER_BATCHES,
-                    flows.size(), installed, sorted, bundleError, Duration.ofNanos(System.nanoTime() - startNanos),
+                    upload.total(), installed, sorted, bundleError, Duration.ofNanos(System.nanoTime() - startNanos),
                     committedNanos == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(committedNanos - commitNanos)));
         }
     }

@@ -4,10 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.controller.flows.FlowDefinition.Field;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
@@ -31,7 +36,6 @@ import org.projectfloodlight.openflow.protocol.OFFlowMod;
 public final class FlowFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
     // compiled once: a flow file may have 100,000 lines
-    private static final Pattern LINE_BREAK = Pattern.compile("\r?\n");
     private static final Pattern FIELD_SEPARATOR = Pattern.compile("[,\\s]+");
     private static final String ACTIONS = "actions=";
     private static final List<String> FLOW_KEYS = List.of("priority", "table", "cookie", "idle_timeout", "hard_timeout");
@@ -56,32 +60,104 @@ public final class FlowFiles {
 
     public static List<FlowDefinition> fromText(String content) {
         List<FlowDefinition> flows = new ArrayList<>();
-        String[] lines = LINE_BREAK.split(content, -1);
+        try {
+            readText(new StringReader(content), flows::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a string cannot fail to read", e);
+        }
+        return flows;
+    }
+
+    /**
+     * The text format read line by line: each flow goes to {@code each} as soon as its line is
+     * read, so a caller can send it on while later lines still arrive, and nothing holds the whole
+     * file. A {@link FlowParseException} (thrown by this method, or by {@code each}) ends the read;
+     * the flows handed over before it are the caller's to undo.
+     */
+    public static void readText(Reader in, Consumer<FlowDefinition> each) throws IOException {
+        Lines lines = new Lines(in);
         StringBuilder continued = new StringBuilder();
         int firstLine = 0;
-        // what follows the last line break is no line: a continued last line ends the file there
-        int count = lines.length > 0 && lines[lines.length - 1].isEmpty() ? lines.length - 1 : lines.length;
-        for (int i = 0; i < count; i++) {
-            String line = withoutComment(lines[i]).stripTrailing();
+        String raw;
+        for (int number = 1; (raw = lines.next()) != null; number++) {
+            String line = withoutComment(raw).stripTrailing();
             if (continued.isEmpty()) {
-                firstLine = i + 1;
+                firstLine = number;
             }
             if (line.endsWith("\\")) {
                 // as ovs-ofctl: the backslash and the line break vanish, the next line carries on
                 continued.append(line, 0, line.length() - 1);
                 continue;
             }
-            continued.append(line);
-            String flow = continued.toString().strip();
-            continued.setLength(0);
+            String flow;
+            if (continued.isEmpty()) {
+                flow = line.strip();
+            } else {
+                flow = continued.append(line).toString().strip();
+                continued.setLength(0);
+            }
             if (!flow.isEmpty()) {
-                flows.add(fromLine("line " + firstLine, firstLine, flow));
+                each.accept(fromLine("line " + firstLine, firstLine, flow));
             }
         }
         if (!continued.isEmpty()) {
             throw new FlowParseException("line " + firstLine, "\\", "the file ends inside a continued line (a line ending in \\)");
         }
-        return flows;
+    }
+
+    /**
+     * Lines split at \n (a \r before it goes too); what follows the last line break is a line
+     * only when it is not empty. Unlike {@link java.io.BufferedReader#readLine}, a lone \r stays
+     * in its line (where the flow syntax reads it as a blank).
+     */
+    private static final class Lines {
+        private final Reader in;
+        private final char[] buffer = new char[64 * 1024];
+        private final StringBuilder partial = new StringBuilder();
+        private int at;
+        private int end;
+
+        Lines(Reader in) {
+            this.in = in;
+        }
+
+        String next() throws IOException {
+            while (true) {
+                for (int i = at; i < end; i++) {
+                    if (buffer[i] == '\n') {
+                        String line;
+                        if (partial.isEmpty()) {
+                            line = new String(buffer, at, trimCr(at, i) - at);
+                        } else {
+                            partial.append(buffer, at, i - at);
+                            if (!partial.isEmpty() && partial.charAt(partial.length() - 1) == '\r') {
+                                partial.setLength(partial.length() - 1);
+                            }
+                            line = partial.toString();
+                            partial.setLength(0);
+                        }
+                        at = i + 1;
+                        return line;
+                    }
+                }
+                partial.append(buffer, at, end - at);
+                at = 0;
+                end = in.read(buffer);
+                if (end < 0) {
+                    end = 0;
+                    if (partial.isEmpty()) {
+                        return null;
+                    }
+                    String last = partial.toString();
+                    partial.setLength(0);
+                    return last;
+                }
+            }
+        }
+
+        private int trimCr(int from, int newline) {
+            return newline > from && buffer[newline - 1] == '\r' ? newline - 1 : newline;
+        }
     }
 
     /** {@code #} starts a comment, on a line of its own or after a flow (the flow syntax has no {@code #}). */

@@ -18,10 +18,16 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.concurrent.Flow;
+import java.util.function.IntConsumer;
 
 /**
  * The controller's REST API ({@code /api/v1}) over {@link HttpClient}, one request at a time.
@@ -36,6 +42,8 @@ final class ApiClient {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** An answer larger than this is refused: a flow dump of a million flows stays below it. */
     static final int MAX_ANSWER_BYTES = 512 << 20;
+    /** A request body goes in pieces of this size, so its progress can be told. */
+    private static final int PIECE_BYTES = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String HINT = " (is it running, with its REST API on? --controller URL or SWITCHBOARD_CONTROLLER)";
 
@@ -138,6 +146,44 @@ final class ApiClient {
     JsonNode post(String path, String contentType, byte[] body, Set<Integer> resultStatuses) {
         return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)),
                 resultStatuses);
+    }
+
+    /**
+     * {@code method} ({@code POST}, {@code PUT}) of {@code body} in 64 KiB pieces, telling
+     * {@code sent} the bytes of each piece as the HTTP client takes it (on its thread, one piece
+     * after another).
+     */
+    JsonNode send(String method, String path, String contentType, byte[] body, IntConsumer sent, Set<Integer> resultStatuses) {
+        List<byte[]> pieces = new ArrayList<>();
+        for (int at = 0; at < body.length; at += PIECE_BYTES) {
+            pieces.add(Arrays.copyOfRange(body, at, Math.min(body.length, at + PIECE_BYTES)));
+        }
+        HttpRequest.BodyPublisher all = HttpRequest.BodyPublishers.ofByteArrays(pieces);
+        Flow.Publisher<ByteBuffer> counted = subscriber -> all.subscribe(new Flow.Subscriber<ByteBuffer>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscriber.onSubscribe(subscription);
+            }
+
+            @Override
+            public void onNext(ByteBuffer piece) {
+                int bytes = piece.remaining();
+                subscriber.onNext(piece);
+                sent.accept(bytes);
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                subscriber.onError(failure);
+            }
+
+            @Override
+            public void onComplete() {
+                subscriber.onComplete();
+            }
+        });
+        return send(request(path).header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.fromPublisher(counted, body.length)), resultStatuses);
     }
 
     JsonNode delete(String path) {

@@ -5,6 +5,7 @@ import static dev.switchboard.server.cli.TableRenderer.Column.right;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.switchboard.server.Progress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Map.Entry;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,8 +33,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "flows", mixinStandardHelpOptions = true,
         description = {"A switch's flows, read from the switch now by a running controller "
-                + "(GET /api/v1/switches/DPID/flows); 'flows add' and 'flows del' change them."},
-        subcommands = {FlowsCommand.Add.class, FlowsCommand.Delete.class},
+                + "(GET /api/v1/switches/DPID/flows); 'flows add', 'flows mod' and 'flows del' change them."},
+        subcommands = {FlowsCommand.Add.class, FlowsCommand.Modify.class, FlowsCommand.Delete.class},
         exitCodeListHeading = ExitStatus.HEADING,
         exitCodeList = {ExitStatus.OK_LINE, ExitStatus.FAILED_LINE, ExitStatus.USAGE_LINE, ExitStatus.UNREACHABLE_LINE})
 public final class FlowsCommand extends ApiCommand {
@@ -52,7 +55,7 @@ public final class FlowsCommand extends ApiCommand {
     @Override
     int run(ApiClient client) {
         if (dpid == null) {
-            throw CliFailure.usage("which switch? flows DPID, flows add DPID FILE, flows del DPID [MATCH] (--help)");
+            throw CliFailure.usage("which switch? flows DPID, flows add DPID FILE, flows mod DPID FILE, flows del DPID [MATCH] (--help)");
         }
         return print(client.get(flowsPath(dpid)), FlowsCommand::table, "no flows");
     }
@@ -94,12 +97,49 @@ public final class FlowsCommand extends ApiCommand {
                     + "(POST /api/v1/switches/DPID/flows), in one atomic bundle from OpenFlow 1.4 on, else in "
                     + "barrier-fenced batches.",
                     "FILE is ovs-ofctl add-flows text (one flow a line) or JSON (starts with { or [); see docs/flows.md. "
-                            + "It is sent as it is; the controller names the line of any error."},
+                            + "It is sent as it is; the controller names the line of any error. A big file shows "
+                            + "its progress on a terminal (not with --json)."},
             exitCodeListHeading = ExitStatus.HEADING,
             exitCodeList = {ExitStatus.OK_LINE, "1:the controller refused the file (400, 413), or the switch refused some "
                     + "flows (they are listed; with a bundle none is installed)",
                     ExitStatus.USAGE_LINE, ExitStatus.UNREACHABLE_LINE})
-    static final class Add extends ApiCommand {
+    static final class Add extends Write {
+        Add() {
+            super("POST", "installed");
+        }
+    }
+
+    /** {@code flows mod DPID FILE|-}: as ovs-ofctl mod-flows, through PUT. */
+    @Command(name = "mod", mixinStandardHelpOptions = true,
+            description = {"Modify flows through a running controller (PUT /api/v1/switches/DPID/flows), as ovs-ofctl "
+                    + "mod-flows: each flow of FILE ('-': standard input) sets its actions on every flow its match "
+                    + "covers (with --strict: on the flow with exactly that match and priority). In one atomic bundle "
+                    + "from OpenFlow 1.4 on, else in barrier-fenced batches.",
+                    "FILE is in the format of 'flows add'. A match that covers no flow is not an error (over OpenFlow 1.0 "
+                            + "the switch adds it as a new flow, as the protocol says)."},
+            exitCodeListHeading = ExitStatus.HEADING,
+            exitCodeList = {ExitStatus.OK_LINE, "1:the controller refused the file (400, 413), or the switch refused some "
+                    + "flows (they are listed; with a bundle none is changed)",
+                    ExitStatus.USAGE_LINE, ExitStatus.UNREACHABLE_LINE})
+    static final class Modify extends Write {
+        @Option(names = "--strict", description = "Modify only the flow whose match and priority are exactly a line's.")
+        boolean strict;
+
+        Modify() {
+            super("PUT", "modified with");
+        }
+
+        @Override
+        String query() {
+            return strict ? "?strict=true" : "";
+        }
+    }
+
+    /** One request carrying a flow file: the controller parses it and sends its flows. */
+    abstract static class Write extends ApiCommand {
+        /** Bodies from this size on show their progress on a terminal. */
+        static final int PROGRESS_FROM_BYTES = 1 << 20;
+
         @ParentCommand
         FlowsCommand flows;
 
@@ -114,16 +154,46 @@ public final class FlowsCommand extends ApiCommand {
 
         /** Standard input, for FILE {@code -}; tests give their own. */
         Supplier<InputStream> stdin = () -> System.in;
+        /** Whether progress may be drawn: stdout is a terminal; tests say no. */
+        BooleanSupplier terminal = () -> System.console() != null;
+
+        private final String method;
+        private final String verb;
+
+        Write(String method, String verb) {
+            this.method = method;
+            this.verb = verb;
+        }
 
         @Override
         ApiOptions options() {
             return flows.api;
         }
 
+        /** The request's query string, with its '?'; empty by default. */
+        String query() {
+            return "";
+        }
+
         @Override
         int run(ApiClient client) {
             byte[] body = read();
-            JsonNode result = client.post(flowsPath(dpid), contentType(body), body, Set.of(REFUSED_SOME));
+            Progress progress = !json() && terminal.getAsBoolean() && body.length >= PROGRESS_FROM_BYTES
+                    ? Progress.onTerminal(out()) : null;
+            IntConsumer sent = bytes -> { };
+            if (progress != null) {
+                progress.start("sending " + Text.printable(file) + " (KiB)", body.length >> 10);
+                int[] carry = {0};
+                sent = bytes -> {
+                    carry[0] += bytes;
+                    progress.advance(carry[0] >> 10);
+                    carry[0] &= 0x3ff;
+                };
+            }
+            JsonNode result = client.send(method, flowsPath(dpid) + query(), contentType(body), body, sent, Set.of(REFUSED_SOME));
+            if (progress != null) {
+                progress.finish("sent " + (body.length >> 10) + " KiB, the switch answered");
+            }
             if (!result.has("requested")) {
                 throw CliFailure.failed(result.hasNonNull("error") ? Text.printable(result.path("error").asText())
                         : "the controller's answer is no flow result: " + Text.printable(result.toString()));
@@ -131,7 +201,7 @@ public final class FlowsCommand extends ApiCommand {
             if (json()) {
                 printJson(result);
             } else {
-                out().print(summary(result));
+                out().print(summary(result, verb));
             }
             return result.path("failed").isEmpty() && result.path("installed").asLong() == result.path("requested").asLong()
                     ? ExitStatus.OK : ExitStatus.FAILED;
@@ -170,14 +240,18 @@ public final class FlowsCommand extends ApiCommand {
 
         /** {@code installed 100000 flows in 1.9 s (bundle)}, then the flows that failed, if any. */
         static String summary(JsonNode result) {
+            return summary(result, "installed");
+        }
+
+        static String summary(JsonNode result, String verb) {
             long requested = result.path("requested").asLong();
             long installed = result.path("installed").asLong();
             String how = " in " + Text.seconds(result.path("millis").asLong()) + method(result.path("method").asText(""));
             JsonNode failed = result.path("failed");
             if (failed.isEmpty() && installed == requested) {
-                return "installed " + Text.count(installed, "flow") + how + "\n";
+                return verb + " " + Text.count(installed, "flow") + how + "\n";
             }
-            StringBuilder text = new StringBuilder("installed " + installed + " of " + Text.count(requested, "flow") + how
+            StringBuilder text = new StringBuilder(verb + " " + installed + " of " + Text.count(requested, "flow") + how
                     + "; " + failed.size() + " failed:\n");
             TableRenderer table = TableRenderer.of(right("#"), right("LINE"), left("ERROR"), left("FLOW"));
             for (JsonNode failure : failed) {

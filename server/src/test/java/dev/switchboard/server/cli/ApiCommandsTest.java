@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -269,6 +270,62 @@ class ApiCommandsTest {
         assertThat(stub.last().method()).isEqualTo("POST");
         assertThat(stub.last().body()).isEqualTo(flows);
         assertThat(stub.last().header("Content-Type")).startsWith("text/plain");
+    }
+
+    @Test
+    void flowsModSendsThePutWithStrictAndSaysModified() throws IOException {
+        String flows = "priority=10,ip,nw_dst=10.0.0.1,actions=output:3\n";
+        Path file = directory.resolve("mod.flows");
+        Files.writeString(file, flows);
+        stub.answer("PUT", "/switches/1/flows", 200,
+                "{\"requested\":1,\"installed\":1,\"failed\":[],\"method\":\"bundle\",\"millis\":12}");
+
+        Run run = run(new FlowsCommand(), "--controller", stub.url(), "mod", "1", file.toString(), "--strict");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("modified with 1 flow in 0.0 s (bundle)\n");
+        assertThat(stub.last().method()).isEqualTo("PUT");
+        assertThat(stub.last().pathAndQuery()).isEqualTo("/api/v1/switches/1/flows?strict=true");
+        assertThat(stub.last().body()).isEqualTo(flows);
+    }
+
+    @Test
+    void aBigFileShowsItsProgressOnATerminalButNotWithJson() throws IOException {
+        StringBuilder flows = new StringBuilder();
+        for (int i = 0; flows.length() < (2 << 20); i++) {
+            flows.append("priority=10,ip,nw_dst=10.").append(i >> 16).append('.').append((i >> 8) & 0xff).append('.')
+                    .append(i & 0xff).append(",actions=output:1\n");
+        }
+        Path file = directory.resolve("big.flows");
+        Files.writeString(file, flows);
+        stub.answer("POST", "/switches/1/flows", 200,
+                "{\"requested\":9,\"installed\":9,\"failed\":[],\"method\":\"bundle\",\"millis\":12}");
+
+        String onTerminal = runOnTerminal(file, "add", "1", file.toString());
+        String withJson = runOnTerminal(file, "add", "1", file.toString(), "--json");
+
+        assertThat(onTerminal).contains("\rsending " + file + " (KiB): ").contains(" (100%)")
+                .contains("sent " + (flows.length() >> 10) + " KiB, the switch answered in ")
+                .endsWith("installed 9 flows in 0.0 s (bundle)\n");
+        assertThat(stub.last().body()).isEqualTo(flows.toString());
+        assertThat(withJson).doesNotContain("sending").doesNotContain("\r");
+        assertThat(JSON.readTree(withJson).get("installed").asInt()).isEqualTo(9);
+    }
+
+    /** {@code flows ARGS} as if standard output were a terminal; what it printed. */
+    private String runOnTerminal(Path file, String... args) {
+        FlowsCommand command = new FlowsCommand();
+        CommandLine cli = new CommandLine(command);
+        ((FlowsCommand.Add) cli.getSubcommands().get("add").getCommand()).terminal = () -> true;
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        command.api.environment = name -> null;
+        List<String> all = new java.util.ArrayList<>(List.of("--controller", stub.url()));
+        all.addAll(List.of(args));
+        assertThat(cli.execute(all.toArray(String[]::new))).as(err.toString()).isZero();
+        return out.toString();
     }
 
     @Test
