@@ -114,7 +114,10 @@ public final class HypervisorNetwork implements AutoCloseable {
             ip("link", "set", inside, "netns", namespace);
             ip("-n", namespace, "link", "set", "lo", "up");
             ip("-n", namespace, "addr", "add", tenant.address(), "dev", inside);
-            ip("-n", namespace, "link", "set", inside, "up");
+            // room for the 50 bytes VXLAN adds on the 1500-byte underlay
+            ip("-n", namespace, "link", "set", inside, "mtu", "1450", "up");
+            // the userspace datapath fills in no checksum a veth left to offload: the host computes its own
+            Commands.check(List.of("ip", "netns", "exec", namespace, "ethtool", "-K", inside, "tx", "off"), Map.of(), TIMEOUT);
             if (tenant.gateway() != null) {
                 ip("-n", namespace, "route", "add", "default", "via", tenant.gateway());
             }
