@@ -17,7 +17,7 @@ import java.util.List;
 /**
  * Two hypervisors (namespaces with their own OVS, started by {@code vagrant/provision/hypervisor.sh}) managed by a
  * Switchboard in this JVM over OVSDB, passively, with two tenants' networks across a VXLAN overlay: red (br-int,
- * VNI 100) and blue (br-blue, VNI 200), the same subnet each, one host of each on each hypervisor.
+ * VNI 100) and blue (br-blue, VNI 200), the same subnet each, one host of each on each hypervisor, and a second red one on hv1.
  */
 final class OverlayNetwork implements AutoCloseable {
     static final Path ROOT = Path.of(System.getProperty("switchboard.root", "..")).toAbsolutePath().normalize();
@@ -33,6 +33,7 @@ final class OverlayNetwork implements AutoCloseable {
     static final List<HypervisorNetwork.Tenant> TENANTS = List.of(
             new HypervisorNetwork.Tenant("red1", "hv1", "br-int", "10.0.0.1/24", null),
             new HypervisorNetwork.Tenant("red2", "hv2", "br-int", "10.0.0.2/24", null),
+            new HypervisorNetwork.Tenant("red3", "hv1", "br-int", "10.0.0.3/24", null),
             new HypervisorNetwork.Tenant("blu1", "hv1", "br-blue", "10.0.0.1/24", null),
             new HypervisorNetwork.Tenant("blu2", "hv2", "br-blue", "10.0.0.2/24", null));
 
@@ -57,7 +58,8 @@ final class OverlayNetwork implements AutoCloseable {
             managers.add("ptcp:" + managerPort + ":" + address.getHostAddress());
         }
         switchboard = Switchboard.start(ControllerConfig.builder().listen(listen).build(),
-                config.ovsdb().withListen(managers), apps, config::appConfig);
+                config.ovsdb().withListen(managers), apps, config::appConfig,
+                config.rest().restConfig());
     }
 
     void stopController() {

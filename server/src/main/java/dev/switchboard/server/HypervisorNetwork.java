@@ -185,6 +185,23 @@ public final class HypervisorNetwork implements AutoCloseable {
         log.info("Hypervisor {}: OVS killed (pids {})", hypervisor, pids);
     }
 
+    /**
+     * Deletes the database of a hypervisor whose OVS is stopped, as a reinstalled host has none: the next
+     * {@link #startHypervisor} creates an empty one, and the controller its bridges and tunnels.
+     *
+     * @throws IllegalStateException if its OVS runs
+     */
+    public void forgetDatabase(String hypervisor) {
+        if (isRunning(hypervisor)) {
+            throw new IllegalStateException("the OVS of " + hypervisor + " runs; stop it before deleting its database");
+        }
+        try {
+            Files.deleteIfExists(hypervisor(hypervisor).runDirectory().resolve("conf.db"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Whether the hypervisor's two OVS daemons run. */
     public boolean isRunning(String hypervisor) {
         return PrivateOvs.attach(hypervisor(hypervisor).runDirectory()).map(PrivateOvs::isRunning).orElse(false);
