@@ -44,8 +44,12 @@ final class OverlayNetwork implements AutoCloseable {
     Switchboard switchboard;
 
     OverlayNetwork(String yaml) throws Exception {
+        this(yaml, TENANTS);
+    }
+
+    OverlayNetwork(String yaml, List<HypervisorNetwork.Tenant> tenants) throws Exception {
         config = TestSetup.config(yaml);
-        hosts = HypervisorNetwork.create(RunNames.PREFIX, config.ovsdb().overlay(), TENANTS,
+        hosts = HypervisorNetwork.create(RunNames.PREFIX, config.ovsdb().overlay(), tenants,
                 ROOT.resolve("vagrant/provision/hypervisor.sh"));
     }
 
