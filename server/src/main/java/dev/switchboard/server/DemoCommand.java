@@ -39,7 +39,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the seed's labs (veth, Linux bridge, OVS controlled by Switchboard) and show the pings.",
                 "With EXAMPLE, a directory holding lab.yaml and controller.yaml (e.g. examples/routing), "
-                        + "run that lab under a controller with that config instead."})
+                        + "run that lab under a controller with that config instead; one holding tenants.yaml and "
+                        + "controller.yaml (examples/two-hosts) is a VXLAN overlay of two hypervisors."})
 final class DemoCommand implements Callable<Integer> {
     static final List<String> EXAMPLES = List.of("seed-veth.yaml", "seed-linux-bridge.yaml", "seed-ovs.yaml");
     /** The seed's OVS lab is the seed's "virtual switch": a learning switch in the controller. */
@@ -69,6 +70,9 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliLogging.quietOvsdb();
+        if (OverlayDemo.isOverlayExample(example)) { // examples/two-hosts: hypervisors and tenants, not a lab
+            return new OverlayDemo(out, example, port == 0 ? freePort() : port).run(once);
+        }
         List<Lab> labs = loadLabs();
         LabRunner runner = new LabRunner(new HostNetwork(), out);
         Teardown teardown = new Teardown(runner);

@@ -9,11 +9,13 @@ import dev.switchboard.ovsdb.jsonrpc.TlsFiles;
 import dev.switchboard.ovsdb.vswitch.BridgeSpec;
 import dev.switchboard.ovsdb.vswitch.Change;
 import dev.switchboard.ovsdb.vswitch.OpenVSwitch;
+import dev.switchboard.ovsdb.vswitch.PortSpec;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -40,11 +42,24 @@ public final class OvsdbManager implements AutoCloseable {
     private final JsonRpcTransport transport;
     private final List<BridgeSpec> bridges;
     private final List<String> controllers;
+    /** {@code ovsdb.controllers} as configured: empty when overlay hosts get a target of their own. */
+    private final List<String> configuredControllers;
+    /** The controller's OpenFlow TCP addresses, for the targets of overlay hosts' bridges. */
+    private final List<InetSocketAddress> openflowTcp;
+    private final SwitchboardConfig.Overlay overlay;
     private final List<OvsdbClient> clients = new CopyOnWriteArrayList<>();
     private final List<JsonRpcTransport.Listener> listeners = new ArrayList<>();
 
     OvsdbManager(SwitchboardConfig.Ovsdb config, List<String> controllers) {
+        this(config, controllers, List.of());
+    }
+
+    /** @param openflowTcp the controller's OpenFlow TCP addresses, where overlay hosts' bridges are pointed */
+    OvsdbManager(SwitchboardConfig.Ovsdb config, List<String> controllers, List<InetSocketAddress> openflowTcp) {
         this.bridges = config.bridges().stream().map(OvsdbManager::spec).toList();
+        this.configuredControllers = config.controllers();
+        this.openflowTcp = List.copyOf(openflowTcp);
+        this.overlay = config.overlay();
         SwitchboardConfig.Tls tls = config.tls();
         JsonRpcOptions options = config.jsonRpcOptions(JsonRpcOptions.defaults());
         if (tls != null) {
@@ -118,7 +133,14 @@ public final class OvsdbManager implements AutoCloseable {
             @Override
             public void disconnected(OvsdbClient gone) {
                 if (clients.remove(gone)) {
-                    log.info("OVSDB server {} disconnected", PeerText.escape(gone.name()));
+                    Optional<String> host = hostOf(gone);
+                    if (host.isPresent()) {
+                        // a hypervisor gone: its bridges drop off the controller, its tunnels' peers keep going
+                        log.warn("Hypervisor {} (OVSDB server {}) disconnected; its declared state is applied again when it"
+                                + " connects again", PeerText.escape(host.get()), PeerText.escape(gone.name()));
+                    } else {
+                        log.info("OVSDB server {} disconnected", PeerText.escape(gone.name()));
+                    }
                 }
             }
         });
@@ -132,11 +154,46 @@ public final class OvsdbManager implements AutoCloseable {
         applyDeclared(client);
     }
 
+    /** The overlay host a client is, by its system-id: empty when there is no overlay or it is none of its hosts. */
+    private Optional<String> hostOf(OvsdbClient client) {
+        if (overlay == null) {
+            return Optional.empty();
+        }
+        return new OpenVSwitch(client).systemId()
+                .filter(id -> overlay.hosts().stream().anyMatch(host -> host.name().equals(id)));
+    }
+
+    /** The overlay hosts connected now, by system-id. */
+    public List<String> connectedHosts() {
+        return clients.stream().filter(OvsdbClient::isConnected).map(this::hostOf).flatMap(Optional::stream).sorted().toList();
+    }
+
     private void applyDeclared(OvsdbClient client) {
-        if (bridges.isEmpty()) {
+        OpenVSwitch vswitch = new OpenVSwitch(client);
+        List<BridgeSpec> wanted = bridges;
+        List<PortSpec> ports = List.of();
+        List<String> targets = controllers;
+        Optional<OverlayPlan> plan = hostOf(client).flatMap(host -> OverlayPlan.forHost(overlay, bridges, host,
+                vswitch.externalIds().get(OverlayPlan.DATAPATH_KEY)));
+        if (plan.isPresent()) {
+            Set<String> networkBridges = new java.util.HashSet<>(plan.get().bridges().stream().map(BridgeSpec::name).toList());
+            List<BridgeSpec> all = new ArrayList<>(bridges.stream().filter(b -> !networkBridges.contains(b.name())).toList());
+            all.addAll(plan.get().bridges());
+            wanted = all;
+            ports = plan.get().tunnels();
+            targets = overlayControllers(client);
+            log.info("{} is hypervisor {}: ensuring bridges {} and tunnels {}, controllers {}", PeerText.escape(client.name()),
+                    PeerText.escape(hostOf(client).orElseThrow()), wanted.stream().map(BridgeSpec::name).toList(),
+                    ports.stream().map(PortSpec::name).toList(), targets);
+        } else if (overlay != null) {
+            log.info("{} (system-id {}) is none of the overlay's hosts: only ovsdb.bridges apply", PeerText.escape(client.name()),
+                    PeerText.escape(vswitch.systemId().orElse("unset")));
+        }
+        if (wanted.isEmpty()) {
             return;
         }
-        new OpenVSwitch(client).ensure(bridges, controllers).whenComplete((changes, failure) -> {
+        List<String> names = wanted.stream().map(BridgeSpec::name).toList();
+        vswitch.ensure(wanted, targets, ports).whenComplete((changes, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
@@ -144,15 +201,32 @@ public final class OvsdbManager implements AutoCloseable {
                 log.warn("{}: cannot apply the declared bridges: {}", PeerText.escape(client.name()),
                         PeerText.escape(cause.getMessage()));
             } else if (changes.isEmpty()) {
-                log.info("{}: bridges {} are as declared", PeerText.escape(client.name()), names());
+                log.info("{}: bridges {} are as declared", PeerText.escape(client.name()), names);
             } else {
                 log.info("{}: applied {}", PeerText.escape(client.name()), describe(changes));
             }
         });
     }
 
-    private List<String> names() {
-        return bridges.stream().map(BridgeSpec::name).toList();
+    /**
+     * Where an overlay host's bridges reach this controller: {@code ovsdb.controllers} when configured, else the
+     * address the host's manager reached us at, on the OpenFlow port listening there (a hypervisor reaches the
+     * controller over the same management link), else the default targets.
+     */
+    private List<String> overlayControllers(OvsdbClient client) {
+        if (!configuredControllers.isEmpty()) {
+            return configuredControllers;
+        }
+        Optional<InetSocketAddress> local = client.localAddress();
+        if (local.isPresent()) {
+            for (InetSocketAddress listening : openflowTcp) {
+                if (listening.getAddress() != null && (listening.getAddress().isAnyLocalAddress()
+                        || listening.getAddress().equals(local.get().getAddress()))) {
+                    return List.of("tcp:" + local.get().getAddress().getHostAddress() + ":" + listening.getPort());
+                }
+            }
+        }
+        return controllers;
     }
 
     private static String describe(List<Change> changes) {

@@ -35,7 +35,7 @@ final class OvsdbModule extends AbstractModule {
             List<String> targets = config.controllers().isEmpty()
                     ? OvsdbManager.defaultControllers(bound.subList(0, tcp), bound.subList(tcp, bound.size()))
                     : config.controllers();
-            return Optional.of(new OvsdbManager(config, targets));
+            return Optional.of(new OvsdbManager(config, targets, bound.subList(0, tcp)));
         };
     }
 }

@@ -61,7 +61,7 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
     public SwitchboardConfig {
         source = source == null ? ConfigSource.none() : source;
         openflow = openflow == null ? new OpenFlow(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : openflow;
-        ovsdb = ovsdb == null ? new Ovsdb(null, null, null, null, null, null, null, null, null, null) : ovsdb;
+        ovsdb = ovsdb == null ? new Ovsdb(null, null, null, null, null, null, null, null, null, null, null) : ovsdb;
         rest = rest == null ? new Rest(null, null, null, null, null) : rest;
         Map<String, Map<String, Object>> copy = new java.util.LinkedHashMap<>();
         if (apps != null) {
@@ -151,16 +151,32 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
      *                          disconnected, as {@code 15s} (the default)
      * @param inboundBudgetBytes bytes of unfinished messages all servers together may make us hold
      *                          (default 128 MiB, never less than maxMessageBytes)
+     * @param overlay     hypervisors joined by tunnels: see {@link Overlay}; null for none
      */
     public record Ovsdb(List<String> connect, List<String> listen, Tls tls, List<String> controllers, List<Bridge> bridges,
             Integer maxConnections, Integer maxMessageBytes, Long peerMemoryBytes, String unwritableTimeout,
-            Long inboundBudgetBytes) {
+            Long inboundBudgetBytes, Overlay overlay) {
 
         public Ovsdb {
             connect = connect == null ? List.of() : List.copyOf(connect);
             listen = listen == null ? List.of() : List.copyOf(listen);
             controllers = controllers == null ? List.of() : List.copyOf(controllers);
             bridges = bridges == null ? List.of() : List.copyOf(bridges);
+        }
+
+        public Ovsdb(List<String> connect, List<String> listen, Tls tls, List<String> controllers, List<Bridge> bridges,
+                Integer maxConnections, Integer maxMessageBytes, Long peerMemoryBytes, String unwritableTimeout,
+                Long inboundBudgetBytes) {
+            this(connect, listen, tls, controllers, bridges, maxConnections, maxMessageBytes, peerMemoryBytes,
+                    unwritableTimeout, inboundBudgetBytes, null);
+        }
+
+        /** This section with more passive endpoints (where hypervisors made at run time reach us). */
+        public Ovsdb withListen(List<String> more) {
+            List<String> all = new java.util.ArrayList<>(listen);
+            all.addAll(more);
+            return new Ovsdb(connect, all, tls, controllers, bridges, maxConnections, maxMessageBytes, peerMemoryBytes,
+                    unwritableTimeout, inboundBudgetBytes, overlay);
         }
 
         public boolean isEmpty() {
@@ -199,6 +215,45 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
     }
 
     public record Tls(String privateKey, String certificate, String caCertificate) {
+    }
+
+    /**
+     * The {@code ovsdb.overlay:} section: hypervisors, each an OVS that Switchboard manages, joined
+     * by tunnels. On every host that connects and whose {@code external_ids:system-id} is one of
+     * {@code hosts}, each network's bridge is made (pointed at this controller) with a tunnel port
+     * to every other host: {@code remote_ip} the other's {@code tunnelIp}, {@code local_ip} its
+     * own, {@code key} the network's VNI. Networks are kept apart by their VNI on the wire and by
+     * being different bridges. Example:
+     *
+     * <pre>
+     * overlay:
+     *   hosts: [{name: hv1, tunnelIp: 192.168.77.1}, {name: hv2, tunnelIp: 192.168.77.2}]
+     *   networks: [{bridge: br-int, vni: 100}, {bridge: br-blue, vni: 200}]
+     * </pre>
+     *
+     * @param type     {@code vxlan} (the default), {@code geneve} or {@code gre}
+     * @param hosts    the hypervisors, by system-id, with their tunnel (underlay) address
+     * @param networks each a bridge on every host and the VNI its tunnels carry
+     */
+    public record Overlay(String type, List<OverlayHost> hosts, List<OverlayNetwork> networks) {
+        public Overlay {
+            hosts = hosts == null ? List.of() : List.copyOf(hosts);
+            networks = networks == null ? List.of() : List.copyOf(networks);
+        }
+    }
+
+    /** A hypervisor of the overlay: its {@code external_ids:system-id} and its tunnel (underlay) IPv4 address. */
+    public record OverlayHost(String name, String tunnelIp) {
+    }
+
+    /**
+     * A network of the overlay: its bridge on every host (settings from {@code ovsdb.bridges} when
+     * declared there too, else fail mode secure) and the tunnel key (VNI, 0 to 16777215) of its tunnels.
+     */
+    public record OverlayNetwork(String bridge, Long vni, List<String> protocols) {
+        public OverlayNetwork {
+            protocols = protocols == null ? List.of() : List.copyOf(protocols);
+        }
     }
 
     /** A declared bridge; unset keys are left as OVS has them, except {@code failMode} ({@code secure} unless set). */
@@ -291,6 +346,9 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
         config.controllerConfig();
         config.rest().restConfig();
         config.ovsdbEndpoints();
+        if (config.ovsdb().overlay() != null) {
+            OverlayPlan.check(config.ovsdb().overlay());
+        }
     }
 
     /** Parses every OVSDB endpoint so that a typo fails at load time, naming it. */

@@ -32,9 +32,11 @@ import org.slf4j.LoggerFactory;
  * default route via the root end also one on any other address of the root namespace.
  *
  * <p>The names derive from the run directory, so {@link PrivateOvs#attach} finds them again from another process.
+ * Public for set-ups that run OVS themselves inside such a namespace (the two-hypervisor example runs
+ * {@code vagrant/provision/hypervisor.sh} in one per hypervisor): {@link #named} gives one a readable name.
  * Blocking: call off any event loop.
  */
-final class OvsNamespace {
+public final class OvsNamespace {
 
     private static final Logger log = LoggerFactory.getLogger(OvsNamespace.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -55,6 +57,20 @@ final class OvsNamespace {
         this.rootEnd = rootEnd;
     }
 
+    /**
+     * A namespace called {@code name}, whose uplink's root end is {@code name} followed by {@code r} (it may not
+     * exist yet).
+     *
+     * @throws IllegalArgumentException if the name is not 1 to 14 letters, digits, '-' or '_' (the root end is an
+     *                                  interface name: 15 characters at most)
+     */
+    public static OvsNamespace named(String name) {
+        if (name == null || !name.matches("[A-Za-z0-9_-]{1,14}")) {
+            throw new IllegalArgumentException("namespace name '" + name + "': 1 to 14 letters, digits, '-' or '_'");
+        }
+        return new OvsNamespace(name, name + "r");
+    }
+
     /** The namespace of the private OVS in {@code runDirectory} (it may not exist yet). */
     static OvsNamespace of(Path runDirectory) {
         CRC32 crc = new CRC32();
@@ -63,12 +79,12 @@ final class OvsNamespace {
         return new OvsNamespace("sbovs-" + id, "sbo" + id + "r");
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
     /** Whether the namespace exists. */
-    boolean exists() {
+    public boolean exists() {
         return Commands.run(List.of("ip", "netns", "list"), Map.of(), TIMEOUT).stdout().lines()
                 .anyMatch(line -> line.split("\\s+")[0].equals(name));
     }
@@ -81,7 +97,7 @@ final class OvsNamespace {
      *
      * @throws IllegalStateException if a namespace of this name exists with processes in it
      */
-    void create() {
+    public void create() {
         if (exists()) {
             List<String> pids = pidsInside();
             if (!pids.isEmpty()) {
@@ -121,13 +137,13 @@ final class OvsNamespace {
     }
 
     /** Pids of the processes whose network namespace this is ({@code ip netns pids}); empty if none or it is gone. */
-    List<String> pidsInside() {
+    public List<String> pidsInside() {
         ExecResult result = Commands.run(List.of("ip", "netns", "pids", name), Map.of(), TIMEOUT);
         return result.stdout().lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
     }
 
     /** The root end's address, where a controller for this OVS listens; empty when the uplink is gone. */
-    Optional<InetAddress> controllerAddress() {
+    public Optional<InetAddress> controllerAddress() {
         ExecResult result = Commands.run(List.of("ip", "-4", "-o", "addr", "show", "dev", rootEnd), Map.of(), TIMEOUT);
         Matcher m = IPV4.matcher(result.stdout());
         if (!result.succeeded() || !m.find()) {
@@ -141,13 +157,13 @@ final class OvsNamespace {
     }
 
     /** Moves {@code link} from the root namespace into this one and sets it up. */
-    void moveIn(String link) {
+    public void moveIn(String link) {
         ip("link", "set", link, "netns", name);
         ip("-n", name, "link", "set", link, "up");
     }
 
     /** {@code command} prefixed to run inside the namespace. */
-    List<String> inside(List<String> command) {
+    public List<String> inside(List<String> command) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
         full.addAll(command);
         return full;
@@ -157,7 +173,7 @@ final class OvsNamespace {
      * Deletes the namespace, and with it the uplink and every interface left in it. Best effort. Does nothing when
      * {@link #create()} found the namespace in use by others: what failed to start must not take theirs down.
      */
-    void delete() {
+    public void delete() {
         if (notOurs) {
             log.info("Leaving network namespace {} alone: it was in use by others when this private OVS started", name);
             return;

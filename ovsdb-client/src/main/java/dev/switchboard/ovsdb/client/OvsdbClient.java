@@ -122,6 +122,16 @@ public final class OvsdbClient implements AutoCloseable {
         return name;
     }
 
+    /**
+     * For a server that connected to us (see {@link #accept}): the address of ours it reached, which is where it
+     * can reach this process again (a controller on the same host, say). Empty for servers we connect to.
+     */
+    public java.util.Optional<java.net.InetSocketAddress> localAddress() {
+        JsonRpcConnection connection = accepted;
+        return connection != null && connection.localAddress() instanceof java.net.InetSocketAddress address
+                ? java.util.Optional.of(address) : java.util.Optional.empty();
+    }
+
     public Replica replica() {
         return replica;
     }

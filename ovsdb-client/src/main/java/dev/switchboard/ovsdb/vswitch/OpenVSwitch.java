@@ -53,7 +53,8 @@ public final class OpenVSwitch {
     /** The tables and columns this layer needs replicated. */
     public static Replica newReplica() {
         Map<String, MonitorRequest> tables = new LinkedHashMap<>();
-        tables.put("Open_vSwitch", MonitorRequest.columns("bridges", "manager_options", "next_cfg", "cur_cfg", "ovs_version"));
+        tables.put("Open_vSwitch", MonitorRequest.columns("bridges", "manager_options", "next_cfg", "cur_cfg", "ovs_version",
+                "external_ids"));
         tables.put("Bridge", MonitorRequest.columns("name", "datapath_type", "datapath_id", "fail_mode", "protocols",
                 "other_config", "external_ids", "ports", "controller"));
         tables.put("Port", MonitorRequest.columns("name", "interfaces", "tag", "trunks"));
@@ -90,6 +91,20 @@ public final class OpenVSwitch {
     public Optional<String> ovsVersion() {
         return client.replica().snapshot().rows("Open_vSwitch").values().stream().findFirst()
                 .flatMap(row -> row.getOptional("ovs_version", String.class));
+    }
+
+    /**
+     * The Open_vSwitch row's {@code external_ids}: {@code system-id} names the host (set by its
+     * provisioning, e.g. {@code vagrant/provision/hypervisor.sh}). Empty before the first sync.
+     */
+    public Map<String, String> externalIds() {
+        return client.replica().snapshot().rows("Open_vSwitch").values().stream().findFirst()
+                .map(row -> row.getMap("external_ids", String.class, String.class)).orElse(Map.of());
+    }
+
+    /** {@code external_ids:system-id}, the host's name, if its provisioning set one. */
+    public Optional<String> systemId() {
+        return Optional.ofNullable(externalIds().get("system-id")).filter(id -> !id.isBlank());
     }
 
     private static BridgeView bridgeView(Snapshot snapshot, Row bridge) {
@@ -135,15 +150,59 @@ public final class OpenVSwitch {
      * @return the changes it applied (empty when none were needed)
      */
     public CompletableFuture<List<Change>> ensure(List<BridgeSpec> declared, List<String> controllers) {
-        List<Change> needed = neededFor(declared, controllers);
+        return ensure(declared, controllers, List.of());
+    }
+
+    /**
+     * {@link #ensure(List, List)}, and also the declared ports (tunnels, say), each on its bridge
+     * with its type and exactly its options; a port of that name that differs is replaced in the
+     * same transaction. Ports not declared are left alone.
+     */
+    public CompletableFuture<List<Change>> ensure(List<BridgeSpec> declared, List<String> controllers, List<PortSpec> ports) {
+        List<Change> needed = neededFor(declared, controllers, ports);
         if (needed.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
         // on a retry the replica is newer: what is needed is worked out again from it
-        return attempt(() -> neededFor(declared, controllers), ApplyOptions.DEFAULT, 1).thenApply(result -> needed);
+        return attempt(() -> neededFor(declared, controllers, ports), ApplyOptions.DEFAULT, 1).thenApply(result -> needed);
     }
 
-    private List<Change> neededFor(List<BridgeSpec> declared, List<String> controllers) {
+    private List<Change> neededFor(List<BridgeSpec> declared, List<String> controllers, List<PortSpec> declaredPorts) {
+        List<Change> needed = bridgesNeeded(declared, controllers);
+        Map<String, PortView> existing = new HashMap<>();
+        Map<String, String> bridgeOf = new HashMap<>();
+        for (BridgeView bridge : bridges()) {
+            for (PortView port : bridge.ports()) {
+                existing.put(port.name(), port);
+                bridgeOf.put(port.name(), bridge.name());
+            }
+        }
+        for (PortSpec port : declaredPorts) {
+            PortView found = existing.get(port.name());
+            if (found == null) {
+                needed.add(new Change.AddPort(port, false));
+            } else if (!port.bridge().equals(bridgeOf.get(port.name())) || !isAsDeclared(found, port)) {
+                needed.add(new Change.DeletePort(null, port.name(), true));
+                needed.add(new Change.AddPort(port, false));
+            }
+        }
+        return needed;
+    }
+
+    private static boolean isAsDeclared(PortView port, PortSpec spec) {
+        if (port.interfaces().size() != 1) {
+            return false;
+        }
+        InterfaceView iface = port.interfaces().get(0);
+        try {
+            return iface.name().equals(spec.name()) && InterfaceType.of(iface.type()) == spec.type()
+                    && iface.options().equals(spec.options());
+        } catch (IllegalArgumentException typeWeDoNotMake) {
+            return false;
+        }
+    }
+
+    private List<Change> bridgesNeeded(List<BridgeSpec> declared, List<String> controllers) {
         List<Change> needed = new ArrayList<>();
         for (BridgeSpec spec : declared) {
             Optional<BridgeView> existing = bridge(spec.name());
