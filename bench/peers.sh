@@ -60,8 +60,8 @@ if ((pin)) && (($(nproc) < 2)); then
   say "fewer than 2 cores: not pinning"
   pin=0
 fi
-controller_cpus() { ((pin)) && echo "taskset -c 1" || true; }
-generator_cpus() { ((pin)) && echo "taskset -c 0" || true; }
+controller_cpus() { if ((pin)); then echo "taskset -c 1"; fi; }
+generator_cpus() { if ((pin)); then echo "taskset -c 0"; fi; }
 
 WORK=$(mktemp -d /tmp/switchboard-peers.XXXXXX)
 peer_pid=
@@ -118,8 +118,7 @@ field() { # LINE KEY
   sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"
 }
 
-declare -A answered responses latency note flowmods per_packet_in
-results=()
+declare -A answered responses latency note per_packet_in
 run=0
 for version in $versions; do
   for mode in $modes; do
@@ -160,7 +159,6 @@ for version in $versions; do
       answered[$key]=$(field "$summary" median-answered)
       responses[$key]=$(field "$summary" median-responses)
       latency[$key]="$(field "$summary" p50-us) / $(field "$summary" p99-us) / $(field "$summary" p999-us)"
-      flowmods[$key]=$fm
       po=$(field "$summary" packet-outs)
       # Messages per answered packet-in, from the medians (1 = a flow-mod with the buffer id).
       per_packet_in[$key]=$(awk -v r="${responses[$key]}" -v a="${answered[$key]}" \

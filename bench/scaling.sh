@@ -57,7 +57,10 @@ say() { printf 'scaling: %s\n' "$*" >&2; }
 for jar in "$BENCH_JAR" "$SERVER_JAR"; do
   [[ -f $jar ]] || { say "no $jar: run ./switchboard bench scaling"; exit 1; }
 done
-command -v jstat >/dev/null && command -v jcmd >/dev/null || { say "needs jstat and jcmd (a JDK)"; exit 1; }
+if ! command -v jstat >/dev/null || ! command -v jcmd >/dev/null; then
+  say "needs jstat and jcmd (a JDK)"
+  exit 1
+fi
 pin=1
 (($(nproc) >= 2)) || { say "fewer than 2 cores: not pinning"; pin=0; }
 
