@@ -40,7 +40,7 @@ run() { # run TAG DIR PORT
     ctl=$!
     ( while kill -0 "$ctl" 2>/dev/null; do
         now=$(date +%s.%N)
-        for t in /proc/$ctl/task/*; do
+        for t in /proc/"$ctl"/task/*; do
             name=$(cat "$t/comm" 2>/dev/null) || continue
             case "$name" in C2*|multiThreadIoEv) echo "$now|$name@${t##*/}|$(awk '{print $14+$15}' "$t/stat" 2>/dev/null)" ;; esac
         done
