@@ -28,6 +28,16 @@ public final class Controller implements AutoCloseable {
         return core.start();
     }
 
+    /**
+     * Makes this controller one instance of a cluster: each switch's OpenFlow role follows
+     * {@code source} (ROLE_REQUEST MASTER with the term's generation id, or SLAVE; the Nicira role
+     * request on 1.0), and only a switch's master hands its packet-ins to the processors and
+     * writes flow, group, meter, port and packet-out messages to it. Call before {@link #start}.
+     */
+    public void useMastership(MastershipSource source) {
+        core.useMastership(source);
+    }
+
     public SwitchService switches() {
         return core.registry();
     }

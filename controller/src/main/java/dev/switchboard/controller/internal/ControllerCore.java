@@ -12,9 +12,16 @@ public final class ControllerCore implements AutoCloseable {
     private final PacketInPipeline pipeline = new PacketInPipeline(counters);
     private final OpenFlowServer server;
     private final ControllerStats stats = new LiveControllerStats(counters, registry);
+    private final RoleManager roles = new RoleManager(registry);
 
     public ControllerCore(ControllerConfig config) {
         this.server = new OpenFlowServer(config, registry, pipeline, counters);
+        registry.addSwitchListener(roles); // first: a switch has its role before anyone hears of it
+    }
+
+    /** In a cluster: roles follow {@code source}; before {@link #start}. */
+    public void useMastership(dev.switchboard.controller.MastershipSource source) {
+        roles.use(source);
     }
 
     public List<InetSocketAddress> start() {

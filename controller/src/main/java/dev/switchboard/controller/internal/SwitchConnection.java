@@ -51,6 +51,8 @@ final class SwitchConnection implements OFSwitch {
     private final AtomicInteger bundleIds = new AtomicInteger();
     /** Replaced, never changed; written only on the channel's event loop. */
     private volatile Map<OFPort, OFPortDesc> ports;
+    /** Alone: master; in a cluster, replaced by the role manager before anyone else hears of the switch. */
+    private volatile SwitchRole role = SwitchRole.standalone();
     /** Set when a newer connection took this datapath id; its packets no longer reach apps. */
     private volatile boolean replaced;
     /** Set on the channel's event loop once listeners were told {@code switchAdded}; read there only. */
@@ -129,6 +131,9 @@ final class SwitchConnection implements OFSwitch {
      */
     @Override
     public void write(OFMessage message) {
+        if (!mayWrite(message)) {
+            return;
+        }
         if (handler.isInReadBurst()) {
             handler.writeInBurst(message);
             return;
@@ -156,6 +161,9 @@ final class SwitchConnection implements OFSwitch {
     /** As {@link #write}, with the messages encoded back to back into buffers of about 32 KiB. */
     @Override
     public void writeAll(Iterable<? extends OFMessage> messages) {
+        if (!role.actsAsMaster()) {
+            messages = slaveMay(messages);
+        }
         if (handler.isInReadBurst()) {
             for (OFMessage message : messages) {
                 handler.writeInBurst(message);
@@ -192,6 +200,9 @@ final class SwitchConnection implements OFSwitch {
     /** All in one buffer, so the budget admits or refuses them as a whole. */
     @Override
     public boolean tryWriteAll(List<? extends OFMessage> messages) {
+        if (!role.actsAsMaster()) {
+            messages = slaveMay(messages);
+        }
         if (handler.isInReadBurst()) {
             for (OFMessage message : messages) {
                 handler.writeInBurst(message);
@@ -217,6 +228,37 @@ final class SwitchConnection implements OFSwitch {
             stats.sentElsewhere(flowMods, packetOuts);
         }
         return admitted;
+    }
+
+    /**
+     * The one gate on writes in a cluster: an instance that is not the switch's master sends it
+     * nothing that changes its state or forwards a packet (the switch would refuse it as IS_SLAVE
+     * anyway, and an app that has not heard of the demotion yet must not race the new master).
+     * Reads (stats, barriers) and role requests pass. One volatile read when acting as master.
+     */
+    private boolean mayWrite(OFMessage message) {
+        if (role.actsAsMaster()) {
+            return true;
+        }
+        switch (message.getType()) {
+            case FLOW_MOD, PACKET_OUT, GROUP_MOD, METER_MOD, PORT_MOD, TABLE_MOD, BUNDLE_CONTROL, BUNDLE_ADD_MESSAGE -> {
+                log.debug("{}: not master, dropped {}", this, message.getType());
+                return false;
+            }
+            default -> {
+                return true;
+            }
+        }
+    }
+
+    private List<OFMessage> slaveMay(Iterable<? extends OFMessage> messages) {
+        List<OFMessage> out = new java.util.ArrayList<>();
+        for (OFMessage message : messages) {
+            if (mayWrite(message)) {
+                out.add(message);
+            }
+        }
+        return out;
     }
 
     /** A message openflowj cannot encode (over 64 KiB, missing fields) is logged and dropped, nothing else. */
@@ -331,9 +373,21 @@ final class SwitchConnection implements OFSwitch {
         return announced;
     }
 
-    /** Whether apps see its packets now: announced, and not replaced by a newer connection. */
+    /**
+     * Whether apps see its packets now: announced, not replaced by a newer connection, and (in a
+     * cluster) this instance is its master.
+     */
     boolean servesApps() {
-        return announced && !replaced;
+        return announced && !replaced && role.actsAsMaster();
+    }
+
+    SwitchRole role() {
+        return role;
+    }
+
+    /** On the event loop, from the role manager's {@code switchAdded}. */
+    void useRole(SwitchRole clustered) {
+        role = clustered;
     }
 
     EventLoop eventLoop() {

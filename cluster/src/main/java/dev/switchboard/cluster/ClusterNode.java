@@ -1,0 +1,433 @@
+package dev.switchboard.cluster;
+
+import dev.switchboard.controller.Listeners;
+import dev.switchboard.controller.MasteredDatapaths;
+import dev.switchboard.controller.MastershipSource;
+import dev.switchboard.controller.Registration;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This instance as a member of the controller cluster: it joins through ZooKeeper (Curator),
+ * tells the cluster which datapaths are connected to it, and masters the datapaths the
+ * {@link BalancedAssignment} gives it.
+ *
+ * <p>What lives in ZooKeeper, under the root ({@code /switchboard}):
+ * <ul>
+ *   <li>{@code members/<nodeId>}: ephemeral, one per live instance (Curator {@link PersistentNode},
+ *       so it comes back after a new session);
+ *   <li>{@code datapaths/<dpid>/<nodeId>}: ephemeral, the instance has that switch connected
+ *       (the parent is a container node, gone with its last child);
+ *   <li>{@code masters/<dpid>}: ephemeral, holds the id of the datapath's master. Creating it is
+ *       taking the mastership term, and its creation zxid ({@code czxid}) is the term's
+ *       generation id: zxids only grow, so each term's id is above the last one's, and a switch
+ *       refuses a ROLE_REQUEST from an older term (stale).
+ * </ul>
+ * One node per datapath means at most one master per datapath by ZooKeeper's word: a new
+ * master takes the node only after the old one deleted it (it moved the datapath away: it
+ * demotes itself first, then deletes) or after the old one's session expired.
+ *
+ * <p>No master without a session: the moment the connection to ZooKeeper is suspended this
+ * instance masters nothing ({@link MasteredDatapaths#NONE} is published), since its session may
+ * expire without it hearing and another instance take over. Once reconnected in the same session,
+ * its nodes are still its own and it masters them again; after a new session they are gone and
+ * it claims its share afresh.
+ *
+ * <p>Threads: all ZooKeeper work and every decision runs on one thread of its own
+ * ({@code cluster-<nodeId>}), woken by cache and connection events (and every second as a
+ * backstop); listeners of {@link #addListener} run there. {@link #datapathConnected} and
+ * {@link #datapathDisconnected} only record and wake it, so an event loop may call them.
+ */
+public final class ClusterNode implements MastershipSource, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
+
+    private final ClusterConfig config;
+    private final CuratorFramework client;
+    private final CuratorCache cache;
+    private final ScheduledExecutorService coordinator;
+    private final String membersPath;
+    private final String datapathsPath;
+    private final String mastersPath;
+    private final Listeners<Consumer<MasteredDatapaths>> listeners = new Listeners<>();
+    private final AtomicBoolean decisionQueued = new AtomicBoolean();
+    /** Datapaths connected here: written by event loops, read by the coordinator. */
+    private final Set<DatapathId> connected = ConcurrentHashMap.newKeySet();
+
+    private volatile MasteredDatapaths mastered = MasteredDatapaths.NONE;
+    private volatile ClusterView view = ClusterView.EMPTY;
+    /** Set by Curator's connection-state thread; read by the coordinator before each decision. */
+    private volatile boolean zkConnected;
+    private volatile boolean closed;
+
+    // --- the coordinator's own ---
+    private PersistentNode memberNode;
+    private final Map<DatapathId, PersistentNode> registrations = new HashMap<>();
+    /** The master nodes this instance created, with their czxid, in session {@link #claimSession}. */
+    private final Map<DatapathId, Long> claims = new HashMap<>();
+    private long claimSession;
+
+    public ClusterNode(ClusterConfig config) {
+        this.config = config;
+        this.client = CuratorFrameworkFactory.builder()
+                .connectString(config.connectString())
+                .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
+                .connectionTimeoutMs((int) Math.min(config.sessionTimeout().toMillis(), 15_000))
+                .retryPolicy(new ExponentialBackoffRetry(100, 29, 2_000))
+                // the servers are the configured ones: not rewritten from the ensemble's dynamic config
+                .ensembleTracker(false)
+                .build();
+        this.cache = CuratorCache.build(client, config.root());
+        this.coordinator = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cluster-" + config.nodeId());
+            t.setDaemon(true);
+            return t;
+        });
+        this.membersPath = config.root() + "/members";
+        this.datapathsPath = config.root() + "/datapaths";
+        this.mastersPath = config.root() + "/masters";
+    }
+
+    public String nodeId() {
+        return config.nodeId();
+    }
+
+    /**
+     * Connects to ZooKeeper and joins. Returns at once: the connection, the membership and the
+     * masterships follow in the background (a ZooKeeper that is down is retried, logged).
+     */
+    public void start() {
+        client.getConnectionStateListenable().addListener((c, state) -> onConnectionState(state));
+        cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> wake()).build());
+        client.start();
+        cache.start();
+        coordinator.execute(this::join);
+        coordinator.scheduleWithFixedDelay(this::wake, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public MasteredDatapaths current() {
+        return mastered;
+    }
+
+    @Override
+    public Registration addListener(Consumer<MasteredDatapaths> listener) {
+        return listeners.add(listener);
+    }
+
+    /** The members and masters as last read from ZooKeeper (this instance's cache of it). */
+    public ClusterView view() {
+        return view;
+    }
+
+    /** Whether this instance is in touch with ZooKeeper now. */
+    public boolean isConnected() {
+        return zkConnected;
+    }
+
+    /** The switch {@code dpid} is connected to this instance: it may master it. Never blocks. */
+    public void datapathConnected(DatapathId dpid) {
+        if (connected.add(dpid)) {
+            wake();
+        }
+    }
+
+    /** The switch left this instance: it stops mastering it (and says so to the cluster). Never blocks. */
+    public void datapathDisconnected(DatapathId dpid) {
+        if (connected.remove(dpid)) {
+            wake();
+        }
+    }
+
+    private void onConnectionState(ConnectionState state) {
+        boolean now = state.isConnected() && state != ConnectionState.READ_ONLY;
+        if (zkConnected && !now) {
+            log.error("cluster member {}: lost touch with ZooKeeper ({}): mastering nothing until it is back;"
+                    + " switches keep their installed flows", config.nodeId(), state);
+        } else if (!zkConnected && now) {
+            log.info("cluster member {}: connected to ZooKeeper ({})", config.nodeId(), state);
+        }
+        zkConnected = now;
+        wake();
+    }
+
+    /** Queues one decision, unless one is queued already (a burst of events costs one). */
+    private void wake() {
+        if (!closed && decisionQueued.compareAndSet(false, true)) {
+            try {
+                coordinator.execute(this::decide);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                decisionQueued.set(false); // closing
+            }
+        }
+    }
+
+    private void join() {
+        try {
+            for (String path : new String[] {membersPath, datapathsPath, mastersPath}) {
+                try {
+                    client.create().creatingParentsIfNeeded().forPath(path);
+                } catch (KeeperException.NodeExistsException exists) {
+                    // another member made it first
+                }
+            }
+        } catch (Exception e) {
+            // ZooKeeper not reachable yet: the member node and the decisions retry on their own
+            log.warn("cluster member {}: could not create {} yet: {}", config.nodeId(), config.root(), e.toString());
+            coordinator.schedule(this::join, 1, TimeUnit.SECONDS);
+            return;
+        }
+        memberNode = new PersistentNode(client, CreateMode.EPHEMERAL, false, membersPath + "/" + config.nodeId(),
+                config.nodeId().getBytes(StandardCharsets.UTF_8));
+        memberNode.start();
+        wake();
+    }
+
+    /** On the coordinator: reads the cache, decides, claims and releases, publishes. */
+    private void decide() {
+        decisionQueued.set(false);
+        if (closed) {
+            return;
+        }
+        try {
+            register();
+            ClusterView read = read();
+            view = read;
+            if (!zkConnected) {
+                publish(MasteredDatapaths.NONE);
+                return;
+            }
+            long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+            if (session != claimSession) {
+                if (!claims.isEmpty()) {
+                    log.warn("cluster member {}: new ZooKeeper session; the {} masterships of the old one are gone",
+                            config.nodeId(), claims.size());
+                }
+                claims.clear();
+                claimSession = session;
+            }
+            Map<DatapathId, String> target = read.members().contains(config.nodeId())
+                    ? BalancedAssignment.assign(read.members(), connectedMembers())
+                    : Map.of(); // not a member (yet, or any more): master nothing
+            Set<DatapathId> release = new HashSet<>();
+            for (DatapathId dpid : claims.keySet()) {
+                Optional<ChildData> node = cache.get(masterPath(dpid));
+                boolean takenFromUs = node.isPresent() && node.get().getStat().getEphemeralOwner() != session;
+                if (takenFromUs || !config.nodeId().equals(target.get(dpid)) || !connected.contains(dpid)) {
+                    release.add(dpid);
+                }
+            }
+            if (!release.isEmpty()) {
+                release.forEach(claims::remove);
+                publish(snapshot()); // demoted before the node goes, so two never act as master at once
+                for (DatapathId dpid : release) {
+                    deleteClaim(dpid, session);
+                }
+            }
+            releaseStrays(target, session);
+            for (Map.Entry<DatapathId, String> e : target.entrySet()) {
+                DatapathId dpid = e.getKey();
+                if (e.getValue().equals(config.nodeId()) && !claims.containsKey(dpid) && connected.contains(dpid)) {
+                    claim(dpid, session);
+                }
+            }
+            publish(zkConnected ? snapshot() : MasteredDatapaths.NONE);
+        } catch (Exception e) {
+            log.warn("cluster member {}: deciding masterships failed ({}); trying again", config.nodeId(), e.toString());
+            publishIfLost();
+        }
+    }
+
+    private void publishIfLost() {
+        if (!zkConnected) {
+            publish(MasteredDatapaths.NONE);
+        }
+    }
+
+    /** Keeps one ephemeral registration per connected datapath, and none for the others. */
+    private void register() {
+        for (DatapathId dpid : connected) {
+            registrations.computeIfAbsent(dpid, d -> {
+                PersistentNode node = new PersistentNode(client, CreateMode.EPHEMERAL, false,
+                        datapathsPath + "/" + ZnodeNames.of(d) + "/" + config.nodeId(), new byte[0]);
+                node.start();
+                return node;
+            });
+        }
+        registrations.entrySet().removeIf(e -> {
+            if (connected.contains(e.getKey())) {
+                return false;
+            }
+            closeQuietly(e.getValue());
+            return true;
+        });
+    }
+
+    private ClusterView read() {
+        SortedSet<String> members = new TreeSet<>();
+        Map<DatapathId, String> masters = new HashMap<>();
+        cache.stream().forEach(data -> {
+            String path = data.getPath();
+            String parent = path.substring(0, Math.max(0, path.lastIndexOf('/')));
+            if (parent.equals(membersPath)) {
+                members.add(ZnodeNames.leaf(path));
+            } else if (parent.equals(mastersPath)) {
+                ZnodeNames.datapath(ZnodeNames.leaf(path)).ifPresent(dpid -> masters.put(dpid,
+                        new String(data.getData() == null ? new byte[0] : data.getData(), StandardCharsets.UTF_8)));
+            }
+        });
+        return new ClusterView(members, masters);
+    }
+
+    /** For each datapath some member registered, the members connected to it. */
+    private Map<DatapathId, Set<String>> connectedMembers() {
+        Map<DatapathId, Set<String>> out = new HashMap<>();
+        cache.stream().forEach(data -> {
+            String path = data.getPath();
+            if (!path.startsWith(datapathsPath + "/")) {
+                return;
+            }
+            String[] rest = path.substring(datapathsPath.length() + 1).split("/");
+            if (rest.length == 2) {
+                ZnodeNames.datapath(rest[0]).ifPresent(dpid -> out.computeIfAbsent(dpid, d -> new HashSet<>()).add(rest[1]));
+            }
+        });
+        // what this instance knows first-hand counts before the cache shows it
+        for (DatapathId dpid : connected) {
+            out.computeIfAbsent(dpid, d -> new HashSet<>()).add(config.nodeId());
+        }
+        return out;
+    }
+
+    private void claim(DatapathId dpid, long session) throws Exception {
+        Optional<ChildData> held = cache.get(masterPath(dpid));
+        if (held.isPresent()) {
+            if (held.get().getStat().getEphemeralOwner() == session) {
+                claims.put(dpid, held.get().getStat().getCzxid()); // ours already (a decision lost track of it)
+            }
+            return; // another's: its deletion wakes us
+        }
+        Stat stat = new Stat();
+        try {
+            client.create().storingStatIn(stat).withMode(CreateMode.EPHEMERAL)
+                    .forPath(masterPath(dpid), config.nodeId().getBytes(StandardCharsets.UTF_8));
+            claims.put(dpid, stat.getCzxid());
+            log.info("cluster member {}: master of {} (generation {})", config.nodeId(), dpid, stat.getCzxid());
+        } catch (KeeperException.NodeExistsException taken) {
+            // the cache was behind: another holds it
+        }
+    }
+
+    /**
+     * Master nodes of this session that no claim records (a deletion that failed): kept when the
+     * datapath is still this instance's, deleted again otherwise.
+     */
+    private void releaseStrays(Map<DatapathId, String> target, long session) {
+        cache.stream().filter(data -> data.getPath().startsWith(mastersPath + "/")
+                && data.getStat().getEphemeralOwner() == session).forEach(data ->
+                ZnodeNames.datapath(ZnodeNames.leaf(data.getPath())).ifPresent(dpid -> {
+                    if (claims.containsKey(dpid)) {
+                        return;
+                    }
+                    if (config.nodeId().equals(target.get(dpid)) && connected.contains(dpid)) {
+                        claims.put(dpid, data.getStat().getCzxid());
+                    } else {
+                        deleteClaim(dpid, session);
+                    }
+                }));
+    }
+
+    private void deleteClaim(DatapathId dpid, long session) {
+        try {
+            Stat stat = client.checkExists().forPath(masterPath(dpid));
+            if (stat != null && stat.getEphemeralOwner() == session) {
+                client.delete().withVersion(stat.getVersion()).forPath(masterPath(dpid));
+                log.info("cluster member {}: gave up mastership of {}", config.nodeId(), dpid);
+            }
+        } catch (KeeperException.NoNodeException | KeeperException.BadVersionException gone) {
+            // gone already
+        } catch (Exception e) {
+            // still ours in ZooKeeper until the session ends, but no longer acted on: the next
+            // decision tries again
+            log.warn("cluster member {}: could not give up {} yet: {}", config.nodeId(), dpid, e.toString());
+        }
+    }
+
+    private String masterPath(DatapathId dpid) {
+        return mastersPath + "/" + ZnodeNames.of(dpid);
+    }
+
+    private MasteredDatapaths snapshot() {
+        return new MasteredDatapaths(claims);
+    }
+
+    private void publish(MasteredDatapaths next) {
+        if (next.equals(mastered)) {
+            return;
+        }
+        mastered = next;
+        listeners.fire("mastership change", l -> l.accept(next));
+    }
+
+    /**
+     * Leaves the cluster: masters nothing from now on, then ends the session, which deletes this
+     * instance's nodes at once, so the others take its datapaths over without waiting for a
+     * session timeout.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            coordinator.submit(() -> {
+                closed = true;
+                publish(MasteredDatapaths.NONE);
+                registrations.values().forEach(ClusterNode::closeQuietly);
+                registrations.clear();
+                if (memberNode != null) {
+                    closeQuietly(memberNode);
+                }
+            }).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            closed = true;
+            log.warn("cluster member {}: leaving did not finish in order: {}", config.nodeId(), e.toString());
+        }
+        coordinator.shutdownNow();
+        cache.close();
+        client.close();
+    }
+
+    private static void closeQuietly(PersistentNode node) {
+        try {
+            node.close();
+        } catch (Exception e) {
+            log.debug("closing {}: {}", node.getActualPath(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.switchboard.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.controller.MasteredDatapaths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingCluster;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.projectfloodlight.openflow.types.DatapathId;
+
+/** Membership and mastership against real ZooKeeper servers run in-process by curator-test. */
+class ClusterNodeTest {
+    private static final Duration SESSION = Duration.ofSeconds(3);
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final List<DatapathId> DATAPATHS = IntStream.rangeClosed(1, 30).mapToObj(DatapathId::of).toList();
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    private ClusterNode member(String connectString, String id) {
+        ClusterNode node = new ClusterNode(new ClusterConfig(connectString, id, SESSION, "/sb-test"));
+        toClose.add(node);
+        node.start();
+        DATAPATHS.forEach(node::datapathConnected);
+        return node;
+    }
+
+    /** Every datapath mastered by exactly one of {@code nodes}, and {@code expected} of them each. */
+    private static void assertSpread(List<ClusterNode> nodes, int... expected) {
+        Set<DatapathId> union = new HashSet<>();
+        int total = 0;
+        for (int i = 0; i < nodes.size(); i++) {
+            Set<DatapathId> mine = nodes.get(i).current().generations().keySet();
+            assertThat(mine).as(nodes.get(i).nodeId()).hasSize(expected[i]);
+            union.addAll(mine);
+            total += mine.size();
+        }
+        assertThat(union).containsExactlyInAnyOrderElementsOf(DATAPATHS);
+        assertThat(total).as("no datapath has two masters").isEqualTo(DATAPATHS.size());
+    }
+
+    private static Map<DatapathId, Long> generations(List<ClusterNode> nodes) {
+        Map<DatapathId, Long> out = new HashMap<>();
+        nodes.forEach(n -> out.putAll(n.current().generations()));
+        return out;
+    }
+
+    @Test
+    void threeMembersSpreadTheDatapathsEvenlyWithGenerationsFromZooKeeper() throws Exception {
+        TestingServer zk = new TestingServer();
+        toClose.add(zk);
+        List<ClusterNode> nodes = List.of(member(zk.getConnectString(), "a"), member(zk.getConnectString(), "b"),
+                member(zk.getConnectString(), "c"));
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertSpread(nodes, 10, 10, 10));
+
+        try (CuratorFramework reader = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+            reader.start();
+            for (ClusterNode node : nodes) {
+                for (Map.Entry<DatapathId, Long> e : node.current().generations().entrySet()) {
+                    Stat stat = new Stat();
+                    byte[] holder = reader.getData().storingStatIn(stat).forPath("/sb-test/masters/" + ZnodeNames.of(e.getKey()));
+                    assertThat(new String(holder)).isEqualTo(node.nodeId());
+                    assertThat(e.getValue()).as("generation is the master node's czxid").isEqualTo(stat.getCzxid());
+                }
+            }
+        }
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(nodes.get(0).view().members()).containsExactly("a", "b", "c");
+            assertThat(nodes.get(0).view().masters()).hasSize(30);
+        });
+    }
+
+    @Test
+    void aMemberThatLeavesIsTakenOverAndTakesItsShareBackWhenItRejoins() throws Exception {
+        TestingServer zk = new TestingServer();
+        toClose.add(zk);
+        ClusterNode a = member(zk.getConnectString(), "a");
+        ClusterNode b = member(zk.getConnectString(), "b");
+        ClusterNode c = member(zk.getConnectString(), "c");
+        await().atMost(PATIENCE).untilAsserted(() -> assertSpread(List.of(a, b, c), 10, 10, 10));
+        Map<DatapathId, Long> before = generations(List.of(a, b, c));
+        Set<DatapathId> ofC = Set.copyOf(c.current().generations().keySet());
+
+        c.close();
+
+        assertThat(c.current()).isEqualTo(MasteredDatapaths.NONE);
+        await().atMost(PATIENCE).untilAsserted(() -> assertSpread(List.of(a, b), 15, 15));
+        Map<DatapathId, Long> after = generations(List.of(a, b));
+        for (DatapathId dpid : ofC) {
+            assertThat(after.get(dpid)).as("a new term of %s has a higher generation", dpid).isGreaterThan(before.get(dpid));
+        }
+
+        ClusterNode back = member(zk.getConnectString(), "c");
+        await().atMost(PATIENCE).untilAsserted(() -> assertSpread(List.of(a, b, back), 10, 10, 10));
+    }
+
+    @Test
+    void aMemberCutOffFromZooKeeperDemotesItselfIsReplacedAndRejoins() throws Exception {
+        TestingCluster ensemble = new TestingCluster(3);
+        toClose.add(ensemble);
+        ensemble.start();
+        InstanceSpec third = ensemble.getInstances().stream().max((x, y) -> Integer.compare(x.getPort(), y.getPort())).orElseThrow();
+        ClusterNode a = member(ensemble.getConnectString(), "a");
+        ClusterNode b = member(ensemble.getConnectString(), "b");
+        ClusterNode c = member(third.getConnectString(), "c"); // reaches the ensemble through one server only
+        List<MasteredDatapaths> seenByC = new CopyOnWriteArrayList<>();
+        c.addListener(seenByC::add);
+        await().atMost(PATIENCE).untilAsserted(() -> assertSpread(List.of(a, b, c), 10, 10, 10));
+
+        seenByC.clear();
+        ensemble.killServer(third);
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(c.current()).isEqualTo(MasteredDatapaths.NONE));
+        // its session expires on the two servers left, which still have a quorum: a and b take over
+        await().atMost(PATIENCE).untilAsserted(() -> assertSpread(List.of(a, b), 15, 15));
+        assertThat(c.current()).as("no master without a session").isEqualTo(MasteredDatapaths.NONE);
+        assertThat(seenByC).as("c only ever demoted while cut off").allSatisfy(m -> assertThat(m.generations()).isEmpty());
+
+        ensemble.restartServer(third);
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertSpread(List.of(a, b, c), 10, 10, 10));
+    }
+}

@@ -1,0 +1,111 @@
+package dev.switchboard.controller.internal;
+
+import java.util.OptionalLong;
+import org.projectfloodlight.openflow.protocol.OFControllerRole;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFNiciraControllerRole;
+import org.projectfloodlight.openflow.protocol.OFRequest;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.types.U64;
+
+/**
+ * One connection's OpenFlow role in a cluster: what the cluster decided, what was asked of the
+ * switch, and whether this instance acts as the switch's master (hands its packet-ins to apps and
+ * writes flows and packets to it).
+ *
+ * <p>It acts as master only once the switch accepted a MASTER request of the current decision's
+ * term, and stops the moment a decision says otherwise (before the SLAVE request is even sent) or
+ * the switch refuses the MASTER request (a stale generation: another instance's term is newer).
+ * From 1.2 on the request is ROLE_REQUEST with the term's generation id; 1.0 has no roles, so the
+ * Nicira extension's role request (no generation) is used. Alone, without a cluster, the
+ * connection is master and no request is sent ({@link #standalone()}).
+ *
+ * <p>Threads: every method except {@link #actsAsMaster()} runs on the switch's event loop; the
+ * packet path and writers on any thread read {@link #actsAsMaster()}, one volatile read.
+ */
+final class SwitchRole {
+    /** What was last asked: {@code master} with {@code generation}, or slave; {@code seq} names the request. */
+    private record Asked(boolean master, long generation, long seq) {
+    }
+
+    private volatile boolean actsAsMaster;
+    private Asked asked;
+    private long seq;
+    private boolean refusedAsStale;
+
+    private SwitchRole(boolean actsAsMaster) {
+        this.actsAsMaster = actsAsMaster;
+    }
+
+    static SwitchRole standalone() {
+        return new SwitchRole(true);
+    }
+
+    static SwitchRole clustered() {
+        return new SwitchRole(false);
+    }
+
+    boolean actsAsMaster() {
+        return actsAsMaster;
+    }
+
+    /** A request to send and the sequence number its answer must carry back to {@link #answered}. */
+    record Request(OFRequest<?> message, long seq) {
+    }
+
+    /**
+     * The cluster's decision for this datapath: master in the term of {@code generation}, or (empty)
+     * not master. Demotes at once when not master.
+     *
+     * @return the role request to send, or null when the switch was asked this already
+     */
+    Request decide(OptionalLong generation, OFFactory factory) {
+        boolean master = generation.isPresent();
+        long term = generation.orElse(0);
+        if (!master) {
+            actsAsMaster = false;
+        }
+        if (asked != null && asked.master() == master && asked.generation() == term) {
+            return null;
+        }
+        if (master && refusedAsStale && asked != null && asked.master() && Long.compareUnsigned(term, asked.generation()) <= 0) {
+            return null; // the switch knows a newer term than this one: asking again is refused again
+        }
+        refusedAsStale = false;
+        asked = new Asked(master, term, ++seq);
+        return new Request(request(factory, master, term), seq);
+    }
+
+    /** The switch accepted ({@code ok}) or refused request {@code seq}; answers of older requests are ignored. */
+    void answered(long seq, boolean ok, boolean stale) {
+        if (asked == null || asked.seq() != seq) {
+            return;
+        }
+        if (!asked.master()) {
+            return; // a slave stays a slave, whatever the switch says
+        }
+        if (ok) {
+            actsAsMaster = true;
+        } else {
+            actsAsMaster = false;
+            refusedAsStale = stale;
+        }
+    }
+
+    /** Whether the last MASTER request was refused as stale (for the log and tests). */
+    boolean refusedAsStale() {
+        return refusedAsStale;
+    }
+
+    static OFRequest<?> request(OFFactory factory, boolean master, long generation) {
+        if (factory.getVersion() == OFVersion.OF_10 || factory.getVersion() == OFVersion.OF_11) {
+            return factory.buildNiciraControllerRoleRequest()
+                    .setRole(master ? OFNiciraControllerRole.ROLE_MASTER : OFNiciraControllerRole.ROLE_SLAVE)
+                    .build();
+        }
+        return factory.buildRoleRequest()
+                .setRole(master ? OFControllerRole.ROLE_MASTER : OFControllerRole.ROLE_SLAVE)
+                .setGenerationId(U64.of(generation))
+                .build();
+    }
+}
