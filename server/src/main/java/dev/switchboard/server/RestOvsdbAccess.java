@@ -7,6 +7,7 @@ import dev.switchboard.ovsdb.ops.OvsdbTransactionException;
 import dev.switchboard.ovsdb.vswitch.BridgeSpec;
 import dev.switchboard.ovsdb.vswitch.Change;
 import dev.switchboard.ovsdb.vswitch.InterfaceType;
+import dev.switchboard.ovsdb.vswitch.InvalidSpecException;
 import dev.switchboard.ovsdb.vswitch.OpenVSwitch;
 import dev.switchboard.ovsdb.vswitch.PortSpec;
 import dev.switchboard.ovsdb.vswitch.VSwitchException;
@@ -68,7 +69,7 @@ final class RestOvsdbAccess implements OvsdbAccess {
             try {
                 planned = change(change);
             } catch (IllegalArgumentException e) {
-                return CompletableFuture.failedFuture(ApiException.badRequest(field(e.getMessage()), PeerText.escape(e.getMessage())));
+                return CompletableFuture.failedFuture(ApiException.badRequest(field(e), PeerText.escape(e.getMessage())));
             }
             List<Change> changes = change instanceof OvsChange.AddBridge add && add.controllers() != null
                     ? List.of(planned, new Change.SetControllers(add.name(), add.controllers())) : List.of(planned);
@@ -88,25 +89,9 @@ final class RestOvsdbAccess implements OvsdbAccess {
         }
     }
 
-    /**
-     * The request field a refusal of {@link PortSpec} or {@link BridgeSpec} is about, told from its
-     * message (they name the option or value they refuse); {@code body} when none is named.
-     */
-    static String field(String refusal) {
-        String text = refusal == null ? "" : refusal;
-        if (text.contains("remote_ip")) {
-            return "options.remote_ip";
-        }
-        if (text.contains("peer=") || text.contains("option peer")) {
-            return "options.peer";
-        }
-        if (text.contains("VLAN tag")) {
-            return "tag";
-        }
-        if (text.contains("trunk")) {
-            return "trunks";
-        }
-        return "body";
+    /** The request field a refusal is about: {@link InvalidSpecException} names it; {@code body} otherwise. */
+    static String field(IllegalArgumentException refusal) {
+        return refusal instanceof InvalidSpecException invalid ? invalid.field() : "body";
     }
 
     static Change change(OvsChange change) {

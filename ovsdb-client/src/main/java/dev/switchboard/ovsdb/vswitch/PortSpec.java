@@ -27,16 +27,16 @@ public record PortSpec(String bridge, String name, InterfaceType type, Map<Strin
         options = Map.copyOf(options);
         trunks = Set.copyOf(trunks);
         if (tag != null && (tag < 0 || tag > 4095)) {
-            throw new IllegalArgumentException("port " + name + ": VLAN tag " + tag + " is not in 0..4095");
+            throw new InvalidSpecException("tag", "port " + name + ": VLAN tag " + tag + " is not in 0..4095");
         }
         if (type == InterfaceType.PATCH && !options.containsKey("peer")) {
-            throw new IllegalArgumentException("patch port " + name + " needs the option peer=<other end>");
+            throw new InvalidSpecException("options.peer", "patch port " + name + " needs the option peer=<other end>");
         }
         if (ofportRequest != null && (ofportRequest < 1 || ofportRequest > 0xfeff)) {
-            throw new IllegalArgumentException("port " + name + ": OpenFlow port number " + ofportRequest + " is not in 1..65279");
+            throw new InvalidSpecException("ofport_request", "port " + name + ": OpenFlow port number " + ofportRequest + " is not in 1..65279");
         }
         if (type.isTunnel() && !options.containsKey("remote_ip")) {
-            throw new IllegalArgumentException(type.name().toLowerCase() + " port " + name + " needs the option remote_ip");
+            throw new InvalidSpecException("options.remote_ip", type.name().toLowerCase() + " port " + name + " needs the option remote_ip");
         }
     }
 
