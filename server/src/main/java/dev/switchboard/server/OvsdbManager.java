@@ -163,6 +163,12 @@ public final class OvsdbManager implements AutoCloseable {
                 .filter(id -> overlay.hosts().stream().anyMatch(host -> host.name().equals(id)));
     }
 
+    /** Another connected client that is overlay host {@code id} too. */
+    private Optional<OvsdbClient> otherClientAs(OvsdbClient client, String id) {
+        return clients.stream().filter(other -> other != client && other.isConnected())
+                .filter(other -> hostOf(other).filter(id::equals).isPresent()).findFirst();
+    }
+
     /** The overlay hosts connected now, by system-id. */
     public List<String> connectedHosts() {
         return clients.stream().filter(OvsdbClient::isConnected).map(this::hostOf).flatMap(Optional::stream).sorted().toList();
@@ -173,7 +179,16 @@ public final class OvsdbManager implements AutoCloseable {
         List<BridgeSpec> wanted = bridges;
         List<PortSpec> ports = List.of();
         List<String> targets = controllers;
-        Optional<OverlayPlan> plan = hostOf(client).flatMap(host -> OverlayPlan.forHost(overlay, bridges, host,
+        Optional<String> host = hostOf(client);
+        Optional<OvsdbClient> twin = host.flatMap(id -> otherClientAs(client, id));
+        if (twin.isPresent()) {
+            // The system-id is the peer's own claim: a second server claiming a connected host's id would get that
+            // host's tunnels (its local_ip), so it gets only what is declared for every server.
+            log.warn("{} claims system-id {}, which {} already has: not configuring it as that hypervisor",
+                    PeerText.escape(client.name()), PeerText.escape(host.get()), PeerText.escape(twin.get().name()));
+            host = Optional.empty();
+        }
+        Optional<OverlayPlan> plan = host.flatMap(id -> OverlayPlan.forHost(overlay, bridges, id,
                 vswitch.externalIds().get(OverlayPlan.DATAPATH_KEY)));
         if (plan.isPresent()) {
             Set<String> networkBridges = new java.util.HashSet<>(plan.get().bridges().stream().map(BridgeSpec::name).toList());
@@ -183,7 +198,7 @@ public final class OvsdbManager implements AutoCloseable {
             ports = plan.get().tunnels();
             targets = overlayControllers(client);
             log.info("{} is hypervisor {}: ensuring bridges {} and tunnels {}, controllers {}", PeerText.escape(client.name()),
-                    PeerText.escape(hostOf(client).orElseThrow()), wanted.stream().map(BridgeSpec::name).toList(),
+                    PeerText.escape(host.orElseThrow()), wanted.stream().map(BridgeSpec::name).toList(),
                     ports.stream().map(PortSpec::name).toList(), targets);
         } else if (overlay != null) {
             log.info("{} (system-id {}) is none of the overlay's hosts: only ovsdb.bridges apply", PeerText.escape(client.name()),
@@ -226,6 +241,10 @@ public final class OvsdbManager implements AutoCloseable {
                 }
             }
         }
+        // The default targets are loopback ones: on a hypervisor of its own they point its bridges at itself.
+        log.warn("{} reached us at {}, where OpenFlow does not listen (openflow.listen); its bridges get {}:"
+                + " set ovsdb.controllers or listen there", PeerText.escape(client.name()),
+                local.map(address -> address.getAddress().getHostAddress()).orElse("an unknown address"), controllers);
         return controllers;
     }
 
