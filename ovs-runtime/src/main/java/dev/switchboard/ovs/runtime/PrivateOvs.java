@@ -564,6 +564,12 @@ public final class PrivateOvs implements AutoCloseable {
         if (!result.succeeded()) {
             throw new OvsCommandException(command, result);
         }
+        if (result.truncated()) {
+            // a silently cut dump reads as "fewer flows": refuse it, the caller should ask OVS for less
+            String cut = "`" + String.join(" ", command) + "`: its output exceeded " + ExecResult.OUTPUT_LIMIT
+                    + " bytes and was cut";
+            throw new OvsCommandException(new CommandException(command, cut, null));
+        }
         return result.stdout();
     }
 
