@@ -233,7 +233,10 @@ public final class ForwardingApp implements SwitchboardApp {
         }
         installed.thenRun(() -> {
             // On a barrier reply's event loop, never the caller's: the packet goes only once every flow is in.
-            if (sw.isConnected() && routes.route(key).orElse(null) == route) {
+            // A second frame of the key may have started an install meanwhile, replacing this route with
+            // one along the same hops (same flows, newer tag): the frame goes all the same. Replaced by
+            // another path, this route's flows were deleted, and the frame is dropped.
+            if (sw.isConnected() && routes.route(key).filter(route::runsAlong).isPresent()) {
                 sw.write(OpenFlowMessages.packetOut(sw.factory(), packetIn, inPort,
                         OpenFlowMessages.outputs(sw.factory(), List.of(firstHop))));
             }

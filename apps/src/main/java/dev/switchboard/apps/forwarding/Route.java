@@ -44,6 +44,14 @@ record Route(RouteKey key, long tag, List<Hop> hops, List<Link> links, SwitchPor
         return new SwitchPort(first.dpid(), first.inPort());
     }
 
+    /**
+     * True when {@code other} goes through the same switches by the same ports, whatever its key
+     * and tag: its flows then forward a frame exactly as this route's do.
+     */
+    boolean runsAlong(Route other) {
+        return hops.equals(other.hops);
+    }
+
     /** The order flows are installed in: destination switch first, so no switch forwards into a hole. */
     List<Hop> installOrder() {
         List<Hop> reversed = new ArrayList<>(hops);

@@ -122,7 +122,7 @@ final class RouteInstaller {
         byTag.put(route.tag(), route);
         if (previous != null) {
             byTag.remove(previous.tag());
-            if (!previous.hops().equals(route.hops())) {
+            if (!previous.runsAlong(route)) {
                 // Sent before the new flows: a 1.0 strict delete of an identical match must not hit them.
                 deleteFlows(previous);
             }

@@ -270,6 +270,80 @@ class ForwardingAppTest {
         }
     }
 
+    /** A frame from A to B whose payload carries {@code mark}, to tell frames of one route key apart. */
+    private static byte[] markedFrame(int mark) {
+        byte[] frame = frame(B, A);
+        frame[frame.length - 1] = (byte) mark;
+        return frame;
+    }
+
+    /**
+     * Two frames of one key (a host's first ARP reply and ping, two pings) both reach the
+     * controller before the route's flows are in: each starts an install, the second replaces
+     * the first's route with one along the same hops. When the first install's barriers answer,
+     * its frame is sent too; it used to be dropped because the recorded route was no longer the
+     * very one that held it, losing a lab's first ping.
+     */
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void twoFramesOfOneKeyBeforeTheFlowsAreInAreBothSent(OFVersion version) {
+        try (Lab lab = lab()) {
+            EmulatedSwitch s1 = lab.connect(1, version, 3);
+            EmulatedSwitch s2 = lab.connect(2, version, 2);
+            lab.connect(3, version, 2);
+            lab.connect(4, version, 3);
+            List<OFMessage> heldBarriers = new CopyOnWriteArrayList<>();
+            s2.onMessage(OFType.BARRIER_REQUEST, request -> {
+                heldBarriers.add(request);
+                return List.of();
+            });
+
+            s1.sendPacketIn(OFPort.of(1), markedFrame(1));
+            s1.sendPacketIn(OFPort.of(1), markedFrame(2));
+
+            await().atMost(Lab.WAIT).until(() -> heldBarriers.size() == 2 && routeFlows(s1).size() == 2);
+            assertThat(s1.received(OFPacketOut.class)).isEmpty();
+            for (OFMessage barrier : heldBarriers) {
+                s2.send(s2.factory().buildBarrierReply().setXid(barrier.getXid()).build());
+            }
+
+            await().atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).size() == 2);
+            assertThat(s1.received(OFPacketOut.class)).allSatisfy(out -> assertThat(outputs(out.getActions())).containsExactly(2))
+                    .extracting(OFPacketOut::getData).containsExactlyInAnyOrder(markedFrame(1), markedFrame(2));
+            s2.onMessage(OFType.BARRIER_REQUEST, request -> List.of(s2.factory().buildBarrierReply().setXid(request.getXid()).build()));
+        }
+    }
+
+    /**
+     * A frame held for a route that was replaced by one along other hops (rerouted round a link
+     * that went while its barriers were out) is not sent when its barriers answer: its flows
+     * were deleted, and its first hop leads to where the route no longer goes.
+     */
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void aFrameHeldForARouteReplacedByAnotherPathIsNotSent(OFVersion version) {
+        try (Lab lab = lab()) {
+            EmulatedSwitch s1 = lab.connect(1, version, 3);
+            EmulatedSwitch s2 = lab.connect(2, version, 2);
+            EmulatedSwitch s3 = lab.connect(3, version, 2);
+            lab.connect(4, version, 3);
+            List<OFMessage> heldBarriers = new CopyOnWriteArrayList<>();
+            s2.onMessage(OFType.BARRIER_REQUEST, request -> {
+                heldBarriers.add(request);
+                return List.of();
+            });
+            s1.sendPacketIn(OFPort.of(1), frame(B, A));
+            await().atMost(Lab.WAIT).until(() -> heldBarriers.size() == 1 && routeFlows(s1).size() == 1);
+
+            topology.replace(((FakeTopology) topology.current()).withoutLinks(S2_S4));
+            await().atMost(Lab.WAIT).until(() -> routeFlows(s3).size() == 1 && routeFlows(s1).size() == 2);
+            s2.send(s2.factory().buildBarrierReply().setXid(heldBarriers.get(0).getXid()).build());
+
+            await().during(Duration.ofMillis(300)).atMost(Lab.WAIT).until(() -> s1.received(OFPacketOut.class).isEmpty());
+            s2.onMessage(OFType.BARRIER_REQUEST, request -> List.of(s2.factory().buildBarrierReply().setXid(request.getXid()).build()));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
     void reroutesWhenALinkGoesAndRemovesTheRouteWhenNoPathIsLeft(OFVersion version) {
