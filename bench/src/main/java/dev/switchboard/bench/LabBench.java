@@ -52,7 +52,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = "Bring Mininet topologies up and down with Switchboard's labs and with Mininet (mn), "
-                + "interleaved, and compare the medians and the time per host.")
+                + "interleaved, and compare the medians and the time per host (total, and up alone).")
 final class LabBench implements Callable<Integer> {
     static final List<String> DEFAULT_TOPOS = List.of("tree,2,4", "tree,2,8", "tree,3,6");
     /** How often one measurement is tried when another OVS broke it. */

@@ -10,12 +10,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * What {@code bench lab} measured, and its tables: per topology and tool the median times to
  * bring a lab up and to tear it down, Switchboard's time against Mininet's (the issue's target:
- * at most half), and the time per host across sizes, to judge whether it grows linearly. As
+ * at most half), and the time per host across sizes, total and up alone, to judge whether it
+ * grows linearly. As
  * plain text and as Markdown. Pure, so it is tested without OVS or Mininet.
  */
 final class LabReport {
@@ -72,6 +74,31 @@ final class LabReport {
         }
     }
 
+    /**
+     * What a growth is computed from: the total (up and down, the benchmark's measure) or the
+     * bring-up alone, which is what a user waits for before the lab can be used.
+     */
+    enum Phase {
+        TOTAL("total", Summary::total),
+        UP("up alone", Summary::up);
+
+        final String label;
+        private final Function<Summary, Duration> time;
+
+        Phase(String label, Function<Summary, Duration> time) {
+            this.label = label;
+            this.time = time;
+        }
+
+        Duration of(Summary summary) {
+            return time.apply(summary);
+        }
+
+        Duration perHost(Summary summary) {
+            return of(summary).dividedBy(summary.topo().hosts());
+        }
+    }
+
     /** Switchboard's times divided by Mininet's on one topology. */
     record Ratio(Topo topo, double total, double up, double down) {
         boolean met() {
@@ -80,12 +107,12 @@ final class LabReport {
     }
 
     /**
-     * How a tool's total grows with the number of hosts: the total per host for each topology,
-     * smallest first, and between each two neighbours the exponent e of
-     * {@code time2 / time1 = (hosts2 / hosts1)^e}: 1 is linear, below 1 grows slower (fixed costs
-     * spread over more hosts), above 1 faster.
+     * How a tool's time (the total, or up alone: {@code phase}) grows with the number of hosts:
+     * the summary of each topology, smallest first, and between each two neighbours the exponent
+     * e of {@code time2 / time1 = (hosts2 / hosts1)^e}: 1 is linear, below 1 grows slower (fixed
+     * costs spread over more hosts), above 1 faster.
      */
-    record Growth(Tool tool, List<Summary> bySize, List<Double> exponents) {
+    record Growth(Tool tool, Phase phase, List<Summary> bySize, List<Double> exponents) {
         /** Whether no step grows faster than {@link #LINEAR_EXPONENT}. */
         boolean linear() {
             return exponents.stream().allMatch(e -> e <= LINEAR_EXPONENT);
@@ -96,7 +123,7 @@ final class LabReport {
             if (bySize.size() < 2) {
                 return OptionalDouble.empty();
             }
-            return OptionalDouble.of(exponent(bySize.get(0), bySize.get(bySize.size() - 1)));
+            return OptionalDouble.of(exponent(phase, bySize.get(0), bySize.get(bySize.size() - 1)));
         }
     }
 
@@ -160,18 +187,23 @@ final class LabReport {
         }).toList();
     }
 
+    /** How the tool's total grows. */
     Growth growth(Tool tool) {
+        return growth(tool, Phase.TOTAL);
+    }
+
+    Growth growth(Tool tool, Phase phase) {
         List<Summary> bySize = topos.stream().sorted(Comparator.comparingInt(Topo::hosts))
                 .map(topo -> summary(topo.name(), tool)).toList();
         List<Double> exponents = new ArrayList<>();
         for (int i = 1; i < bySize.size(); i++) {
-            exponents.add(exponent(bySize.get(i - 1), bySize.get(i)));
+            exponents.add(exponent(phase, bySize.get(i - 1), bySize.get(i)));
         }
-        return new Growth(tool, bySize, List.copyOf(exponents));
+        return new Growth(tool, phase, bySize, List.copyOf(exponents));
     }
 
-    private static double exponent(Summary smaller, Summary larger) {
-        return Math.log(divide(larger.total(), smaller.total()))
+    private static double exponent(Phase phase, Summary smaller, Summary larger) {
+        return Math.log(divide(phase.of(larger), phase.of(smaller)))
                 / Math.log((double) larger.topo().hosts() / smaller.topo().hosts());
     }
 
@@ -204,11 +236,13 @@ final class LabReport {
         }
         lines.add("Growth with hosts (exponent between sizes: 1 = linear; at most " + LINEAR_EXPONENT
                 + " counts as linear):");
-        for (Tool tool : Tool.values()) {
-            Growth growth = growth(tool);
-            lines.add(String.format(Locale.ROOT, "  %-11s %s; %s", tool.label, perHostText(growth),
-                    growth.exponents().isEmpty() ? "one size only"
-                            : "exponents " + exponentsText(growth) + (growth.linear() ? " (linear)" : " (NOT linear)")));
+        for (Phase phase : Phase.values()) {
+            for (Tool tool : Tool.values()) {
+                Growth growth = growth(tool, phase);
+                lines.add(String.format(Locale.ROOT, "  %-8s %-11s %s; %s", phase.label,
+                        tool.label, perHostText(growth), growth.exponents().isEmpty() ? "one size only"
+                                : "exponents " + exponentsText(growth) + (growth.linear() ? " (linear)" : " (NOT linear)")));
+            }
         }
         ovsNote().ifPresent(lines::add);
         return String.join("\n", lines) + "\n";
@@ -222,7 +256,7 @@ final class LabReport {
 
     private static String perHostText(Growth growth) {
         return growth.bySize().stream()
-                .map(s -> s.topo().name() + " " + millis(s.perHost()) + " ms/host")
+                .map(s -> s.topo().name() + " " + millis(growth.phase().perHost(s)) + " ms/host")
                 .collect(Collectors.joining(", "));
     }
 
@@ -250,8 +284,21 @@ final class LabReport {
                     + Stats.number(ratio.down()) + " |");
         }
         lines.add("");
+        lines.addAll(growthTable(Phase.TOTAL));
+        lines.add("");
+        lines.addAll(growthTable(Phase.UP));
+        ovsNote().ifPresent(note -> {
+            lines.add("");
+            lines.add(note);
+        });
+        return String.join("\n", lines) + "\n";
+    }
+
+    /** Time per host of each size, and the exponents: the total's table heads "Tool", up alone's "Tool, up alone". */
+    private List<String> growthTable(Phase phase) {
+        List<String> lines = new ArrayList<>();
         List<Topo> bySize = topos.stream().sorted(Comparator.comparingInt(Topo::hosts)).toList();
-        StringBuilder header = new StringBuilder("| Tool |");
+        StringBuilder header = new StringBuilder(phase == Phase.TOTAL ? "| Tool |" : "| Tool, " + phase.label + " |");
         StringBuilder rule = new StringBuilder("|---|");
         for (Topo topo : bySize) {
             header.append(" ").append(topo.name()).append(" (").append(topo.hosts()).append(" hosts), ms/host |");
@@ -262,18 +309,14 @@ final class LabReport {
         lines.add(header.toString());
         lines.add(rule.toString());
         for (Tool tool : Tool.values()) {
-            Growth growth = growth(tool);
+            Growth growth = growth(tool, phase);
             StringBuilder row = new StringBuilder("| " + tool.label + " |");
-            growth.bySize().forEach(s -> row.append(" ").append(millis(s.perHost())).append(" |"));
+            growth.bySize().forEach(s -> row.append(" ").append(millis(phase.perHost(s))).append(" |"));
             row.append(" ").append(growth.exponents().isEmpty() ? "–" : exponentsText(growth));
             row.append(" | ").append(growth.exponents().isEmpty() ? "–" : growth.linear() ? "yes" : "**no**").append(" |");
             lines.add(row.toString());
         }
-        ovsNote().ifPresent(note -> {
-            lines.add("");
-            lines.add(note);
-        });
-        return String.join("\n", lines) + "\n";
+        return lines;
     }
 
     // ---- helpers

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.switchboard.bench.LabReport.Growth;
 import dev.switchboard.bench.LabReport.OvsSample;
+import dev.switchboard.bench.LabReport.Phase;
 import dev.switchboard.bench.LabReport.Ratio;
 import dev.switchboard.bench.LabReport.Sample;
 import dev.switchboard.bench.LabReport.Summary;
@@ -171,5 +172,25 @@ class LabReportTest {
         List<Topo> same = List.of(SMALL, new Topo("linear,16", 16, 16));
 
         assertThatThrownBy(() -> LabReport.of(same, List.of(), List.of())).hasMessageContaining("number of hosts");
+    }
+
+    @Test
+    void bringUpGrowsOnItsOwnTooFromUpAlone() {
+        List<Sample> samples = new ArrayList<>(samples());
+        // Switchboard's up: 10 ms per host plus 800 ms fixed, so its up per host falls with size
+        samples.replaceAll(s -> s.tool() == Tool.SWITCHBOARD ? new Sample(s.topo(), s.tool(), s.up().plusMillis(800), s.down()) : s);
+        LabReport report = LabReport.of(TOPOS, samples, List.of());
+
+        Growth up = report.growth(Tool.SWITCHBOARD, Phase.UP);
+        // 16 hosts: 960 ms, 64: 1440 ms, 216: 2960 ms
+        assertThat(up.exponents().get(0)).isCloseTo(Math.log(1440.0 / 960) / Math.log(4), within(1e-9));
+        assertThat(up.exponents().get(1)).isCloseTo(Math.log(2960.0 / 1440) / Math.log(216.0 / 64), within(1e-9));
+        assertThat(report.text()).contains("up alone Switchboard tree,2,4 60.0 ms/host, tree,2,8 22.5 ms/host, "
+                + "tree,3,6 13.7 ms/host; exponents 0.29, 0.59 (overall 0.43) (linear)");
+        assertThat(report.markdown().lines().toList()).contains(
+                "| Tool, up alone | tree,2,4 (16 hosts), ms/host | tree,2,8 (64 hosts), ms/host "
+                        + "| tree,3,6 (216 hosts), ms/host | Growth exponents | Linear (≤ 1.1) |",
+                "| Switchboard | 60.0 | 22.5 | 13.7 | 0.29, 0.59 (overall 0.43) | yes |",
+                "| Mininet | 175.0 | 81.3 | 59.3 | 0.45, 0.74 (overall 0.58) | yes |");
     }
 }

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -45,7 +46,18 @@ final class LabTeardown {
     private static final Duration ORPHAN_WAIT = Duration.ofSeconds(15);
     /** Rounds of removing and looking again; the last deletes what stays (see the class comment). */
     private static final int ROUNDS = 8;
-    private static final long PAUSE_MILLIS = 200;
+    /**
+     * How often a round looks again for what is still leaving. The kernel removes a deleted
+     * namespace's veths a few milliseconds to a few hundred after {@code ip netns del} returns
+     * (its cleanup runs later, in a worker), so a round looks often rather than sleeping long:
+     * a fixed 200 ms pause cost 200 ms whenever a single veth was still leaving.
+     */
+    private static final Duration POLL = Duration.ofMillis(20);
+    /**
+     * Looks per round before what is left is removed again: with a read taking ~10 ms, about
+     * 0.3 s, what a round used to wait (two 200 ms pauses) in the worst case.
+     */
+    static final int LOOKS_PER_ROUND = 10;
     /**
      * Namespaces deleted per {@code ip -batch}: a few batches rather than one, so that progress
      * shows, and still one process for many namespaces.
@@ -89,11 +101,10 @@ final class LabTeardown {
                 // an object vanished or appeared between reading and removing (its peer went with it,
                 // OVS removed its own device): read again and retry
             }
-            left = leftovers();
+            left = untilGone(this::leftovers, LOOKS_PER_ROUND, () -> pause(POLL));
             if (left.isEmpty()) {
                 break;
             }
-            pause();
         }
         if (!left.isEmpty()) {
             throw new IllegalStateException("lab " + names.lab() + ": could not remove " + left + "; its state is kept,"
@@ -164,7 +175,7 @@ final class LabTeardown {
         // Namespaces first, and no end of a veth into one of them: the kernel removes a dying
         // namespace's devices and their peers together, in one go (216 namespaces: 0.13 s),
         // whereas deleting veths one by one costs it ~17 ms each. Those ends leave a moment
-        // later; leftovers() waits for that. Veths between two switches and bridges are deleted.
+        // later; run() looks again until they are gone. Veths between two switches and bridges are deleted.
         // Every link is read before any namespace goes: a veth's peer namespace is named only
         // while that namespace has its name.
         List<String> dying = spaces.stream().filter(namespaces::contains).toList();
@@ -280,19 +291,30 @@ final class LabTeardown {
         }
     }
 
-    /** What still carries the prefix, after a pause for the kernel to finish removing veth peers. */
+    /**
+     * Reads {@code what} until it is empty, at most {@code looks} times, pausing between two
+     * reads; returns the last read. A namespace's veths leave the other namespaces a moment after
+     * the namespace, so what is still there at once is mostly about to go.
+     */
+    static <T> List<T> untilGone(Supplier<List<T>> what, int looks, Runnable pause) {
+        List<T> left = what.get();
+        for (int look = 1; look < looks && !left.isEmpty(); look++) {
+            pause.run();
+            left = what.get();
+        }
+        return left;
+    }
+
+    /** What still carries the prefix: namespaces, and links in the root and the private OVS's namespace. */
     private List<String> leftovers() {
         List<String> left = new ArrayList<>();
-        net.namespaces().stream().filter(names::owns).sorted().forEach(ns -> left.add("namespace " + ns));
+        Set<String> namespaces = new HashSet<>(net.namespaces());
+        namespaces.stream().filter(names::owns).sorted().forEach(ns -> left.add("namespace " + ns));
         List<Netns> where = new ArrayList<>(List.of(Netns.ROOT));
-        privateOvsPorts.filter(ns -> net.namespaceExists(ns.name().orElseThrow())).ifPresent(where::add);
-        boolean any = where.stream().anyMatch(ns -> net.links(ns).stream().map(Link::name).anyMatch(names::owns));
-        if (any) {
-            pause(); // a namespace's veths leave the other namespaces a moment after the namespace
-            for (Netns ns : where) {
-                net.links(ns).stream().map(Link::name).filter(names::owns).sorted()
-                        .forEach(name -> left.add("link " + name + (ns.isRoot() ? "" : " (in " + ns + ")")));
-            }
+        privateOvsPorts.filter(ns -> namespaces.contains(ns.name().orElseThrow())).ifPresent(where::add);
+        for (Netns ns : where) {
+            net.links(ns).stream().map(Link::name).filter(names::owns).sorted()
+                    .forEach(name -> left.add("link " + name + (ns.isRoot() ? "" : " (in " + ns + ")")));
         }
         return left;
     }
@@ -310,7 +332,7 @@ final class LabTeardown {
             if (ProcessHandle.allProcesses().noneMatch(LabTeardown::isOrphanedBatch)) {
                 return;
             }
-            pause();
+            pause(POLL);
         }
     }
 
@@ -326,9 +348,9 @@ final class LabTeardown {
         return parent.isEmpty() || !parent.get().info().command().orElse("").endsWith("/java");
     }
 
-    private static void pause() {
+    private static void pause(Duration duration) {
         try {
-            Thread.sleep(PAUSE_MILLIS);
+            Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while removing a lab", e);

@@ -6,16 +6,20 @@ import dev.switchboard.hostnet.Link;
 import dev.switchboard.hostnet.Netns;
 import dev.switchboard.lab.run.LabTeardown.Device;
 import dev.switchboard.lab.spec.LabNames;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
  * Which links a round of {@code lab down} deletes by name, from links as {@code ip -json}
- * reports them: each device once, never one that is already leaving with its namespace or peer.
+ * reports them: each device once, never one that is already leaving with its namespace or peer;
+ * and how a round waits for what is leaving.
  */
 class LabTeardownTest {
     private static final Predicate<String> OWNED = LabNames.of("td")::owns;
@@ -68,5 +72,40 @@ class LabTeardownTest {
 
         // still there after every round (a process keeps its namespace alive): deleted by name, the pair once
         assertThat(LabTeardown.deletions(links, OWNED, Set.of(), leaving, false, true)).containsExactly("td-s1-eth2");
+    }
+
+    @Test
+    void aRoundStopsLookingOnceNothingIsLeftAndPausesOnlyBetweenLooks() {
+        Deque<List<String>> reads = new ArrayDeque<>(List.of(List.of("link td-s1-eth1", "link td-s1-eth2"),
+                List.of("link td-s1-eth2"), List.of(), List.of("never read")));
+        AtomicInteger pauses = new AtomicInteger();
+
+        List<String> left = LabTeardown.untilGone(reads::poll, LabTeardown.LOOKS_PER_ROUND, pauses::incrementAndGet);
+
+        assertThat(left).isEmpty();
+        assertThat(reads).as("reads after the empty one").containsExactly(List.of("never read"));
+        assertThat(pauses).hasValue(2);
+    }
+
+    @Test
+    void whatIsGoneAtOnceCostsNoPause() {
+        AtomicInteger pauses = new AtomicInteger();
+        assertThat(LabTeardown.untilGone(List::<String>of, LabTeardown.LOOKS_PER_ROUND, pauses::incrementAndGet)).isEmpty();
+        assertThat(pauses).hasValue(0);
+    }
+
+    @Test
+    void whatStaysIsReturnedAfterTheLastLookForTheNextRoundToRemove() {
+        AtomicInteger looks = new AtomicInteger();
+        AtomicInteger pauses = new AtomicInteger();
+
+        List<String> left = LabTeardown.untilGone(() -> {
+            looks.incrementAndGet();
+            return List.of("namespace td-h1");
+        }, 4, pauses::incrementAndGet);
+
+        assertThat(left).containsExactly("namespace td-h1");
+        assertThat(looks).hasValue(4);
+        assertThat(pauses).hasValue(3);
     }
 }
