@@ -46,7 +46,7 @@ class OverlayAppsIT {
     /**
      * One tenant's overlay network, a bridge on each hypervisor.
      *
-     * @param subnet  the first three octets of its first subnet; the second is the next one
+     * @param subnet  the third octet of its first subnet, 10.0.SUBNET.0/24; its second is the next one
      * @param host    the name prefix of its hosts: 1 on hv1 and 2 on hv2 in the first subnet, 3 on hv2 in the second
      */
     record Network(String protocols, String bridge, int vni, int subnet, String host) {
@@ -122,6 +122,22 @@ class OverlayAppsIT {
     /** Every network but OpenFlow 1.2's. */
     static Stream<Network> networks() {
         return NETWORKS.stream().filter(net -> !net.protocols().equals("OpenFlow12"));
+    }
+
+    /**
+     * A limit the README states: the routing app is one router for every bridge, so it routes between tenants too. A
+     * host of the first network reaches a host of the second, on another bridge and the other hypervisor, through its
+     * gateway. Fails, and tells the docs to change, once the router keeps to a tenant's bridges.
+     */
+    @Test
+    void theRoutingAppIsOneRouterForEveryBridgeSoItJoinsTenants() {
+        List<Network> tenants = networks().limit(2).toList();
+        for (Network net : tenants) {
+            awaitTunnelLinks(net);
+        }
+        Network first = tenants.get(0);
+        Network other = tenants.get(1);
+        assertThat(ping(first.host() + "1", other.address(1, 10))).as("%s to a host of %s", first, other).contains("ttl=63");
     }
 
     /**
