@@ -25,8 +25,6 @@ class HypervisorFailureIT {
         network = new OverlayNetwork(OverlayNetwork.OVERLAY + """
                 apps:
                   l2-learning: {}
-                rest:
-                  port: 0
                 """);
         network.startController(List.of("l2-learning"));
         network.startHypervisors();

@@ -53,7 +53,10 @@ final class OverlayNetwork implements AutoCloseable {
                 ROOT.resolve("vagrant/provision/hypervisor.sh"));
     }
 
-    /** Starts the controller with these apps, listening on the hypervisors' management links. */
+    /**
+     * Starts the controller with these apps, listening on the hypervisors' management links; its REST API on a free
+     * port of the loopback ({@code switchboard.rest().orElseThrow().port()}), whatever the YAML says.
+     */
     void startController(List<String> apps) {
         List<InetSocketAddress> listen = new ArrayList<>(List.of(new InetSocketAddress("127.0.0.1", openflowPort)));
         List<String> managers = new ArrayList<>();
@@ -63,7 +66,7 @@ final class OverlayNetwork implements AutoCloseable {
         }
         switchboard = Switchboard.start(ControllerConfig.builder().listen(listen).build(),
                 config.ovsdb().withListen(managers), apps, config::appConfig,
-                config.rest().restConfig());
+                config.rest().restConfig().withPort(0)); // a free port: never another run's, nor a service's on 8080
     }
 
     void stopController() {

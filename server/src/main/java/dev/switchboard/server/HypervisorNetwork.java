@@ -291,7 +291,17 @@ public final class HypervisorNetwork implements AutoCloseable {
 
     /** {@code ovs-ofctl -O OpenFlow13 dump-flows} of the bridge on the hypervisor. */
     public String dumpFlows(String hypervisor, String bridge) {
-        return Commands.check(List.of("ovs-ofctl", "-O", "OpenFlow13", "dump-flows", mgmtTarget(hypervisor, bridge)),
+        return dumpFlows(hypervisor, bridge, "OpenFlow13");
+    }
+
+    /**
+     * {@code ovs-ofctl -O PROTOCOL dump-flows} of the bridge on the hypervisor: a bridge whose {@code protocols} leave
+     * out the one asked for refuses the connection, so a bridge limited to OpenFlow10 is dumped with that.
+     *
+     * @param protocol OVS's name of a version the bridge speaks, {@code OpenFlow10} … {@code OpenFlow15}
+     */
+    public String dumpFlows(String hypervisor, String bridge, String protocol) {
+        return Commands.check(List.of("ovs-ofctl", "-O", protocol, "dump-flows", mgmtTarget(hypervisor, bridge)),
                 Map.of(), TIMEOUT);
     }
 
