@@ -36,8 +36,8 @@ import org.projectfloodlight.openflow.types.DatapathId;
  * <p>Each network has a host on hv1 and one in the same subnet on hv2 (forwarding across the tunnel), and one on hv2
  * in a second subnet, behind the routing app's gateway (routing across the tunnel). Every network's subnets differ
  * from the others': the routing app is one router for every bridge, and refuses overlapping subnets (see README,
- * "Several OVS hosts"). OpenFlow 1.2 is the exception: a 1.2 bridge's packet-ins from a tunnel port do not reach the
- * apps, and {@link #onOpenFlow12PacketInsFromTheTunnelAreSkippedSoTheTunnelIsNoLink} shows why.
+ * "Several OVS hosts"). OpenFlow 1.2 is in: OVS puts Nicira's tunnel fields in a 1.2 packet-in's match, which
+ * openflowj's 1.2 reader refuses, and the controller reads such a packet-in without them (Of12PacketInRepair).
  */
 class OverlayAppsIT {
     private static final String FORWARDING = cookie(ForwardingApp.COOKIE_NUMBER);
@@ -119,9 +119,8 @@ class OverlayAppsIT {
         }
     }
 
-    /** Every network but OpenFlow 1.2's. */
     static Stream<Network> networks() {
-        return NETWORKS.stream().filter(net -> !net.protocols().equals("OpenFlow12"));
+        return NETWORKS.stream();
     }
 
     /**
@@ -138,28 +137,6 @@ class OverlayAppsIT {
         Network first = tenants.get(0);
         Network other = tenants.get(1);
         assertThat(ping(first.host() + "1", other.address(1, 10))).as("%s to a host of %s", first, other).contains("ttl=63");
-    }
-
-    /**
-     * OpenFlow 1.2 has no OXM for the tunnel id (OXM_OF_TUNNEL_ID came with 1.3), so OVS puts Nicira's NXM_NX_TUN_ID
-     * in the match of a 1.2 packet-in from a tunnel port; openflowj's 1.2 reader knows no such field ("Unknown value
-     * for discriminator typeLen of class OFOxmVer12: 73736", 0x12008), and the controller skips the packet-in as a
-     * message it does not know, counted. So no LLDP probe comes back through the tunnel, and no packet a host sent
-     * from the other side: an overlay bridge speaks 1.0 or 1.3 to 1.5. Fails, and tells the docs to change, once
-     * 1.2 packet-ins from a tunnel are read.
-     */
-    @Test
-    void onOpenFlow12PacketInsFromTheTunnelAreSkippedSoTheTunnelIsNoLink() throws Exception {
-        Network twelve = NETWORKS.stream().filter(net -> net.protocols().equals("OpenFlow12")).findFirst().orElseThrow();
-        // the other networks' tunnels are links by now: discovery ran over every bridge at least that long
-        for (Network net : networks().toList()) {
-            awaitTunnelLinks(net);
-        }
-        await("packet-ins skipped as unknown").atMost(OverlayNetwork.PATIENCE)
-                .until(() -> network.switchboard.controller().stats().unknownMessagesSkipped() > 0);
-        String hv1Bridge = dpid("hv1", twelve.bridge());
-        String hv2Bridge = dpid("hv2", twelve.bridge());
-        assertThat(links()).as("links of %s", twelve).noneMatch(link -> link.contains(hv1Bridge) || link.contains(hv2Bridge));
     }
 
     @ParameterizedTest(name = "{0}")

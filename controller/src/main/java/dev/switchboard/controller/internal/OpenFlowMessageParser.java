@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * <p>A frame that openflowj does not know (an experimenter or Nicira extension, a message
  * type newer than openflowj) is counted, logged at debug and skipped: switches send such
  * messages after upgrades, and dropping the switch for them is the Floodlight bug this
- * avoids. A frame of a known kind that does not parse raises {@link OpenFlowProtocolException}.
+ * avoids. A 1.2 PACKET_IN whose match holds Nicira fields is read without them
+ * ({@link Of12PacketInRepair}). A frame of a known kind that does not parse raises
+ * {@link OpenFlowProtocolException}.
  *
  * <p>Not a pipeline stage of its own: the frame decoder calls it on the bytes where they lie,
  * which saves a buffer slice and a pipeline hop per message.
@@ -55,12 +57,18 @@ final class OpenFlowMessageParser {
             return helloWithoutBody(frame, version);
         }
         OFMessage message;
+        int start = frame.readerIndex();
         try {
             message = READER.readFrom(frame);
         } catch (OFParseError e) {
             // openflowj may quote what it read: escaped before it reaches a log line
             String what = PeerText.escape(e.getMessage() == null ? e.toString() : e.getMessage());
             if (what.startsWith(UNKNOWN_DISCRIMINATOR)) {
+                frame.readerIndex(start);
+                OFMessage repaired = withBasicMatchFields(frame);
+                if (repaired != null) {
+                    return repaired;
+                }
                 counters.unknownMessagesSkipped.increment();
                 log.debug("{}: skipped a message openflowj does not know (version {}, type {}): {}",
                         peer, version, type, what);
@@ -79,6 +87,21 @@ final class OpenFlowMessageParser {
                     "cannot parse a message of version " + version + ", type " + type + ": truncated body");
         }
         return message;
+    }
+
+    /** A 1.2 PACKET_IN read again without its Nicira match fields; null if that does not help. */
+    private static OFMessage withBasicMatchFields(ByteBuf frame) {
+        ByteBuf repaired = Of12PacketInRepair.withBasicFieldsOnly(frame);
+        if (repaired == null) {
+            return null;
+        }
+        try {
+            return READER.readFrom(repaired);
+        } catch (OFParseError | RuntimeException e) {
+            return null;
+        } finally {
+            repaired.release();
+        }
     }
 
     /**
