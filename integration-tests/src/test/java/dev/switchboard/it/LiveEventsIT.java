@@ -114,6 +114,10 @@ class LiveEventsIT {
                     seen.addAll(live.until(h1Learned, LIMIT));
                 }
                 assertThat(seen).extracting(e -> e.get("id").asLong()).isSorted().doesNotHaveDuplicates();
+
+                // forwarding enabled over the API forwards once discovery is done, as when it starts with the controller
+                AppNetwork.awaitDiscovery(() -> switchboard.service(TopologyService.class).orElseThrow().current(), net.topology());
+                assertThat(net.pingAll()).as(net.output()).isZero();
             }
         }
     }
