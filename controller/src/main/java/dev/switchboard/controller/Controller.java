@@ -29,6 +29,20 @@ public final class Controller implements AutoCloseable {
     }
 
     /**
+     * Also listens for switches on {@code address} (plain TCP, like {@link ControllerConfig#listen()})
+     * from now until {@link #close}: e.g. where the OVS of a lab brought up at run time, in a network
+     * namespace of its own, reaches this controller. An address listened on already is not bound
+     * again. Blocks until bound, so not for an event loop.
+     *
+     * @return the bound address
+     * @throws java.io.UncheckedIOException if it cannot be bound
+     * @throws IllegalStateException        before {@link #start} or after {@link #close}
+     */
+    public InetSocketAddress listenAlso(InetSocketAddress address) {
+        return core.listenAlso(address);
+    }
+
+    /**
      * Makes this controller one instance of a cluster: each switch's OpenFlow role follows
      * {@code source} (ROLE_REQUEST MASTER with the term's generation id, or SLAVE; the Nicira role
      * request on 1.0), and only a switch's master hands its packet-ins to the processors and

@@ -474,7 +474,9 @@ class AppRuntimeTest {
      * An app enabled while the controller runs: refused while a provider it needs is stopped
      * (naming it), otherwise started and reconciled on the switch already served (its plan's
      * flow installed) and told of it once; a provider whose service a running app consumes
-     * cannot be disabled; disabling deletes the app's flows and removes its listeners.
+     * cannot be disabled; disabling deletes the app's flows and removes its listeners. The change
+     * listeners hear of each change that happened (an enabled app before it is told of a switch),
+     * and of nothing else.
      */
     @Test
     void appsAreEnabledAndDisabledWhileTheControllerRuns() throws Exception {
@@ -494,6 +496,7 @@ class AppRuntimeTest {
         try (ControllerFixture fixture = new ControllerFixture()) {
             AppRuntime runtime = AppRuntime.start(fixture.controller.switches(), fixture.controller.packetIns(),
                     List.of(topology), name -> AppConfig.empty(name));
+            runtime.addChangeListener(() -> log.add("apps changed " + runtime.names()));
             EmulatedSwitch emulator = fixture.connect(EmulatedSwitch.prepare(EmulatedSwitchOptions.builder()
                     .datapathId(DatapathId.of(20)).supportedVersions(Set.of(OFVersion.OF_13)).build()).withFlowTable(table));
             fixture.awaitSwitch(emulator);
@@ -507,10 +510,12 @@ class AppRuntimeTest {
             runtime.enable(hosts, available).get(5, TimeUnit.SECONDS);
             assertThat(runtime.names()).containsExactly("topology", "hosts");
             assertThat(log).containsSubsequence("start hosts", "reconcile hosts 0", "switch hosts");
+            assertThat(log).containsSubsequence("start hosts", "apps changed [topology, hosts]", "switch hosts");
             assertThat(log.stream().filter("switch hosts"::equals)).hasSize(1);
             assertThat(table.flows()).extracting(fl -> fl.cookie().getValue()).contains(hostsCookie | 1);
             runtime.enable(hosts, available).get(5, TimeUnit.SECONDS); // already running: nothing happens
             assertThat(log.stream().filter("start hosts"::equals)).hasSize(1);
+            assertThat(log.stream().filter(line -> line.startsWith("apps changed"))).hasSize(1);
 
             assertThatThrownBy(() -> runtime.disable("topology"))
                     .isInstanceOf(dev.switchboard.controller.app.AppConflictException.class)
@@ -518,7 +523,7 @@ class AppRuntimeTest {
 
             runtime.disable("hosts").get(5, TimeUnit.SECONDS);
             assertThat(runtime.names()).containsExactly("topology");
-            assertThat(log).contains("stop hosts");
+            assertThat(log).containsSubsequence("stop hosts", "apps changed [topology]");
             assertThat(table.flows()).extracting(fl -> fl.cookie().getValue()).doesNotContain(hostsCookie | 1);
             emulator.sendPacketIn(OFPort.of(1), new byte[64]);
             await().atMost(Duration.ofSeconds(5)).until(() -> log.contains("packet topology"));

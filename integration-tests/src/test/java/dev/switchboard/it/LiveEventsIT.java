@@ -17,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code /api/v1/events} of a controller with a real Mininet network: switch and link events
- * arrive live, and a client that reconnects with its Last-Event-ID gets the ones it missed.
+ * arrive live, and a client that reconnects with its Last-Event-ID gets the ones it missed; the
+ * link and host events of apps enabled over the API after it started arrive too.
  */
 class LiveEventsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -74,6 +76,48 @@ class LiveEventsIT {
             // an id from no run of this controller: the client is told to re-read the state
             try (SseReader stale = SseReader.open(http, events, TOKEN, "1")) {
                 assertThat(stale.until(e -> true, LIMIT).get(0).get("type").asText()).isEqualTo("reset");
+            }
+        }
+    }
+
+    /**
+     * No app runs when the API starts; topology, hosts and forwarding are enabled over the API
+     * afterwards, with the network already connected: the stream follows the services they
+     * publish, so the links they discover and the hosts they learn arrive live.
+     */
+    @Test
+    void linkAndHostEventsOfAppsEnabledAfterTheApiStarted() throws Exception {
+        RestConfig rest = new RestConfig(true, "127.0.0.1", 0, Optional.of(TOKEN));
+        try (PrivateOvs ovs = PrivateOvs.start();
+                Switchboard switchboard = Switchboard.start(
+                        ControllerConfig.builder().listen(List.of(new InetSocketAddress(ovs.controllerAddress(), 0))).build(),
+                        SwitchboardConfig.defaults().ovsdb(), List.of(), name -> AppConfig.of("apps." + name, Map.of()), rest)) {
+            String base = "http://127.0.0.1:" + switchboard.rest().orElseThrow().port() + "/api/v1";
+            try (SseReader live = SseReader.open(http, base + "/events", TOKEN, null);
+                    MininetNetwork net = MininetNetwork.start(ovs, "linear,2", switchboard.openflowAddresses().get(0).getPort(),
+                            "OpenFlow13", RunNames.name("w"))) {
+                for (String app : List.of("topology", "hosts", "forwarding")) {
+                    HttpResponse<String> enabled = http.send(HttpRequest.newBuilder(URI.create(base + "/apps/" + app + "/enable"))
+                            .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertThat(enabled.statusCode()).as(enabled.body()).isEqualTo(200);
+                }
+                List<JsonNode> seen = new ArrayList<>(live.until(linkBetween("link.added", 1, 2), LIMIT));
+                assertThat(seen).as(SseReader.types(seen).toString()).extracting(e -> e.get("type").asText())
+                        .contains("switch.connected");
+
+                // forwarding enabled over the API forwards once discovery is done, as when it starts with the
+                // controller: the first pingall after enabling, no traffic before it but what the hosts sent themselves
+                AppNetwork.awaitDiscovery(() -> switchboard.service(TopologyService.class).orElseThrow().current(), net.topology());
+                assertThat(net.pingAll()).as(net.output()).isZero();
+
+                String h1Mac = net.topology().get("hosts").get("h1").get("mac").asText();
+                Predicate<JsonNode> h1Learned = e -> e.get("type").asText().equals("host.added")
+                        && e.get("data").get("host").get("mac").asText().equalsIgnoreCase(h1Mac);
+                if (seen.stream().noneMatch(h1Learned)) { // a host may speak (IPv6) before the pings
+                    seen.addAll(live.until(h1Learned, LIMIT));
+                }
+                assertThat(seen).extracting(e -> e.get("id").asLong()).isSorted().doesNotHaveDuplicates();
             }
         }
     }

@@ -46,7 +46,8 @@ class RestApiIT {
         // the switches live in the private OVS's namespace and reach the controller over its uplink
         try (PrivateOvs ovs = PrivateOvs.start();
                 Switchboard switchboard = Switchboard.start(listenOn(ovs.controllerAddress()), SwitchboardConfig.defaults().ovsdb(),
-                List.of("forwarding"), name -> AppConfig.of("apps." + name, Map.of()), rest);
+                List.of("forwarding"), name -> AppConfig.of("apps." + name,
+                        name.equals("forwarding") ? Map.of("idleTimeout", "45s") : Map.of()), rest);
                 MininetNetwork net = MininetNetwork.start(ovs, "linear,2", switchboard.openflowAddresses().get(0).getPort(),
                         "OpenFlow13", RunNames.name("r"))) {
             String base = "http://127.0.0.1:" + switchboard.rest().orElseThrow().port() + "/api/v1";
@@ -87,9 +88,26 @@ class RestApiIT {
             });
             assertThat(flows).anySatisfy(f -> assertThat(f.get("cookie").asText()).startsWith("0x5342"));
 
-            // groups and meters: OVS has none configured, but answers the requests
-            assertThat(get(base + "/switches/1/groups", 200).isArray()).isTrue();
-            assertThat(get(base + "/switches/1/meters", 200).isArray()).isTrue();
+            // groups and meters: read from the switch, as ovs-ofctl made them there
+            assertThat(get(base + "/switches/1/groups", 200)).isEmpty();
+            assertThat(get(base + "/switches/1/meters", 200)).isEmpty();
+            ovs.ofctl("-O", "OpenFlow13", "add-group", s1Name,
+                    "group_id=7,type=select,bucket=weight:3,actions=output:1,bucket=weight:5,actions=output:2");
+            ovs.ofctl("-O", "OpenFlow13", "add-meter", s1Name, "meter=3,kbps,burst,band=type=drop,rate=1000,burst_size=100");
+            JsonNode groups = get(base + "/switches/1/groups", 200);
+            assertThat(groups).hasSize(1);
+            assertThat(groups.get(0).get("groupId").asLong()).isEqualTo(7);
+            assertThat(groups.get(0).get("type").asText()).isEqualTo("SELECT");
+            assertThat(groups.get(0).get("buckets")).extracting(b -> b.get("weight").asInt() + " " + b.get("actions").get(0).asText())
+                    .containsExactly("3 output:1", "5 output:2");
+            JsonNode meters = get(base + "/switches/1/meters", 200);
+            assertThat(meters).hasSize(1);
+            assertThat(meters.get(0).get("meterId").asLong()).isEqualTo(3);
+            assertThat(meters.get(0).get("flags")).extracting(JsonNode::asText).contains("KBPS", "BURST");
+            assertThat(meters.get(0).get("bands").get(0).asText()).contains("rate=1000").contains("burstSize=100");
+            assertThat(get(base + "/switches/2/groups", 200)).isEmpty();
+            get(base + "/switches/00:00:00:00:00:00:00:99/groups", 404);
+            get(base + "/switches/00:00:00:00:00:00:00:99/meters", 404);
 
             JsonNode links = get(base + "/links", 200);
             assertThat(links).hasSize(2);
@@ -106,13 +124,25 @@ class RestApiIT {
 
             JsonNode apps = get(base + "/apps", 200);
             assertThat(apps).extracting(a -> a.get("name").asText()).containsExactly("topology", "hosts", "forwarding");
+            // an app's settings: its config section as written, in the list and on its own page
+            assertThat(find(apps, a -> a.get("name").asText().equals("forwarding")).get("settings").get("idleTimeout").asText())
+                    .isEqualTo("45s");
+            JsonNode forwarding = get(base + "/apps/forwarding", 200);
+            assertThat(forwarding.get("state").asText()).isEqualTo("RUNNING");
+            assertThat(forwarding.get("settings").get("idleTimeout").asText()).isEqualTo("45s");
+            assertThat(forwarding.get("consumes")).extracting(JsonNode::asText).contains("TopologyService", "HostService");
+            assertThat(get(base + "/apps/l2-learning", 200).get("state").asText()).isEqualTo("STOPPED");
+            get(base + "/apps/nosuch", 404);
+            // 409: topology cannot stop while hosts and forwarding consume it
+            assertThat(post(base + "/apps/topology/disable", 409).get("error").asText()).contains("hosts", "forwarding");
 
             JsonNode openapi = get(base + "/openapi.json", 200);
             List<String> paths = new ArrayList<>();
             openapi.get("paths").fieldNames().forEachRemaining(paths::add);
             assertThat(paths).contains("/api/v1/switches", "/api/v1/switches/{dpid}", "/api/v1/switches/{dpid}/ports",
                     "/api/v1/switches/{dpid}/flows", "/api/v1/links", "/api/v1/hosts", "/api/v1/paths", "/api/v1/apps",
-                    "/api/v1/health", "/api/v1/switches/{dpid}/groups", "/api/v1/switches/{dpid}/meters");
+                    "/api/v1/health", "/api/v1/switches/{dpid}/groups", "/api/v1/switches/{dpid}/meters",
+                    "/api/v1/apps/{name}", "/api/v1/apps/{name}/enable", "/api/v1/apps/{name}/disable");
 
             // errors
             assertThat(get(base + "/switches/not-a-dpid", 400).get("field").asText()).isEqualTo("dpid");
@@ -178,6 +208,13 @@ class RestApiIT {
 
     private JsonNode get(String uri, int status) throws IOException, InterruptedException {
         HttpResponse<String> response = send(uri, true);
+        assertThat(response.statusCode()).as(uri + ": " + response.body()).isEqualTo(status);
+        return JSON.readTree(response.body());
+    }
+
+    private JsonNode post(String uri, int status) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(authorized(uri).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(uri + ": " + response.body()).isEqualTo(status);
         return JSON.readTree(response.body());
     }

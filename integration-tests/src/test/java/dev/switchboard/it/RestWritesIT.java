@@ -35,7 +35,8 @@ import org.projectfloodlight.openflow.types.DatapathId;
 /**
  * The REST API's write routes against the real thing: bridges and ports made over REST on a
  * private OVS (checked with ovs-vsctl), an app enabled and disabled over REST (checked by its
- * flows in ovs-ofctl dump-flows), a lab brought up and down over REST (checked with ip netns),
+ * flows in ovs-ofctl dump-flows), a lab brought up and down over REST (checked with ip netns; its
+ * switch connects to the controller, which listens on loopback only, from the labs' private OVS),
  * and the token on every path of a server bound beyond loopback.
  */
 class RestWritesIT {
@@ -137,19 +138,27 @@ class RestWritesIT {
             String base = root + "/api/v1";
             assertThat(send("POST", base + "/labs", "{\"topo\": \"single,2\", \"name\": \"" + lab + "\", \"colour\": 1}", 400)
                     .get("field").asText()).isEqualTo("colour");
-            HttpResponse<String> accepted = raw("POST", base + "/labs", "{\"topo\": \"single,2\", \"name\": \"" + lab + "\"}");
+            // its switch is given this controller on loopback, where alone the controller listens; the labs'
+            // private OVS runs in a namespace of its own and reaches it on its uplink, where the controller listens too
+            String controller = "tcp:127.0.0.1:" + switchboard.openflowAddresses().get(0).getPort();
+            HttpResponse<String> accepted = raw("POST", base + "/labs", "{\"topo\": \"single,2\", \"name\": \"" + lab
+                    + "\", \"controller\": \"" + controller + "\"}");
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
             assertThat(accepted.headers().firstValue("Location")).hasValue("/api/v1/labs/" + lab);
             JsonNode up = awaitOperation(base, lab);
             assertThat(up.get("operation").get("state").asText()).as(up.toString()).isEqualTo("DONE");
             assertThat(namespaces()).contains(lab + "-h1", lab + "-h2");
             assertThat(up.get("status")).extracting(JsonNode::asText).allMatch(line -> line.contains("ok"));
+            JsonNode switches = await().atMost(PATIENCE).until(() -> send("GET", base + "/switches", null, 200),
+                    listed -> listed.size() == 1);
+            assertThat(switches.get(0).get("dpid").asText()).isEqualTo("00:00:00:00:00:00:00:01");
 
             assertThat(raw("DELETE", base + "/labs/" + lab, null).statusCode()).isEqualTo(202);
             JsonNode down = awaitOperation(base, lab);
             assertThat(down.get("operation").get("kind").asText()).isEqualTo("down");
             assertThat(down.get("operation").get("state").asText()).as(down.toString()).isEqualTo("DONE");
             assertThat(namespaces()).noneMatch(ns -> ns.startsWith(lab + "-"));
+            await().atMost(PATIENCE).until(() -> send("GET", base + "/switches", null, 200), JsonNode::isEmpty);
         } finally {
             new LabRunner(new HostNetwork(), new PrintStream(OutputStream.nullOutputStream())).down(lab);
             PrivateOvs.attach(labs.resolve("ovs")).ifPresent(PrivateOvs::close);

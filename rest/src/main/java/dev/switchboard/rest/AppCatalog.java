@@ -1,5 +1,6 @@
 package dev.switchboard.rest;
 
+import dev.switchboard.controller.Registration;
 import java.util.List;
 import java.util.Map;
 
@@ -8,6 +9,16 @@ public interface AppCatalog {
 
     /** The running apps, in start order. */
     List<AppInfo> apps();
+
+    /**
+     * Tells {@code listener} when apps were enabled or disabled at run time, so the API can follow
+     * the services they publish (the live events listen to topology and hosts). An app enabled is
+     * announced before it is told of any switch. Called on the thread that made the change, with no
+     * lock held; the default never calls it (a fixed set of apps).
+     */
+    default Registration addChangeListener(Runnable listener) {
+        return () -> { };
+    }
 
     /**
      * @param name        the app's name ({@code --apps})

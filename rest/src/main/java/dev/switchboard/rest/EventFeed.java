@@ -6,6 +6,7 @@ import dev.switchboard.controller.SwitchError;
 import dev.switchboard.controller.SwitchListener;
 import dev.switchboard.hosts.Host;
 import dev.switchboard.hosts.HostListener;
+import dev.switchboard.hosts.HostService;
 import dev.switchboard.rest.EventData.HostEvent;
 import dev.switchboard.rest.EventData.LinkEvent;
 import dev.switchboard.rest.EventData.PortEvent;
@@ -13,9 +14,11 @@ import dev.switchboard.rest.EventData.SwitchErrorEvent;
 import dev.switchboard.rest.EventData.SwitchEvent;
 import dev.switchboard.topology.Link;
 import dev.switchboard.topology.TopologyEvent;
+import dev.switchboard.topology.TopologyService;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 import org.projectfloodlight.openflow.protocol.OFPortDesc;
 
 /**
@@ -23,24 +26,64 @@ import org.projectfloodlight.openflow.protocol.OFPortDesc;
  * builds a small immutable view and appends it (lock-free): it runs on switches' event loops,
  * the topology writer or the hosts app's threads, which must never wait for an HTTP client.
  *
- * <p>The topology and hosts apps are listened to if they run when the API starts (the API starts
- * after the apps).
+ * <p>The topology and hosts services are followed as the running apps publish them: those running
+ * when the API starts (it starts after the apps), and again each time apps are enabled or disabled
+ * at run time ({@link AppCatalog#addChangeListener}), so an app enabled over the API later has its
+ * link and host events in the stream too.
  */
 final class EventFeed implements AutoCloseable {
     private final EventJournal journal;
+    private final RestSources sources;
     private final List<Registration> registrations = new ArrayList<>();
+    /** Guards the followed services below; taken only by {@link #follow} and {@link #close}, never on an event loop. */
+    private final Object following = new Object();
+    private Followed<TopologyService> topology = Followed.none();
+    private Followed<HostService> hosts = Followed.none();
+    private boolean closed;
 
-    private EventFeed(EventJournal journal) {
+    /** A service listened to, by identity (the app runtime hands out one view per publication), and its registration. */
+    private record Followed<S>(S service, Registration registration) {
+        static <S> Followed<S> none() {
+            return new Followed<>(null, () -> { });
+        }
+    }
+
+    private EventFeed(EventJournal journal, RestSources sources) {
         this.journal = journal;
+        this.sources = sources;
     }
 
     static EventFeed attach(EventJournal journal, RestSources sources) {
-        EventFeed feed = new EventFeed(journal);
+        EventFeed feed = new EventFeed(journal, sources);
         feed.registrations.add(sources.switches().addSwitchListener(feed.new Switches()));
         feed.registrations.add(sources.switches().addErrorListener(feed::switchError));
-        sources.topology().get().ifPresent(t -> feed.registrations.add(t.addListener(feed::topologyChanged)));
-        sources.hosts().get().ifPresent(h -> feed.registrations.add(h.addListener(feed.new Hosts())));
+        feed.registrations.add(sources.apps().addChangeListener(feed::follow));
+        feed.follow();
         return feed;
+    }
+
+    /**
+     * Listens to the topology and hosts services the running apps publish now: a service that is
+     * new (its app enabled, or stopped and started again) is registered on, one gone is let go,
+     * one that stayed keeps its registration (no event lost in between). Runs on the thread that
+     * started the API or changed the apps.
+     */
+    private void follow() {
+        synchronized (following) {
+            if (closed) {
+                return;
+            }
+            topology = refollow(topology, sources.topology().get().orElse(null), t -> t.addListener(this::topologyChanged));
+            hosts = refollow(hosts, sources.hosts().get().orElse(null), h -> h.addListener(new Hosts()));
+        }
+    }
+
+    private static <S> Followed<S> refollow(Followed<S> before, S now, Function<S, Registration> listen) {
+        if (now == before.service()) {
+            return before;
+        }
+        before.registration().close();
+        return now == null ? Followed.none() : new Followed<>(now, listen.apply(now));
     }
 
     private final class Switches implements SwitchListener {
@@ -114,5 +157,10 @@ final class EventFeed implements AutoCloseable {
     @Override
     public void close() {
         registrations.forEach(Registration::close);
+        synchronized (following) {
+            closed = true;
+            topology.registration().close();
+            hosts.registration().close();
+        }
     }
 }

@@ -22,7 +22,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.switchboard.topology.Link;
+import dev.switchboard.topology.SwitchPort;
+import dev.switchboard.topology.TopologyEvent;
+import java.util.Set;
 import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.OFPort;
 
 /** {@code /api/v1/events} and the web view's files, by real HTTP over fake services. */
 class EventsEndpointTest {
@@ -86,6 +92,35 @@ class EventsEndpointTest {
             fakes.switchListeners.forEach(l -> l.switchAdded(s1));
             assertThat(stale.next().get("type").asText()).isEqualTo("switch.connected");
         }
+    }
+
+    /**
+     * The topology app stopped when the API started, then enabled: its link events reach the
+     * stream; stopped again, it is let go; a service that stays is not registered on twice.
+     */
+    @Test
+    void followsTheTopologyOfAnAppEnabledAfterTheApiStarted() throws Exception {
+        server.close();
+        fakes.topologyRunning = false;
+        server = RestServer.start(new RestConfig(true, "127.0.0.1", 0, Optional.empty()), fakes.sources());
+        assertThat(fakes.topologyListeners).isEmpty();
+
+        fakes.topologyRuns(true);
+        fakes.topologyRuns(true); // another app changed: the topology stays followed once
+        assertThat(fakes.topologyListeners).hasSize(1);
+        Link link = new Link(new SwitchPort(s1.id(), OFPort.of(1)), new SwitchPort(DatapathId.of(2), OFPort.of(1)),
+                Link.Kind.DIRECT);
+        fakes.topologyListeners.forEach(l -> l.topologyChanged(
+                new TopologyEvent(null, null, Set.of(), Set.of(), Set.of(link), Set.of())));
+        JsonNode all = getJson("/events?format=json&since=0");
+        assertThat(all).extracting(e -> e.get("type").asText()).containsExactly("link.added");
+        assertThat(all.get(0).get("data").get("link").get("dst").get("dpid").asText()).isEqualTo("00:00:00:00:00:00:00:02");
+
+        fakes.topologyRuns(false);
+        assertThat(fakes.topologyListeners).isEmpty();
+        server.close();
+        server = null;
+        assertThat(fakes.appChangeListeners).isEmpty();
     }
 
     @Test

@@ -38,14 +38,40 @@ final class FakeSources {
     volatile boolean hostsRunning = true;
     volatile List<AppCatalog.AppInfo> apps = List.of();
     final List<SwitchListener> switchListeners = new CopyOnWriteArrayList<>();
+    final List<TopologyListener> topologyListeners = new CopyOnWriteArrayList<>();
+    /** Told when the test says apps were enabled or disabled ({@link #appsChanged}). */
+    final List<Runnable> appChangeListeners = new CopyOnWriteArrayList<>();
+    /** One instance while running, a new one each time it starts again: the runtime's views behave so. */
+    private volatile TopologyService topology = topologyService();
 
     void add(OFSwitch sw) {
         switches.put(sw.id(), sw);
     }
 
     RestSources sources() {
-        return new RestSources(switchService(), () -> topologyRunning ? Optional.of(topologyService()) : Optional.empty(),
-                () -> hostsRunning ? Optional.of(hostService()) : Optional.empty(), () -> apps);
+        AppCatalog catalog = new AppCatalog() {
+            @Override
+            public List<AppInfo> apps() {
+                return apps;
+            }
+
+            @Override
+            public Registration addChangeListener(Runnable listener) {
+                appChangeListeners.add(listener);
+                return () -> appChangeListeners.remove(listener);
+            }
+        };
+        return new RestSources(switchService(), () -> topologyRunning ? Optional.of(topology) : Optional.empty(),
+                () -> hostsRunning ? Optional.of(hostService()) : Optional.empty(), catalog);
+    }
+
+    /** The topology app stops or starts (a new service when it starts again), and the API is told. */
+    void topologyRuns(boolean runs) {
+        if (runs && !topologyRunning) {
+            topology = topologyService();
+        }
+        topologyRunning = runs;
+        appChangeListeners.forEach(Runnable::run);
     }
 
     private SwitchService switchService() {
@@ -133,7 +159,8 @@ final class FakeSources {
 
             @Override
             public Registration addListener(TopologyListener listener) {
-                return () -> { };
+                topologyListeners.add(listener);
+                return () -> topologyListeners.remove(listener);
             }
         };
     }

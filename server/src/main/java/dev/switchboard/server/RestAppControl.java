@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.controller.Registration;
 import dev.switchboard.controller.app.AppConfig;
 import dev.switchboard.controller.app.AppConflictException;
 import dev.switchboard.controller.app.AppCookies;
@@ -30,6 +31,11 @@ final class RestAppControl implements AppControl, AppCatalog {
     public List<AppInfo> apps() {
         return runtime.running().stream().map(app -> new AppInfo(app.name(), app.description(),
                 AppCookies.cookie(app).toString(), names(app.consumes()), settings(app.name()))).toList();
+    }
+
+    @Override
+    public Registration addChangeListener(Runnable listener) {
+        return runtime.addChangeListener(listener);
     }
 
     @Override

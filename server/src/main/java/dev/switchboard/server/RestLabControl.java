@@ -1,25 +1,45 @@
 package dev.switchboard.server;
 
+import dev.switchboard.controller.Controller;
 import dev.switchboard.hostnet.HostNetwork;
 import dev.switchboard.lab.run.LabRunner;
 import dev.switchboard.lab.run.LabState;
+import dev.switchboard.lab.spec.ControllerTarget;
 import dev.switchboard.lab.spec.LabSpec;
 import dev.switchboard.lab.spec.LabSpecException;
+import dev.switchboard.lab.spec.OvsSwitch;
 import dev.switchboard.rest.ApiException;
 import dev.switchboard.rest.LabControl;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
  * The REST API's labs: {@link LabRunner} on the host's network, its progress lines handed to
  * the API's operation instead of standard output.
+ *
+ * <p>A lab whose OVS switches are given this controller on loopback reaches it from Switchboard's
+ * private OVS, which runs in a network namespace of its own, on that namespace's uplink instead
+ * ({@link LabRunner#extraControllerAddress()}). A controller configured to listen on loopback only
+ * would never see them, so before such a lab comes up the controller also listens on the uplink,
+ * at the same port ({@link Controller#listenAlso}); the demo does the same when it starts.
  */
 final class RestLabControl implements LabControl {
+    private final Controller controller;
+    /** The controller's plain TCP listen addresses, as bound. */
+    private final List<InetSocketAddress> openflowTcp;
+
+    RestLabControl(Controller controller, List<InetSocketAddress> openflowTcp) {
+        this.controller = controller;
+        this.openflowTcp = List.copyOf(openflowTcp);
+    }
 
     @Override
     public List<String> labs() {
@@ -53,7 +73,18 @@ final class RestLabControl implements LabControl {
 
             @Override
             public void up(Consumer<String> progress) {
-                runner(progress).up(spec, source, controller);
+                LabRunner runner = runner(progress);
+                try {
+                    listenWhereTheLabReachesUs(spec, runner, progress);
+                    runner.up(spec, source, controller);
+                } catch (RuntimeException e) {
+                    try {
+                        runner.stopUnusedOvs(); // started for its uplink even if the lab did not come up
+                    } catch (RuntimeException stop) {
+                        e.addSuppressed(stop);
+                    }
+                    throw e;
+                }
             }
         };
     }
@@ -61,6 +92,32 @@ final class RestLabControl implements LabControl {
     @Override
     public boolean down(String lab, Consumer<String> progress) {
         return runner(progress).down(lab);
+    }
+
+    /**
+     * The ports of this controller the lab's OVS switches are given on a loopback address: those
+     * the controller listens on at a loopback address (a wildcard listener covers the uplink
+     * already, and another port is another controller's). When the labs' OVS is the private one,
+     * the controller listens on its uplink at each such port too.
+     */
+    private void listenWhereTheLabReachesUs(LabSpec spec, LabRunner runner, Consumer<String> progress) {
+        Set<Integer> ports = new TreeSet<>();
+        spec.switches().stream().filter(OvsSwitch.class::isInstance).map(s -> ((OvsSwitch) s).controller())
+                .flatMap(Optional::stream).filter(target -> target.address().isLoopbackAddress())
+                .map(ControllerTarget::port).filter(this::listensOnLoopback).forEach(ports::add);
+        if (ports.isEmpty()) {
+            return;
+        }
+        runner.extraControllerAddress().ifPresent(uplink -> ports.forEach(port -> {
+            InetSocketAddress bound = controller.listenAlso(new InetSocketAddress(uplink, port));
+            progress.accept("controller: listening also on tcp:" + bound.getHostString() + ":" + bound.getPort()
+                    + ", where the labs' OVS (in a network namespace of its own) reaches it");
+        }));
+    }
+
+    private boolean listensOnLoopback(int port) {
+        return openflowTcp.stream().anyMatch(a -> a.getPort() == port && a.getAddress() != null
+                && a.getAddress().isLoopbackAddress());
     }
 
     private static LabRunner runner(Consumer<String> progress) {

@@ -14,6 +14,7 @@ import dev.switchboard.rest.RestServer;
 import dev.switchboard.rest.RestSources;
 import dev.switchboard.server.metrics.SwitchboardMetrics;
 import dev.switchboard.topology.TopologyService;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,17 +35,19 @@ final class RestModule extends AbstractModule {
         /**
          * @param running the apps started, in start order
          * @param configs each app's config section
-         * @param ovsdbClients the OVSDB servers managed now, for the metrics
+         * @param ovsdb the OVSDB servers managed, or null
+         * @param openflowTcp the controller's plain TCP listen addresses, as bound (labs brought up over
+         *                    the API may need it to listen on one more, see {@link RestLabControl})
          * @return the server, or empty when the API is disabled
          */
         Optional<RestServer> start(AppRuntime apps, List<SwitchboardApp> running, Function<String, AppConfig> configs,
-                OvsdbManager ovsdb);
+                OvsdbManager ovsdb, List<InetSocketAddress> openflowTcp);
     }
 
     @Provides
     RestStarter starter(Controller controller, Map<String, SwitchboardApp> available,
             MetricsModule.MetricsStarter metricsStarter) {
-        return (apps, running, configs, ovsdb) -> {
+        return (apps, running, configs, ovsdb, openflowTcp) -> {
             if (!config.enabled()) {
                 return Optional.empty();
             }
@@ -54,7 +57,7 @@ final class RestModule extends AbstractModule {
             RestSources sources = new RestSources(controller.switches(), () -> apps.service(TopologyService.class),
                     () -> apps.service(HostService.class), appControl, Optional.of(metrics));
             RestControls controls = new RestControls(appControl, ovsdb == null ? null : new RestOvsdbAccess(ovsdb),
-                    new RestLabControl());
+                    new RestLabControl(controller, openflowTcp));
             try {
                 return Optional.of(RestServer.start(config, sources, controls)); // it closes the metrics when it stops
             } catch (RuntimeException e) {

@@ -91,8 +91,8 @@ public final class Switchboard implements AutoCloseable {
                     injector.getInstance(AppFactory.class));
             List<InetSocketAddress> bound = controller.start();
             ovsdb = injector.getInstance(OvsdbModule.OvsdbStarter.class).start(bound).orElse(null);
-            RestServer rest = injector.getInstance(RestModule.RestStarter.class).start(apps, wanted, appConfigs, ovsdb)
-                    .orElse(null);
+            RestServer rest = injector.getInstance(RestModule.RestStarter.class).start(apps, wanted, appConfigs, ovsdb,
+                    bound.subList(0, openflowConfig.listen().size())).orElse(null);
             return new Switchboard(controller, apps, bound, ovsdb, rest);
         } catch (RuntimeException e) {
             if (apps != null) {

@@ -1,6 +1,7 @@
 package dev.switchboard.controller.app;
 
 import dev.switchboard.controller.Controller;
+import dev.switchboard.controller.Listeners;
 import dev.switchboard.controller.PacketInService;
 import dev.switchboard.controller.Registration;
 import dev.switchboard.controller.SwitchService;
@@ -39,6 +40,8 @@ public final class AppRuntime implements AutoCloseable {
     private final Starter starter;
     /** Set while an app is enabled or disabled: one change at a time, refused rather than waited for. */
     private final java.util.concurrent.atomic.AtomicBoolean changing = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Told when the set of running apps changed at run time (see {@link #addChangeListener}). */
+    private final Listeners<Runnable> changeListeners = new Listeners<>();
 
     /** How the runtime started its apps, kept to start more of them later. */
     private record Starter(PacketInService packetIns, Function<String, AppConfig> configs, AppFactory factory) {
@@ -262,6 +265,22 @@ public final class AppRuntime implements AutoCloseable {
         return byApp;
     }
 
+    /**
+     * Tells {@code listener} each time {@link #enable} or {@link #disable} changed the running
+     * apps, so code that follows the services apps publish (through {@link #service}) can follow
+     * the new set: an app enabled is announced after it started and published its services and
+     * before it is told of any switch, so nothing it reports from a switch comes before the call;
+     * an app disabled is announced once it stopped. Not called for the apps started with the
+     * runtime nor when it closes.
+     *
+     * <p>Threading: called on the thread that enabled or disabled the app, with no lock held; on
+     * enabling, while that change is still under way, so the listener must not enable or disable
+     * apps itself (that would be refused as a concurrent change). One that throws is logged.
+     */
+    public Registration addChangeListener(Runnable listener) {
+        return changeListeners.add(listener);
+    }
+
     /** The running apps, in start order (the instances that run). */
     public List<SwitchboardApp> running() {
         return running.stream().map(RunningApp::app).toList();
@@ -336,6 +355,7 @@ public final class AppRuntime implements AutoCloseable {
             running.add(new RunningApp(app, context));
             reconciler.add(app);
             log.info("app {} enabled (flow cookie {})", described.name(), context.flows().cookie());
+            changeListeners.fire("app " + described.name() + " enabled", Runnable::run);
             return reconciler.adopt(app, context::announce).whenComplete((ok, failure) -> changing.set(false));
         } catch (RuntimeException e) {
             changing.set(false);
@@ -355,6 +375,7 @@ public final class AppRuntime implements AutoCloseable {
      */
     public java.util.concurrent.CompletableFuture<Void> disable(String name) {
         begin();
+        java.util.concurrent.CompletableFuture<Void> removal;
         try {
             RunningApp r = find(name);
             if (r == null) {
@@ -377,10 +398,12 @@ public final class AppRuntime implements AutoCloseable {
             running.remove(r);
             ownerViews.keySet().retainAll(services.values());
             log.info("app {} disabled; deleting its flows", name);
-            return r.context().flows().removeAll();
+            removal = r.context().flows().removeAll();
         } finally {
             changing.set(false);
         }
+        changeListeners.fire("app " + name + " disabled", Runnable::run);
+        return removal;
     }
 
     private void begin() {

@@ -33,6 +33,15 @@ public final class ControllerCore implements AutoCloseable {
         }
     }
 
+    public InetSocketAddress listenAlso(InetSocketAddress address) {
+        try {
+            return server.listenAlso(address);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding", e);
+        }
+    }
+
     public SwitchRegistry registry() {
         return registry;
     }

@@ -49,7 +49,10 @@ public final class OpenFlowServer implements AutoCloseable {
     private final boolean epoll;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
-    private final List<Channel> listening = new ArrayList<>();
+    /** Bound server channels; changed by start, listenAlso and close (callers' threads, never an event loop). */
+    private final List<Channel> listening = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The plain TCP bootstrap {@link #start} made, reused by {@link #listenAlso}; null before start. */
+    private volatile ServerBootstrap plainBootstrap;
 
     public OpenFlowServer(ControllerConfig config, SwitchRegistry registry, PacketInPipeline pipeline, Counters counters) {
         this.config = config;
@@ -95,6 +98,7 @@ public final class OpenFlowServer implements AutoCloseable {
             for (InetSocketAddress address : config.listen()) {
                 bound.add(bind(plain, address));
             }
+            plainBootstrap = plain;
             ServerBootstrap secure = bootstrap(tls);
             for (InetSocketAddress address : config.tlsListen()) {
                 bound.add(bind(secure, address));
@@ -123,6 +127,38 @@ public final class OpenFlowServer implements AutoCloseable {
             }
         }
         return bound;
+    }
+
+    /**
+     * Listens for switches on one more plain TCP address after {@link #start}, with the same
+     * pipeline as the configured ones, until {@link #close}. An address listened on already
+     * (same address and port) is not bound twice. Blocks until bound: never call it on an event
+     * loop.
+     *
+     * @return the bound address
+     * @throws UncheckedIOException if it cannot be bound
+     * @throws IllegalStateException before start
+     */
+    public synchronized InetSocketAddress listenAlso(InetSocketAddress address) throws InterruptedException {
+        ServerBootstrap plain = plainBootstrap;
+        if (plain == null) {
+            throw new IllegalStateException("the OpenFlow server has not started");
+        }
+        for (Channel channel : listening) {
+            if (channel.localAddress().equals(address)) {
+                return address;
+            }
+        }
+        try {
+            InetSocketAddress bound = bind(plain, address);
+            log.info("OpenFlow also listening on tcp:{}:{}", bound.getHostString(), bound.getPort());
+            return bound;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new UncheckedIOException("cannot listen for switches on " + address + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
+        }
     }
 
     private ServerBootstrap bootstrap(SslContext tls) {
@@ -205,7 +241,8 @@ public final class OpenFlowServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        plainBootstrap = null;
         for (Channel channel : listening) {
             channel.close().syncUninterruptibly();
         }
