@@ -88,4 +88,27 @@ class SwitchRoleTest {
         assertThat(master.getRole()).isEqualTo(OFNiciraControllerRole.ROLE_MASTER);
         assertThat(slave.getRole()).isEqualTo(OFNiciraControllerRole.ROLE_SLAVE);
     }
+
+    @Test
+    void aSlaveRequestCarriesTheCurrentTermNotZero() {
+        SwitchRole role = SwitchRole.clustered();
+
+        SwitchRole.Request slave = role.decide(OptionalLong.empty(), OptionalLong.of(0x3_0000_0010L), OF13);
+
+        assertThat(((OFRoleRequest) slave.message()).getRole()).isEqualTo(OFControllerRole.ROLE_SLAVE);
+        assertThat(((OFRoleRequest) slave.message()).getGenerationId()).isEqualTo(U64.of(0x3_0000_0010L));
+        assertThat(role.decide(OptionalLong.empty(), OptionalLong.of(0x3_0000_0020L), OF13))
+                .as("a slave is not asked again when another master's term starts").isNull();
+    }
+
+    @Test
+    void aDemotedMastersSlaveRequestCarriesItsOwnTermWhenNoNewerIsKnown() {
+        SwitchRole role = SwitchRole.clustered();
+        role.answered(role.decide(OptionalLong.of(0x40), OF13).seq(), true, false);
+
+        SwitchRole.Request slave = role.decide(OptionalLong.empty(), OptionalLong.empty(), OF13);
+
+        assertThat(((OFRoleRequest) slave.message()).getGenerationId())
+                .as("not older than what the switch accepted from us, or it refuses it as stale").isEqualTo(U64.of(0x40));
+    }
 }
