@@ -38,6 +38,8 @@ final class FakeSources {
     volatile boolean hostsRunning = true;
     volatile List<AppCatalog.AppInfo> apps = List.of();
     final List<SwitchListener> switchListeners = new CopyOnWriteArrayList<>();
+    /** The cluster this fake instance is a member of; null: alone. */
+    volatile ClusterInfo cluster;
 
     void add(OFSwitch sw) {
         switches.put(sw.id(), sw);
@@ -45,7 +47,8 @@ final class FakeSources {
 
     RestSources sources() {
         return new RestSources(switchService(), () -> topologyRunning ? Optional.of(topologyService()) : Optional.empty(),
-                () -> hostsRunning ? Optional.of(hostService()) : Optional.empty(), () -> apps);
+                () -> hostsRunning ? Optional.of(hostService()) : Optional.empty(), () -> apps, Optional.empty(),
+                Optional.ofNullable(cluster));
     }
 
     private SwitchService switchService() {
