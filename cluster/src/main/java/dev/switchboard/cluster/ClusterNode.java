@@ -145,6 +145,8 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
      * masterships follow in the background (a ZooKeeper that is down is retried, logged).
      */
     public void start() {
+        log.info("cluster member {}: joining through ZooKeeper at {} under {} (session timeout {} s)", config.nodeId(),
+                config.connectString(), config.root(), config.sessionTimeout().toSeconds());
         client.getConnectionStateListenable().addListener((c, state) -> onConnectionState(state));
         cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> wake()).build());
         client.start();
