@@ -258,6 +258,7 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
     /** Reads the switch's Switchboard flows back, then reconciles them with the apps. */
     private void readBack(Connection connection) {
         OFSwitch sw = connection.sw;
+        int attempt = connection.attempts.incrementAndGet(); // a read of an earlier mastership is dropped
         OFFactory f = sw.factory();
         OFFlowStatsRequest.Builder request = f.buildFlowStatsRequest()
                 .setMatch(f.matchWildcardAll())
@@ -278,7 +279,7 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
                         sw.id(), cause.toString());
                 replies = List.of();
             }
-            reconcile(connection, replies);
+            reconcile(connection, attempt, replies);
         });
     }
 
@@ -346,7 +347,7 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
 
     // --- reconciling ---
 
-    private void reconcile(Connection connection, List<OFFlowStatsReply> replies) {
+    private void reconcile(Connection connection, int attempt, List<OFFlowStatsReply> replies) {
         OFSwitch sw = connection.sw;
         Map<Integer, SwitchboardApp> running = apps; // one set for the whole plan
         Map<Integer, List<OFFlowStatsEntry>> byApp = new HashMap<>();
@@ -391,17 +392,17 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
             orphans.forEach(flow -> out.add(deleteStrict(sw.factory(), flow)));
             log.info("switch {}: {} flows of apps not running deleted", sw.id(), orphans.size());
         }
-        apply(connection, out, 0);
+        apply(connection, attempt, out, 0);
     }
 
     /**
      * Writes the plan's flow-mods from {@code from} on, one chunk and a barrier at a time, and
      * announces the switch once the last barrier is answered. Stops when the connection went.
      */
-    private void apply(Connection connection, List<OFMessage> out, int from) {
+    private void apply(Connection connection, int attempt, List<OFMessage> out, int from) {
         OFSwitch sw = connection.sw;
-        if (connection.state.get() != State.PENDING || !sw.isConnected()) {
-            return; // its removal drops it, now or soon
+        if (connection.state.get() != State.PENDING || connection.attempts.get() != attempt || !sw.isConnected()) {
+            return; // its removal drops it, now or soon; or a demotion (and maybe a newer mastership) overtook it
         }
         if (from >= out.size()) {
             announce(connection);
@@ -417,10 +418,10 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
         }
         sw.barrier().whenComplete((reply, failure) -> {
             if (failure == null) {
-                apply(connection, out, to);
+                apply(connection, attempt, out, to);
                 return;
             }
-            if (sw.isConnected() && connection.state.get() == State.PENDING) {
+            if (sw.isConnected() && connection.state.get() == State.PENDING && connection.attempts.get() == attempt) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
                 log.warn("switch {}: no barrier reply after {} of {} reconciling flow-mods ({}); closing it,"
@@ -524,6 +525,8 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
     private static final class Connection {
         final OFSwitch sw;
         final AtomicReference<State> state;
+        /** Read-backs started: in a cluster a switch mastered again starts a new one, and the older one's plan is dropped. */
+        final AtomicInteger attempts = new AtomicInteger();
 
         Connection(OFSwitch sw, State initial) {
             this.sw = sw;
