@@ -92,7 +92,13 @@ final class RoleManager implements SwitchListener {
                 boolean before = role.actsAsMaster();
                 role.answered(request.seq(), cause == null, stale);
                 roleChanged(connection, before);
-                if (stale) {
+                if (role.slaveRefusedAsStale()) {
+                    // sent before this instance heard of the term the switch accepted from another:
+                    // asked again with that term as soon as it is known (maybe now)
+                    log.info("switch {}: refused our SLAVE request as stale (another instance's newer term came first);"
+                            + " asking again with the current term", connection.id());
+                    decide(connection, source.current());
+                } else if (stale) {
                     log.warn("switch {}: refused our MASTER request as stale (a newer term exists): acting as slave",
                             connection.id());
                 } else if (cause != null) {

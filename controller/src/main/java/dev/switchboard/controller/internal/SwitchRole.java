@@ -34,6 +34,11 @@ final class SwitchRole {
     private boolean refusedAsStale;
     /** The newest term this connection has heard of (its own or another master's): a SLAVE request's generation id. */
     private long knownTerm;
+    /**
+     * The last SLAVE request was refused as stale: it was sent before this instance heard of the
+     * term the switch accepted from another (its generation too old); asked again once a newer term is known.
+     */
+    private boolean slaveRefusedAsStale;
 
     private SwitchRole(boolean actsAsMaster) {
         this.actsAsMaster = actsAsMaster;
@@ -83,12 +88,16 @@ final class SwitchRole {
         knownTerm = Long.compareUnsigned(heard, knownTerm) > 0 ? heard : knownTerm;
         long term = master ? heard : knownTerm;
         if (asked != null && asked.master() == master && (!master || asked.generation() == term)) {
-            return null; // a slave stays a slave whatever term another instance starts: nothing to ask
+            boolean retrySlave = !master && slaveRefusedAsStale && Long.compareUnsigned(term, asked.generation()) > 0;
+            if (!retrySlave) {
+                return null; // a slave stays a slave whatever term another instance starts: nothing to ask
+            }
         }
         if (master && refusedAsStale && asked != null && asked.master() && Long.compareUnsigned(term, asked.generation()) <= 0) {
             return null; // the switch knows a newer term than this one: asking again is refused again
         }
         refusedAsStale = false;
+        slaveRefusedAsStale = false;
         asked = new Asked(master, term, ++seq);
         return new Request(request(factory, master, term), seq);
     }
@@ -99,6 +108,7 @@ final class SwitchRole {
             return;
         }
         if (!asked.master()) {
+            slaveRefusedAsStale = !ok && stale;
             return; // a slave stays a slave, whatever the switch says
         }
         if (ok) {
@@ -107,6 +117,16 @@ final class SwitchRole {
             actsAsMaster = false;
             refusedAsStale = stale;
         }
+    }
+
+    /** Whether the last request asked for MASTER (for the log). */
+    boolean askedMaster() {
+        return asked != null && asked.master();
+    }
+
+    /** Whether the last SLAVE request was refused as stale (for the log and tests). */
+    boolean slaveRefusedAsStale() {
+        return slaveRefusedAsStale;
     }
 
     /** Whether the last MASTER request was refused as stale (for the log and tests). */
