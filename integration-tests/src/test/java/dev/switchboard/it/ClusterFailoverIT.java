@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * the bridge's flows are reconciled, not flushed, and the pings come back. The gap and the ping
  * loss are printed.
  */
+@RunsAlone("measures the failover gap, and runs three controller JVMs on ports it picked free beforehand")
 class ClusterFailoverIT {
     private static final Path ROOT = Path.of(System.getProperty("switchboard.root", "..")).toAbsolutePath().normalize();
     private static final Duration PATIENCE = Duration.ofSeconds(90);
