@@ -34,8 +34,28 @@ public record ClusterConfig(String connectString, String nodeId, Duration sessio
         if (sessionTimeout.compareTo(Duration.ofSeconds(1)) < 0 || sessionTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
             throw new IllegalArgumentException("sessionTimeout must be 1s..5m: " + sessionTimeout);
         }
+        checkRoot(root);
+    }
+
+    /**
+     * ZooKeeper refuses {@code .} and {@code ..} as path segments and keeps {@code /zookeeper} for
+     * itself (quotas, config): a root there is refused here, at load time, not as a failed create
+     * in the background later.
+     */
+    private static void checkRoot(String root) {
         if (!ROOT.matcher(root).matches()) {
-            throw new IllegalArgumentException("root must be an absolute znode path like /switchboard: '" + root + "'");
+            throw new IllegalArgumentException("root must be an absolute znode path like /switchboard (segments of"
+                    + " 1-64 letters, digits, '.', '_' or '-', at most 8): '" + root + "'");
+        }
+        String[] segments = root.substring(1).split("/");
+        for (String segment : segments) {
+            if (segment.equals(".") || segment.equals("..")) {
+                throw new IllegalArgumentException("root must not contain '.' or '..' segments: '" + root + "'");
+            }
+        }
+        if (segments[0].equals("zookeeper")) {
+            throw new IllegalArgumentException("root must not be under /zookeeper, which ZooKeeper keeps for itself: '"
+                    + root + "'");
         }
     }
 

@@ -25,7 +25,7 @@ import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.curator.retry.RetryNTimes;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -76,10 +76,28 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
     private final String mastersPath;
     private final Listeners<Consumer<MasteredDatapaths>> listeners = new Listeners<>();
     private final AtomicBoolean decisionQueued = new AtomicBoolean();
+    /**
+     * Tells the listeners, in order, of each change, from the coordinator and from Curator's
+     * connection-state thread alike: a demotion reaches the switches even while the coordinator
+     * waits on ZooKeeper.
+     */
+    private final java.util.concurrent.ExecutorService notifier;
     /** Datapaths connected here: written by event loops, read by the coordinator. */
     private final Set<DatapathId> connected = ConcurrentHashMap.newKeySet();
 
     private volatile MasteredDatapaths mastered = MasteredDatapaths.NONE;
+    /** {@link #mastered} without this instance's masterships (the others' terms kept), as read while not serving. */
+    private volatile MasteredDatapaths masteredNothing = MasteredDatapaths.NONE;
+    /**
+     * Whether {@link #mastered} may be acted on: false from the moment the connection to ZooKeeper
+     * is suspended (set on Curator's thread, no coordinator turn needed), true again only once the
+     * coordinator checked the session after a reconnection (a new session's masterships are gone).
+     */
+    private volatile boolean serving;
+    /** Held only to move {@link #serving} and {@link #zkConnected} together (never while calling out). */
+    private final Object servingLock = new Object();
+    /** The other instances' current terms, as last read. */
+    private Map<DatapathId, Long> otherTerms = Map.of();
     private volatile ClusterView view = ClusterView.EMPTY;
     /** Set by Curator's connection-state thread; read by the coordinator before each decision. */
     private volatile boolean zkConnected;
@@ -98,13 +116,18 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
                 .connectString(config.connectString())
                 .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
                 .connectionTimeoutMs((int) Math.min(config.sessionTimeout().toMillis(), 15_000))
-                .retryPolicy(new ExponentialBackoffRetry(100, 29, 2_000))
+                .retryPolicy(new RetryNTimes(2, 200)) // few and short: the coordinator never sits in retries while it should decide
                 // the servers are the configured ones: not rewritten from the ensemble's dynamic config
                 .ensembleTracker(false)
                 .build();
         this.cache = CuratorCache.build(client, config.root());
         this.coordinator = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cluster-" + config.nodeId());
+            t.setDaemon(true);
+            return t;
+        });
+        this.notifier = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cluster-" + config.nodeId() + "-notify");
             t.setDaemon(true);
             return t;
         });
@@ -122,6 +145,8 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
      * masterships follow in the background (a ZooKeeper that is down is retried, logged).
      */
     public void start() {
+        log.info("cluster member {}: joining through ZooKeeper at {} under {} (session timeout {} s)", config.nodeId(),
+                config.connectString(), config.root(), config.sessionTimeout().toSeconds());
         client.getConnectionStateListenable().addListener((c, state) -> onConnectionState(state));
         cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> wake()).build());
         client.start();
@@ -132,7 +157,7 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
 
     @Override
     public MasteredDatapaths current() {
-        return mastered;
+        return serving ? mastered : masteredNothing;
     }
 
     @Override
@@ -166,13 +191,26 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
 
     private void onConnectionState(ConnectionState state) {
         boolean now = state.isConnected() && state != ConnectionState.READ_ONLY;
-        if (zkConnected && !now) {
-            log.error("cluster member {}: lost touch with ZooKeeper ({}): mastering nothing until it is back;"
-                    + " switches keep their installed flows", config.nodeId(), state);
-        } else if (!zkConnected && now) {
-            log.info("cluster member {}: connected to ZooKeeper ({})", config.nodeId(), state);
+        if (!now) {
+            // a master that lost its session demotes itself, here and now: its session may expire
+            // unheard and another instance take its switches over
+            boolean wasServing;
+            synchronized (servingLock) {
+                wasServing = serving;
+                zkConnected = false;
+                serving = false;
+            }
+            if (wasServing) {
+                log.error("cluster member {}: lost touch with ZooKeeper ({}): mastering nothing until it is back;"
+                        + " switches keep their installed flows", config.nodeId(), state);
+                notifyListeners();
+            }
+        } else {
+            if (!zkConnected) {
+                log.info("cluster member {}: connected to ZooKeeper ({})", config.nodeId(), state);
+            }
+            zkConnected = true;
         }
-        zkConnected = now;
         wake();
     }
 
@@ -219,6 +257,7 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
             ClusterView read = read();
             view = read;
             if (!zkConnected) {
+                serving = false;
                 publish(MasteredDatapaths.NONE);
                 return;
             }
@@ -256,7 +295,19 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
                     claim(dpid, session);
                 }
             }
-            publish(zkConnected ? snapshot() : MasteredDatapaths.NONE);
+            if (zkConnected) {
+                publish(snapshot());
+                boolean resumed;
+                synchronized (servingLock) {
+                    resumed = !serving && zkConnected; // not when the connection went meanwhile
+                    serving = serving || zkConnected;
+                }
+                if (resumed) {
+                    notifyListeners();
+                }
+            } else {
+                publish(MasteredDatapaths.NONE);
+            }
         } catch (Exception e) {
             log.warn("cluster member {}: deciding masterships failed ({}); trying again", config.nodeId(), e.toString());
             publishIfLost();
@@ -265,6 +316,7 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
 
     private void publishIfLost() {
         if (!zkConnected) {
+            serving = false;
             publish(MasteredDatapaths.NONE);
         }
     }
@@ -291,16 +343,23 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
     private ClusterView read() {
         SortedSet<String> members = new TreeSet<>();
         Map<DatapathId, String> masters = new HashMap<>();
+        Map<DatapathId, Long> terms = new HashMap<>();
         cache.stream().forEach(data -> {
             String path = data.getPath();
             String parent = path.substring(0, Math.max(0, path.lastIndexOf('/')));
             if (parent.equals(membersPath)) {
                 members.add(ZnodeNames.leaf(path));
             } else if (parent.equals(mastersPath)) {
-                ZnodeNames.datapath(ZnodeNames.leaf(path)).ifPresent(dpid -> masters.put(dpid,
-                        new String(data.getData() == null ? new byte[0] : data.getData(), StandardCharsets.UTF_8)));
+                ZnodeNames.datapath(ZnodeNames.leaf(path)).ifPresent(dpid -> {
+                    String master = new String(data.getData() == null ? new byte[0] : data.getData(), StandardCharsets.UTF_8);
+                    masters.put(dpid, master);
+                    if (!master.equals(config.nodeId())) {
+                        terms.put(dpid, data.getStat().getCzxid());
+                    }
+                });
             }
         });
+        otherTerms = terms;
         return new ClusterView(members, masters);
     }
 
@@ -383,15 +442,31 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
     }
 
     private MasteredDatapaths snapshot() {
-        return new MasteredDatapaths(claims);
+        Map<DatapathId, Long> others = new HashMap<>(otherTerms);
+        others.keySet().removeAll(claims.keySet());
+        return new MasteredDatapaths(claims, others);
     }
 
+    /** On the coordinator: the new decision is in effect for the write gate before anyone is told. */
     private void publish(MasteredDatapaths next) {
         if (next.equals(mastered)) {
             return;
         }
+        masteredNothing = next.mastering(Map.of());
         mastered = next;
-        listeners.fire("mastership change", l -> l.accept(next));
+        notifyListeners();
+    }
+
+    /** Listeners read {@link #current()} when told, so a late notice never carries an old decision. */
+    private void notifyListeners() {
+        try {
+            notifier.execute(() -> {
+                MasteredDatapaths now = current();
+                listeners.fire("mastership change", l -> l.accept(now));
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("cluster member {}: closed, listeners not told", config.nodeId());
+        }
     }
 
     /**
@@ -404,9 +479,14 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
         if (closed) {
             return;
         }
+        synchronized (servingLock) {
+            serving = false; // at once: the coordinator may be busy
+        }
+        notifyListeners();
         try {
             coordinator.submit(() -> {
                 closed = true;
+                serving = false;
                 publish(MasteredDatapaths.NONE);
                 registrations.values().forEach(ClusterNode::closeQuietly);
                 registrations.clear();
@@ -419,6 +499,12 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
             log.warn("cluster member {}: leaving did not finish in order: {}", config.nodeId(), e.toString());
         }
         coordinator.shutdownNow();
+        notifier.shutdown();
+        try {
+            notifier.awaitTermination(5, TimeUnit.SECONDS); // the last demotion reaches the switches before the session ends
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         cache.close();
         client.close();
     }

@@ -58,6 +58,15 @@ public interface OFSwitch {
 
     boolean isConnected();
 
+    /**
+     * This instance's role for the switch: {@link ControllerRole#EQUAL} alone; in a cluster
+     * {@link ControllerRole#MASTER} or {@link ControllerRole#SLAVE}. State-changing writes to a
+     * switch in role SLAVE fail with {@link NotMasterException}.
+     */
+    default ControllerRole controllerRole() {
+        return ControllerRole.EQUAL;
+    }
+
     void write(OFMessage message);
 
     void writeAll(Iterable<? extends OFMessage> messages);

@@ -36,6 +36,16 @@ public interface SwitchListener {
     default void switchRemoved(OFSwitch sw) {
     }
 
+    /**
+     * In a cluster: this instance became the switch's master ({@link ControllerRole#MASTER}: the
+     * switch accepted its MASTER request) or stopped being it ({@link ControllerRole#SLAVE}: the
+     * cluster moved the switch, or this instance lost ZooKeeper). Never called alone. Comes after
+     * {@code switchAdded} and before {@code switchRemoved}, on the switch's event loop. The write
+     * gate does not wait for it: a demotion refuses writes before listeners hear of it.
+     */
+    default void switchRoleChanged(OFSwitch sw, ControllerRole role) {
+    }
+
     default void portAdded(OFSwitch sw, OFPortDesc port) {
     }
 

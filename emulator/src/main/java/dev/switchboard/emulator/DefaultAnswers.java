@@ -106,6 +106,12 @@ final class DefaultAnswers {
             configFlags = set.getFlags();
             missSendLen = set.getMissSendLen();
             return List.of();
+        } else if (request instanceof org.projectfloodlight.openflow.protocol.OFRoleRequest role) {
+            // accepts every role as asked (no generation check: a test that needs STALE uses real OVS)
+            return List.of(f.buildRoleReply().setXid(xid).setRole(role.getRole())
+                    .setGenerationId(role.getGenerationId()).build());
+        } else if (request instanceof org.projectfloodlight.openflow.protocol.OFNiciraControllerRoleRequest role) {
+            return List.of(f.buildNiciraControllerRoleReply().setXid(xid).setRole(role.getRole()).build());
         } else if (request instanceof OFGetConfigRequest) {
             return List.of(
                     f.buildGetConfigReply()

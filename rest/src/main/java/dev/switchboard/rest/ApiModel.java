@@ -12,12 +12,35 @@ public final class ApiModel {
 
     /**
      * @param connectedSince ISO-8601 instant the handshake ended, or null if not known
-     * @param role           the switch's OpenFlow role for this controller: {@code EQUAL} (the controller
-     *                       sends no role request) from 1.2 on; null on 1.0, which has no roles
+     * @param role           the switch's OpenFlow role for this controller: alone {@code EQUAL} (the
+     *                       controller sends no role request) from 1.2 on, null on 1.0, which has no
+     *                       roles; in a cluster {@code MASTER} or {@code SLAVE} (on 1.0 through the
+     *                       Nicira role extension)
+     * @param master         in a cluster, the node id of the instance that masters the switch (null
+     *                       while none does); absent alone
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SwitchView(String dpid, String version, String remoteAddress, String connectedSince, String role,
-            DescriptionView description, FeaturesView features, List<PortView> ports) {
+            String master, DescriptionView description, FeaturesView features, List<PortView> ports) {
+    }
+
+    /**
+     * {@code /api/v1/cluster}: the cluster as this instance last read it.
+     *
+     * @param nodeId    this instance
+     * @param connected whether this instance is in touch with ZooKeeper (without it, it masters nothing)
+     * @param members   the live members' node ids
+     * @param masters   the switches that have a master, with it
+     */
+    public record ClusterView(String nodeId, boolean connected, List<String> members, List<MastershipView> masters) {
+    }
+
+    /**
+     * @param dpid      the switch
+     * @param master    the node id of its master
+     * @param connected whether the switch is connected to this instance too
+     */
+    public record MastershipView(String dpid, String master, boolean connected) {
     }
 
     public record DescriptionView(String manufacturer, String hardware, String software, String serialNumber,

@@ -69,10 +69,16 @@ final class FlowsResource {
     private final SwitchService switches;
     private final BulkFlowInstaller installer;
     private final Executor replies;
+    private final java.util.Optional<ClusterInfo> cluster;
 
     FlowsResource(SwitchService switches, Executor replies) {
+        this(switches, replies, java.util.Optional.empty());
+    }
+
+    FlowsResource(SwitchService switches, Executor replies, java.util.Optional<ClusterInfo> cluster) {
         this.switches = switches;
         this.replies = replies;
+        this.cluster = cluster;
         this.installer = new BulkFlowInstaller(switches, replies, BulkFlowInstaller.Options.DEFAULTS);
     }
 
@@ -87,6 +93,7 @@ final class FlowsResource {
                 @OpenApiResponse(status = "200", content = @OpenApiContent(from = FlowWriteResult.class)),
                 @OpenApiResponse(status = "400", content = @OpenApiContent(from = ApiError.class)),
                 @OpenApiResponse(status = "404", content = @OpenApiContent(from = ApiError.class)),
+                @OpenApiResponse(status = "409", content = @OpenApiContent(from = ApiError.class)),
                 @OpenApiResponse(status = "413", content = @OpenApiContent(from = ApiError.class)),
                 @OpenApiResponse(status = "422", content = @OpenApiContent(from = FlowWriteResult.class)),
                 @OpenApiResponse(status = "503", content = @OpenApiContent(from = ApiError.class)),
@@ -108,6 +115,7 @@ final class FlowsResource {
                 @OpenApiResponse(status = "200", content = @OpenApiContent(from = FlowWriteResult.class)),
                 @OpenApiResponse(status = "400", content = @OpenApiContent(from = ApiError.class)),
                 @OpenApiResponse(status = "404", content = @OpenApiContent(from = ApiError.class)),
+                @OpenApiResponse(status = "409", content = @OpenApiContent(from = ApiError.class)),
                 @OpenApiResponse(status = "413", content = @OpenApiContent(from = ApiError.class)),
                 @OpenApiResponse(status = "422", content = @OpenApiContent(from = FlowWriteResult.class)),
                 @OpenApiResponse(status = "503", content = @OpenApiContent(from = ApiError.class)),
@@ -130,11 +138,12 @@ final class FlowsResource {
                 @OpenApiResponse(status = "200", content = @OpenApiContent(from = FlowDeleteResult.class)),
                 @OpenApiResponse(status = "400", content = @OpenApiContent(from = ApiError.class)),
                 @OpenApiResponse(status = "404", content = @OpenApiContent(from = ApiError.class)),
+                @OpenApiResponse(status = "409", content = @OpenApiContent(from = ApiError.class)),
                 @OpenApiResponse(status = "422", content = @OpenApiContent(from = ApiError.class)),
                 @OpenApiResponse(status = "503", content = @OpenApiContent(from = ApiError.class)),
                 @OpenApiResponse(status = "504", content = @OpenApiContent(from = ApiError.class))})
     void delete(Context ctx) {
-        OFSwitch sw = connected(find(ctx));
+        OFSwitch sw = writable(connected(find(ctx)));
         boolean strict = strict(ctx);
         String match = ctx.queryParam("match") == null ? "" : ctx.queryParam("match").strip();
         String table = ctx.queryParam("table");
@@ -177,7 +186,7 @@ final class FlowsResource {
      * keeps nothing.
      */
     private void write(Context ctx, FlowModBuilder.Command command) {
-        OFSwitch sw = connected(find(ctx));
+        OFSwitch sw = writable(connected(find(ctx)));
         long declared = ctx.req().getContentLengthLong();
         if (declared > MAX_BODY_BYTES) {
             throw tooLarge(declared + " bytes");
@@ -204,6 +213,9 @@ final class FlowsResource {
             UncheckedIOException failure = new UncheckedIOException("reading the request body", e);
             upload.abort(failure);
             throw failure;
+        } catch (dev.switchboard.controller.NotMasterException e) {
+            upload.abort(e); // demoted while the body was read: nothing more is sent
+            throw SwitchResource.notMaster(sw, cluster);
         } catch (RuntimeException e) {
             upload.abort(e);
             throw e;
@@ -335,6 +347,14 @@ final class FlowsResource {
         return sw;
     }
 
+    /** In a cluster, only the switch's master writes to it: 409 naming the master, before the body is read. */
+    private OFSwitch writable(OFSwitch sw) {
+        if (!sw.controllerRole().writes()) {
+            throw SwitchResource.notMaster(sw, cluster);
+        }
+        return sw;
+    }
+
     /** Responds when the install completes: on {@code replies}, never on the thread that completed it. */
     private void answer(Context ctx, OFSwitch sw, CompletableFuture<BulkFlowResult> install, java.util.function.Consumer<BulkFlowResult> respond) {
         ctx.future(() -> install.handleAsync((result, failure) -> {
@@ -345,7 +365,7 @@ final class FlowsResource {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             ApiException error = cause instanceof IllegalArgumentException
                     ? ApiException.badRequest("body", printable(cause.getMessage())) // a flow openflowj cannot encode
-                    : SwitchResource.switchFailure(sw, cause);
+                    : SwitchResource.switchFailure(sw, cause, cluster);
             ctx.status(error.status()).json(error.body());
             return null;
         }, replies));

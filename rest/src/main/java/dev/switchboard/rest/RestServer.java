@@ -122,7 +122,9 @@ public final class RestServer implements AutoCloseable {
     static Javalin create(Optional<String> token, RestSources sources, RestControls controls, QueuedThreadPool threads,
             Duration switchTimeout, EventsResource events) {
         ObjectMapper mapper = JSON;
-        SwitchResource switchResource = new SwitchResource(sources.switches(), unlessStopped(threads), switchTimeout);
+        SwitchResource switchResource = new SwitchResource(sources.switches(), unlessStopped(threads), switchTimeout,
+                sources.cluster());
+        ClusterResource cluster = new ClusterResource(sources.cluster(), sources.switches());
         NetworkResource network = new NetworkResource(sources.topology(), sources.hosts());
         ControllerResource controller = new ControllerResource(sources.switches(), sources.apps(), Instant.now());
         Javalin app = Javalin.create(config -> {
@@ -158,10 +160,11 @@ public final class RestServer implements AutoCloseable {
         app.get(BASE + "/switches/{dpid}/flows", switchResource::flows);
         app.get(BASE + "/switches/{dpid}/groups", switchResource::groups);
         app.get(BASE + "/switches/{dpid}/meters", switchResource::meters);
-        FlowsResource flowWrites = new FlowsResource(sources.switches(), unlessStopped(threads));
+        FlowsResource flowWrites = new FlowsResource(sources.switches(), unlessStopped(threads), sources.cluster());
         app.post(BASE + "/switches/{dpid}/flows", flowWrites::add);
         app.put(BASE + "/switches/{dpid}/flows", flowWrites::modify);
         app.delete(BASE + "/switches/{dpid}/flows", flowWrites::delete);
+        app.get(BASE + "/cluster", cluster::cluster);
         app.get(BASE + "/links", network::links);
         app.get(BASE + "/hosts", network::hosts);
         app.get(BASE + "/paths", network::path);

@@ -56,20 +56,26 @@ final class SwitchResource {
     private final SwitchService switches;
     private final Executor replies;
     private final Duration switchTimeout;
+    private final java.util.Optional<ClusterInfo> cluster;
 
     SwitchResource(SwitchService switches, Executor replies, Duration switchTimeout) {
+        this(switches, replies, switchTimeout, java.util.Optional.empty());
+    }
+
+    SwitchResource(SwitchService switches, Executor replies, Duration switchTimeout, java.util.Optional<ClusterInfo> cluster) {
         this.switches = switches;
         this.replies = replies;
         this.switchTimeout = switchTimeout;
+        this.cluster = cluster;
     }
 
     @OpenApi(path = "/api/v1/switches", methods = HttpMethod.GET, tags = "switches",
-            summary = "The connected switches: version, description, connected since, role and ports",
+            summary = "The connected switches: version, description, connected since, role (and in a cluster their master) and ports",
             responses = @OpenApiResponse(status = "200", content = @OpenApiContent(from = SwitchView[].class)))
     void list(Context ctx) {
         ctx.json(switches.switches().stream()
                 .sorted(Comparator.comparing(OFSwitch::id))
-                .map(Views::switchView).toList());
+                .map(sw -> Views.switchView(sw, cluster)).toList());
     }
 
     @OpenApi(path = "/api/v1/switches/{dpid}", methods = HttpMethod.GET, tags = "switches",
@@ -80,7 +86,7 @@ final class SwitchResource {
                 @OpenApiResponse(status = "400", content = @OpenApiContent(from = ApiError.class)),
                 @OpenApiResponse(status = "404", content = @OpenApiContent(from = ApiError.class))})
     void one(Context ctx) {
-        ctx.json(Views.switchView(find(ctx)));
+        ctx.json(Views.switchView(find(ctx), cluster));
     }
 
     @OpenApi(path = "/api/v1/switches/{dpid}/ports", methods = HttpMethod.GET, tags = "switches",
@@ -208,8 +214,27 @@ final class SwitchResource {
         }, replies));
     }
 
+    /**
+     * 409 for a write to a switch this instance does not master: it names the instance that does,
+     * where the client should send the write.
+     */
+    static ApiException notMaster(OFSwitch sw, java.util.Optional<ClusterInfo> cluster) {
+        java.util.Optional<String> master = cluster.flatMap(c -> c.master(sw.id()));
+        String self = cluster.map(ClusterInfo::nodeId).orElse("this instance");
+        return ApiException.conflict("switch " + sw.id() + " is mastered by "
+                + master.map(m -> "cluster member " + m).orElse("no cluster member at the moment") + ", not by " + self
+                + ": write to its master" + (master.isPresent() ? "" : " once one is elected"));
+    }
+
     static ApiException switchFailure(OFSwitch sw, Throwable failure) {
+        return switchFailure(sw, failure, java.util.Optional.empty());
+    }
+
+    static ApiException switchFailure(OFSwitch sw, Throwable failure, java.util.Optional<ClusterInfo> cluster) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof dev.switchboard.controller.NotMasterException) {
+            return notMaster(sw, cluster);
+        }
         if (cause instanceof SwitchDisconnectedException) {
             return ApiException.unavailable("switch " + sw.id() + " disconnected before it answered");
         }

@@ -47,11 +47,20 @@ final class Views {
     }
 
     static SwitchView switchView(OFSwitch sw) {
+        return switchView(sw, java.util.Optional.empty());
+    }
+
+    /** {@code cluster}: the cluster this instance belongs to, which names the switch's master. */
+    static SwitchView switchView(OFSwitch sw, java.util.Optional<ClusterInfo> cluster) {
         SwitchDescription d = sw.description();
+        dev.switchboard.controller.ControllerRole role = sw.controllerRole();
+        String roleName = role != dev.switchboard.controller.ControllerRole.EQUAL ? role.name()
+                : sw.version().compareTo(OFVersion.OF_12) >= 0 ? "EQUAL" : null;
         return new SwitchView(sw.id().toString(), versionName(sw.version()),
                 sw.remoteAddress() == null ? null : sw.remoteAddress().getHostString() + ":" + sw.remoteAddress().getPort(),
                 sw.connectedSince().map(Object::toString).orElse(null),
-                sw.version().compareTo(OFVersion.OF_12) >= 0 ? "EQUAL" : null,
+                roleName,
+                cluster.flatMap(c -> c.master(sw.id())).orElse(null),
                 new DescriptionView(d.manufacturer(), d.hardware(), d.software(), d.serialNumber(), d.datapath()),
                 new FeaturesView(sw.features().buffers(), Short.toUnsignedInt(sw.features().tables()),
                         sw.features().capabilities().stream().map(Enum::name).sorted().toList()),

@@ -43,6 +43,8 @@ final class FakeSources {
     final List<Runnable> appChangeListeners = new CopyOnWriteArrayList<>();
     /** One instance while running, a new one each time it starts again: the runtime's views behave so. */
     private volatile TopologyService topology = topologyService();
+    /** The cluster this fake instance is a member of; null: alone. */
+    volatile ClusterInfo cluster;
 
     void add(OFSwitch sw) {
         switches.put(sw.id(), sw);
@@ -62,7 +64,8 @@ final class FakeSources {
             }
         };
         return new RestSources(switchService(), () -> topologyRunning ? Optional.of(topology) : Optional.empty(),
-                () -> hostsRunning ? Optional.of(hostService()) : Optional.empty(), catalog);
+                () -> hostsRunning ? Optional.of(hostService()) : Optional.empty(), catalog, Optional.empty(),
+                Optional.ofNullable(cluster));
     }
 
     /** The topology app stops or starts (a new service when it starts again), and the API is told. */

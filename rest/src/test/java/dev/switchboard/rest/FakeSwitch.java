@@ -90,6 +90,14 @@ final class FakeSwitch implements OFSwitch {
         return Optional.of(CONNECTED);
     }
 
+    /** This instance's role for the switch, as a test sets it. */
+    volatile dev.switchboard.controller.ControllerRole role = dev.switchboard.controller.ControllerRole.EQUAL;
+
+    @Override
+    public dev.switchboard.controller.ControllerRole controllerRole() {
+        return role;
+    }
+
     @Override
     public boolean isConnected() {
         return connected;

@@ -55,13 +55,16 @@ final class ControllerCommand implements Callable<Integer> {
         List<String> names = apps != null ? apps : List.copyOf(file.apps().keySet());
         Switchboard switchboard;
         try {
-            switchboard = Switchboard.start(config, file.ovsdb(), names, file::appConfig, restConfig(file));
+            switchboard = Switchboard.start(config, file.ovsdb(), names, file::appConfig, restConfig(file),
+                    file.clusterConfig());
         } catch (java.io.UncheckedIOException e) {
             throw new UserFacingException(e.getMessage() + " (is another controller running? try --port)", e);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new UserFacingException(e.getMessage(), e);
         }
         log.info("running apps: {}", switchboard.apps().isEmpty() ? "none" : String.join(", ", switchboard.apps()));
+        switchboard.cluster().ifPresent(node -> log.info("cluster member {}: switches' roles follow the cluster's mastership",
+                node.nodeId()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping");

@@ -8,6 +8,7 @@ import dev.switchboard.controller.app.AppRuntime;
 import dev.switchboard.controller.app.SwitchboardApp;
 import dev.switchboard.hosts.HostService;
 import dev.switchboard.ovsdb.client.OvsdbClient;
+import dev.switchboard.rest.ClusterInfo;
 import dev.switchboard.rest.RestConfig;
 import dev.switchboard.rest.RestControls;
 import dev.switchboard.rest.RestServer;
@@ -35,19 +36,20 @@ final class RestModule extends AbstractModule {
         /**
          * @param running the apps started, in start order
          * @param configs each app's config section
-         * @param ovsdb the OVSDB servers managed, or null
+         * @param ovsdb the OVSDB servers managed now (null: none), for the metrics and the OVSDB routes
          * @param openflowTcp the controller's plain TCP listen addresses, as bound (labs brought up over
          *                    the API may need it to listen on one more, see {@link RestLabControl})
+         * @param cluster the cluster this instance is a member of, if any
          * @return the server, or empty when the API is disabled
          */
         Optional<RestServer> start(AppRuntime apps, List<SwitchboardApp> running, Function<String, AppConfig> configs,
-                OvsdbManager ovsdb, List<InetSocketAddress> openflowTcp);
+                OvsdbManager ovsdb, List<InetSocketAddress> openflowTcp, Optional<ClusterInfo> cluster);
     }
 
     @Provides
     RestStarter starter(Controller controller, Map<String, SwitchboardApp> available,
             MetricsModule.MetricsStarter metricsStarter) {
-        return (apps, running, configs, ovsdb, openflowTcp) -> {
+        return (apps, running, configs, ovsdb, openflowTcp, cluster) -> {
             if (!config.enabled()) {
                 return Optional.empty();
             }
@@ -55,7 +57,7 @@ final class RestModule extends AbstractModule {
             Supplier<List<OvsdbClient>> ovsdbClients = () -> ovsdb == null ? List.of() : ovsdb.clients();
             SwitchboardMetrics metrics = metricsStarter.start(apps, ovsdbClients);
             RestSources sources = new RestSources(controller.switches(), () -> apps.service(TopologyService.class),
-                    () -> apps.service(HostService.class), appControl, Optional.of(metrics));
+                    () -> apps.service(HostService.class), appControl, Optional.of(metrics), cluster);
             RestControls controls = new RestControls(appControl, ovsdb == null ? null : new RestOvsdbAccess(ovsdb),
                     new RestLabControl(controller, openflowTcp));
             try {

@@ -1,5 +1,7 @@
 package dev.switchboard.server;
 
+import dev.switchboard.cluster.ClusterConfig;
+import dev.switchboard.cluster.ClusterNode;
 import dev.switchboard.controller.Controller;
 import dev.switchboard.controller.ControllerConfig;
 import dev.switchboard.controller.app.AppConfig;
@@ -28,10 +30,12 @@ public final class Switchboard implements AutoCloseable {
     private final List<InetSocketAddress> openflow;
     private final OvsdbManager ovsdb;
     private final RestServer rest;
+    private final ClusterNode cluster;
 
     private Switchboard(Controller controller, AppRuntime apps, List<InetSocketAddress> openflow, OvsdbManager ovsdb,
-            RestServer rest) {
+            RestServer rest, ClusterNode cluster) {
         this.controller = controller;
+        this.cluster = cluster;
         this.apps = apps;
         this.openflow = openflow;
         this.ovsdb = ovsdb;
@@ -74,16 +78,29 @@ public final class Switchboard implements AutoCloseable {
      */
     public static Switchboard start(ControllerConfig openflowConfig, SwitchboardConfig.Ovsdb ovsdbConfig,
             List<String> appNames, Function<String, AppConfig> appConfigs, RestConfig restConfig) {
+        return start(openflowConfig, ovsdbConfig, appNames, appConfigs, restConfig, Optional.empty());
+    }
+
+    /**
+     * Starts everything, or nothing, as {@link #start(ControllerConfig, SwitchboardConfig.Ovsdb, List, Function, RestConfig)},
+     * as a member of the controller cluster {@code clusterConfig} describes, if any: it joins
+     * before the controller listens, and each switch's role follows the cluster's mastership.
+     */
+    public static Switchboard start(ControllerConfig openflowConfig, SwitchboardConfig.Ovsdb ovsdbConfig,
+            List<String> appNames, Function<String, AppConfig> appConfigs, RestConfig restConfig,
+            Optional<ClusterConfig> clusterConfig) {
         restConfig.checkAccess(); // refused before anything listens
         ClassLoader loader = Switchboard.class.getClassLoader();
         // The composition root: Guice makes the parts; starting and stopping them in order stays here.
         Injector injector = Guice.createInjector(new ControllerModule(openflowConfig), new OvsdbModule(ovsdbConfig),
                 new AppsModule(new AppsModule.Selection(appNames, appConfigs), loader), new RestModule(restConfig),
-                new MetricsModule());
+                new MetricsModule(), new ClusterModule(clusterConfig));
         Controller controller = injector.getInstance(Controller.class);
         AppRuntime apps = null;
         OvsdbManager ovsdb = null;
+        ClusterNode cluster = null;
         try {
+            cluster = injector.getInstance(ClusterModule.ClusterJoiner.class).join(controller).orElse(null);
             // resolved outside Guice, so a bad app name or config reaches the user as it was thrown
             List<SwitchboardApp> wanted = AppRuntime.resolve(appNames,
                     injector.getInstance(Key.get(new TypeLiteral<Map<String, SwitchboardApp>>() { })));
@@ -92,9 +109,13 @@ public final class Switchboard implements AutoCloseable {
             List<InetSocketAddress> bound = controller.start();
             ovsdb = injector.getInstance(OvsdbModule.OvsdbStarter.class).start(bound).orElse(null);
             RestServer rest = injector.getInstance(RestModule.RestStarter.class).start(apps, wanted, appConfigs, ovsdb,
-                    bound.subList(0, openflowConfig.listen().size())).orElse(null);
-            return new Switchboard(controller, apps, bound, ovsdb, rest);
+                    bound.subList(0, openflowConfig.listen().size()), Optional.ofNullable(cluster).map(ClusterModule::info))
+                    .orElse(null);
+            return new Switchboard(controller, apps, bound, ovsdb, rest, cluster);
         } catch (RuntimeException e) {
+            if (cluster != null) {
+                cluster.close();
+            }
             if (apps != null) {
                 apps.close();
             }
@@ -136,19 +157,28 @@ public final class Switchboard implements AutoCloseable {
         return Optional.ofNullable(ovsdb);
     }
 
+    /** This instance's cluster membership, when {@code cluster:} is configured. */
+    public Optional<ClusterNode> cluster() {
+        return Optional.ofNullable(cluster);
+    }
+
     /** The REST API, unless disabled. */
     public Optional<RestServer> rest() {
         return Optional.ofNullable(rest);
     }
 
     /**
-     * Stops the apps, then the OVSDB sessions and the controller. The apps' flows stay on the
-     * switches, which keep forwarding; the next start reconciles them (no outage).
+     * Leaves the cluster (so the others take this instance's switches over at once, not after a
+     * session timeout), then stops the apps, the OVSDB sessions and the controller. The apps' flows
+     * stay on the switches, which keep forwarding; the next start reconciles them (no outage).
      */
     @Override
     public void close() {
         if (rest != null) {
             rest.close();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
         apps.close();
         if (ovsdb != null) {

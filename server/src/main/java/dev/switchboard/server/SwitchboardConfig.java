@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.cluster.ClusterConfig;
 import dev.switchboard.controller.ControllerConfig;
 import dev.switchboard.controller.ControllerTls;
 import dev.switchboard.controller.app.AppConfig;
@@ -50,7 +51,7 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
  * </pre>
  */
 public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<String, Object>> apps, Rest rest,
-        ConfigSource source) {
+        Cluster cluster, ConfigSource source) {
 
     /**
      * @param apps   the apps to run, by name, each with its own settings ({@code {}} or nothing
@@ -71,11 +72,16 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
     }
 
     public SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<String, Object>> apps) {
-        this(openflow, ovsdb, apps, null, null);
+        this(openflow, ovsdb, apps, null, null, null);
     }
 
     public SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<String, Object>> apps, ConfigSource source) {
-        this(openflow, ovsdb, apps, null, source);
+        this(openflow, ovsdb, apps, null, null, source);
+    }
+
+    public SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<String, Object>> apps, Rest rest,
+            ConfigSource source) {
+        this(openflow, ovsdb, apps, rest, null, source);
     }
 
     public static SwitchboardConfig defaults() {
@@ -88,7 +94,76 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
     }
 
     /** The file's top level as bound, before the sections are checked. */
-    private record Sections(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<String, Object>> apps, Rest rest) {
+    private record Sections(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<String, Object>> apps, Rest rest,
+            Cluster cluster) {
+    }
+
+    /**
+     * The {@code cluster:} section: this instance is one of a controller cluster coordinated by
+     * ZooKeeper (see {@link ClusterConfig}). Absent, the controller runs alone and masters every
+     * switch. Example:
+     *
+     * <pre>
+     * cluster:
+     *   connect: zk1:2181,zk2:2181,zk3:2181
+     *   nodeId: sb1
+     *   sessionTimeout: 10s        # default; the failover time
+     *   root: /switchboard         # default
+     * </pre>
+     *
+     * @param connect        the ZooKeeper servers, {@code host:port[,host:port…]}
+     * @param nodeId         this instance's name, unique in the cluster
+     * @param sessionTimeout how long ZooKeeper keeps a silent instance's masterships, as {@code 10s}
+     * @param root           the znode the cluster keeps its state under
+     */
+    public record Cluster(String connect, String nodeId, String sessionTimeout, String root) {
+
+        /**
+         * The cluster settings.
+         *
+         * @throws IllegalArgumentException starting with the key at fault ({@code cluster.nodeId: …})
+         */
+        public ClusterConfig clusterConfig() {
+            if (connect == null || connect.isBlank()) {
+                throw new IllegalArgumentException("cluster.connect: missing: the ZooKeeper servers, as host:port[,host:port...]");
+            }
+            for (String server : connect.trim().split(",")) {
+                String hostPort = server.trim();
+                int colon = hostPort.lastIndexOf(':');
+                boolean ok = colon > 0 && colon < hostPort.length() - 1;
+                if (ok) {
+                    try {
+                        int port = Integer.parseInt(hostPort.substring(colon + 1));
+                        ok = port > 0 && port <= 65535;
+                    } catch (NumberFormatException e) {
+                        ok = false;
+                    }
+                }
+                if (!ok) {
+                    throw new IllegalArgumentException("cluster.connect: '" + server.trim()
+                            + "' is not a ZooKeeper server as host:port (e.g. 127.0.0.1:2181)");
+                }
+            }
+            if (nodeId == null || nodeId.isBlank()) {
+                throw new IllegalArgumentException("cluster.nodeId: missing: this instance's name, unique in the cluster");
+            }
+            Duration timeout = sessionTimeout == null ? null : duration("cluster.sessionTimeout", sessionTimeout);
+            String id = nodeId.trim();
+            try {
+                return new ClusterConfig(connect.trim(), id, timeout, root == null ? null : root.trim());
+            } catch (IllegalArgumentException e) {
+                String message = String.valueOf(e.getMessage());
+                String key = message.startsWith("nodeId") ? "cluster.nodeId"
+                        : message.startsWith("sessionTimeout") ? "cluster.sessionTimeout"
+                        : message.startsWith("root") ? "cluster.root" : "cluster.connect";
+                throw new IllegalArgumentException(key + ": " + message, e);
+            }
+        }
+    }
+
+    /** The cluster settings, or empty when this instance runs alone. */
+    public Optional<ClusterConfig> clusterConfig() {
+        return cluster == null ? Optional.empty() : Optional.of(cluster.clusterConfig());
     }
 
     /**
@@ -327,13 +402,14 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
         }
         ConfigSource source = new ConfigSource(name, YamlTree.lines(document.root()));
         if (!(document.root() instanceof YamlTree.Mapping)) {
-            throw new ConfigException(source.describe("", "the file must be a mapping of sections (openflow, ovsdb, apps, rest)"));
+            throw new ConfigException(source.describe("", "the file must be a mapping of sections (openflow, ovsdb, apps, rest, cluster)"));
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> tree = (Map<String, Object>) YamlTree.plain(document.root());
         try {
             Sections sections = AppConfig.of("", tree, source).bind(Sections.class, SwitchboardConfig::check);
-            return new SwitchboardConfig(sections.openflow(), sections.ovsdb(), sections.apps(), sections.rest(), source);
+            return new SwitchboardConfig(sections.openflow(), sections.ovsdb(), sections.apps(), sections.rest(),
+                    sections.cluster(), source);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
@@ -342,9 +418,10 @@ public record SwitchboardConfig(OpenFlow openflow, Ovsdb ovsdb, Map<String, Map<
     /** Checks what binding alone does not; the message starts with the key at fault. */
     private static void check(Sections sections) {
         SwitchboardConfig config = new SwitchboardConfig(sections.openflow(), sections.ovsdb(), sections.apps(),
-                sections.rest(), null);
+                sections.rest(), sections.cluster(), null);
         config.controllerConfig();
         config.rest().restConfig();
+        config.clusterConfig();
         config.ovsdbEndpoints();
         if (config.ovsdb().overlay() != null) {
             OverlayPlan.check(config.ovsdb().overlay());

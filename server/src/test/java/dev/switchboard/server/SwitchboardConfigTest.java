@@ -92,7 +92,7 @@ class SwitchboardConfigTest {
                 .isEqualTo("sb.yaml:4: ovsdb.connect[1]: 'ptcp:6640' is passive; put it under ovsdb.listen");
         assertThat(error("ovsdb:\n  bridges:\n    - datapathType: netdev\n"))
                 .isEqualTo("sb.yaml:3: ovsdb.bridges[0]: every bridge under ovsdb.bridges needs a name");
-        assertThat(error("- openflow\n")).isEqualTo("sb.yaml:1: the file must be a mapping of sections (openflow, ovsdb, apps, rest)");
+        assertThat(error("- openflow\n")).isEqualTo("sb.yaml:1: the file must be a mapping of sections (openflow, ovsdb, apps, rest, cluster)");
         assertThat(error("openflow: {listen: [\n")).startsWith("sb.yaml:2: not valid YAML: ");
     }
 

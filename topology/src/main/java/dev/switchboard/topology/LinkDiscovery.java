@@ -370,7 +370,12 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
                         ports.add(desc);
                     }
                 }
-                probes.probe(sw, ports);
+                try {
+                    probes.probe(sw, ports);
+                } catch (dev.switchboard.controller.NotMasterException demoted) {
+                    // in a cluster, demoted between the listing and the write: its new master probes it
+                    log.debug("topology: not probing {}: {}", sw.id(), demoted.getMessage());
+                }
             }
         } catch (RuntimeException e) {
             log.warn("topology: probing failed", e);

@@ -238,6 +238,13 @@ final class DefaultAppContext implements AppContext, AutoCloseable {
         }
 
         @Override
+        public void switchRoleChanged(OFSwitch sw, dev.switchboard.controller.ControllerRole role) {
+            if (told.contains(sw)) {
+                listener.switchRoleChanged(sw, role);
+            }
+        }
+
+        @Override
         public void portAdded(OFSwitch sw, org.projectfloodlight.openflow.protocol.OFPortDesc port) {
             if (told.contains(sw)) {
                 listener.portAdded(sw, port);

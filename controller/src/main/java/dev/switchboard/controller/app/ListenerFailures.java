@@ -47,6 +47,15 @@ final class ListenerFailures {
             }
 
             @Override
+            public void switchRoleChanged(OFSwitch sw, dev.switchboard.controller.ControllerRole role) {
+                try {
+                    listener.switchRoleChanged(sw, role);
+                } catch (RuntimeException e) {
+                    throw counted(e);
+                }
+            }
+
+            @Override
             public void portAdded(OFSwitch sw, OFPortDesc port) {
                 try {
                     listener.portAdded(sw, port);

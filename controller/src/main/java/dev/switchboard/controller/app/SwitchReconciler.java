@@ -1,6 +1,8 @@
 package dev.switchboard.controller.app;
 
+import dev.switchboard.controller.ControllerRole;
 import dev.switchboard.controller.Listeners;
+import dev.switchboard.controller.NotMasterException;
 import dev.switchboard.controller.MessageListener;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.PacketInProcessor;
@@ -201,11 +203,62 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
 
     @Override
     public void switchAdded(OFSwitch sw) {
-        Connection connection = new Connection(sw);
+        boolean mastered = sw.controllerRole().writes();
+        Connection connection = new Connection(sw, mastered ? State.PENDING : State.WAITING);
         if (connections.putIfAbsent(sw, connection) != null) {
             return; // seen by arm() and by the listener both
         }
         pending.incrementAndGet();
+        if (mastered) {
+            readBack(connection);
+        }
+    }
+
+    /**
+     * In a cluster. MASTER: a switch waiting for its mastership is reconciled now, exactly as a
+     * connecting one is (its flows read back, each app's plan written, then {@code switchAdded}),
+     * and the apps hear the role change after. SLAVE: the apps hear the role change and then
+     * {@code switchRemoved}: to them a switch this instance does not master is not served (they
+     * must not write to it, and could not); it waits, and is reconciled again if the mastership
+     * comes back. Both arrive on the switch's event loop, as the reconciliation's own steps do, so
+     * they never interleave with an announcement.
+     */
+    @Override
+    public void switchRoleChanged(OFSwitch sw, ControllerRole role) {
+        Connection connection = connections.get(sw);
+        if (connection == null) {
+            return;
+        }
+        if (role.writes()) {
+            if (connection.state.compareAndSet(State.WAITING, State.PENDING)) {
+                log.info("switch {}: this instance masters it now; reconciling its flows", sw.id());
+                readBack(connection);
+            }
+            return;
+        }
+        while (true) {
+            State state = connection.state.get();
+            if (state == State.PENDING) {
+                if (connection.state.compareAndSet(State.PENDING, State.WAITING)) {
+                    return; // its plan stops at the next chunk; reconciled afresh when mastered again
+                }
+            } else if (state == State.SERVED) {
+                if (connection.state.compareAndSet(State.SERVED, State.WAITING)) {
+                    pending.incrementAndGet();
+                    listeners.fire("switchRoleChanged", l -> l.switchRoleChanged(sw, role));
+                    listeners.fire("switchRemoved", l -> l.switchRemoved(sw));
+                    return;
+                }
+            } else {
+                return; // waiting already, or gone
+            }
+        }
+    }
+
+    /** Reads the switch's Switchboard flows back, then reconciles them with the apps. */
+    private void readBack(Connection connection) {
+        OFSwitch sw = connection.sw;
+        int attempt = connection.attempts.incrementAndGet(); // a read of an earlier mastership is dropped
         OFFactory f = sw.factory();
         OFFlowStatsRequest.Builder request = f.buildFlowStatsRequest()
                 .setMatch(f.matchWildcardAll())
@@ -226,7 +279,7 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
                         sw.id(), cause.toString());
                 replies = List.of();
             }
-            reconcile(connection, replies);
+            reconcile(connection, attempt, replies);
         });
     }
 
@@ -273,7 +326,7 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
         while (true) {
             State state = connection.state.get();
             State next = switch (state) {
-                case PENDING, SERVED -> State.GONE;
+                case WAITING, PENDING, SERVED -> State.GONE;
                 case ANNOUNCING -> State.GONE_WHILE_ANNOUNCING;
                 case GONE, GONE_WHILE_ANNOUNCING -> null;
             };
@@ -281,7 +334,7 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
                 return;
             }
             if (connection.state.compareAndSet(state, next)) {
-                if (state == State.PENDING) {
+                if (state == State.PENDING || state == State.WAITING) {
                     pending.decrementAndGet();
                 } else if (state == State.SERVED) {
                     OFSwitch sw = connection.sw;
@@ -294,7 +347,7 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
 
     // --- reconciling ---
 
-    private void reconcile(Connection connection, List<OFFlowStatsReply> replies) {
+    private void reconcile(Connection connection, int attempt, List<OFFlowStatsReply> replies) {
         OFSwitch sw = connection.sw;
         Map<Integer, SwitchboardApp> running = apps; // one set for the whole plan
         Map<Integer, List<OFFlowStatsEntry>> byApp = new HashMap<>();
@@ -339,30 +392,36 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
             orphans.forEach(flow -> out.add(deleteStrict(sw.factory(), flow)));
             log.info("switch {}: {} flows of apps not running deleted", sw.id(), orphans.size());
         }
-        apply(connection, out, 0);
+        apply(connection, attempt, out, 0);
     }
 
     /**
      * Writes the plan's flow-mods from {@code from} on, one chunk and a barrier at a time, and
      * announces the switch once the last barrier is answered. Stops when the connection went.
      */
-    private void apply(Connection connection, List<OFMessage> out, int from) {
+    private void apply(Connection connection, int attempt, List<OFMessage> out, int from) {
         OFSwitch sw = connection.sw;
-        if (connection.state.get() != State.PENDING || !sw.isConnected()) {
-            return; // its removal drops it, now or soon
+        if (connection.state.get() != State.PENDING || connection.attempts.get() != attempt || !sw.isConnected()) {
+            return; // its removal drops it, now or soon; or a demotion (and maybe a newer mastership) overtook it
         }
         if (from >= out.size()) {
             announce(connection);
             return;
         }
         int to = Math.min(out.size(), from + CHUNK);
-        sw.writeAll(out.subList(from, to));
+        try {
+            sw.writeAll(out.subList(from, to));
+        } catch (NotMasterException demoted) {
+            log.info("switch {}: mastership lost while reconciling ({} of {} flow-mods written); the next master"
+                    + " reconciles it", sw.id(), from, out.size());
+            return; // the demotion's event moves it back to waiting
+        }
         sw.barrier().whenComplete((reply, failure) -> {
             if (failure == null) {
-                apply(connection, out, to);
+                apply(connection, attempt, out, to);
                 return;
             }
-            if (sw.isConnected() && connection.state.get() == State.PENDING) {
+            if (sw.isConnected() && connection.state.get() == State.PENDING && connection.attempts.get() == attempt) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
                 log.warn("switch {}: no barrier reply after {} of {} reconciling flow-mods ({}); closing it,"
@@ -383,6 +442,11 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
         if (!connection.state.compareAndSet(State.ANNOUNCING, State.SERVED)) {
             connection.state.set(State.GONE); // GONE_WHILE_ANNOUNCING: its remover left the news to us
             listeners.fire("switchRemoved", l -> l.switchRemoved(sw));
+            return;
+        }
+        ControllerRole role = sw.controllerRole();
+        if (role == ControllerRole.MASTER) {
+            listeners.fire("switchRoleChanged", l -> l.switchRoleChanged(sw, role));
         }
     }
 
@@ -434,8 +498,13 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
         return controller.addMessageListener(type, listener);
     }
 
-    /** Where a connection is; it only moves forward, by compare-and-set. */
+    /**
+     * Where a connection is, moved by compare-and-set; forward only, except that in a cluster a
+     * demotion takes it back to WAITING.
+     */
     enum State {
+        /** In a cluster, not mastered by this instance: not read back, not served; mastered, it goes to PENDING. */
+        WAITING(false),
         /** Being read back and reconciled; its packets pass the apps by. */
         PENDING(false),
         /** Reconciled; the apps are hearing {@code switchAdded} (it counts as served meanwhile). */
@@ -455,10 +524,13 @@ final class SwitchReconciler implements SwitchListener, SwitchService {
     /** One connection's progress. */
     private static final class Connection {
         final OFSwitch sw;
-        final AtomicReference<State> state = new AtomicReference<>(State.PENDING);
+        final AtomicReference<State> state;
+        /** Read-backs started: in a cluster a switch mastered again starts a new one, and the older one's plan is dropped. */
+        final AtomicInteger attempts = new AtomicInteger();
 
-        Connection(OFSwitch sw) {
+        Connection(OFSwitch sw, State initial) {
             this.sw = sw;
+            this.state = new AtomicReference<>(initial);
         }
     }
 }

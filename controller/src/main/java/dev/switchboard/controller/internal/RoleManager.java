@@ -1,5 +1,6 @@
 package dev.switchboard.controller.internal;
 
+import dev.switchboard.controller.ControllerRole;
 import dev.switchboard.controller.MasteredDatapaths;
 import dev.switchboard.controller.MastershipSource;
 import dev.switchboard.controller.OFSwitch;
@@ -45,7 +46,7 @@ final class RoleManager implements SwitchListener {
     public void switchAdded(OFSwitch sw) {
         MastershipSource s = source;
         if (s != null && sw instanceof SwitchConnection connection) {
-            connection.useRole(SwitchRole.clustered());
+            connection.useRole(SwitchRole.clustered(), s);
             decide(connection, s.current());
         }
     }
@@ -59,13 +60,25 @@ final class RoleManager implements SwitchListener {
         }
     }
 
+    /** On the switch's loop: tells the listeners when the connection's acting role flipped. */
+    private void roleChanged(SwitchConnection connection, boolean wasMaster) {
+        boolean master = connection.roleState().actsAsMaster();
+        if (master != wasMaster) {
+            log.info("switch {}: this instance is now its {}", connection.id(), master ? "master" : "slave");
+            registry.roleChanged(connection, master ? ControllerRole.MASTER : ControllerRole.SLAVE);
+        }
+    }
+
     /** On the switch's loop. */
     private void decide(SwitchConnection connection, MasteredDatapaths mastered) {
         if (!connection.isConnected()) {
             return;
         }
-        SwitchRole role = connection.role();
-        SwitchRole.Request request = role.decide(mastered.generation(connection.id()), connection.factory());
+        SwitchRole role = connection.roleState();
+        boolean wasMaster = role.actsAsMaster();
+        SwitchRole.Request request = role.decide(mastered.generation(connection.id()),
+                mastered.currentTerm(connection.id()), connection.factory());
+        roleChanged(connection, wasMaster);
         if (request == null) {
             return;
         }
@@ -76,8 +89,16 @@ final class RoleManager implements SwitchListener {
                     && e.error().message() instanceof OFRoleRequestFailedErrorMsg refused
                     && refused.getCode() == OFRoleRequestFailedCode.STALE;
             Runnable answer = () -> {
+                boolean before = role.actsAsMaster();
                 role.answered(request.seq(), cause == null, stale);
-                if (stale) {
+                roleChanged(connection, before);
+                if (role.slaveRefusedAsStale()) {
+                    // sent before this instance heard of the term the switch accepted from another:
+                    // asked again with that term as soon as it is known (maybe now)
+                    log.info("switch {}: refused our SLAVE request as stale (another instance's newer term came first);"
+                            + " asking again with the current term", connection.id());
+                    decide(connection, source.current());
+                } else if (stale) {
                     log.warn("switch {}: refused our MASTER request as stale (a newer term exists): acting as slave",
                             connection.id());
                 } else if (cause != null) {

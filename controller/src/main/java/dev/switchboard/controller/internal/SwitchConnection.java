@@ -1,5 +1,7 @@
 package dev.switchboard.controller.internal;
 
+import dev.switchboard.controller.ControllerRole;
+import dev.switchboard.controller.NotMasterException;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.SwitchDescription;
 import dev.switchboard.controller.SwitchDisconnectedException;
@@ -53,6 +55,12 @@ final class SwitchConnection implements OFSwitch {
     private volatile Map<OFPort, OFPortDesc> ports;
     /** Alone: master; in a cluster, replaced by the role manager before anyone else hears of the switch. */
     private volatile SwitchRole role = SwitchRole.standalone();
+    /**
+     * In a cluster, the source whose current decision the write gate reads besides the role: a
+     * demotion is in effect the moment the source publishes it, before the role manager's turn on
+     * this event loop (and so before the cluster lets another instance take the switch).
+     */
+    private volatile dev.switchboard.controller.MastershipSource mastership;
     /** Set when a newer connection took this datapath id; its packets no longer reach apps. */
     private volatile boolean replaced;
     /** Set on the channel's event loop once listeners were told {@code switchAdded}; read there only. */
@@ -132,7 +140,7 @@ final class SwitchConnection implements OFSwitch {
     @Override
     public void write(OFMessage message) {
         if (!mayWrite(message)) {
-            return;
+            throw new NotMasterException(id, message.getType().name());
         }
         if (handler.isInReadBurst()) {
             handler.writeInBurst(message);
@@ -161,8 +169,8 @@ final class SwitchConnection implements OFSwitch {
     /** As {@link #write}, with the messages encoded back to back into buffers of about 32 KiB. */
     @Override
     public void writeAll(Iterable<? extends OFMessage> messages) {
-        if (!role.actsAsMaster()) {
-            messages = slaveMay(messages);
+        if (!writes()) {
+            refuseStateChanges(messages);
         }
         if (handler.isInReadBurst()) {
             for (OFMessage message : messages) {
@@ -200,8 +208,8 @@ final class SwitchConnection implements OFSwitch {
     /** All in one buffer, so the budget admits or refuses them as a whole. */
     @Override
     public boolean tryWriteAll(List<? extends OFMessage> messages) {
-        if (!role.actsAsMaster()) {
-            messages = slaveMay(messages);
+        if (!writes()) {
+            refuseStateChanges(messages);
         }
         if (handler.isInReadBurst()) {
             for (OFMessage message : messages) {
@@ -234,31 +242,41 @@ final class SwitchConnection implements OFSwitch {
      * The one gate on writes in a cluster: an instance that is not the switch's master sends it
      * nothing that changes its state or forwards a packet (the switch would refuse it as IS_SLAVE
      * anyway, and an app that has not heard of the demotion yet must not race the new master).
-     * Reads (stats, barriers) and role requests pass. One volatile read when acting as master.
+     * Such a write fails loudly ({@link NotMasterException}), so a caller never takes a dropped
+     * write for a done one. Reads (stats, barriers) and role requests pass. Alone: one volatile
+     * read.
      */
     private boolean mayWrite(OFMessage message) {
-        if (role.actsAsMaster()) {
-            return true;
-        }
-        switch (message.getType()) {
-            case FLOW_MOD, PACKET_OUT, GROUP_MOD, METER_MOD, PORT_MOD, TABLE_MOD, BUNDLE_CONTROL, BUNDLE_ADD_MESSAGE -> {
-                log.debug("{}: not master, dropped {}", this, message.getType());
-                return false;
-            }
-            default -> {
-                return true;
-            }
-        }
+        return writes() || !changesState(message.getType());
     }
 
-    private List<OFMessage> slaveMay(Iterable<? extends OFMessage> messages) {
-        List<OFMessage> out = new java.util.ArrayList<>();
+    /**
+     * Whether this instance may change the switch now: the switch accepted it as master, and the
+     * mastership source still says so this instant (checked on every write, so a demotion needs no
+     * event-loop turn to take effect).
+     */
+    boolean writes() {
+        if (!role.actsAsMaster()) {
+            return false;
+        }
+        dev.switchboard.controller.MastershipSource source = mastership;
+        return source == null || source.current().masters(id);
+    }
+
+    private static boolean changesState(OFType type) {
+        return switch (type) {
+            case FLOW_MOD, PACKET_OUT, GROUP_MOD, METER_MOD, PORT_MOD, TABLE_MOD, BUNDLE_CONTROL, BUNDLE_ADD_MESSAGE -> true;
+            default -> false;
+        };
+    }
+
+    /** All or nothing: one state-changing message among {@code messages} refuses them all. */
+    private void refuseStateChanges(Iterable<? extends OFMessage> messages) {
         for (OFMessage message : messages) {
-            if (mayWrite(message)) {
-                out.add(message);
+            if (changesState(message.getType())) {
+                throw new NotMasterException(id, message.getType().name());
             }
         }
-        return out;
     }
 
     /** A message openflowj cannot encode (over 64 KiB, missing fields) is logged and dropped, nothing else. */
@@ -308,6 +326,9 @@ final class SwitchConnection implements OFSwitch {
             return CompletableFuture.failedFuture(
                     new SwitchDisconnectedException("switch " + id + " is not connected"));
         }
+        if (!mayWrite(request) && !isBundleDiscard(request)) {
+            return CompletableFuture.failedFuture(new NotMasterException(id, request.getType().name()));
+        }
         CompletableFuture<T> reply = pending.register(request, multipart, timeout, channel.eventLoop());
         if (!reply.isDone()) {
             if (handler.isInReadBurst()) {
@@ -334,6 +355,12 @@ final class SwitchConnection implements OFSwitch {
             }
         }
         return reply;
+    }
+
+    /** Discarding a bundle changes nothing: a demoted instance may still clean up what it opened. */
+    private static boolean isBundleDiscard(OFMessage message) {
+        return message instanceof org.projectfloodlight.openflow.protocol.OFBundleCtrlMsg ctrl
+                && ctrl.getBundleCtrlType() == org.projectfloodlight.openflow.protocol.OFBundleCtrlType.DISCARD_REQUEST;
     }
 
     /** Increasing from 1; wraps after 2^31 ids, long after any bundle of an early id is gone. */
@@ -378,16 +405,25 @@ final class SwitchConnection implements OFSwitch {
      * cluster) this instance is its master.
      */
     boolean servesApps() {
-        return announced && !replaced && role.actsAsMaster();
+        return announced && !replaced && writes();
     }
 
-    SwitchRole role() {
+    SwitchRole roleState() {
         return role;
     }
 
+    @Override
+    public ControllerRole controllerRole() {
+        if (mastership == null) {
+            return ControllerRole.EQUAL;
+        }
+        return writes() ? ControllerRole.MASTER : ControllerRole.SLAVE;
+    }
+
     /** On the event loop, from the role manager's {@code switchAdded}. */
-    void useRole(SwitchRole clustered) {
+    void useRole(SwitchRole clustered, dev.switchboard.controller.MastershipSource source) {
         role = clustered;
+        mastership = source;
     }
 
     EventLoop eventLoop() {

@@ -183,6 +183,13 @@ public final class SwitchRegistry implements SwitchService {
         return switches.get().get(sw.id()) == sw;
     }
 
+    /** On the switch's loop, from the role manager: an announced switch's role for this instance changed. */
+    void roleChanged(SwitchConnection sw, dev.switchboard.controller.ControllerRole role) {
+        if (tellsPortsOf(sw)) {
+            switchListeners.fire("switchRoleChanged", l -> l.switchRoleChanged(sw, role));
+        }
+    }
+
     /** Port events: on the switch's loop, for an announced switch that still holds its datapath id. */
     private boolean tellsPortsOf(SwitchConnection sw) {
         return sw.isAnnounced() && isCurrent(sw);

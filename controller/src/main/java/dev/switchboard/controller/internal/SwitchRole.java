@@ -32,6 +32,13 @@ final class SwitchRole {
     private Asked asked;
     private long seq;
     private boolean refusedAsStale;
+    /** The newest term this connection has heard of (its own or another master's): a SLAVE request's generation id. */
+    private long knownTerm;
+    /**
+     * The last SLAVE request was refused as stale: it was sent before this instance heard of the
+     * term the switch accepted from another (its generation too old); asked again once a newer term is known.
+     */
+    private boolean slaveRefusedAsStale;
 
     private SwitchRole(boolean actsAsMaster) {
         this.actsAsMaster = actsAsMaster;
@@ -53,25 +60,44 @@ final class SwitchRole {
     record Request(OFRequest<?> message, long seq) {
     }
 
+    /** As {@link #decide(OptionalLong, OptionalLong, OFFactory)} with no term of another master known. */
+    Request decide(OptionalLong generation, OFFactory factory) {
+        return decide(generation, OptionalLong.empty(), factory);
+    }
+
     /**
      * The cluster's decision for this datapath: master in the term of {@code generation}, or (empty)
      * not master. Demotes at once when not master.
      *
+     * <p>A SLAVE request carries a generation id too, and the switch checks it: one older than the
+     * newest term it knows is refused as stale, which would leave it in whatever role it had (a
+     * demoted master's SLAVE request must not be refused). So it carries {@code currentTerm}, the
+     * term of the datapath's present master as the cluster last said, or the newest term this
+     * connection knows (its own last MASTER request's) if that is newer: never older than what the
+     * switch accepted from this instance, and never newer than a term the cluster has handed out.
+     *
+     * @param currentTerm the generation id of another instance's current term of this datapath, if known
      * @return the role request to send, or null when the switch was asked this already
      */
-    Request decide(OptionalLong generation, OFFactory factory) {
+    Request decide(OptionalLong generation, OptionalLong currentTerm, OFFactory factory) {
         boolean master = generation.isPresent();
-        long term = generation.orElse(0);
         if (!master) {
             actsAsMaster = false;
         }
-        if (asked != null && asked.master() == master && asked.generation() == term) {
-            return null;
+        long heard = master ? generation.getAsLong() : currentTerm.orElse(knownTerm);
+        knownTerm = Long.compareUnsigned(heard, knownTerm) > 0 ? heard : knownTerm;
+        long term = master ? heard : knownTerm;
+        if (asked != null && asked.master() == master && (!master || asked.generation() == term)) {
+            boolean retrySlave = !master && slaveRefusedAsStale && Long.compareUnsigned(term, asked.generation()) > 0;
+            if (!retrySlave) {
+                return null; // a slave stays a slave whatever term another instance starts: nothing to ask
+            }
         }
         if (master && refusedAsStale && asked != null && asked.master() && Long.compareUnsigned(term, asked.generation()) <= 0) {
             return null; // the switch knows a newer term than this one: asking again is refused again
         }
         refusedAsStale = false;
+        slaveRefusedAsStale = false;
         asked = new Asked(master, term, ++seq);
         return new Request(request(factory, master, term), seq);
     }
@@ -82,6 +108,7 @@ final class SwitchRole {
             return;
         }
         if (!asked.master()) {
+            slaveRefusedAsStale = !ok && stale;
             return; // a slave stays a slave, whatever the switch says
         }
         if (ok) {
@@ -90,6 +117,16 @@ final class SwitchRole {
             actsAsMaster = false;
             refusedAsStale = stale;
         }
+    }
+
+    /** Whether the last request asked for MASTER (for the log). */
+    boolean askedMaster() {
+        return asked != null && asked.master();
+    }
+
+    /** Whether the last SLAVE request was refused as stale (for the log and tests). */
+    boolean slaveRefusedAsStale() {
+        return slaveRefusedAsStale;
     }
 
     /** Whether the last MASTER request was refused as stale (for the log and tests). */

@@ -32,6 +32,7 @@ class SwitchReconcilerTest {
                     case "id" -> DatapathId.of(5);
                     case "factory" -> OFFactories.getFactory(OFVersion.OF_13);
                     case "isConnected" -> true;
+                    case "controllerRole" -> dev.switchboard.controller.ControllerRole.EQUAL;
                     case "requestStats" -> read;
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];

@@ -88,4 +88,46 @@ class SwitchRoleTest {
         assertThat(master.getRole()).isEqualTo(OFNiciraControllerRole.ROLE_MASTER);
         assertThat(slave.getRole()).isEqualTo(OFNiciraControllerRole.ROLE_SLAVE);
     }
+
+    @Test
+    void aSlaveRequestCarriesTheCurrentTermNotZero() {
+        SwitchRole role = SwitchRole.clustered();
+
+        SwitchRole.Request slave = role.decide(OptionalLong.empty(), OptionalLong.of(0x3_0000_0010L), OF13);
+
+        assertThat(((OFRoleRequest) slave.message()).getRole()).isEqualTo(OFControllerRole.ROLE_SLAVE);
+        assertThat(((OFRoleRequest) slave.message()).getGenerationId()).isEqualTo(U64.of(0x3_0000_0010L));
+        assertThat(role.decide(OptionalLong.empty(), OptionalLong.of(0x3_0000_0020L), OF13))
+                .as("a slave is not asked again when another master's term starts").isNull();
+    }
+
+    @Test
+    void aDemotedMastersSlaveRequestCarriesItsOwnTermWhenNoNewerIsKnown() {
+        SwitchRole role = SwitchRole.clustered();
+        role.answered(role.decide(OptionalLong.of(0x40), OF13).seq(), true, false);
+
+        SwitchRole.Request slave = role.decide(OptionalLong.empty(), OptionalLong.empty(), OF13);
+
+        assertThat(((OFRoleRequest) slave.message()).getGenerationId())
+                .as("not older than what the switch accepted from us, or it refuses it as stale").isEqualTo(U64.of(0x40));
+    }
+
+    @Test
+    void aSlaveRequestRefusedAsStaleIsAskedAgainOnceANewerTermIsKnown() {
+        SwitchRole role = SwitchRole.clustered();
+        SwitchRole.Request early = role.decide(OptionalLong.empty(), OptionalLong.empty(), OF13); // no term known yet
+
+        role.answered(early.seq(), false, true); // another instance's term reached the switch first
+
+        assertThat(role.slaveRefusedAsStale()).isTrue();
+        assertThat(role.decide(OptionalLong.empty(), OptionalLong.empty(), OF13)).as("nothing newer to offer").isNull();
+        SwitchRole.Request again = role.decide(OptionalLong.empty(), OptionalLong.of(0x18), OF13);
+        assertThat(again).isNotNull();
+        assertThat(((OFRoleRequest) again.message()).getRole()).isEqualTo(OFControllerRole.ROLE_SLAVE);
+        assertThat(((OFRoleRequest) again.message()).getGenerationId()).isEqualTo(U64.of(0x18));
+        role.answered(again.seq(), true, false);
+        assertThat(role.slaveRefusedAsStale()).isFalse();
+        assertThat(role.decide(OptionalLong.empty(), OptionalLong.of(0x18), OF13)).isNull();
+        assertThat(role.actsAsMaster()).isFalse();
+    }
 }
