@@ -5,6 +5,7 @@ import dev.switchboard.controller.MasteredDatapaths;
 import dev.switchboard.controller.MastershipSource;
 import dev.switchboard.controller.Registration;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -53,11 +54,18 @@ import org.slf4j.LoggerFactory;
  * master takes the node only after the old one deleted it (it moved the datapath away: it
  * demotes itself first, then deletes) or after the old one's session expired.
  *
- * <p>No master without a session: the moment the connection to ZooKeeper is suspended this
- * instance masters nothing ({@link MasteredDatapaths#NONE} is published), since its session may
- * expire without it hearing and another instance take over. Once reconnected in the same session,
- * its nodes are still its own and it masters them again; after a new session they are gone and
- * it claims its share afresh.
+ * <p>No master without a session, but no demotion for a server that merely went away: when the
+ * connection to ZooKeeper is suspended the ZooKeeper client looks for another server of the
+ * ensemble, which takes it a second or so, and the session lives on there. So this instance keeps
+ * its masterships through a short grace, a quarter of the session timeout ({@link #suspensionGrace}),
+ * and masters nothing once the grace is over ({@link MasteredDatapaths#NONE} is published, an ERROR
+ * logged) or at once when the session is lost. Why the grace is safe: the client calls a connection
+ * suspended at the latest two thirds of the session timeout after it last heard from a server
+ * (ZooKeeper's read timeout), and the ensemble expires the session no earlier than one full timeout
+ * after it last heard from the client, so at least a third of the timeout is left when the grace
+ * starts, and another instance still has to see the expiry and claim before it writes. Once
+ * reconnected in the same session, its nodes are still its own and it masters them again; after a
+ * new session they are gone and it claims its share afresh.
  *
  * <p>Threads: all ZooKeeper work and every decision runs on one thread of its own
  * ({@code cluster-<nodeId>}), woken by cache and connection events (and every second as a
@@ -101,6 +109,12 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
     private volatile ClusterView view = ClusterView.EMPTY;
     /** Set by Curator's connection-state thread; read by the coordinator before each decision. */
     private volatile boolean zkConnected;
+    /** Counts suspensions, so that a grace's end acts only on the suspension it was started for (under {@link #servingLock}). */
+    private long suspensions;
+    /** The session timeout ZooKeeper granted, as of the last connection; the configured one until then. */
+    private volatile long grantedSessionTimeoutMs;
+    /** Ends the grace of a suspended connection: its own thread, since the coordinator may be waiting on ZooKeeper. */
+    private final ScheduledExecutorService graceTimer;
     private volatile boolean closed;
 
     // --- the coordinator's own ---
@@ -131,6 +145,12 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.graceTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cluster-" + config.nodeId() + "-grace");
+            t.setDaemon(true);
+            return t;
+        });
+        this.grantedSessionTimeoutMs = config.sessionTimeout().toMillis();
         this.membersPath = config.root() + "/members";
         this.datapathsPath = config.root() + "/datapaths";
         this.mastersPath = config.root() + "/masters";
@@ -192,24 +212,70 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
     private void onConnectionState(ConnectionState state) {
         boolean now = state.isConnected() && state != ConnectionState.READ_ONLY;
         if (!now) {
-            // a master that lost its session demotes itself, here and now: its session may expire
-            // unheard and another instance take its switches over
+            long suspension;
             boolean wasServing;
             synchronized (servingLock) {
                 wasServing = serving;
                 zkConnected = false;
-                serving = false;
+                suspension = ++suspensions;
             }
-            if (wasServing) {
-                log.error("cluster member {}: lost touch with ZooKeeper ({}): mastering nothing until it is back;"
-                        + " switches keep their installed flows", config.nodeId(), state);
-                notifyListeners();
+            if (state == ConnectionState.LOST) {
+                demote(suspension, state); // the session is gone or given up: another instance may take over now
+            } else if (wasServing) {
+                Duration grace = suspensionGrace(grantedSessionTimeoutMs, config.sessionTimeout());
+                log.warn("cluster member {}: connection to ZooKeeper {}: looking for another server; still master"
+                        + " for up to {} ms", config.nodeId(), state, grace.toMillis());
+                try {
+                    graceTimer.schedule(() -> demote(suspension, state), grace.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    demote(suspension, state); // closing
+                }
             }
         } else {
             if (!zkConnected) {
                 log.info("cluster member {}: connected to ZooKeeper ({})", config.nodeId(), state);
             }
-            zkConnected = true;
+            try {
+                grantedSessionTimeoutMs = client.getZookeeperClient().getZooKeeper().getSessionTimeout();
+            } catch (Exception e) {
+                log.debug("cluster member {}: session timeout not known: {}", config.nodeId(), e.toString());
+            }
+            synchronized (servingLock) {
+                zkConnected = true;
+                suspensions++; // a grace running out now is for a suspension that is over
+            }
+        }
+        wake();
+    }
+
+    /**
+     * How long a master keeps acting through a suspended connection: a quarter of the session
+     * timeout (the shorter of the granted and the configured one), well inside the third that is
+     * left of the session at the least when the client calls the connection suspended.
+     */
+    static Duration suspensionGrace(long grantedSessionTimeoutMs, Duration configured) {
+        long timeout = grantedSessionTimeoutMs > 0 ? Math.min(grantedSessionTimeoutMs, configured.toMillis()) : configured.toMillis();
+        return Duration.ofMillis(timeout / 4);
+    }
+
+    /**
+     * A master that lost its session demotes itself, here and now (on Curator's thread or the
+     * grace timer, not the coordinator, which may be waiting on ZooKeeper): unless the connection
+     * came back since suspension {@code suspension} began.
+     */
+    private void demote(long suspension, ConnectionState state) {
+        boolean wasServing;
+        synchronized (servingLock) {
+            if (suspension != suspensions) {
+                return; // reconnected meanwhile
+            }
+            wasServing = serving;
+            serving = false;
+        }
+        if (wasServing) {
+            log.error("cluster member {}: lost touch with ZooKeeper ({}): mastering nothing until it is back;"
+                    + " switches keep their installed flows", config.nodeId(), state);
+            notifyListeners();
         }
         wake();
     }
@@ -257,8 +323,7 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
             ClusterView read = read();
             view = read;
             if (!zkConnected) {
-                serving = false;
-                publish(MasteredDatapaths.NONE);
+                publishIfLost();
                 return;
             }
             long session = client.getZookeeperClient().getZooKeeper().getSessionId();
@@ -306,7 +371,7 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
                     notifyListeners();
                 }
             } else {
-                publish(MasteredDatapaths.NONE);
+                publishIfLost();
             }
         } catch (Exception e) {
             log.warn("cluster member {}: deciding masterships failed ({}); trying again", config.nodeId(), e.toString());
@@ -314,9 +379,9 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
         }
     }
 
+    /** Not connected: once the grace is over (no longer serving), the published decision is to master nothing. */
     private void publishIfLost() {
-        if (!zkConnected) {
-            serving = false;
+        if (!zkConnected && !serving) {
             publish(MasteredDatapaths.NONE);
         }
     }
@@ -499,6 +564,7 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
             log.warn("cluster member {}: leaving did not finish in order: {}", config.nodeId(), e.toString());
         }
         coordinator.shutdownNow();
+        graceTimer.shutdownNow();
         notifier.shutdown();
         try {
             notifier.awaitTermination(5, TimeUnit.SECONDS); // the last demotion reaches the switches before the session ends

@@ -143,4 +143,34 @@ class ClusterNodeTest {
 
         await().atMost(PATIENCE).untilAsserted(() -> assertSpread(List.of(a, b, c), 10, 10, 10));
     }
+    @Test
+    void aMasterKeepsItsSwitchesThroughAShortSuspensionAndDemotesItselfAfterTheGrace() throws Exception {
+        TestingServer zk = new TestingServer();
+        toClose.add(zk);
+        ClusterNode a = new ClusterNode(new ClusterConfig(zk.getConnectString(), "a", Duration.ofSeconds(8), "/sb-test"));
+        toClose.add(a);
+        a.start();
+        DATAPATHS.forEach(a::datapathConnected);
+        await().atMost(PATIENCE).untilAsserted(() -> assertSpread(List.of(a), 30));
+        List<MasteredDatapaths> seen = new CopyOnWriteArrayList<>();
+        a.addListener(seen::add);
+
+        zk.restart(); // the connection drops and comes back, in the same session, well within the 2 s grace
+        Thread.sleep(500);
+        await().atMost(PATIENCE).until(a::isConnected);
+        Thread.sleep(2_500); // past the grace: a demotion would have happened by now
+        assertThat(seen).as("no demotion for a connection that came back within the grace").isEmpty();
+        assertSpread(List.of(a), 30);
+
+        zk.stop(); // gone for longer than the grace: a master without a session demotes itself
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(a.current().generations()).isEmpty());
+        assertThat(seen).isNotEmpty().last().satisfies(m -> assertThat(m.generations()).isEmpty());
+    }
+
+    @Test
+    void theGraceIsAQuarterOfTheShorterSessionTimeout() {
+        assertThat(ClusterNode.suspensionGrace(6_000, Duration.ofSeconds(10))).isEqualTo(Duration.ofMillis(1_500));
+        assertThat(ClusterNode.suspensionGrace(20_000, Duration.ofSeconds(10))).isEqualTo(Duration.ofMillis(2_500));
+        assertThat(ClusterNode.suspensionGrace(0, Duration.ofSeconds(10))).isEqualTo(Duration.ofMillis(2_500));
+    }
 }
