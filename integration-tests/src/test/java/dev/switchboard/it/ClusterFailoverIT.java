@@ -195,18 +195,6 @@ class ClusterFailoverIT {
                 roles.put(cells[0].replace("\"", "").trim(), cells[1].replace("\"", "").trim());
             }
         }
-        Member master = null;
-        for (Member member : members) {
-            String role = roles.get(ovs.controllerTarget(member.openflowPort()));
-            if ("master".equals(role)) {
-                if (master != null) {
-                    return null;
-                }
-                master = member;
-            } else if (!"slave".equals(role)) {
-                return null;
-            }
-        }
-        return master;
+        return OvsMasters.soleMaster(ovs, roles, members, Member::openflowPort);
     }
 }

@@ -105,19 +105,7 @@ class ClusterRolesIT {
     /** The one instance OVS shows as master while every other connected one is slave, else null. */
     private static Instance masterByOvs(PrivateOvs ovs, List<Instance> instances) {
         Map<String, String> roles = roles(ovs);
-        Instance master = null;
-        for (Instance instance : instances) {
-            String role = roles.get(ovs.controllerTarget(instance.port()));
-            if ("master".equals(role)) {
-                if (master != null) {
-                    return null;
-                }
-                master = instance;
-            } else if (!"slave".equals(role)) {
-                return null;
-            }
-        }
-        return master;
+        return OvsMasters.soleMaster(ovs, roles, instances, Instance::port);
     }
 
     /** target -> role, as ovs-vswitchd reports them in the Controller table. */

@@ -230,19 +230,7 @@ class ClusterZooKeeperLossIT {
     /** The one instance OVS shows as master of {@code bridge} while every other one is slave, else null. */
     private static Instance masterByOvs(PrivateOvs ovs, String bridge, List<Instance> instances) {
         Map<String, String> roles = roles(ovs, bridge);
-        Instance master = null;
-        for (Instance instance : instances) {
-            String role = roles.get(ovs.controllerTarget(instance.port()));
-            if ("master".equals(role)) {
-                if (master != null) {
-                    return null;
-                }
-                master = instance;
-            } else if (!"slave".equals(role)) {
-                return null;
-            }
-        }
-        return master;
+        return OvsMasters.soleMaster(ovs, roles, instances, Instance::port);
     }
 
     /** target -> role of {@code bridge}'s controllers, as ovs-vswitchd reports them in the Controller table. */

@@ -103,13 +103,7 @@ class OverlayAppsIT {
         }
         yaml.append("apps:\n  forwarding: {}\n  routing:\n    interfaces:\n").append(gateways);
         network = new OverlayNetwork(yaml.toString(), NETWORKS.stream().flatMap(net -> net.tenants().stream()).toList());
-        try {
-            network.startController(List.of("forwarding", "routing"));
-            network.startHypervisors();
-        } catch (Exception | Error e) {
-            network.close();
-            throw e;
-        }
+        network.start(List.of("forwarding", "routing"));
     }
 
     @AfterAll

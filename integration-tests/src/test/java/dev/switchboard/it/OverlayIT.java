@@ -35,13 +35,7 @@ class OverlayIT {
                 apps:
                   l2-learning: {}
                 """);
-        try {
-            network.startController(List.of("l2-learning"));
-            network.startHypervisors();
-        } catch (Exception | Error e) {
-            network.close();
-            throw e;
-        }
+        network.start(List.of("l2-learning"));
     }
 
     @AfterAll

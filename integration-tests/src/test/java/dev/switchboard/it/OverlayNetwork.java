@@ -76,6 +76,17 @@ final class OverlayNetwork implements AutoCloseable {
         }
     }
 
+    /** {@link #startController} then {@link #startHypervisors}; on a failure, everything started is closed again. */
+    void start(List<String> apps) throws InterruptedException {
+        try {
+            startController(apps);
+            startHypervisors();
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
     /** Runs hypervisor.sh for every hypervisor and plugs the tenants once their bridges are there. */
     void startHypervisors() throws InterruptedException {
         for (String hv : hosts.hypervisorNames()) {

@@ -23,19 +23,11 @@ class SwitchboardConfigTest {
     Path dir;
 
     private Path file(String yaml) throws IOException {
-        Path file = dir.resolve("sb.yaml");
-        Files.writeString(file, yaml);
-        return file;
+        return new ConfigFiles(dir).file(yaml);
     }
 
     private String error(String yaml) throws IOException {
-        Path file = file(yaml);
-        try {
-            SwitchboardConfig.load(file);
-        } catch (ConfigException e) {
-            return e.getMessage().replace(file.toString(), "sb.yaml");
-        }
-        throw new AssertionError("accepted: " + yaml);
+        return new ConfigFiles(dir).error(yaml);
     }
 
     @Test

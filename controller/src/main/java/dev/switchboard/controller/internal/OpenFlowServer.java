@@ -133,7 +133,9 @@ public final class OpenFlowServer implements AutoCloseable {
      * Listens for switches on one more plain TCP address after {@link #start}, with the same
      * pipeline as the configured ones, until {@link #close}. An address listened on already
      * (same address and port) is not bound twice. Blocks until bound: never call it on an event
-     * loop.
+     * loop. Synchronized with {@link #close} so a bind never follows the close; both run only on
+     * callers' threads (REST workers, main, shutdown), never on an event loop, which both would
+     * block anyway.
      *
      * @return the bound address
      * @throws UncheckedIOException if it cannot be bound
