@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.switchboard.controller.ControllerConfig;
 import dev.switchboard.controller.app.AppConfig;
 import dev.switchboard.rest.RestConfig;
-import dev.switchboard.server.SwitchboardConfig.ConfigException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
