@@ -1,5 +1,6 @@
 package dev.switchboard.controller.app;
 
+import dev.switchboard.controller.ControllerRole;
 import dev.switchboard.controller.MessageListener;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.PacketInProcessor;
@@ -238,7 +239,7 @@ final class DefaultAppContext implements AppContext, AutoCloseable {
         }
 
         @Override
-        public void switchRoleChanged(OFSwitch sw, dev.switchboard.controller.ControllerRole role) {
+        public void switchRoleChanged(OFSwitch sw, ControllerRole role) {
             if (told.contains(sw)) {
                 listener.switchRoleChanged(sw, role);
             }

@@ -1,5 +1,6 @@
 package dev.switchboard.controller.app;
 
+import dev.switchboard.controller.ControllerRole;
 import dev.switchboard.controller.MessageListener;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.SwitchError;
@@ -47,7 +48,7 @@ final class ListenerFailures {
             }
 
             @Override
-            public void switchRoleChanged(OFSwitch sw, dev.switchboard.controller.ControllerRole role) {
+            public void switchRoleChanged(OFSwitch sw, ControllerRole role) {
                 try {
                     listener.switchRoleChanged(sw, role);
                 } catch (RuntimeException e) {

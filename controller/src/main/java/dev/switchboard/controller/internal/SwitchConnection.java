@@ -1,6 +1,7 @@
 package dev.switchboard.controller.internal;
 
 import dev.switchboard.controller.ControllerRole;
+import dev.switchboard.controller.MastershipSource;
 import dev.switchboard.controller.NotMasterException;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.SwitchDescription;
@@ -20,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.projectfloodlight.openflow.protocol.OFBundleCtrlMsg;
+import org.projectfloodlight.openflow.protocol.OFBundleCtrlType;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFPortDesc;
@@ -60,7 +63,7 @@ final class SwitchConnection implements OFSwitch {
      * demotion is in effect the moment the source publishes it, before the role manager's turn on
      * this event loop (and so before the cluster lets another instance take the switch).
      */
-    private volatile dev.switchboard.controller.MastershipSource mastership;
+    private volatile MastershipSource mastership;
     /** Set when a newer connection took this datapath id; its packets no longer reach apps. */
     private volatile boolean replaced;
     /** Set on the channel's event loop once listeners were told {@code switchAdded}; read there only. */
@@ -259,7 +262,7 @@ final class SwitchConnection implements OFSwitch {
         if (!role.actsAsMaster()) {
             return false;
         }
-        dev.switchboard.controller.MastershipSource source = mastership;
+        MastershipSource source = mastership;
         return source == null || source.current().masters(id);
     }
 
@@ -359,8 +362,8 @@ final class SwitchConnection implements OFSwitch {
 
     /** Discarding a bundle changes nothing: a demoted instance may still clean up what it opened. */
     private static boolean isBundleDiscard(OFMessage message) {
-        return message instanceof org.projectfloodlight.openflow.protocol.OFBundleCtrlMsg ctrl
-                && ctrl.getBundleCtrlType() == org.projectfloodlight.openflow.protocol.OFBundleCtrlType.DISCARD_REQUEST;
+        return message instanceof OFBundleCtrlMsg ctrl
+                && ctrl.getBundleCtrlType() == OFBundleCtrlType.DISCARD_REQUEST;
     }
 
     /** Increasing from 1; wraps after 2^31 ids, long after any bundle of an early id is gone. */
@@ -421,7 +424,7 @@ final class SwitchConnection implements OFSwitch {
     }
 
     /** On the event loop, from the role manager's {@code switchAdded}. */
-    void useRole(SwitchRole clustered, dev.switchboard.controller.MastershipSource source) {
+    void useRole(SwitchRole clustered, MastershipSource source) {
         role = clustered;
         mastership = source;
     }

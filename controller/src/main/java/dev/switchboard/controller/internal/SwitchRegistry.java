@@ -1,5 +1,6 @@
 package dev.switchboard.controller.internal;
 
+import dev.switchboard.controller.ControllerRole;
 import dev.switchboard.controller.MessageListener;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.Listeners;
@@ -184,7 +185,7 @@ public final class SwitchRegistry implements SwitchService {
     }
 
     /** On the switch's loop, from the role manager: an announced switch's role for this instance changed. */
-    void roleChanged(SwitchConnection sw, dev.switchboard.controller.ControllerRole role) {
+    void roleChanged(SwitchConnection sw, ControllerRole role) {
         if (tellsPortsOf(sw)) {
             switchListeners.fire("switchRoleChanged", l -> l.switchRoleChanged(sw, role));
         }
