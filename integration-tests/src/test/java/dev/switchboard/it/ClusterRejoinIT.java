@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.ovs.runtime.Commands;
 import dev.switchboard.ovs.runtime.PrivateOvs;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Test;
 import org.projectfloodlight.openflow.types.DatapathId;
@@ -33,7 +35,8 @@ import org.projectfloodlight.openflow.types.DatapathId;
  * stay through both moves: a static flow each master added through its REST API (a cookie no app
  * owns: reconciliation never touches it) and l2-learning's learnt flows (60 s idle timeout: the
  * reconciliation of each new master keeps them). After the hand-back a broadcast ARP, which only
- * a master answering packet-ins floods, gets the pings through again. The times are printed.
+ * a master answering packet-ins floods, gets the pings through again. The times are printed, and
+ * how often each bridge was given up meanwhile (by the members' logs): moves beyond the share.
  */
 @RunsAlone("measures the failover and the rejoin, and runs three controller JVMs on ports it picked free beforehand")
 class ClusterRejoinIT {
@@ -95,6 +98,7 @@ class ClusterRejoinIT {
                 // kill -9 the master of the hosts' bridge: its bridge moves, the others stay
                 ClusterMember victim = first.get(hostsBridge);
                 List<ClusterMember> survivors = all.stream().filter(m -> m != victim).toList();
+                Map<String, Integer> givenUpBefore = givenUp(all, bridges);
                 Instant killed = Instant.now();
                 victim.kill();
                 Map<String, ClusterMember> moved = awaitMasters(ovs, bridges, survivors, twoMasters,
@@ -107,6 +111,8 @@ class ClusterRejoinIT {
                         assertThat(e.getValue()).as("%s keeps its master", e.getKey()).isEqualTo(first.get(e.getKey()));
                     }
                 }
+                // printed, not asserted: the dead member's ephemeral nodes vanish one cache event at a time
+                Map<String, Integer> givenUpInTakeover = difference(givenUp(all, bridges), givenUpBefore);
                 assertFlowsStay(ovs, staticFlows, hostsBridge, learnt, "after the takeover");
                 for (ClusterMember member : survivors) {
                     await().atMost(PATIENCE).untilAsserted(() -> assertThat(member.members()).containsExactlyElementsOf(
@@ -115,6 +121,7 @@ class ClusterRejoinIT {
                 PingMonitor.Outage duringTakeover = ping.outageSince(killed);
 
                 // restarted with the same node id and ports: it rejoins and takes its bridge back
+                Map<String, Integer> givenUpBeforeRestart = givenUp(all, bridges);
                 Instant restarted = Instant.now();
                 ClusterMember back = victim.restart();
                 members.add(back);
@@ -125,8 +132,10 @@ class ClusterRejoinIT {
                             assertThat(member.members()).as("%s's members", member.id()).containsExactly("n1", "n2", "n3"));
                 }
                 Duration toRejoined = Duration.between(restarted, Instant.now());
-                Map<String, ClusterMember> handedBack = awaitMasters(ovs, bridges, again, twoMasters, oneEach(again));
+                Map<String, ClusterMember> handedBack = awaitMasters(ovs, bridges, again, twoMasters,
+                        oneEach(again).and(masters -> back.equals(masters.get(hostsBridge))));
                 Duration toShareBack = Duration.between(restarted, Instant.now());
+                Map<String, Integer> givenUpInHandBack = difference(givenUp(all, bridges), givenUpBeforeRestart);
                 assertThat(ids(handedBack)).as("the same spread as before the kill").isEqualTo(ids(first));
                 assertThat(handedBack.get(hostsBridge)).isEqualTo(back);
                 for (ClusterMember member : again) {
@@ -143,10 +152,12 @@ class ClusterRejoinIT {
                 PingMonitor.Outage sinceKill = ping.outageSince(killed);
                 assertThat(twoMasters).as("times OVS showed two masters of one bridge").isEmpty();
                 System.out.printf("cluster rejoin: %s killed (SIGKILL, session timeout %d ms): its bridge had another master"
-                                + " by OVS after %d ms (pings every 100 ms on it: %s); restarted: listed by every member after %d ms,"
-                                + " its bridge back by OVS after %d ms; pings from the kill until after the hand-back: %s%n",
-                        victim.id(), SESSION.toMillis(), toMoved.toMillis(), duringTakeover, toRejoined.toMillis(),
-                        toShareBack.toMillis(), sinceKill);
+                                + " by OVS after %d ms (pings every 100 ms on it: %s; masterships given up meanwhile, by bridge: %s);"
+                                + " restarted: listed by every member after %d ms,"
+                                + " its bridge back by OVS after %d ms (masterships given up meanwhile, by bridge: %s);"
+                                + " pings from the kill until after the hand-back: %s%n",
+                        victim.id(), SESSION.toMillis(), toMoved.toMillis(), duringTakeover, givenUpInTakeover, toRejoined.toMillis(),
+                        toShareBack.toMillis(), givenUpInHandBack, sinceKill);
             }
         } finally {
             ClusterMember.stopAll(members);
@@ -189,6 +200,24 @@ class ClusterRejoinIT {
         throw new AssertionError("masters by OVS within " + PATIENCE + ": " + ids(masters) + " among "
                 + candidates.stream().map(m -> m.id() + " on " + m.openflowPort()).toList() + ":\n"
                 + ovs.vsctl("--columns=target,role,is_connected,status", "list", "controller"));
+    }
+
+    /** How many times, by the members' logs (every run of each), each bridge's datapath was given up by its master. */
+    private static Map<String, Integer> givenUp(List<ClusterMember> members, Map<String, DatapathId> bridges) throws IOException {
+        StringBuilder logs = new StringBuilder();
+        for (ClusterMember member : members) {
+            logs.append(Files.readString(member.log()));
+        }
+        Map<String, Integer> out = new LinkedHashMap<>();
+        bridges.forEach((bridge, dpid) -> out.put(bridge, logs.toString().split(
+                Pattern.quote("gave up mastership of " + dpid), -1).length - 1));
+        return out;
+    }
+
+    private static Map<String, Integer> difference(Map<String, Integer> now, Map<String, Integer> before) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        now.forEach((bridge, count) -> out.put(bridge, count - before.getOrDefault(bridge, 0)));
+        return out;
     }
 
     private static Map<String, String> ids(Map<String, ClusterMember> masters) {
