@@ -17,9 +17,10 @@ import org.projectfloodlight.openflow.types.DatapathId;
  *
  * <p>Each datapath goes to the member it ranks highest (rendezvous hashing: a hash of datapath
  * and member) among those connected to it that hold fewer than their share: {@code n/m} of the
- * {@code n} datapaths over {@code m} members, and {@code n%m} of them one more. So the spread is even (no member holds
- * more than one datapath above another when all are connected to all), and a member joining or
- * leaving moves about its share of datapaths, not all of them: most keep their first choice.
+ * {@code n} datapaths over the {@code m} members connected to any, and {@code n%m} of them one
+ * more. So the spread is even (no member holds more than one datapath above another when all are
+ * connected to all), and a member joining or leaving moves about its share of datapaths, not all
+ * of them: most keep their first choice.
  */
 public final class BalancedAssignment {
     private BalancedAssignment() {
@@ -45,9 +46,15 @@ public final class BalancedAssignment {
         }
         todo.sort(Comparator.comparingInt((Map.Entry<DatapathId, List<String>> e) -> e.getValue().size())
                 .thenComparing(Map.Entry::getKey));
-        // n datapaths over m members: each gets n/m, and n%m of them one more
-        int base = todo.size() / members.size();
-        int[] extrasLeft = {todo.size() % members.size()};
+        if (todo.isEmpty()) {
+            return out;
+        }
+        // n datapaths over the m members that reach any: each gets n/m, and n%m of them one more. A member
+        // that reaches none (just joined, or leaving with its registrations gone before its member node)
+        // would count for a share it cannot take, and the others' would change: a move between them for nothing
+        long sharing = todo.stream().flatMap(e -> e.getValue().stream()).distinct().count();
+        int base = (int) (todo.size() / sharing);
+        int[] extrasLeft = {(int) (todo.size() % sharing)};
         Map<String, Integer> load = new HashMap<>();
         for (Map.Entry<DatapathId, List<String>> e : todo) {
             DatapathId dpid = e.getKey();

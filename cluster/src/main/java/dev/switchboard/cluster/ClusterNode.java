@@ -104,7 +104,7 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
     private volatile boolean serving;
     /** Held only to move {@link #serving} and {@link #zkConnected} together (never while calling out). */
     private final Object servingLock = new Object();
-    /** The other instances' current terms, as last read. */
+    /** Every datapath's current term, as last read (this instance's own among them: {@link #snapshot} leaves its claims out). */
     private Map<DatapathId, Long> otherTerms = Map.of();
     private volatile ClusterView view = ClusterView.EMPTY;
     /** Set by Curator's connection-state thread; read by the coordinator before each decision. */
@@ -418,9 +418,10 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
                 ZnodeNames.datapath(ZnodeNames.leaf(path)).ifPresent(dpid -> {
                     String master = new String(data.getData() == null ? new byte[0] : data.getData(), StandardCharsets.UTF_8);
                     masters.put(dpid, master);
-                    if (!master.equals(config.nodeId())) {
-                        terms.put(dpid, data.getStat().getCzxid());
-                    }
+                    // every term, this instance's own left out by snapshot() from its claims: a node
+                    // with this node id but not claimed is an earlier run's (killed, its session not
+                    // yet expired), and its term is the one the switch knows
+                    terms.put(dpid, data.getStat().getCzxid());
                 });
             }
         });

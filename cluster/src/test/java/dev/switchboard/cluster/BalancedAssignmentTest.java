@@ -49,6 +49,22 @@ class BalancedAssignmentTest {
         assertThat(movedBetweenStayers).isLessThan(60);
     }
 
+    /**
+     * A member that reaches no datapath (it joined and no switch connected to it yet, or it left and
+     * ZooKeeper deleted its registrations before its member node) takes no share, so the others keep
+     * what they would hold without it: it moves nothing between them.
+     */
+    @Test
+    void aMemberConnectedToNoDatapathMovesNothingBetweenTheOthers() {
+        TreeSet<String> two = new TreeSet<>(Set.of("a", "b"));
+        TreeSet<String> three = new TreeSet<>(Set.of("a", "b", "c"));
+        for (int datapaths = 1; datapaths <= 40; datapaths++) {
+            Map<DatapathId, Set<String>> reachedByTwo = allConnectedTo(datapaths, two);
+            assertThat(BalancedAssignment.assign(three, reachedByTwo)).as("%d datapaths", datapaths)
+                    .isEqualTo(BalancedAssignment.assign(two, reachedByTwo));
+        }
+    }
+
     @Test
     void aDatapathGoesOnlyToMembersConnectedToIt() {
         TreeSet<String> members = new TreeSet<>(Set.of("a", "b", "c"));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.controller.MasteredDatapaths;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -115,6 +117,38 @@ class ClusterNodeTest {
 
         ClusterNode back = member(zk.getConnectString(), "c");
         await().atMost(PATIENCE).untilAsserted(() -> assertSpread(List.of(a, b, back), 10, 10, 10));
+    }
+
+    /**
+     * Killed and restarted within its session timeout, an instance finds its master node of the
+     * old session still there, with its own node id in it: that term is not its own (it holds no
+     * claim on it), so it knows it as the current term (its SLAVE requests carry it, rather than a
+     * generation the switch refuses as stale), and once the old session ends it takes the datapath
+     * back in a newer term.
+     */
+    @Test
+    void aMemberRestartedBeforeItsOldSessionExpiredTakesItsDatapathBackInANewerTerm() throws Exception {
+        TestingServer zk = new TestingServer();
+        toClose.add(zk);
+        DatapathId dpid = DATAPATHS.get(0);
+        CuratorFramework killed = CuratorFrameworkFactory.newClient(zk.getConnectString(), 30_000, 5_000, new RetryOneTime(100));
+        toClose.add(killed);
+        killed.start();
+        String masterNode = "/sb-test/masters/" + ZnodeNames.of(dpid);
+        killed.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(masterNode, "a".getBytes(StandardCharsets.UTF_8));
+        Stat oldTerm = killed.checkExists().forPath(masterNode);
+
+        ClusterNode restarted = member(zk.getConnectString(), "a");
+
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(restarted.current().generations()).hasSize(DATAPATHS.size() - 1).doesNotContainKey(dpid);
+            assertThat(restarted.current().currentTerm(dpid)).as("the old session's term").hasValue(oldTerm.getCzxid());
+        });
+
+        killed.close(); // the old session ends, as it would by expiring
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(restarted.current().generation(dpid)).isPresent());
+        assertThat(restarted.current().generation(dpid).getAsLong()).isGreaterThan(oldTerm.getCzxid());
     }
 
     @Test

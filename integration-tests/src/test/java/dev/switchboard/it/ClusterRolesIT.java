@@ -14,9 +14,7 @@ import dev.switchboard.ovs.runtime.PrivateOvs;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.test.TestingServer;
@@ -68,7 +66,7 @@ class ClusterRolesIT {
             vsctl.addAll(targets);
             ovs.vsctl(vsctl.toArray(String[]::new));
 
-            Instance master = await().atMost(PATIENCE).until(() -> masterByOvs(ovs, instances), m -> m != null);
+            Instance master = await().atMost(PATIENCE).until(() -> masterByOvs(ovs, bridge, instances), m -> m != null);
             assertThat(master.node().current().masters(dpid)).as("OVS's master is ZooKeeper's").isTrue();
             long firstTerm = master.node().current().generation(dpid).orElseThrow();
             for (Instance other : instances) {
@@ -80,7 +78,7 @@ class ClusterRolesIT {
             master.close();
             instances.remove(master);
 
-            Instance next = await().atMost(PATIENCE).until(() -> masterByOvs(ovs, instances), m -> m != null);
+            Instance next = await().atMost(PATIENCE).until(() -> masterByOvs(ovs, bridge, instances), m -> m != null);
             long secondTerm = next.node().current().generation(dpid).orElseThrow();
             assertThat(secondTerm).as("a new term has a newer generation id").isGreaterThan(firstTerm);
 
@@ -95,29 +93,15 @@ class ClusterRolesIT {
                 assertThat(((SwitchErrorException) refused.getCause()).error().message())
                         .isInstanceOfSatisfying(OFRoleRequestFailedErrorMsg.class,
                                 e -> assertThat(e.getCode()).isEqualTo(OFRoleRequestFailedCode.STALE));
-                assertThat(roles(ovs).get(ovs.controllerTarget(next.port()))).as("the new master stays").isEqualTo("master");
+                assertThat(OvsMasters.roles(ovs, bridge).get(ovs.controllerTarget(next.port()))).as("the new master stays").isEqualTo("master");
             }
         } finally {
             instances.forEach(Instance::close);
         }
     }
 
-    /** The one instance OVS shows as master while every other connected one is slave, else null. */
-    private static Instance masterByOvs(PrivateOvs ovs, List<Instance> instances) {
-        Map<String, String> roles = roles(ovs);
-        return OvsMasters.soleMaster(ovs, roles, instances, Instance::port);
-    }
-
-    /** target -> role, as ovs-vswitchd reports them in the Controller table. */
-    private static Map<String, String> roles(PrivateOvs ovs) {
-        Map<String, String> out = new HashMap<>();
-        String csv = ovs.vsctl("--format=csv", "--data=bare", "--no-headings", "--columns=target,role", "list", "controller");
-        for (String line : csv.split("\n")) {
-            String[] cells = line.split(",");
-            if (cells.length == 2) {
-                out.put(cells[0].replace("\"", "").trim(), cells[1].replace("\"", "").trim());
-            }
-        }
-        return out;
+    /** The one instance OVS shows as master of {@code bridge} while every other one is slave, else null. */
+    private static Instance masterByOvs(PrivateOvs ovs, String bridge, List<Instance> instances) {
+        return OvsMasters.soleMaster(ovs, bridge, instances, Instance::port);
     }
 }

@@ -16,9 +16,11 @@ import dev.switchboard.controller.ControllerRole;
 import dev.switchboard.controller.NotMasterException;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.SwitchListener;
+import dev.switchboard.ovs.runtime.Commands;
 import dev.switchboard.ovs.runtime.PrivateOvs;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,7 +35,9 @@ import org.apache.curator.test.TestingCluster;
 import org.junit.jupiter.api.Test;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.U64;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +46,10 @@ import org.slf4j.LoggerFactory;
  * TestingCluster) and two real OVS bridges connected to both. Losing any one ZooKeeper server
  * (each in turn, so every instance loses the server it talks to) changes nothing: same masters,
  * same roles in OVS, no role change, the masters still write. Losing the quorum demotes every
- * master (no instance writes; OVS keeps the installed flows; an ERROR says so). With the quorum
- * back, each bridge has exactly one master again, the one ZooKeeper elected.
+ * master (no instance writes; OVS keeps the installed flows; an ERROR says so), and two
+ * namespace hosts behind the first bridge go on pinging each other throughout over flows its
+ * master installed before (no timeouts): the switch forwards without a controller. With the
+ * quorum back, each bridge has exactly one master again, the one ZooKeeper elected.
  */
 class ClusterZooKeeperLossIT {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -63,12 +69,15 @@ class ClusterZooKeeperLossIT {
     }
 
     @Test
-    void oneServerLostChangesNothingQuorumLostDemotesEveryMasterAndFlowsStay() throws Exception {
+    void oneServerLostChangesNothingQuorumLostDemotesEveryMasterAndInstalledFlowsServe() throws Exception {
         String run = "zl";
         Map<String, DatapathId> bridges = new java.util.LinkedHashMap<>();
         bridges.put(RunNames.name(run + "1"), DatapathId.of(0x2c01));
         bridges.put(RunNames.name(run + "2"), DatapathId.of(0x2c02));
+        List<String> namespaces = List.of(RunNames.name(run + "a"), RunNames.name(run + "b"));
+        List<String> veths = List.of(RunNames.name(run + "va"), RunNames.name(run + "vb"));
         List<Instance> instances = new ArrayList<>();
+        List<PingMonitor> pings = new ArrayList<>();
         ListAppender<ILoggingEvent> clusterLog = new ListAppender<>();
         Logger nodeLogger = (Logger) LoggerFactory.getLogger(ClusterNode.class);
         clusterLog.start();
@@ -100,6 +109,12 @@ class ClusterZooKeeperLossIT {
                 vsctl.addAll(targets);
                 ovs.vsctl(vsctl.toArray(String[]::new));
             }
+            String hostsBridge = bridges.keySet().iterator().next();
+            for (int i = 0; i < 2; i++) {
+                TestSetup.hostBehind(namespaces.get(i), veths.get(i), "10.221.0." + (i + 1) + "/24");
+                ovs.moveIntoNamespace(veths.get(i));
+                ovs.vsctl("add-port", hostsBridge, veths.get(i), "--", "set", "interface", veths.get(i), "ofport_request=" + (i + 1));
+            }
 
             // every bridge has one master, by OVS's word and by ZooKeeper's
             Map<String, Instance> masters = new HashMap<>();
@@ -110,13 +125,21 @@ class ClusterZooKeeperLossIT {
             }
             Map<String, Map<String, String>> rolesBefore = new HashMap<>();
             for (String bridge : bridges.keySet()) {
-                rolesBefore.put(bridge, roles(ovs, bridge));
+                rolesBefore.put(bridge, OvsMasters.roles(ovs, bridge));
             }
             instances.forEach(i -> i.roleChanges().clear());
             int priority = 100;
             for (Map.Entry<String, DatapathId> b : bridges.entrySet()) {
                 writeFlow(masters.get(b.getKey()).sw(b.getValue()), ++priority);
             }
+            // the hosts' traffic, on flows without timeouts its master installed: ports 1 and 2 patched together
+            OFSwitch hostsSwitch = masters.get(hostsBridge).sw(bridges.get(hostsBridge));
+            hostsSwitch.writeAll(List.of(patch(hostsSwitch.factory(), 1, 2), patch(hostsSwitch.factory(), 2, 1)));
+            hostsSwitch.barrier().get(10, TimeUnit.SECONDS);
+            PingMonitor ping = PingMonitor.start(namespaces.get(0), "10.221.0.2", Duration.ofMillis(100));
+            pings.add(ping);
+            Instant pinging = Instant.now();
+            await().atMost(PATIENCE).until(() -> ping.answeredAfter(pinging));
 
             // 1. one server of three at a time: each in turn, so every instance loses the one it talks to
             for (InstanceSpec server : zk.getInstances()) {
@@ -130,7 +153,7 @@ class ClusterZooKeeperLossIT {
                     assertThat(master.node().current().masters(b.getValue()))
                             .as("%s still masters %s with server %s down", master.node().nodeId(), b.getKey(), server.getServerId())
                             .isTrue();
-                    assertThat(roles(ovs, b.getKey())).as("OVS's roles of %s", b.getKey()).isEqualTo(rolesBefore.get(b.getKey()));
+                    assertThat(OvsMasters.roles(ovs, b.getKey())).as("OVS's roles of %s", b.getKey()).isEqualTo(rolesBefore.get(b.getKey()));
                     writeFlow(master.sw(b.getValue()), ++priority);
                 }
                 for (Instance instance : instances) {
@@ -149,6 +172,7 @@ class ClusterZooKeeperLossIT {
 
             // 2. the quorum lost: every master demotes itself, no instance writes, OVS keeps the flows
             List<InstanceSpec> servers = new ArrayList<>(zk.getInstances());
+            Instant quorumLost = Instant.now();
             long lost = System.nanoTime();
             zk.killServer(servers.get(0));
             zk.killServer(servers.get(1));
@@ -166,7 +190,7 @@ class ClusterZooKeeperLossIT {
                     org.junit.jupiter.api.Assertions.assertThrows(NotMasterException.class,
                             () -> sw.write(flow(sw.factory(), 999)), "a write with no quorum");
                 }
-                await().atMost(PATIENCE).until(() -> !roles(ovs, b.getKey()).containsValue("master"));
+                await().atMost(PATIENCE).until(() -> !OvsMasters.roles(ovs, b.getKey()).containsValue("master"));
             }
             n = 0;
             for (String bridge : bridges.keySet()) {
@@ -174,6 +198,10 @@ class ClusterZooKeeperLossIT {
             }
             assertThat(errors(clusterLog)).as("the loss is logged loudly").isNotEmpty()
                     .allSatisfy(m -> assertThat(m).contains("lost touch with ZooKeeper"));
+            Instant noMaster = Instant.now();
+            await().atMost(PATIENCE).until(() -> ping.answeredAfter(noMaster.plusSeconds(3)));
+            assertThat(OvsMasters.roles(ovs, hostsBridge)).as("still no master while the pings pass").doesNotContainValue("master");
+            PingMonitor.Outage duringLoss = ping.outageSince(quorumLost);
 
             // 3. the quorum back: each bridge has one master again, the one ZooKeeper elected
             long restored = System.nanoTime();
@@ -190,10 +218,14 @@ class ClusterZooKeeperLossIT {
                 writeFlow(master.sw(b.getValue()), 900);
             }
             long reelected = System.nanoTime();
-            System.out.printf("ZooKeeper loss figures: demoted %d ms after the quorum was lost; masters again %d ms after it was back%n",
-                    TimeUnit.NANOSECONDS.toMillis(demoted - lost), TimeUnit.NANOSECONDS.toMillis(reelected - restored));
+            System.out.printf("ZooKeeper loss figures: demoted %d ms after the quorum was lost; masters again %d ms after it was back;"
+                    + " pings every 100 ms over installed flows from the loss until 3 s after the last demotion: %s%n",
+                    TimeUnit.NANOSECONDS.toMillis(demoted - lost), TimeUnit.NANOSECONDS.toMillis(reelected - restored), duringLoss);
         } finally {
+            pings.forEach(PingMonitor::close);
             instances.forEach(Instance::close);
+            namespaces.forEach(ns -> Commands.run(Duration.ofSeconds(10), "ip", "netns", "del", ns));
+            veths.forEach(veth -> Commands.run(Duration.ofSeconds(10), "ip", "link", "del", veth));
             zk.close();
             nodeLogger.detachAppender(clusterLog);
         }
@@ -223,30 +255,20 @@ class ClusterZooKeeperLossIT {
         return f.buildFlowAdd().setCookie(U64.of(0x2c00 + priority)).setPriority(priority).setMatch(f.buildMatch().build()).build();
     }
 
+    /** Everything that comes in on port {@code from} goes out of port {@code to}; no timeouts, above the test's drop flows. */
+    private static OFFlowAdd patch(OFFactory f, int from, int to) {
+        return f.buildFlowAdd().setCookie(U64.of(0x2cff00L + from)).setPriority(1000)
+                .setMatch(f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(from)).build())
+                .setInstructions(List.of(f.instructions().applyActions(List.of(f.actions().output(OFPort.of(to), 0xffff)))))
+                .build();
+    }
+
     private static String flows(PrivateOvs ovs, String bridge) {
         return String.join("\n", ovs.ofctl("-O", "OpenFlow13", "--no-stats", "dump-flows", bridge).lines().sorted().toList());
     }
 
     /** The one instance OVS shows as master of {@code bridge} while every other one is slave, else null. */
     private static Instance masterByOvs(PrivateOvs ovs, String bridge, List<Instance> instances) {
-        Map<String, String> roles = roles(ovs, bridge);
-        return OvsMasters.soleMaster(ovs, roles, instances, Instance::port);
-    }
-
-    /** target -> role of {@code bridge}'s controllers, as ovs-vswitchd reports them in the Controller table. */
-    private static Map<String, String> roles(PrivateOvs ovs, String bridge) {
-        Map<String, String> out = new HashMap<>();
-        String uuids = ovs.vsctl("get", "bridge", bridge, "controller").replaceAll("[\\[\\]\\s]", "");
-        for (String uuid : uuids.split(",")) {
-            if (uuid.isEmpty()) {
-                continue;
-            }
-            String csv = ovs.vsctl("--format=csv", "--data=bare", "--no-headings", "--columns=target,role", "list", "controller", uuid);
-            String[] cells = csv.trim().split(",");
-            if (cells.length == 2) {
-                out.put(cells[0].replace("\"", "").trim(), cells[1].replace("\"", "").trim());
-            }
-        }
-        return out;
+        return OvsMasters.soleMaster(ovs, bridge, instances, Instance::port);
     }
 }
