@@ -77,102 +77,122 @@ class ClusterSharedStateIT {
         List<String> veths = List.of(RunNames.name(run + "v1"), RunNames.name(run + "v3"));
         List<Instance> instances = new ArrayList<>();
         try (TestingServer zk = new TestingServer(); PrivateOvs ovs = PrivateOvs.start()) {
-            for (String id : List.of("m1", "m2", "m3")) {
-                instances.add(start(id, zk.getConnectString(), ovs, run));
-            }
-            long started = System.nanoTime();
-            List<String> targets = instances.stream().map(i -> ovs.controllerTarget(i.openflowPort())).toList();
-            for (Map.Entry<String, DatapathId> bridge : bridges.entrySet()) {
-                List<String> vsctl = new ArrayList<>(List.of("add-br", bridge.getKey(), "--", "set", "bridge",
-                        bridge.getKey(), "datapath_type=netdev", "protocols=" + protocol, "fail_mode=secure",
-                        "other-config:datapath-id=" + String.format("%016x", bridge.getValue().getLong()),
-                        "--", "set-controller", bridge.getKey()));
-                vsctl.addAll(targets);
-                ovs.vsctl(vsctl.toArray(String[]::new));
-            }
-            for (int i = 0; i < 2; i++) {
-                patch(ovs, names.get(i), names.get(i + 1));
-            }
-            hostBehind(namespaces.get(0), veths.get(0), subnet + "1/24");
-            hostBehind(namespaces.get(1), veths.get(1), subnet + "3/24");
-            ovs.moveIntoNamespace(veths.get(0));
-            ovs.moveIntoNamespace(veths.get(1));
-            ovs.vsctl("add-port", names.get(0), veths.get(0));
-            ovs.vsctl("add-port", names.get(2), veths.get(1));
-
-            // 1. one master per bridge by OVS's word, one bridge per instance
-            Map<String, Instance> masters = new HashMap<>();
-            for (String bridge : names) {
-                await().atMost(PATIENCE).until(() -> masterByOvs(ovs, bridge, instances) != null);
-            }
-            await().atMost(PATIENCE).until(() -> {
-                Set<Instance> distinct = new HashSet<>();
-                for (String bridge : names) {
-                    distinct.add(masterByOvs(ovs, bridge, instances));
-                }
-                return distinct.size() == 3 && !distinct.contains(null);
-            });
-            for (String bridge : names) {
-                masters.put(bridge, masterByOvs(ovs, bridge, instances));
-            }
-            System.out.printf("shared state (%s): masters %s%n", protocol, describe(masters));
-
-            // 2. every instance's REST API: three switches with their masters, four links
-            Set<String> expectedLinks = new TreeSet<>();
-            for (int i = 0; i < 2; i++) {
-                String a = names.get(i);
-                String b = names.get(i + 1);
-                String ab = link(bridges.get(a), ofport(ovs, a + "p"), bridges.get(b), ofport(ovs, b + "q"));
-                String ba = link(bridges.get(b), ofport(ovs, b + "q"), bridges.get(a), ofport(ovs, a + "p"));
-                expectedLinks.add(ab);
-                expectedLinks.add(ba);
-            }
-            for (Instance instance : instances) {
-                await().atMost(PATIENCE).until(() -> links(instance).equals(expectedLinks));
-            }
-            long linksEverywhere = System.nanoTime();
-            System.out.printf("shared state (%s): all 4 links at all 3 instances %d ms after the bridges were added%n",
-                    protocol, (linksEverywhere - started) / 1_000_000);
-            for (Instance instance : instances) {
-                Map<String, String> shownMasters = new HashMap<>();
-                for (JsonNode sw : get(instance.api() + "/switches")) {
-                    shownMasters.put(sw.get("dpid").asText(), sw.path("master").asText());
-                }
-                Map<String, String> expectedMasters = new HashMap<>();
-                bridges.forEach((bridge, dpid) -> expectedMasters.put(dpid.toString(), masters.get(bridge).id()));
-                assertThat(shownMasters).as("switches and masters at %s", instance.id()).isEqualTo(expectedMasters);
-            }
-
-            // 3. h1 and h3 ping each other across the three masters' switches
-            await().atMost(PATIENCE).until(() -> ping(namespaces.get(0), subnet + "3"));
-            long pinged = System.nanoTime();
-            System.out.printf("shared state (%s): h1 reached h3 %d ms after the links were known everywhere%n",
-                    protocol, (pinged - linksEverywhere) / 1_000_000);
-            await().atMost(PATIENCE).until(() -> ping(namespaces.get(1), subnet + "1"));
-            ExecResult three = Commands.run(List.of("ip", "netns", "exec", namespaces.get(0), "ping", "-c", "3", "-i", "0.2",
-                    "-W", "2", subnet + "3"), Map.of(), Duration.ofSeconds(20));
-            assertThat(three.stdout()).as(three.stdout() + three.stderr()).contains("3 received");
-
-            // 4. both hosts, where they are attached, at every instance
-            String h1 = subnet + "1";
-            String h3 = subnet + "3";
-            Map<String, String> expectedHosts = Map.of(
-                    h1, bridges.get(names.get(0)) + "/" + ofport(ovs, veths.get(0)),
-                    h3, bridges.get(names.get(2)) + "/" + ofport(ovs, veths.get(1)));
-            for (Instance instance : instances) {
-                await().atMost(PATIENCE).until(() -> hostsByIp(instance).entrySet().containsAll(expectedHosts.entrySet()));
-            }
-
-            // 5. each master programmed its own bridge: forwarding flows on all three
-            for (String bridge : names) {
-                String flows = ovs.ofctl("-O", protocol, "dump-flows", bridge);
-                assertThat(flows).as("forwarding flows on %s (master %s)", bridge, masters.get(bridge).id())
-                        .contains(FORWARDING_COOKIE);
+            try {
+                runScenario(new Network(protocol, run, bridges, names, subnet, namespaces, veths), zk, ovs, instances);
+            } finally {
+                // before ZooKeeper stops: the members leave while it is there to hear them
+                instances.forEach(instance -> instance.switchboard().close());
             }
         } finally {
-            instances.forEach(instance -> instance.switchboard().close());
             namespaces.forEach(ns -> Commands.run(Duration.ofSeconds(10), "ip", "netns", "del", ns));
             veths.forEach(veth -> Commands.run(Duration.ofSeconds(10), "ip", "link", "del", veth));
+        }
+    }
+
+    /** The names and addresses of one run's network. */
+    private record Network(String protocol, String run, Map<String, DatapathId> bridges, List<String> names,
+            String subnet, List<String> namespaces, List<String> veths) {
+    }
+
+    private void runScenario(Network network, TestingServer zk, PrivateOvs ovs, List<Instance> instances) throws Exception {
+        String protocol = network.protocol();
+        String run = network.run();
+        Map<String, DatapathId> bridges = network.bridges();
+        List<String> names = network.names();
+        String subnet = network.subnet();
+        List<String> namespaces = network.namespaces();
+        List<String> veths = network.veths();
+        for (String id : List.of("m1", "m2", "m3")) {
+            instances.add(start(id, zk.getConnectString(), ovs, run));
+        }
+        long started = System.nanoTime();
+        List<String> targets = instances.stream().map(i -> ovs.controllerTarget(i.openflowPort())).toList();
+        for (Map.Entry<String, DatapathId> bridge : bridges.entrySet()) {
+            List<String> vsctl = new ArrayList<>(List.of("add-br", bridge.getKey(), "--", "set", "bridge",
+                    bridge.getKey(), "datapath_type=netdev", "protocols=" + protocol, "fail_mode=secure",
+                    "other-config:datapath-id=" + String.format("%016x", bridge.getValue().getLong()),
+                    "--", "set-controller", bridge.getKey()));
+            vsctl.addAll(targets);
+            ovs.vsctl(vsctl.toArray(String[]::new));
+        }
+        for (int i = 0; i < 2; i++) {
+            patch(ovs, names.get(i), names.get(i + 1));
+        }
+        hostBehind(namespaces.get(0), veths.get(0), subnet + "1/24");
+        hostBehind(namespaces.get(1), veths.get(1), subnet + "3/24");
+        ovs.moveIntoNamespace(veths.get(0));
+        ovs.moveIntoNamespace(veths.get(1));
+        ovs.vsctl("add-port", names.get(0), veths.get(0));
+        ovs.vsctl("add-port", names.get(2), veths.get(1));
+
+        // 1. one master per bridge by OVS's word, one bridge per instance
+        Map<String, Instance> masters = new HashMap<>();
+        for (String bridge : names) {
+            await().atMost(PATIENCE).until(() -> masterByOvs(ovs, bridge, instances) != null);
+        }
+        await().atMost(PATIENCE).until(() -> {
+            Set<Instance> distinct = new HashSet<>();
+            for (String bridge : names) {
+                distinct.add(masterByOvs(ovs, bridge, instances));
+            }
+            return distinct.size() == 3 && !distinct.contains(null);
+        });
+        for (String bridge : names) {
+            masters.put(bridge, masterByOvs(ovs, bridge, instances));
+        }
+        System.out.printf("shared state (%s): masters %s%n", protocol, describe(masters));
+
+        // 2. every instance's REST API: three switches with their masters, four links
+        Set<String> expectedLinks = new TreeSet<>();
+        for (int i = 0; i < 2; i++) {
+            String a = names.get(i);
+            String b = names.get(i + 1);
+            String ab = link(bridges.get(a), ofport(ovs, a + "p"), bridges.get(b), ofport(ovs, b + "q"));
+            String ba = link(bridges.get(b), ofport(ovs, b + "q"), bridges.get(a), ofport(ovs, a + "p"));
+            expectedLinks.add(ab);
+            expectedLinks.add(ba);
+        }
+        for (Instance instance : instances) {
+            await().atMost(PATIENCE).until(() -> links(instance).equals(expectedLinks));
+        }
+        long linksEverywhere = System.nanoTime();
+        System.out.printf("shared state (%s): all 4 links at all 3 instances %d ms after the bridges were added%n",
+                protocol, (linksEverywhere - started) / 1_000_000);
+        for (Instance instance : instances) {
+            Map<String, String> shownMasters = new HashMap<>();
+            for (JsonNode sw : get(instance.api() + "/switches")) {
+                shownMasters.put(sw.get("dpid").asText(), sw.path("master").asText());
+            }
+            Map<String, String> expectedMasters = new HashMap<>();
+            bridges.forEach((bridge, dpid) -> expectedMasters.put(dpid.toString(), masters.get(bridge).id()));
+            assertThat(shownMasters).as("switches and masters at %s", instance.id()).isEqualTo(expectedMasters);
+        }
+
+        // 3. h1 and h3 ping each other across the three masters' switches
+        await().atMost(PATIENCE).until(() -> ping(namespaces.get(0), subnet + "3"));
+        long pinged = System.nanoTime();
+        System.out.printf("shared state (%s): h1 reached h3 %d ms after the links were known everywhere%n",
+                protocol, (pinged - linksEverywhere) / 1_000_000);
+        await().atMost(PATIENCE).until(() -> ping(namespaces.get(1), subnet + "1"));
+        ExecResult three = Commands.run(List.of("ip", "netns", "exec", namespaces.get(0), "ping", "-c", "3", "-i", "0.2",
+                "-W", "2", subnet + "3"), Map.of(), Duration.ofSeconds(20));
+        assertThat(three.stdout()).as(three.stdout() + three.stderr()).contains("3 received");
+
+        // 4. both hosts, where they are attached, at every instance
+        String h1 = subnet + "1";
+        String h3 = subnet + "3";
+        Map<String, String> expectedHosts = Map.of(
+                h1, bridges.get(names.get(0)) + "/" + ofport(ovs, veths.get(0)),
+                h3, bridges.get(names.get(2)) + "/" + ofport(ovs, veths.get(1)));
+        for (Instance instance : instances) {
+            await().atMost(PATIENCE).until(() -> hostsByIp(instance).entrySet().containsAll(expectedHosts.entrySet()));
+        }
+
+        // 5. each master programmed its own bridge: forwarding flows on all three
+        for (String bridge : names) {
+            String flows = ovs.ofctl("-O", protocol, "dump-flows", bridge);
+            assertThat(flows).as("forwarding flows on %s (master %s)", bridge, masters.get(bridge).id())
+                    .contains(FORWARDING_COOKIE);
         }
     }
 

@@ -24,6 +24,7 @@ public final class HostsApp implements SwitchboardApp {
 
     /** How often this member's part of the host table is handed to the cluster, if changed. */
     static final long SHARE_PERIOD_MILLIS = 200;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HostsApp.class);
 
     private final TopologyService topology;
     /** Present in a cluster: where the members share the hosts they learned. */
@@ -104,7 +105,7 @@ public final class HostsApp implements SwitchboardApp {
                     cluster.publish(HostsPart.KIND, part);
                 }
             } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(HostsApp.class).warn("hosts: sharing failed", e);
+                log.warn("hosts: sharing failed", e);
             }
         }, 0, SHARE_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         watching = cluster.watch(HostsPart.KIND, parts -> {

@@ -1,5 +1,6 @@
 package dev.switchboard.hosts;
 
+import dev.switchboard.controller.PeerText;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -51,7 +52,7 @@ final class RemoteHosts {
             try {
                 hosts = HostsPart.decode(bytes);
             } catch (IllegalArgumentException e) {
-                log.warn("hosts: member {}'s part ignored: {}", dev.switchboard.controller.PeerText.escape(member),
+                log.warn("hosts: member {}'s part ignored: {}", PeerText.escape(member),
                         e.getMessage());
                 return;
             }

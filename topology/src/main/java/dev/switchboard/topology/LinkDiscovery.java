@@ -3,6 +3,7 @@ package dev.switchboard.topology;
 import dev.switchboard.controller.Disposition;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.PacketInProcessor;
+import dev.switchboard.controller.PeerText;
 import dev.switchboard.controller.Registration;
 import dev.switchboard.controller.SwitchListener;
 import dev.switchboard.controller.SwitchService;
@@ -60,7 +61,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
     /** Confirmed on the packet path; added and removed by the writer only. */
     private final LinkRecords links = new LinkRecords();
 
-    /** The cluster's other members' parts of the topology, absent alone. */
+    /** In a cluster, where this member shares its part of the topology and hears the others'; null alone. */
     private final ClusterExchange exchange;
     // Confined to the writer: the other members' parts as last heard, and this member's part as last handed out.
     private Map<String, TopologyPart> remoteParts = Map.of();
@@ -117,7 +118,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
             try {
                 decoded.put(member, TopologyPart.decode(bytes));
             } catch (IllegalArgumentException e) {
-                log.warn("topology: member {}'s part ignored: {}", dev.switchboard.controller.PeerText.escape(member), e.getMessage());
+                log.warn("topology: member {}'s part ignored: {}", PeerText.escape(member), e.getMessage());
             }
         });
         // A switch another member reported and no member reports now went away (or to a member
@@ -365,7 +366,12 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
         TopologyPart local = new TopologyPart(enabledPorts, quarantineEnds.keySet(), links.effectiveLinks());
         if (!local.equals(sharedPart)) {
             sharedPart = local;
-            exchange.publish(TopologyPart.KIND, local.encode());
+            try {
+                exchange.publish(TopologyPart.KIND, local.encode());
+            } catch (IllegalArgumentException tooLarge) {
+                // still served here; the other members keep this member's last part
+                log.warn("topology: this member's part is not shared: {}", tooLarge.getMessage());
+            }
         }
         List<TopologyPart> all = new ArrayList<>(remoteParts.values());
         all.add(local);
@@ -437,12 +443,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
                         ports.add(desc);
                     }
                 }
-                try {
-                    probes.probe(sw, ports);
-                } catch (dev.switchboard.controller.NotMasterException demoted) {
-                    // in a cluster, demoted between the listing and the write: its new master probes it
-                    log.debug("topology: not probing {}: {}", sw.id(), demoted.getMessage());
-                }
+                probes.probe(sw, ports); // a switch demoted since the listing is left to its new master
             }
         } catch (RuntimeException e) {
             log.warn("topology: probing failed", e);

@@ -206,9 +206,14 @@ final class RouteInstaller {
 
     private void deleteFlows(Route route) {
         for (Hop hop : route.hops()) {
+            // Only the switches served here: another member's hops are its own to delete (they idle out).
             switches.getSwitch(hop.dpid()).filter(OFSwitch::isConnected).ifPresent(sw -> {
                 OFFactory f = sw.factory();
-                sw.write(OpenFlowMessages.flowDelete(f, flows.cookie(route.tag()), match(f, route.key(), hop), priority));
+                try {
+                    sw.write(OpenFlowMessages.flowDelete(f, flows.cookie(route.tag()), match(f, route.key(), hop), priority));
+                } catch (dev.switchboard.controller.NotMasterException demoted) {
+                    // demoted meanwhile: the switch's new master reconciles its flows
+                }
             });
         }
     }
