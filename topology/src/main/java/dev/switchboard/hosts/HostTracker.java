@@ -85,6 +85,7 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
     private volatile RemoteHosts remote = RemoteHosts.EMPTY;
     /** The part last handed to the cluster exchange; the hosts timer's own. */
     private byte[] sharedPart;
+    private long sharedVersion = -1;
     private boolean partWasCapped;
     /** Wall-clock time of {@link #anchorNanos}: lastSeen is kept in nanoTime and shown as an Instant. */
     private final Instant anchor = Instant.now();
@@ -491,8 +492,13 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
      * seen earliest). Null when it is what was handed out last.
      */
     byte[] partIfChanged() {
+        HostTable current = table.get();
+        if (current.version == sharedVersion) {
+            return null; // no change at all since the last look: nothing encoded
+        }
+        sharedVersion = current.version;
         List<Host> learnt = new ArrayList<>();
-        table.get().forEach(entry -> learnt.add(entry.host));
+        current.forEach(entry -> learnt.add(entry.host));
         List<Host> local = learnt; // as learnt: the packet path's last-seen times change no part
         if (local.size() > HostsPart.MAX_HOSTS) {
             if (!partWasCapped) {
