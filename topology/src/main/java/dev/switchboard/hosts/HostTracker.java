@@ -139,7 +139,7 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
                 Host host = new Host(MacAddress.of(mac), VlanVid.ofVlan(vlan), seenAt, ipv4Set(v4), ipv6Set(v6),
                         seen, seen);
                 after = new HostEntry(key, host, v4, v6, now);
-                event = l -> l.hostAdded(host);
+                event = shownInstead(remote.get(key.value), host);
                 attachedHere = true;
             } else {
                 entry.seen(now);
@@ -225,6 +225,24 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
         if (sameAttachment) {
             after.seenAtLocation(before.seenAtLocationNanos);
         }
+    }
+
+    /**
+     * What listeners hear when the service shows {@code after} for a host instead of
+     * {@code before} (either null: not shown). In a cluster a host this member learns may have
+     * been another member's until now (it moved here), and one it drops may still be another's.
+     */
+    private static Consumer<HostListener> shownInstead(Host before, Host after) {
+        if (before == null) {
+            return l -> l.hostAdded(after);
+        }
+        if (after == null) {
+            return l -> l.hostRemoved(before);
+        }
+        if (!before.location().equals(after.location())) {
+            return l -> l.hostMoved(before, after);
+        }
+        return l -> l.hostUpdated(before, after);
     }
 
     /** Whether {@code current} may take one more host. */
@@ -325,7 +343,7 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
             List<Consumer<HostListener>> told = new ArrayList<>(gone.size());
             for (HostEntry entry : gone) {
                 Host host = view(entry);
-                told.add(l -> l.hostRemoved(host));
+                told.add(shownInstead(host, remote.get(entry.key.value)));
             }
             if (table.compareAndSet(before, next)) {
                 events.published(next.version, told);
@@ -345,7 +363,7 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
             }
             Host host = view(entry); // before publishing, as above
             if (table.compareAndSet(before, next)) {
-                events.published(next.version, List.of(l -> l.hostRemoved(host)));
+                events.published(next.version, List.of(shownInstead(host, remote.get(entry.key.value))));
                 log.debug("host {} removed: {}", host.mac(), why);
                 return;
             }

@@ -87,4 +87,34 @@ class ClusterSharedTopologyTest {
             assertThat(hostEventsAtB).last().isEqualTo("removed " + H1);
         }
     }
+
+    @Test
+    void aHostThatTurnsUpAtThisMembersSwitchIsToldAsMovedFromTheOtherMembers() {
+        try (InMemoryExchange.Hub hub = new InMemoryExchange.Hub();
+                AppsFixture a = AppsFixture.quiet(hub.member("a"));
+                AppsFixture b = AppsFixture.quiet(hub.member("b"))) {
+            List<String> heardAtA = new CopyOnWriteArrayList<>();
+            a.hosts().addListener(new HostListener() {
+                @Override
+                public void hostAdded(Host host) {
+                    heardAtA.add("added at " + host.location());
+                }
+
+                @Override
+                public void hostMoved(Host before, Host after) {
+                    heardAtA.add("moved " + before.location() + " to " + after.location());
+                }
+            });
+            EmulatedSwitch s1 = a.connect(0x0a, 2);
+            EmulatedSwitch s2 = b.connect(0x0b, 2);
+            s2.sendPacketIn(OFPort.of(1), Frames.arpRequest(H1, IPv4Address.of("10.0.0.1"), IPv4Address.of("10.0.0.3")));
+            await().atMost(WAIT).until(() -> a.hosts().host(H1).map(Host::location).filter(port(s2, 1)::equals).isPresent());
+
+            // the host turns up at a's switch: a learns it and tells it as a move from b's switch
+            s1.sendPacketIn(OFPort.of(2), Frames.arpRequest(H1, IPv4Address.of("10.0.0.1"), IPv4Address.of("10.0.0.3")));
+            await().atMost(WAIT).until(() -> heardAtA.size() == 2);
+            assertThat(heardAtA).containsExactly("added at " + port(s2, 1), "moved " + port(s2, 1) + " to " + port(s1, 2));
+            assertThat(a.hosts().hosts()).extracting(Host::location).containsExactly(port(s1, 2));
+        }
+    }
 }
