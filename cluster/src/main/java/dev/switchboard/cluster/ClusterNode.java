@@ -116,6 +116,8 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
     /** Ends the grace of a suspended connection: its own thread, since the coordinator may be waiting on ZooKeeper. */
     private final ScheduledExecutorService graceTimer;
     private volatile boolean closed;
+    /** The topology and hosts the members share, through this member's client and cache. */
+    private final ClusterSharedState sharedState;
 
     // --- the coordinator's own ---
     private PersistentNode memberNode;
@@ -154,6 +156,7 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
         this.membersPath = config.root() + "/members";
         this.datapathsPath = config.root() + "/datapaths";
         this.mastersPath = config.root() + "/masters";
+        this.sharedState = new ClusterSharedState(config, client, cache);
     }
 
     public String nodeId() {
@@ -169,6 +172,7 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
                 config.connectString(), config.root(), config.sessionTimeout().toSeconds());
         client.getConnectionStateListenable().addListener((c, state) -> onConnectionState(state));
         cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> wake()).build());
+        sharedState.start();
         client.start();
         cache.start();
         coordinator.execute(this::join);
@@ -188,6 +192,14 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
     /** The members and masters as last read from ZooKeeper (this instance's cache of it). */
     public ClusterView view() {
         return view;
+    }
+
+    /**
+     * Where the topology and hosts apps share their parts with the other members (ZooKeeper nodes
+     * of their own, next to the membership's).
+     */
+    public dev.switchboard.topology.ClusterExchange sharedState() {
+        return sharedState;
     }
 
     /** Whether this instance is in touch with ZooKeeper now. */
@@ -564,6 +576,7 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
             closed = true;
             log.warn("cluster member {}: leaving did not finish in order: {}", config.nodeId(), e.toString());
         }
+        sharedState.close();
         coordinator.shutdownNow();
         graceTimer.shutdownNow();
         notifier.shutdown();

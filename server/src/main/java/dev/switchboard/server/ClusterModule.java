@@ -2,11 +2,13 @@ package dev.switchboard.server;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
+import com.google.inject.Singleton;
 import dev.switchboard.cluster.ClusterConfig;
 import dev.switchboard.cluster.ClusterNode;
 import dev.switchboard.cluster.ClusterSwitchListener;
 import dev.switchboard.controller.Controller;
 import dev.switchboard.rest.ClusterInfo;
+import dev.switchboard.topology.ClusterExchange;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
@@ -31,10 +33,25 @@ final class ClusterModule extends AbstractModule {
         Optional<ClusterNode> join(Controller controller);
     }
 
+    /** This instance's membership, made (not started) once: the joiner starts it, the apps share through it. */
     @Provides
-    ClusterJoiner joiner() {
-        return controller -> config.map(c -> {
-            ClusterNode node = new ClusterNode(c);
+    @Singleton
+    Optional<ClusterNode> node() {
+        return config.map(ClusterNode::new);
+    }
+
+    /**
+     * What the topology and hosts apps take to share the network with the other members; empty
+     * alone, and the apps then work exactly as without a cluster.
+     */
+    @Provides
+    Optional<ClusterExchange> exchange(Optional<ClusterNode> node) {
+        return node.map(ClusterNode::sharedState);
+    }
+
+    @Provides
+    ClusterJoiner joiner(Optional<ClusterNode> member) {
+        return controller -> member.map(node -> {
             controller.useMastership(node); // roles follow the cluster from the first switch on
             controller.switches().addSwitchListener(new ClusterSwitchListener(node));
             node.start();

@@ -78,6 +78,15 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
     private final AtomicReference<HostTable> table = new AtomicReference<>(HostTable.EMPTY);
     private final HostEvents events = new HostEvents();
     private final HostLearning learning;
+    /**
+     * In a cluster, the hosts the other members learned; read after the local table, which wins
+     * for a host both know (it is here now). Written only by the hosts timer ({@link #remoteChanged}).
+     */
+    private volatile RemoteHosts remote = RemoteHosts.EMPTY;
+    /** The part last handed to the cluster exchange; the hosts timer's own. */
+    private byte[] sharedPart;
+    private long sharedVersion = -1;
+    private boolean partWasCapped;
     /** Wall-clock time of {@link #anchorNanos}: lastSeen is kept in nanoTime and shown as an Instant. */
     private final Instant anchor = Instant.now();
     private final long anchorNanos = System.nanoTime();
@@ -130,7 +139,7 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
                 Host host = new Host(MacAddress.of(mac), VlanVid.ofVlan(vlan), seenAt, ipv4Set(v4), ipv6Set(v6),
                         seen, seen);
                 after = new HostEntry(key, host, v4, v6, now);
-                event = l -> l.hostAdded(host);
+                event = shownInstead(remote.get(key.value), host);
                 attachedHere = true;
             } else {
                 entry.seen(now);
@@ -216,6 +225,24 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
         if (sameAttachment) {
             after.seenAtLocation(before.seenAtLocationNanos);
         }
+    }
+
+    /**
+     * What listeners hear when the service shows {@code after} for a host instead of
+     * {@code before} (either null: not shown). In a cluster a host this member learns may have
+     * been another member's until now (it moved here), and one it drops may still be another's.
+     */
+    private static Consumer<HostListener> shownInstead(Host before, Host after) {
+        if (before == null) {
+            return l -> l.hostAdded(after);
+        }
+        if (after == null) {
+            return l -> l.hostRemoved(before);
+        }
+        if (!before.location().equals(after.location())) {
+            return l -> l.hostMoved(before, after);
+        }
+        return l -> l.hostUpdated(before, after);
     }
 
     /** Whether {@code current} may take one more host. */
@@ -316,7 +343,7 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
             List<Consumer<HostListener>> told = new ArrayList<>(gone.size());
             for (HostEntry entry : gone) {
                 Host host = view(entry);
-                told.add(l -> l.hostRemoved(host));
+                told.add(shownInstead(host, remote.get(entry.key.value)));
             }
             if (table.compareAndSet(before, next)) {
                 events.published(next.version, told);
@@ -336,7 +363,7 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
             }
             Host host = view(entry); // before publishing, as above
             if (table.compareAndSet(before, next)) {
-                events.published(next.version, List.of(l -> l.hostRemoved(host)));
+                events.published(next.version, List.of(shownInstead(host, remote.get(entry.key.value))));
                 log.debug("host {} removed: {}", host.mac(), why);
                 return;
             }
@@ -386,15 +413,22 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
     @Override
     public Collection<Host> hosts() {
         HostTable current = table.get();
-        List<Host> all = new ArrayList<>(current.size());
+        RemoteHosts others = remote;
+        List<Host> all = new ArrayList<>(current.size() + others.hosts().size());
         current.forEach(entry -> all.add(view(entry)));
+        for (Host host : others.hosts()) {
+            if (current.get(new HostKey(RemoteHosts.keyOf(host))) == null) {
+                all.add(host);
+            }
+        }
         return List.copyOf(all);
     }
 
     @Override
     public Optional<Host> host(MacAddress mac, VlanVid vlan) {
-        HostEntry entry = table.get().get(new HostKey(HostKey.of(mac.getLong(), vlan.getVlan())));
-        return entry == null ? Optional.empty() : Optional.of(view(entry));
+        long key = HostKey.of(mac.getLong(), vlan.getVlan());
+        HostEntry entry = table.get().get(new HostKey(key));
+        return entry != null ? Optional.of(view(entry)) : Optional.ofNullable(remote.get(key));
     }
 
     @Override
@@ -409,19 +443,99 @@ final class HostTracker implements HostService, PacketInProcessor, SwitchListene
                 tagged.add(entry);
             }
         });
-        return tagged.stream().min(Comparator.comparingLong(entry -> entry.key.value)).map(this::view);
+        Optional<Host> local = tagged.stream().min(Comparator.comparingLong(entry -> entry.key.value)).map(this::view);
+        if (local.isPresent()) {
+            return local;
+        }
+        return remote.hosts().stream().filter(host -> host.mac().equals(mac))
+                .min(Comparator.comparingLong(RemoteHosts::keyOf));
     }
 
     @Override
     public Optional<Host> hostWithIp(IPv4Address ip) {
         HostEntry entry = table.get().withIpv4(ip);
-        return entry == null ? Optional.empty() : Optional.of(view(entry));
+        return entry != null ? Optional.of(view(entry)) : Optional.ofNullable(remote.withIpv4(ip));
     }
 
     @Override
     public Optional<Host> hostWithIp(IPv6Address ip) {
         HostEntry entry = table.get().withIpv6(ip);
-        return entry == null ? Optional.empty() : Optional.of(view(entry));
+        return entry != null ? Optional.of(view(entry)) : Optional.ofNullable(remote.withIpv6(ip));
+    }
+
+    // ---- the cluster's hosts (on the hosts timer)
+
+    /**
+     * The other members' hosts changed: publishes them and tells the listeners what changed for
+     * the hosts this member does not know itself, as one table version (so remote events are
+     * ordered with the local ones like any other change).
+     */
+    void remoteChanged(RemoteHosts next) {
+        RemoteHosts before = remote;
+        remote = next;
+        while (true) {
+            HostTable current = table.get();
+            List<Consumer<HostListener>> told = new ArrayList<>();
+            before.byKey().forEach((key, was) -> {
+                if (current.get(new HostKey(key)) != null) {
+                    return;
+                }
+                Host now = next.get(key);
+                if (now == null) {
+                    told.add(l -> l.hostRemoved(was));
+                } else if (!now.location().equals(was.location())) {
+                    told.add(l -> l.hostMoved(was, now));
+                } else if (!now.ipv4().equals(was.ipv4()) || !now.ipv6().equals(was.ipv6())) {
+                    told.add(l -> l.hostUpdated(was, now));
+                }
+            });
+            next.byKey().forEach((key, now) -> {
+                if (before.get(key) == null && current.get(new HostKey(key)) == null) {
+                    told.add(l -> l.hostAdded(now));
+                }
+            });
+            if (told.isEmpty()) {
+                return;
+            }
+            HostTable bumped = current.withVersion(current.version + 1);
+            if (table.compareAndSet(current, bumped)) {
+                events.published(bumped.version, told);
+                return;
+            }
+        }
+    }
+
+    /**
+     * This member's part: the hosts it learned, at most {@link HostsPart#MAX_HOSTS} (those first
+     * seen earliest). Null when it is what was handed out last.
+     */
+    byte[] partIfChanged() {
+        HostTable current = table.get();
+        if (current.version == sharedVersion) {
+            return null; // no change at all since the last look: nothing encoded
+        }
+        sharedVersion = current.version;
+        List<Host> learnt = new ArrayList<>();
+        current.forEach(entry -> learnt.add(entry.host));
+        List<Host> local = learnt; // as learnt: the packet path's last-seen times change no part
+        if (local.size() > HostsPart.MAX_HOSTS) {
+            if (!partWasCapped) {
+                log.warn("hosts: {} hosts learnt here, the cluster is told of the first {} only", local.size(),
+                        HostsPart.MAX_HOSTS);
+            }
+            partWasCapped = true;
+            local.sort(Comparator.comparing(Host::firstSeen).thenComparing(host -> host.mac().getLong()));
+            local = local.subList(0, HostsPart.MAX_HOSTS);
+        } else {
+            partWasCapped = false;
+        }
+        local.sort(Comparator.comparing((Host host) -> host.mac().getLong()).thenComparing(host -> host.vlan().getVlan()));
+        byte[] part = HostsPart.encode(local);
+        if (java.util.Arrays.equals(part, sharedPart)) {
+            return null;
+        }
+        sharedPart = part;
+        return part;
     }
 
     @Override

@@ -4,8 +4,11 @@ import jakarta.inject.Inject;
 import dev.switchboard.controller.app.AppContext;
 import dev.switchboard.controller.app.PipelineOrder;
 import dev.switchboard.controller.app.SwitchboardApp;
+import dev.switchboard.controller.Registration;
+import dev.switchboard.topology.ClusterExchange;
 import dev.switchboard.topology.TopologyService;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,16 +22,28 @@ public final class HostsApp implements SwitchboardApp {
     /** The flow-cookie number of the app's flows; fixed so running switches' flows stay its own. */
     public static final int COOKIE_NUMBER = 0x03;
 
+    /** How often this member's part of the host table is handed to the cluster, if changed. */
+    static final long SHARE_PERIOD_MILLIS = 200;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HostsApp.class);
+
     private final TopologyService topology;
+    /** Present in a cluster: where the members share the hosts they learned. */
+    private final Optional<ClusterExchange> exchange;
+    private Registration watching;
 
     /** Describes the app, for {@link java.util.ServiceLoader}; the running one is injected. */
     public HostsApp() {
-        this(null);
+        this(null, Optional.empty());
+    }
+
+    public HostsApp(TopologyService topology) {
+        this(topology, Optional.empty());
     }
 
     @Inject
-    public HostsApp(TopologyService topology) {
+    public HostsApp(TopologyService topology, Optional<ClusterExchange> exchange) {
         this.topology = topology;
+        this.exchange = exchange;
     }
 
     @Override
@@ -74,5 +89,39 @@ public final class HostsApp implements SwitchboardApp {
                 Math.min(config.expiry().toNanos() / 5, TimeUnit.SECONDS.toNanos(10)));
         context.scheduler().scheduleAtFixedRate(tracker::expireSafely, periodNanos, periodNanos,
                 TimeUnit.NANOSECONDS);
+        exchange.ifPresent(cluster -> share(context, tracker, cluster));
+    }
+
+    /**
+     * In a cluster: hands this member's hosts to the exchange when they changed (checked every
+     * {@link #SHARE_PERIOD_MILLIS} on the timer, so learning on the packet path never encodes),
+     * and takes the others' in on the timer too (the exchange's thread only hands them over).
+     */
+    private void share(AppContext context, HostTracker tracker, ClusterExchange cluster) {
+        context.scheduler().scheduleAtFixedRate(() -> {
+            try {
+                byte[] part = tracker.partIfChanged();
+                if (part != null) {
+                    cluster.publish(HostsPart.KIND, part);
+                }
+            } catch (RuntimeException e) {
+                log.warn("hosts: sharing failed", e);
+            }
+        }, 0, SHARE_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        watching = cluster.watch(HostsPart.KIND, parts -> {
+            RemoteHosts next = RemoteHosts.of(parts);
+            try {
+                context.scheduler().execute(() -> tracker.remoteChanged(next));
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // the app is stopping
+            }
+        });
+    }
+
+    @Override
+    public void stop() {
+        if (watching != null) {
+            watching.close();
+        }
     }
 }

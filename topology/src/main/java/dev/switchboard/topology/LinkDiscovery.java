@@ -3,6 +3,7 @@ package dev.switchboard.topology;
 import dev.switchboard.controller.Disposition;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.PacketInProcessor;
+import dev.switchboard.controller.PeerText;
 import dev.switchboard.controller.Registration;
 import dev.switchboard.controller.SwitchListener;
 import dev.switchboard.controller.SwitchService;
@@ -60,11 +61,27 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
     /** Confirmed on the packet path; added and removed by the writer only. */
     private final LinkRecords links = new LinkRecords();
 
+    /** In a cluster, where this member shares its part of the topology and hears the others'; null alone. */
+    private final ClusterExchange exchange;
+    // Confined to the writer: the other members' parts as last heard, and this member's part as last handed out.
+    private Map<String, TopologyPart> remoteParts = Map.of();
+    private TopologyPart sharedPart;
+
     /**
      * @param timer runs one task at a time (the app's scheduler): it is discovery's writer
      */
     LinkDiscovery(SwitchService switchService, TopologyConfig config, ProbeAuthenticator authenticator,
             ScheduledExecutorService timer) {
+        this(switchService, config, authenticator, timer, null);
+    }
+
+    /**
+     * @param exchange in a cluster, where this member shares its part of the topology and hears
+     *                 the others'; null alone
+     */
+    LinkDiscovery(SwitchService switchService, TopologyConfig config, ProbeAuthenticator authenticator,
+            ScheduledExecutorService timer, ClusterExchange exchange) {
+        this.exchange = exchange;
         this.switchService = switchService;
         this.config = config;
         this.authenticator = authenticator;
@@ -85,6 +102,37 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
         } catch (RejectedExecutionException e) {
             log.debug("topology: stopped, change dropped");
         }
+    }
+
+    /**
+     * In a cluster: hears the other members' parts (on the exchange's thread, handed to the
+     * writer, so a remote change is published and told like a local one).
+     */
+    Registration watchCluster() {
+        return exchange.watch(TopologyPart.KIND, parts -> onWriter(() -> remoteChanged(parts)));
+    }
+
+    private void remoteChanged(Map<String, byte[]> parts) {
+        Map<String, TopologyPart> decoded = new HashMap<>();
+        parts.forEach((member, bytes) -> {
+            try {
+                decoded.put(member, TopologyPart.decode(bytes));
+            } catch (IllegalArgumentException e) {
+                log.warn("topology: member {}'s part ignored: {}", PeerText.escape(member), e.getMessage());
+            }
+        });
+        // A switch another member reported and no member reports now went away (or to a member
+        // that has not reported yet): the links from it that this member found go at once, as
+        // for a local switch, rather than at their timeout.
+        Set<DatapathId> gone = new HashSet<>();
+        remoteParts.values().forEach(part -> gone.addAll(part.switches()));
+        decoded.values().forEach(part -> gone.removeAll(part.switches()));
+        gone.removeAll(knownSwitches.keySet());
+        if (!gone.isEmpty()) {
+            links.retire(ends -> gone.contains(ends.src().dpid()));
+        }
+        remoteParts = Map.copyOf(decoded);
+        publish();
     }
 
     /** Adds the switches already connected and starts the periodic tasks. */
@@ -144,7 +192,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
             return;
         }
         onWriter(() -> {
-            if (knownSwitches.get(dst.dpid()) != receiver || !isEnabled(src) || !isEnabled(dst)) {
+            if (knownSwitches.get(dst.dpid()) != receiver || !maySend(src) || !isEnabled(dst)) {
                 return; // a probe in flight from a port or switch that has since gone
             }
             links.see(ends, bddp, now);
@@ -258,6 +306,15 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
         return enabled != null && enabled.contains(port.port());
     }
 
+    /**
+     * Whether a probe from {@code src} may make a link: its port is enabled here or, in a
+     * cluster, its switch is another member's (that member sent the probe, the shared key proves
+     * it; its part says which ports are enabled, and it may not have arrived yet).
+     */
+    private boolean maySend(SwitchPort src) {
+        return isEnabled(src) || exchange != null && !knownSwitches.containsKey(src.dpid());
+    }
+
     private void forgetSwitch(DatapathId dpid) {
         knownSwitches.remove(dpid);
         enabledPorts.remove(dpid);
@@ -301,8 +358,24 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
 
     /** Publishes the snapshot of the current model, if the network differs, and tells listeners. */
     private void publish() {
-        publisher.publish(new TopologySnapshot(publisher.nextVersion(), knownSwitches.keySet(), enabledPorts,
-                quarantineEnds.keySet(), links.effectiveLinks()));
+        if (exchange == null) {
+            publisher.publish(new TopologySnapshot(publisher.nextVersion(), knownSwitches.keySet(), enabledPorts,
+                    quarantineEnds.keySet(), links.effectiveLinks()));
+            return;
+        }
+        TopologyPart local = new TopologyPart(enabledPorts, quarantineEnds.keySet(), links.effectiveLinks());
+        if (!local.equals(sharedPart)) {
+            sharedPart = local;
+            try {
+                exchange.publish(TopologyPart.KIND, local.encode());
+            } catch (IllegalArgumentException tooLarge) {
+                // still served here; the other members keep this member's last part
+                log.warn("topology: this member's part is not shared: {}", tooLarge.getMessage());
+            }
+        }
+        List<TopologyPart> all = new ArrayList<>(remoteParts.values());
+        all.add(local);
+        publisher.publish(TopologyPart.union(all).snapshot(publisher.nextVersion()));
     }
 
     // ---- timer tasks
@@ -370,12 +443,7 @@ final class LinkDiscovery implements TopologyService, SwitchListener, PacketInPr
                         ports.add(desc);
                     }
                 }
-                try {
-                    probes.probe(sw, ports);
-                } catch (dev.switchboard.controller.NotMasterException demoted) {
-                    // in a cluster, demoted between the listing and the write: its new master probes it
-                    log.debug("topology: not probing {}: {}", sw.id(), demoted.getMessage());
-                }
+                probes.probe(sw, ports); // a switch demoted since the listing is left to its new master
             }
         } catch (RuntimeException e) {
             log.warn("topology: probing failed", e);

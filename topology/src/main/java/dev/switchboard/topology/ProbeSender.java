@@ -1,5 +1,6 @@
 package dev.switchboard.topology;
 
+import dev.switchboard.controller.NotMasterException;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.openflow.OpenFlowMessages;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import org.projectfloodlight.openflow.types.OFPort;
  * concurrent map and its entries are immutable, so any thread may send.
  */
 final class ProbeSender {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProbeSender.class);
     private final boolean bddp;
     private final ProbeAuthenticator authenticator;
     private final Map<SwitchPort, PortProbes> probeCache = new ConcurrentHashMap<>();
@@ -46,7 +48,13 @@ final class ProbeSender {
             }
             messages.addAll(cached.packetOuts());
         }
-        sw.writeAll(messages);
+        try {
+            sw.writeAll(messages);
+        } catch (NotMasterException demoted) {
+            // In a cluster: demoted between the switch event and this write (the mastership is
+            // still settling as members join). Its new master probes it when it takes it over.
+            log.debug("topology: not probing {}: {}", sw.id(), demoted.getMessage());
+        }
     }
 
     /** Forgets the probes of a port that went down. */

@@ -50,6 +50,14 @@ public final class AppsFixture implements AutoCloseable {
 
     /** @param configs each app's config section, as it would be written in YAML */
     public AppsFixture(Map<String, Map<String, ?>> configs) {
+        this(configs, null);
+    }
+
+    /**
+     * As one member of a cluster whose members share the topology and hosts through
+     * {@code exchange}; alone when it is null.
+     */
+    public AppsFixture(Map<String, Map<String, ?>> configs, ClusterExchange exchange) {
         controller = new Controller(ControllerConfig.builder()
                 .listen(new InetSocketAddress("127.0.0.1", 0))
                 .eventLoopThreads(2)
@@ -59,12 +67,34 @@ public final class AppsFixture implements AutoCloseable {
                 AppRuntime.available(AppsFixture.class.getClassLoader())));
         wanted.add(new ServiceUser());
         apps = AppRuntime.start(controller.switches(), controller.packetIns(), wanted,
-                name -> AppConfig.of("apps." + name, configs.get(name)), AppFactory.reflective());
+                name -> AppConfig.of("apps." + name, configs.get(name)), factory(exchange));
+    }
+
+    /** As the server's injector would make the apps: with the cluster's exchange when there is one. */
+    private static AppFactory factory(ClusterExchange exchange) {
+        if (exchange == null) {
+            return AppFactory.reflective();
+        }
+        return (described, context) -> {
+            if (described instanceof TopologyApp) {
+                return new TopologyApp(java.util.Optional.of(exchange));
+            }
+            if (described instanceof dev.switchboard.hosts.HostsApp) {
+                return new dev.switchboard.hosts.HostsApp(context.service(TopologyService.class),
+                        java.util.Optional.of(exchange));
+            }
+            return AppFactory.reflective().create(described, context);
+        };
     }
 
     /** Probes every hour, so only the probes sent when a switch or port appears are seen. */
     public static AppsFixture quiet() {
-        return new AppsFixture(Map.of("topology", Map.of("probeInterval", "1h", "quarantine", "0ms")));
+        return quiet(null);
+    }
+
+    /** {@link #quiet()} as a member of a cluster sharing through {@code exchange}. */
+    public static AppsFixture quiet(ClusterExchange exchange) {
+        return new AppsFixture(Map.of("topology", Map.of("probeInterval", "1h", "quarantine", "0ms")), exchange);
     }
 
     /** An app like any other that uses the services, as apps that require them would. */

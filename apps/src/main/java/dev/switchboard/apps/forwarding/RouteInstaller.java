@@ -128,16 +128,21 @@ final class RouteInstaller {
             }
         }
         List<CompletableFuture<?>> barriers = new ArrayList<>();
+        Hop ingress = route.hops().get(0);
         for (Hop hop : route.installOrder()) {
             Optional<OFSwitch> sw = switches.getSwitch(hop.dpid());
-            if (sw.isEmpty()) {
+            if (sw.isEmpty() && hop == ingress) {
                 remove(route);
                 failedInstalls.increment();
                 return CompletableFuture.failedFuture(new IllegalStateException("switch " + hop.dpid() + " is gone"));
             }
-            OFFactory f = sw.get().factory();
-            sw.get().write(OpenFlowMessages.flowAdd(f, spec(f, route, hop), OpenFlowMessages.outputs(f, List.of(hop.outPort())),
-                    OFBufferId.NO_BUFFER));
+            if (sw.isEmpty() || !writeHop(sw.get(), route, hop)) {
+                // Not served here. In a cluster the topology shows every member's switches and
+                // this one is another member's: when the frame reaches it, its master gets the
+                // packet-in and installs its own part of the way (hop by hop, member by member).
+                // Alone, the switch has just gone: the topology's change removes the route.
+                continue;
+            }
             barriers.add(sw.get().barrier());
         }
         return CompletableFuture.allOf(barriers.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> {
@@ -148,6 +153,18 @@ final class RouteInstaller {
                 }
             }
         });
+    }
+
+    /** Writes the hop's flow; false when the switch no longer takes writes from this instance (demoted in a cluster). */
+    private boolean writeHop(OFSwitch sw, Route route, Hop hop) {
+        OFFactory f = sw.factory();
+        try {
+            sw.write(OpenFlowMessages.flowAdd(f, spec(f, route, hop), OpenFlowMessages.outputs(f, List.of(hop.outPort())),
+                    OFBufferId.NO_BUFFER));
+            return true;
+        } catch (dev.switchboard.controller.NotMasterException demoted) {
+            return false;
+        }
     }
 
     /** Forgets the route and deletes its flows from the switches still connected. */
@@ -189,9 +206,14 @@ final class RouteInstaller {
 
     private void deleteFlows(Route route) {
         for (Hop hop : route.hops()) {
+            // Only the switches served here: another member's hops are its own to delete (they idle out).
             switches.getSwitch(hop.dpid()).filter(OFSwitch::isConnected).ifPresent(sw -> {
                 OFFactory f = sw.factory();
-                sw.write(OpenFlowMessages.flowDelete(f, flows.cookie(route.tag()), match(f, route.key(), hop), priority));
+                try {
+                    sw.write(OpenFlowMessages.flowDelete(f, flows.cookie(route.tag()), match(f, route.key(), hop), priority));
+                } catch (dev.switchboard.controller.NotMasterException demoted) {
+                    // demoted meanwhile: the switch's new master reconciles its flows
+                }
             });
         }
     }

@@ -29,7 +29,9 @@ public interface AppFactory {
 
     /**
      * Calls the app's public constructor marked {@link Inject}, passing the {@link AppContext}
-     * or a consumed service for each parameter by its type; an app without one runs as found.
+     * or a consumed service for each parameter by its type, and {@code Optional.empty()} for an
+     * {@code Optional} one (something the server's composition root may supply, such as the
+     * cluster's exchange, and that an app does without); an app without one runs as found.
      */
     static AppFactory reflective() {
         return (described, context) -> {
@@ -39,7 +41,8 @@ public interface AppFactory {
             }
             List<Object> arguments = new ArrayList<>();
             for (Class<?> type : injectable.getParameterTypes()) {
-                arguments.add(type == AppContext.class ? context : context.service(type));
+                arguments.add(type == AppContext.class ? context
+                        : type == java.util.Optional.class ? java.util.Optional.empty() : context.service(type));
             }
             try {
                 injectable.setAccessible(true); // a public constructor of a class nested in a non-public one
