@@ -46,6 +46,11 @@ final class BackgroundPing {
         return new BackgroundPing(process, output, from + " -> " + to + " (" + address + ")");
     }
 
+    /** {@code FROM -> TO (ADDRESS)}. */
+    String description() {
+        return description;
+    }
+
     void stop() {
         process.destroy(); // ping writes each line as it goes: nothing is lost
         try {
@@ -56,6 +61,38 @@ final class BackgroundPing {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Waits until every ping of the last {@code window} was answered (at least one in ten pings' time), so that a
+     * mastership change still under way (a rebalance after the takeover) does not fall into the next pings.
+     *
+     * @return whether it got there within {@code patience}
+     */
+    boolean awaitSteady(Duration window, Duration patience) throws IOException, InterruptedException {
+        Pattern stamped = Pattern.compile("^\\[(\\d+)\\.(\\d{6})\\] (.*)");
+        Instant deadline = Instant.now().plus(patience);
+        while (Instant.now().isBefore(deadline)) {
+            Instant since = Instant.now().minus(window);
+            int answered = 0;
+            boolean missed = false;
+            for (String line : Files.readAllLines(output)) {
+                Matcher matcher = stamped.matcher(line);
+                if (matcher.find() && !Instant.ofEpochSecond(Long.parseLong(matcher.group(1)),
+                        Long.parseLong(matcher.group(2)) * 1000).isBefore(since)) {
+                    if (ANSWER.matcher(line).find()) {
+                        answered++;
+                    } else {
+                        missed = true;
+                    }
+                }
+            }
+            if (!missed && answered >= window.toMillis() / 100 - 1) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
     }
 
     /** Stops it and says how many were answered and how long the longest silence after {@code killed} was. */

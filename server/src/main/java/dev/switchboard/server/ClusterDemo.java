@@ -169,6 +169,9 @@ final class ClusterDemo {
             printMastership(db, bridges, survivors, after);
             out.println();
             out.println("=== Pings after the takeover");
+            if (!ping.awaitSteady(Duration.ofSeconds(2), PATIENCE)) {
+                out.println("  the pings " + ping.description() + " did not come back steadily within " + PATIENCE.toSeconds() + " s");
+            }
             PingReport afterKill = runner.ping(spec.name());
             out.println("  " + ping.stopAndSummarize(killed));
 
