@@ -40,7 +40,9 @@ import picocli.CommandLine.Parameters;
         description = {"Run the seed's labs (veth, Linux bridge, OVS controlled by Switchboard) and show the pings.",
                 "With EXAMPLE, a directory holding lab.yaml and controller.yaml (e.g. examples/routing), "
                         + "run that lab under a controller with that config instead; one holding tenants.yaml and "
-                        + "controller.yaml (examples/two-hosts) is a VXLAN overlay of two hypervisors."})
+                        + "controller.yaml (examples/two-hosts) is a VXLAN overlay of two hypervisors; one whose "
+                        + "controller.yaml has a cluster: section (examples/cluster) runs a ZooKeeper ensemble and three "
+                        + "instances on free loopback ports, and kills a master."})
 final class DemoCommand implements Callable<Integer> {
     static final List<String> EXAMPLES = List.of("seed-veth.yaml", "seed-linux-bridge.yaml", "seed-ovs.yaml");
     /** The seed's OVS lab is the seed's "virtual switch": a learning switch in the controller. */
@@ -70,6 +72,9 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliLogging.quietOvsdb();
+        if (ClusterDemo.isClusterExample(example)) { // examples/cluster: ZooKeeper, three instances, a kill
+            return new ClusterDemo(out, example).run(once);
+        }
         if (OverlayDemo.isOverlayExample(example)) { // examples/two-hosts: hypervisors and tenants, not a lab
             return new OverlayDemo(out, example, port == 0 ? freePort() : port).run(once);
         }

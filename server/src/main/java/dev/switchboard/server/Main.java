@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "switchboard", mixinStandardHelpOptions = true, version = "Switchboard 0.1.0",
         description = "OpenFlow / Open vSwitch SDN controller.",
         subcommands = {ControllerCommand.class, DemoCommand.class, LabCommand.class, OvsCommand.class,
+                ZooKeeperCommand.class,
                 // against a running controller's REST API (package cli)
                 SwitchesCommand.class, LinksCommand.class, HostsCommand.class, FlowsCommand.class, AppsCommand.class,
                 CommandLine.HelpCommand.class})
