@@ -70,9 +70,14 @@ public final class ClusterBench implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "5", description = "Length of each interval (default: ${DEFAULT-VALUE}).")
     private double seconds;
 
-    @Option(names = "--warmup", defaultValue = "1",
-            description = "Intervals run first and not counted (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "2",
+            description = "Intervals run first and not counted, at least (default: ${DEFAULT-VALUE}).")
     private int warmup;
+
+    @Option(names = "--max-warmup", defaultValue = "10",
+            description = "Warm-up goes on while an interval answers over 10%% more than the one before (the JIT still"
+                    + " compiling), up to this many intervals (default: ${DEFAULT-VALUE}).")
+    private int maxWarmup;
 
     @Option(names = "--macs", defaultValue = "100", description = "Hosts (source MACs) per switch (default: ${DEFAULT-VALUE}).")
     private int macs;
@@ -141,10 +146,14 @@ public final class ClusterBench implements Callable<Integer> {
      *
      * @param orphans switches the instance that left mastered
      * @param millis per orphan, from the kill to its accepting a new master, sorted
-     * @param othersMoved switches mastered by a surviving instance that moved anyway
+     * @param othersRemastered switches mastered by a surviving instance that accepted a master
+     *     again (lost it for a while), whether the same or another
+     * @param othersMoved of those, how many ended with another master
+     * @param settledMillis from the kill until the last switch accepted a master (its last change)
      * @param spreadAfter the settled spread afterwards
      */
-    record Rebalance(String how, String instance, int orphans, long[] millis, int othersMoved, int[] spreadAfter) {
+    record Rebalance(String how, String instance, int orphans, long[] millis, int othersRemastered, int othersMoved,
+                     long settledMillis, int[] spreadAfter) {
         long first() {
             return millis.length == 0 ? 0 : millis[0];
         }
@@ -227,8 +236,10 @@ public final class ClusterBench implements Callable<Integer> {
         if (instanceCount < 2) {
             throw new IllegalArgumentException("--instances must be at least 2: " + instanceCount);
         }
-        if (switchCount < 1 || runs < 1 || warmup < 0 || seconds <= 0 || threads < 1 || outstanding < 1) {
-            throw new IllegalArgumentException("--switches, --runs, --seconds, --threads and --outstanding must be positive");
+        if (switchCount < 1 || runs < 1 || warmup < 0 || maxWarmup < warmup || seconds <= 0 || threads < 1
+                || outstanding < 1) {
+            throw new IllegalArgumentException("--switches, --runs, --seconds, --threads and --outstanding must be positive,"
+                    + " and --max-warmup at least --warmup");
         }
         if (sessionSeconds <= 0) {
             throw new IllegalArgumentException("--session-timeout must be positive: " + sessionSeconds);
@@ -359,28 +370,38 @@ public final class ClusterBench implements Callable<Integer> {
         double[] rates = new double[runs];
         double[][] perRates = new double[runs][instances];
         long expired = 0;
-        for (int interval = 1; interval <= warmup + runs; interval++) {
+        int warmed = 0;
+        int measured = 0;
+        double previous = 0;
+        while (measured < runs) {
             TimeUnit.NANOSECONDS.sleep((long) (seconds * 1e9));
             long now = System.nanoTime();
             SwitchLoad.Counters[] currentPer = new SwitchLoad.Counters[instances];
             SwitchLoad.Counters current = switches.total(currentPer);
             double elapsed = (now - before) / 1e9;
             LoopFigures figures = LoopFigures.between(last, current, elapsed);
-            boolean warming = interval <= warmup;
+            double rate = figures.answeredPerSecond();
+            // still warming: the minimum not reached, or the JIT still compiling (the rate still climbing)
+            boolean warming = measured == 0 && warmed < maxWarmup
+                    && (warmed < warmup || warmed > 0 && rate > previous * 1.1);
             String perText = IntStream.range(0, instances)
                     .mapToObj(i -> String.format(Locale.ROOT, "n%d %.0f", i + 1,
                             (currentPer[i].answered() - lastPer[i].answered()) / elapsed))
                     .collect(Collectors.joining(", "));
             say(String.format(Locale.ROOT, "%s %d: %.0f packet-ins answered/s (%s), %.0f responses/s, %d given up",
-                    warming ? "warm-up" : "run", warming ? interval : interval - warmup, figures.answeredPerSecond(),
+                    warming ? "warm-up" : "run", warming ? warmed + 1 : measured + 1, rate,
                     perText, figures.responsesPerSecond(), figures.expired()));
-            if (!warming) {
-                rates[interval - warmup - 1] = figures.answeredPerSecond();
+            if (warming) {
+                warmed++;
+            } else {
+                rates[measured] = rate;
                 for (int i = 0; i < instances; i++) {
-                    perRates[interval - warmup - 1][i] = (currentPer[i].answered() - lastPer[i].answered()) / elapsed;
+                    perRates[measured][i] = (currentPer[i].answered() - lastPer[i].answered()) / elapsed;
                 }
                 expired += figures.expired();
+                measured++;
             }
+            previous = rate;
             switches.requireConnected(live);
             before = now;
             last = current;
@@ -439,10 +460,16 @@ public final class ClusterBench implements Callable<Integer> {
         int[] after = switches.masters();
         int othersMoved = (int) IntStream.range(0, before.length)
                 .filter(i -> before[i] != victim && after[i] != before[i]).count();
-        Rebalance result = new Rebalance(how, instance.id(), orphans.size(), millis, othersMoved, switches.spread());
+        int othersRemastered = (int) IntStream.range(0, before.length)
+                .filter(i -> before[i] != victim && switches.masterSinceNanos(i + 1) > t0).count();
+        long settled = IntStream.range(0, before.length).mapToLong(i -> switches.masterSinceNanos(i + 1) - t0)
+                .max().orElse(0) / 1_000_000;
+        Rebalance result = new Rebalance(how, instance.id(), orphans.size(), millis, othersRemastered, othersMoved,
+                Math.max(0, settled), switches.spread());
         say(String.format(Locale.ROOT, "%s %s: its %d switches had a new master after %d ms (first), %d ms (median),"
-                        + " %d ms (all); %d others moved; spread now %s", how, instance.id(), orphans.size(), result.first(),
-                result.median(), result.last(), othersMoved, spreadText(result.spreadAfter())));
+                        + " %d ms (all); of the others %d lost their master for a while and %d moved; last master accepted"
+                        + " %d ms after; spread now %s", how, instance.id(), orphans.size(), result.first(), result.median(),
+                result.last(), othersRemastered, othersMoved, result.settledMillis(), spreadText(result.spreadAfter())));
         return result;
     }
 
@@ -480,11 +507,13 @@ public final class ClusterBench implements Callable<Integer> {
             lines.add(String.format(Locale.ROOT, "cluster / one instance: %.2f", together.median() / alone.median()));
         }
         lines.add("");
-        lines.add("| instance leaves | its switches | first new master | median | all | others moved | spread after |");
-        lines.add("|---|---|---|---|---|---|---|");
+        lines.add("| instance leaves | its switches | first new master | median | all | others re-mastered / moved"
+                + " | last master accepted | spread after |");
+        lines.add("|---|---|---|---|---|---|---|---|");
         for (Rebalance r : rebalances) {
-            lines.add(String.format(Locale.ROOT, "| %s %s | %d | %d ms | %d ms | %d ms | %d | %s |", r.how(), r.instance(),
-                    r.orphans(), r.first(), r.median(), r.last(), r.othersMoved(), spreadText(r.spreadAfter())));
+            lines.add(String.format(Locale.ROOT, "| %s %s | %d | %d ms | %d ms | %d ms | %d / %d | %d ms | %s |", r.how(),
+                    r.instance(), r.orphans(), r.first(), r.median(), r.last(), r.othersRemastered(), r.othersMoved(),
+                    r.settledMillis(), spreadText(r.spreadAfter())));
         }
         lines.forEach(out::println);
         out.flush();
