@@ -109,13 +109,12 @@ public final class ClusterBench implements Callable<Integer> {
             description = "Seconds any wait (start, mastership, learning, rebalance) may take (default: ${DEFAULT-VALUE}).")
     private int patienceSeconds;
 
-    @Option(names = "--[no-]baseline", defaultValue = "true", negatable = true,
-            description = "Also measure the switches on one instance, a cluster of 1 (default: ${DEFAULT-VALUE}).")
-    private boolean baseline;
+    @Option(names = "--no-baseline", description = "Skip the switches on one instance (a cluster of 1).")
+    private boolean noBaseline;
 
-    @Option(names = "--[no-]graceful", defaultValue = "true", negatable = true,
-            description = "After the SIGKILL, also stop a second instance with SIGTERM (needs 3+ instances) (default: ${DEFAULT-VALUE}).")
-    private boolean graceful;
+    @Option(names = "--no-graceful", description = "Skip the second rebalance: another instance stopped with SIGTERM"
+            + " after the SIGKILL (it needs 3+ instances).")
+    private boolean noGraceful;
 
     @Option(names = "--instance-heap", defaultValue = "512m",
             description = "-Xmx of each instance, as the launcher's controller (default: ${DEFAULT-VALUE}).")
@@ -130,8 +129,12 @@ public final class ClusterBench implements Callable<Integer> {
     private EventLoopGroup group;
     private Class<? extends SocketChannel> channelType;
 
-    /** Packet-ins answered per second, whole and per instance, over the measured intervals. */
-    record Throughput(double[] answeredPerSecond, double[][] perInstance, long expired, long masterChanges) {
+    /**
+     * Packet-ins answered per second, whole and per instance, over the measured intervals; and
+     * per CPU second the instances used over them (their processes' user + system time).
+     */
+    record Throughput(double[] answeredPerSecond, double[][] perInstance, long expired, long masterChanges,
+                      double answeredPerCpuSecond, double instanceCpuShare) {
         double median() {
             return Spread.of(answeredPerSecond).median();
         }
@@ -187,12 +190,12 @@ public final class ClusterBench implements Callable<Integer> {
         try (TestingServer zk = new TestingServer(true)) {
             say("ZooKeeper (curator-test TestingServer) at " + zk.getConnectString() + "; instance logs in " + dir);
             Throughput alone = null;
-            if (baseline) {
+            if (!noBaseline) {
                 say("== one instance (a cluster of 1), " + switchCount + " switches");
                 try (ClusterInstances one = startInstances(zk, 1, "/bench-one");
                      ClusterSwitches switches = connectSwitches(one)) {
                     settle(switches, List.of(0));
-                    alone = throughput(switches, 1);
+                    alone = throughput(one, switches, 1);
                 }
             }
             say("== " + instanceCount + " instances, " + switchCount + " switches each connected to all");
@@ -203,10 +206,10 @@ public final class ClusterBench implements Callable<Integer> {
                 int[] spread = switches.spread();
                 say("spread: " + spreadText(spread) + " (all mastered " + firstMastery.toMillis() + " ms after the last connect)");
                 List<String> agreement = crossCheck(cluster, switches, live);
-                Throughput together = throughput(switches, instanceCount);
+                Throughput together = throughput(cluster, switches, instanceCount);
                 List<Rebalance> rebalances = new ArrayList<>();
                 rebalances.add(rebalance(cluster, switches, live, 0, true));
-                if (graceful && instanceCount >= 3) {
+                if (!noGraceful && instanceCount >= 3) {
                     rebalances.add(rebalance(cluster, switches, live, 1, false));
                 }
                 String finished = machine();
@@ -345,7 +348,8 @@ public final class ClusterBench implements Callable<Integer> {
     }
 
     /** Learning, then the load on every master connection: warm-up and measured intervals. */
-    private Throughput throughput(ClusterSwitches switches, int instances) throws InterruptedException {
+    private Throughput throughput(ClusterInstances processes, ClusterSwitches switches, int instances)
+            throws InterruptedException {
         List<Integer> live = IntStream.range(0, instances).boxed().toList();
         int hosts = switchCount * macs;
         long start = System.nanoTime();
@@ -373,7 +377,11 @@ public final class ClusterBench implements Callable<Integer> {
         int warmed = 0;
         int measured = 0;
         double previous = 0;
+        long answeredMeasured = 0;
+        double measuredSeconds = 0;
+        double cpuMeasuredFrom = Double.NaN;
         while (measured < runs) {
+            double cpuBefore = processes.cpuSeconds();
             TimeUnit.NANOSECONDS.sleep((long) (seconds * 1e9));
             long now = System.nanoTime();
             SwitchLoad.Counters[] currentPer = new SwitchLoad.Counters[instances];
@@ -399,6 +407,11 @@ public final class ClusterBench implements Callable<Integer> {
                     perRates[measured][i] = (currentPer[i].answered() - lastPer[i].answered()) / elapsed;
                 }
                 expired += figures.expired();
+                answeredMeasured += figures.answered();
+                measuredSeconds += elapsed;
+                if (measured == 0) {
+                    cpuMeasuredFrom = cpuBefore;
+                }
                 measured++;
             }
             previous = rate;
@@ -409,9 +422,12 @@ public final class ClusterBench implements Callable<Integer> {
         }
         switches.run(SwitchLoad.Phase.IDLE);
         long flips = switches.masterChanges() - changesBefore;
-        Throughput result = new Throughput(rates, perRates, expired, flips);
-        say(String.format(Locale.ROOT, "median %.0f packet-ins answered/s across %d instance(s); master changes during the load: %d",
-                result.median(), instances, flips));
+        double cpu = processes.cpuSeconds() - cpuMeasuredFrom;
+        Throughput result = new Throughput(rates, perRates, expired, flips, answeredMeasured / cpu,
+                cpu / measuredSeconds);
+        say(String.format(Locale.ROOT, "median %.0f packet-ins answered/s across %d instance(s); master changes during the"
+                        + " load: %d; the instances used %.2f cores, %.0f packet-ins answered per CPU second",
+                result.median(), instances, flips, result.instanceCpuShare(), result.answeredPerCpuSecond()));
         // outstanding packet-ins drain before anything else is timed
         TimeUnit.MILLISECONDS.sleep(Math.min(timeoutMillis, 2000));
         return result;
@@ -495,16 +511,18 @@ public final class ClusterBench implements Callable<Integer> {
             lines.add("| (none) | " + spread[instanceCount] + " | |");
         }
         lines.add("");
-        lines.add(String.format(Locale.ROOT, "| setup | packet-ins answered/s (median of %d x %.0f s) | runs | per instance (median) | given up | master changes during load |",
+        lines.add(String.format(Locale.ROOT, "| setup | packet-ins answered/s (median of %d x %.0f s) | runs | per instance (median)"
+                + " | cores the instances used | answered per instance CPU second | given up | master changes during load |",
                 runs, seconds));
-        lines.add("|---|---|---|---|---|---|");
+        lines.add("|---|---|---|---|---|---|---|---|");
         if (alone != null) {
             lines.add(throughputRow("1 instance", alone, 1));
         }
         lines.add(throughputRow(instanceCount + " instances", together, instanceCount));
         if (alone != null) {
             lines.add("");
-            lines.add(String.format(Locale.ROOT, "cluster / one instance: %.2f", together.median() / alone.median()));
+            lines.add(String.format(Locale.ROOT, "cluster / one instance: %.2f (answered/s), %.2f (answered per instance CPU second)",
+                    together.median() / alone.median(), together.answeredPerCpuSecond() / alone.answeredPerCpuSecond()));
         }
         lines.add("");
         lines.add("| instance leaves | its switches | first new master | median | all | others re-mastered / moved"
@@ -532,8 +550,8 @@ public final class ClusterBench implements Callable<Integer> {
         String per = IntStream.range(0, instances)
                 .mapToObj(i -> String.format(Locale.ROOT, "n%d %.0f", i + 1, t.medianOf(i)))
                 .collect(Collectors.joining(", "));
-        return String.format(Locale.ROOT, "| %s | %.0f | %s | %s | %d | %d |", setup, t.median(), runsText, per,
-                t.expired(), t.masterChanges());
+        return String.format(Locale.ROOT, "| %s | %.0f | %s | %s | %.2f | %.0f | %d | %d |", setup, t.median(), runsText,
+                per, t.instanceCpuShare(), t.answeredPerCpuSecond(), t.expired(), t.masterChanges());
     }
 
     /** "n1 86, n2 85, n3 85" (and "none 0" when some switch has no master). */

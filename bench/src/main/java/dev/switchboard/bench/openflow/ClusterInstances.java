@@ -161,6 +161,28 @@ final class ClusterInstances implements AutoCloseable {
         return masters;
     }
 
+    /**
+     * CPU seconds (user + system) the live instances have used so far, from {@code /proc/PID/stat}
+     * (clock ticks of 1/100 s, Linux's USER_HZ).
+     */
+    double cpuSeconds() {
+        double total = 0;
+        for (Instance instance : instances) {
+            if (!instance.process().isAlive()) {
+                continue;
+            }
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(instance.process().pid()), "stat"));
+                // the command name, field 2, is in parentheses and may hold blanks: count after it
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+            } catch (IOException | RuntimeException e) {
+                return Double.NaN; // not Linux, or the process just went: no figure rather than a wrong one
+            }
+        }
+        return total;
+    }
+
     /** SIGKILL: no goodbye to ZooKeeper, so its session must time out. Waits for the exit. */
     void kill(Instance instance) throws InterruptedException {
         instance.process().destroyForcibly();

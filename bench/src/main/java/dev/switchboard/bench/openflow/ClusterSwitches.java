@@ -38,6 +38,8 @@ final class ClusterSwitches implements AutoCloseable {
         /** Copy-on-write: filled on the benchmark's thread while role listeners may read it. */
         final List<EmulatedSwitch> connections = new CopyOnWriteArrayList<>();
         final List<SwitchLoad> loads = new CopyOnWriteArrayList<>();
+        /** Set once before the first connection; shared by its connections' loads. */
+        PacketIns packets;
         volatile int master = NONE;
         volatile long masterSinceNanos;
 
@@ -67,6 +69,7 @@ final class ClusterSwitches implements AutoCloseable {
                 all.datapaths.add(dp);
                 dp.roles.addListener((connection, role) -> all.roleChanged(dp, connection, role));
                 PacketIns packets = PacketIns.build(OFVersion.OF_13, number, macs, ports);
+                dp.packets = packets;
                 EmulatedSwitchOptions options = EmulatedSwitchOptions.builder()
                         .datapathId(DatapathId.of(number))
                         .supportedVersions(OFVersion.OF_13)
@@ -213,6 +216,12 @@ final class ClusterSwitches implements AutoCloseable {
     public void close() {
         for (Datapath dp : datapaths) {
             dp.connections.forEach(EmulatedSwitch::close);
+        }
+        // closed and their loops idle: nothing writes from the templates any more
+        for (Datapath dp : datapaths) {
+            if (dp.packets != null) {
+                dp.packets.release();
+            }
         }
     }
 }
