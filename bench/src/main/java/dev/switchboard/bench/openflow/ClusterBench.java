@@ -74,9 +74,14 @@ public final class ClusterBench implements Callable<Integer> {
             description = "Intervals run first and not counted, at least (default: ${DEFAULT-VALUE}).")
     private int warmup;
 
-    @Option(names = "--max-warmup", defaultValue = "10",
-            description = "Warm-up goes on while an interval answers over 10%% more than the one before (the JIT still"
-                    + " compiling), up to this many intervals (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-answers", defaultValue = "2000000",
+            description = "Warm-up goes on until every instance has answered this many packet-ins, so that each JVM's"
+                    + " JIT has seen as much work however the load is split (default: ${DEFAULT-VALUE}).")
+    private long warmupAnswers;
+
+    @Option(names = "--max-warmup", defaultValue = "12",
+            description = "Warm-up also goes on while an interval answers over 10%% more than the one before (the JIT"
+                    + " still compiling), up to this many intervals in all (default: ${DEFAULT-VALUE}).")
     private int maxWarmup;
 
     @Option(names = "--macs", defaultValue = "100", description = "Hosts (source MACs) per switch (default: ${DEFAULT-VALUE}).")
@@ -378,6 +383,9 @@ public final class ClusterBench implements Callable<Integer> {
         int measured = 0;
         double previous = 0;
         long answeredMeasured = 0;
+        // learning answers count towards nothing: the warm-up is traffic only
+        long warmAnswered = 0;
+        long[] answeredBefore = Arrays.stream(lastPer).mapToLong(SwitchLoad.Counters::answered).toArray();
         double measuredSeconds = 0;
         double cpuMeasuredFrom = Double.NaN;
         while (measured < runs) {
@@ -389,9 +397,12 @@ public final class ClusterBench implements Callable<Integer> {
             double elapsed = (now - before) / 1e9;
             LoopFigures figures = LoopFigures.between(last, current, elapsed);
             double rate = figures.answeredPerSecond();
-            // still warming: the minimum not reached, or the JIT still compiling (the rate still climbing)
+            // still warming: the minimum not reached, an instance that has seen little work, or the JIT
+            // still compiling (the rate still climbing)
+            long leastAnswered = IntStream.range(0, instances)
+                    .mapToLong(i -> currentPer[i].answered() - answeredBefore[i]).min().orElse(0);
             boolean warming = measured == 0 && warmed < maxWarmup
-                    && (warmed < warmup || warmed > 0 && rate > previous * 1.1);
+                    && (warmed < warmup || leastAnswered < warmupAnswers || warmed > 0 && rate > previous * 1.1);
             String perText = IntStream.range(0, instances)
                     .mapToObj(i -> String.format(Locale.ROOT, "n%d %.0f", i + 1,
                             (currentPer[i].answered() - lastPer[i].answered()) / elapsed))
@@ -401,7 +412,12 @@ public final class ClusterBench implements Callable<Integer> {
                     perText, figures.responsesPerSecond(), figures.expired()));
             if (warming) {
                 warmed++;
+                warmAnswered = leastAnswered;
             } else {
+                if (measured == 0) {
+                    say(String.format(Locale.ROOT, "(warm-up: %d intervals, each instance answered %d packet-ins or more)",
+                            warmed, warmAnswered));
+                }
                 rates[measured] = rate;
                 for (int i = 0; i < instances; i++) {
                     perRates[measured][i] = (currentPer[i].answered() - lastPer[i].answered()) / elapsed;
