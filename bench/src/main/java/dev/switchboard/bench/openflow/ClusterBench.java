@@ -70,11 +70,11 @@ public final class ClusterBench implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "5", description = "Length of each interval (default: ${DEFAULT-VALUE}).")
     private double seconds;
 
-    @Option(names = "--warmup", defaultValue = "2",
+    @Option(names = "--warmup", defaultValue = "3",
             description = "Intervals run first and not counted, at least (default: ${DEFAULT-VALUE}).")
     private int warmup;
 
-    @Option(names = "--warmup-answers", defaultValue = "2000000",
+    @Option(names = "--warmup-answers", defaultValue = "3000000",
             description = "Warm-up goes on until every instance has answered this many packet-ins, so that each JVM's"
                     + " JIT has seen as much work however the load is split (default: ${DEFAULT-VALUE}).")
     private long warmupAnswers;
@@ -124,6 +124,11 @@ public final class ClusterBench implements Callable<Integer> {
     @Option(names = "--instance-heap", defaultValue = "512m",
             description = "-Xmx of each instance, as the launcher's controller (default: ${DEFAULT-VALUE}).")
     private String instanceHeap;
+
+    @Option(names = "--instance-cpus", paramLabel = "LIST",
+            description = "Run every instance under `taskset -c LIST` (e.g. 1), so that one instance and the cluster get"
+                    + " the same CPUs; pin the generator apart with `taskset -c 0 ./switchboard bench cluster …`.")
+    private String instanceCpus;
 
     @Option(names = "--server-jar", description = "The Switchboard jar (default: server/target/switchboard.jar"
             + " under switchboard.home or the working directory).")
@@ -256,7 +261,8 @@ public final class ClusterBench implements Callable<Integer> {
 
     private ClusterInstances startInstances(TestingServer zk, int count, String root) throws Exception {
         ClusterInstances instances = ClusterInstances.start(
-                jarPath(), dir, count, zk.getConnectString(), sessionTimeout(), root, List.of("-Xmx" + instanceHeap));
+                jarPath(), dir, count, zk.getConnectString(), sessionTimeout(), root, List.of("-Xmx" + instanceHeap),
+                instanceCpus == null ? List.of() : List.of("taskset", "-c", instanceCpus));
         long t0 = System.nanoTime();
         try {
             instances.awaitReady(patience());
@@ -515,8 +521,9 @@ public final class ClusterBench implements Callable<Integer> {
         lines.add("- machine at start: " + started);
         lines.add("- machine at end: " + finished);
         lines.add(String.format(Locale.ROOT, "- %d instances, %d switches (OpenFlow 1.3) each connected to all, %d MACs per"
-                        + " switch, %d packet-ins in flight per switch, session timeout %.1f s, instance heap %s",
-                instanceCount, switchCount, macs, outstanding, sessionSeconds, instanceHeap));
+                        + " switch, %d packet-ins in flight per switch, session timeout %.1f s, instance heap %s, instances on %s",
+                instanceCount, switchCount, macs, outstanding, sessionSeconds, instanceHeap,
+                instanceCpus == null ? "any CPU" : "CPUs " + instanceCpus + " (taskset)"));
         lines.add("");
         lines.add("| instance | switches mastered (emulator) | REST `/api/v1/cluster` agrees |");
         lines.add("|---|---|---|");

@@ -51,14 +51,15 @@ final class ClusterInstances implements AutoCloseable {
      * {@code root} on ZooKeeper {@code connect}.
      *
      * @param javaOptions JVM options of each instance, e.g. {@code -Xmx512m}
+     * @param wrapper a command each instance runs under, e.g. {@code taskset -c 1}; empty for none
      */
     static ClusterInstances start(Path jar, Path dir, int count, String connect, Duration sessionTimeout,
-                                  String root, List<String> javaOptions) throws IOException {
+                                  String root, List<String> javaOptions, List<String> wrapper) throws IOException {
         List<Instance> started = new ArrayList<>();
         ClusterInstances all = new ClusterInstances(started);
         try {
             for (int i = 1; i <= count; i++) {
-                started.add(startOne(jar, dir, "n" + i, connect, sessionTimeout, root, javaOptions));
+                started.add(startOne(jar, dir, "n" + i, connect, sessionTimeout, root, javaOptions, wrapper));
             }
             return all;
         } catch (IOException | RuntimeException e) {
@@ -68,7 +69,7 @@ final class ClusterInstances implements AutoCloseable {
     }
 
     private static Instance startOne(Path jar, Path dir, String id, String connect, Duration sessionTimeout,
-                                     String root, List<String> javaOptions) throws IOException {
+                                     String root, List<String> javaOptions, List<String> wrapper) throws IOException {
         int openflow = freePort();
         int rest = freePort();
         Path config = dir.resolve(root.substring(1) + "-" + id + ".yaml");
@@ -87,7 +88,8 @@ final class ClusterInstances implements AutoCloseable {
                   root: %s
                 """.formatted(openflow, rest, connect, id, sessionTimeout.toMillis(), root));
         Path log = dir.resolve(root.substring(1) + "-" + id + ".log");
-        List<String> command = new ArrayList<>(List.of("java"));
+        List<String> command = new ArrayList<>(wrapper);
+        command.add("java");
         command.addAll(javaOptions);
         command.addAll(List.of("-jar", jar.toString(), "controller", "--config", config.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
