@@ -11,6 +11,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -594,8 +595,14 @@ public final class ClusterBench implements Callable<Integer> {
         } catch (IOException e) {
             load = "unknown";
         }
-        return Instant.now().truncatedTo(ChronoUnit.SECONDS) + ", load average " + load + ", "
-                + Runtime.getRuntime().availableProcessors() + " cores";
+        // the machine's processors, not this process's: taskset may have narrowed those
+        long cores;
+        try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            cores = lines.filter(l -> l.startsWith("processor")).count();
+        } catch (IOException | UncheckedIOException e) {
+            cores = Runtime.getRuntime().availableProcessors();
+        }
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS) + ", load average " + load + ", " + cores + " cores";
     }
 
     private Duration sessionTimeout() {
