@@ -414,6 +414,10 @@ public final class ClusterBench implements Callable<Integer> {
                     .mapToObj(i -> String.format(Locale.ROOT, "n%d %.0f", i + 1,
                             (currentPer[i].answered() - lastPer[i].answered()) / elapsed))
                     .collect(Collectors.joining(", "));
+            if (!warming && measured == 0) {
+                say(String.format(Locale.ROOT, "warm-up over: %d intervals, each instance answered %d packet-ins or more",
+                        warmed, warmAnswered));
+            }
             say(String.format(Locale.ROOT, "%s %d: %.0f packet-ins answered/s (%s), %.0f responses/s, %d given up",
                     warming ? "warm-up" : "run", warming ? warmed + 1 : measured + 1, rate,
                     perText, figures.responsesPerSecond(), figures.expired()));
@@ -421,10 +425,6 @@ public final class ClusterBench implements Callable<Integer> {
                 warmed++;
                 warmAnswered = leastAnswered;
             } else {
-                if (measured == 0) {
-                    say(String.format(Locale.ROOT, "(warm-up: %d intervals, each instance answered %d packet-ins or more)",
-                            warmed, warmAnswered));
-                }
                 rates[measured] = rate;
                 for (int i = 0; i < instances; i++) {
                     perRates[measured][i] = (currentPer[i].answered() - lastPer[i].answered()) / elapsed;
