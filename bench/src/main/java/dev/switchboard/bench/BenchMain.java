@@ -1,5 +1,6 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.bench.openflow.ClusterBench;
 import dev.switchboard.bench.openflow.OpenFlowBench;
 import dev.switchboard.bench.reliability.FuzzBench;
 import dev.switchboard.bench.reliability.SoakBench;
@@ -8,8 +9,8 @@ import picocli.CommandLine.Command;
 
 /** {@code ./switchboard bench …}: scripted benchmarks; results go to docs/benchmarks.md by hand. */
 @Command(name = "switchboard bench", mixinStandardHelpOptions = true,
-        description = "Run a benchmark: ovsdb, lab, openflow, flows, jmh, flood, fuzz, soak.",
-        subcommands = {OvsdbBench.class, LabBench.class, OpenFlowBench.class, FlowsBench.class, JmhBench.class, FloodBench.class,
+        description = "Run a benchmark: ovsdb, lab, openflow, cluster, flows, jmh, flood, fuzz, soak.",
+        subcommands = {OvsdbBench.class, LabBench.class, OpenFlowBench.class, ClusterBench.class, FlowsBench.class, JmhBench.class, FloodBench.class,
                 FuzzBench.class, SoakBench.class, CommandLine.HelpCommand.class})
 public final class BenchMain {
 

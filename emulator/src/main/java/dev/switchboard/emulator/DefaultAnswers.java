@@ -1,13 +1,18 @@
 package dev.switchboard.emulator;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.projectfloodlight.openflow.protocol.OFBarrierRequest;
 import org.projectfloodlight.openflow.protocol.OFCapabilities;
 import org.projectfloodlight.openflow.protocol.OFConfigFlags;
+import org.projectfloodlight.openflow.protocol.OFControllerRole;
 import org.projectfloodlight.openflow.protocol.OFDescStatsRequest;
 import org.projectfloodlight.openflow.protocol.OFEchoRequest;
 import org.projectfloodlight.openflow.protocol.OFFactories;
@@ -19,15 +24,21 @@ import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsRequest;
 import org.projectfloodlight.openflow.protocol.OFGetConfigRequest;
 import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFNiciraControllerRole;
+import org.projectfloodlight.openflow.protocol.OFNiciraControllerRoleRequest;
 import org.projectfloodlight.openflow.protocol.OFPortDesc;
 import org.projectfloodlight.openflow.protocol.OFPortDescStatsRequest;
 import org.projectfloodlight.openflow.protocol.OFPortStatsRequest;
+import org.projectfloodlight.openflow.protocol.OFRoleRequest;
+import org.projectfloodlight.openflow.protocol.OFRoleRequestFailedCode;
 import org.projectfloodlight.openflow.protocol.OFSetConfig;
 import org.projectfloodlight.openflow.protocol.OFStatsReplyFlags;
 import org.projectfloodlight.openflow.protocol.OFTableStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFTableStatsRequest;
 import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.types.OFErrorCauseData;
 import org.projectfloodlight.openflow.types.TableId;
+import org.projectfloodlight.openflow.types.U64;
 
 /**
  * The answers an emulated switch gives when no responder overrides them. Each reply is built in
@@ -46,18 +57,34 @@ final class DefaultAnswers {
     private final EmulatedSwitchOptions options;
     private final Supplier<List<OFPortDesc>> ports;
     private final Supplier<FlowTable> flows;
+    private final RoleDesk roles;
     /** FRAG_NORMAL is the zero value; openflowj decodes an empty set as it, so say it outright. */
     private Set<OFConfigFlags> configFlags = Set.of(OFConfigFlags.FRAG_NORMAL);
     private int missSendLen = DEFAULT_MISS_SEND_LEN;
 
-    DefaultAnswers(EmulatedSwitchOptions options, Supplier<List<OFPortDesc>> ports) {
-        this(options, ports, fixed(new FlowTable()));
+    /**
+     * Decides one connection's role requests: {@link ControllerRoles#request} with the connection
+     * bound.
+     */
+    @FunctionalInterface
+    interface RoleDesk {
+        ControllerRoles.Answer request(OFControllerRole asked, OptionalLong generationId);
     }
 
-    DefaultAnswers(EmulatedSwitchOptions options, Supplier<List<OFPortDesc>> ports, Supplier<FlowTable> flows) {
+    /** Grants every role as asked, checking no generation id. */
+    static final RoleDesk GRANT_ALL = (asked, generationId) -> new ControllerRoles.Answer(false,
+            asked == OFControllerRole.ROLE_NOCHANGE ? OFControllerRole.ROLE_EQUAL : asked, generationId);
+
+    DefaultAnswers(EmulatedSwitchOptions options, Supplier<List<OFPortDesc>> ports) {
+        this(options, ports, fixed(new FlowTable()), GRANT_ALL);
+    }
+
+    DefaultAnswers(EmulatedSwitchOptions options, Supplier<List<OFPortDesc>> ports, Supplier<FlowTable> flows,
+                   RoleDesk roles) {
         this.options = options;
         this.ports = ports;
         this.flows = flows;
+        this.roles = roles;
     }
 
     private static Supplier<FlowTable> fixed(FlowTable table) {
@@ -106,12 +133,11 @@ final class DefaultAnswers {
             configFlags = set.getFlags();
             missSendLen = set.getMissSendLen();
             return List.of();
-        } else if (request instanceof org.projectfloodlight.openflow.protocol.OFRoleRequest role) {
-            // accepts every role as asked (no generation check: a test that needs STALE uses real OVS)
-            return List.of(f.buildRoleReply().setXid(xid).setRole(role.getRole())
-                    .setGenerationId(role.getGenerationId()).build());
-        } else if (request instanceof org.projectfloodlight.openflow.protocol.OFNiciraControllerRoleRequest role) {
-            return List.of(f.buildNiciraControllerRoleReply().setXid(xid).setRole(role.getRole()).build());
+        } else if (request instanceof OFRoleRequest role) {
+            return roleReply(f, role);
+        } else if (request instanceof OFNiciraControllerRoleRequest role) {
+            ControllerRoles.Answer answer = roles.request(fromNicira(role.getRole()), OptionalLong.empty());
+            return List.of(f.buildNiciraControllerRoleReply().setXid(xid).setRole(toNicira(answer.role())).build());
         } else if (request instanceof OFGetConfigRequest) {
             return List.of(
                     f.buildGetConfigReply()
@@ -121,6 +147,46 @@ final class DefaultAnswers {
                             .build());
         }
         return List.of();
+    }
+
+    /**
+     * A ROLE_REPLY with the connection's role and the newest generation id (0 if none was ever
+     * given), or ROLE_REQUEST_FAILED STALE carrying the request, as OVS answers.
+     */
+    private List<OFMessage> roleReply(OFFactory f, OFRoleRequest request) {
+        OFControllerRole asked = request.getRole();
+        ControllerRoles.Answer answer = roles.request(asked, OptionalLong.of(request.getGenerationId().getValue()));
+        if (answer.stale()) {
+            ByteBuf bytes = Unpooled.buffer();
+            request.writeTo(bytes);
+            return List.of(f.errorMsgs().buildRoleRequestFailedErrorMsg()
+                    .setXid(request.getXid())
+                    .setCode(OFRoleRequestFailedCode.STALE)
+                    .setData(OFErrorCauseData.of(ByteBufUtil.getBytes(bytes), request.getVersion()))
+                    .build());
+        }
+        return List.of(f.buildRoleReply()
+                .setXid(request.getXid())
+                .setRole(answer.role())
+                .setGenerationId(U64.of(answer.generationId().orElse(0)))
+                .build());
+    }
+
+    /** Nicira's OTHER is OpenFlow 1.2's EQUAL. */
+    private static OFControllerRole fromNicira(OFNiciraControllerRole role) {
+        return switch (role) {
+            case ROLE_MASTER -> OFControllerRole.ROLE_MASTER;
+            case ROLE_SLAVE -> OFControllerRole.ROLE_SLAVE;
+            case ROLE_OTHER -> OFControllerRole.ROLE_EQUAL;
+        };
+    }
+
+    private static OFNiciraControllerRole toNicira(OFControllerRole role) {
+        return switch (role) {
+            case ROLE_MASTER -> OFNiciraControllerRole.ROLE_MASTER;
+            case ROLE_SLAVE -> OFNiciraControllerRole.ROLE_SLAVE;
+            default -> OFNiciraControllerRole.ROLE_OTHER;
+        };
     }
 
     /** Up to 1.2 the ports travel in FEATURES_REPLY; 1.3 moved them to PORT_DESC. */

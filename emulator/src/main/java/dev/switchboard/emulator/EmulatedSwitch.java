@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.projectfloodlight.openflow.protocol.OFControllerRole;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFHello;
@@ -87,6 +88,8 @@ public final class EmulatedSwitch implements AutoCloseable {
     private volatile SslContext tls;
     /** The flows FLOW_MODs made; see {@link #withFlowTable}. */
     private volatile FlowTable flowTable = new FlowTable();
+    /** The datapath's roles across its connections; see {@link #withRoles}. */
+    private volatile ControllerRoles roles = new ControllerRoles();
 
     private EmulatedSwitch(EmulatedSwitchOptions options) {
         this.options = options;
@@ -95,7 +98,8 @@ public final class EmulatedSwitch implements AutoCloseable {
             MacAddress mac = SwitchMessages.portMac(options.datapathId(), i);
             ports.put(i, SwitchMessages.portDesc(f, i, "eth" + i, mac));
         }
-        this.answers = new DefaultAnswers(options, this::ports, () -> flowTable);
+        this.answers = new DefaultAnswers(options, this::ports, () -> flowTable,
+                (asked, generationId) -> roles.request(this, asked, generationId));
     }
 
     /**
@@ -172,6 +176,33 @@ public final class EmulatedSwitch implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Makes a {@linkplain #prepare prepared} switch one connection of a datapath whose roles are
+     * {@code shared}: give the switches that emulate one datapath connected to several
+     * controllers the same {@link ControllerRoles}, and a MASTER on one turns the master on another
+     * SLAVE, and generation ids are checked across them, as OVS does. Without it each switch keeps
+     * its roles alone (still checked as OVS would).
+     *
+     * @return this switch
+     */
+    public EmulatedSwitch withRoles(ControllerRoles shared) {
+        if (channel != null) {
+            throw new IllegalStateException("roles must be set before connecting");
+        }
+        this.roles = Objects.requireNonNull(shared, "shared");
+        return this;
+    }
+
+    /** The roles of this switch's datapath across its connections. */
+    public ControllerRoles roles() {
+        return roles;
+    }
+
+    /** This connection's role: {@code ROLE_EQUAL} until the controller asked for another. */
+    public OFControllerRole role() {
+        return roles.role(this);
+    }
+
     /** The switch's flow table: what the controller's FLOW_MODs left in it. */
     public FlowTable flowTable() {
         return flowTable;
@@ -206,7 +237,10 @@ public final class EmulatedSwitch implements AutoCloseable {
                                     @Override
                                     protected void initChannel(SocketChannel ch) {
                                         sw.channel = ch;
-                                        ch.closeFuture().addListener(f -> sw.closeFuture.complete(null));
+                                        ch.closeFuture().addListener(f -> {
+                                            sw.roles.left(sw);
+                                            sw.closeFuture.complete(null);
+                                        });
                                         SslContext secure = sw.tls;
                                         if (secure != null) {
                                             ch.pipeline().addLast("tls", secure.newHandler(ch.alloc(),
@@ -290,9 +324,19 @@ public final class EmulatedSwitch implements AutoCloseable {
         channel.writeAndFlush(Unpooled.copiedBuffer(bytes));
     }
 
-    /** Sends an unbuffered table-miss PACKET_IN of {@code frame} from {@code inPort}. */
-    public void sendPacketIn(OFPort inPort, byte[] frame) {
+    /**
+     * Sends an unbuffered table-miss PACKET_IN of {@code frame} from {@code inPort}, unless this
+     * connection is SLAVE: as in OVS (and OpenFlow 1.3's default asynchronous configuration), a
+     * slave gets no packet-ins.
+     *
+     * @return whether it was sent
+     */
+    public boolean sendPacketIn(OFPort inPort, byte[] frame) {
+        if (role() == OFControllerRole.ROLE_SLAVE) {
+            return false;
+        }
         send(SwitchMessages.packetIn(factory(), inPort, frame));
+        return true;
     }
 
     /** Sends PORT_STATUS and applies it to {@link #ports()}: DELETE removes, ADD/MODIFY put. */
