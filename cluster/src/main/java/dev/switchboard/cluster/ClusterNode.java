@@ -566,11 +566,14 @@ public final class ClusterNode implements MastershipSource, AutoCloseable {
                 closed = true;
                 serving = false;
                 publish(MasteredDatapaths.NONE);
-                registrations.values().forEach(ClusterNode::closeQuietly);
-                registrations.clear();
+                // The member node first: the others stop counting this member at once, rather than
+                // while its registrations go one by one, which capped their shares and made them
+                // give up datapaths of their own for a moment (bench cluster: 60 of 128 on SIGTERM).
                 if (memberNode != null) {
                     closeQuietly(memberNode);
                 }
+                registrations.values().forEach(ClusterNode::closeQuietly);
+                registrations.clear();
             }).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             closed = true;
