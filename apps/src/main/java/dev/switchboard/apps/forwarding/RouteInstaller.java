@@ -1,5 +1,6 @@
 package dev.switchboard.apps.forwarding;
 
+import dev.switchboard.controller.NotMasterException;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.SwitchService;
 import dev.switchboard.controller.app.AppCookies;
@@ -162,7 +163,7 @@ final class RouteInstaller {
             sw.write(OpenFlowMessages.flowAdd(f, spec(f, route, hop), OpenFlowMessages.outputs(f, List.of(hop.outPort())),
                     OFBufferId.NO_BUFFER));
             return true;
-        } catch (dev.switchboard.controller.NotMasterException demoted) {
+        } catch (NotMasterException demoted) {
             return false;
         }
     }
@@ -211,7 +212,7 @@ final class RouteInstaller {
                 OFFactory f = sw.factory();
                 try {
                     sw.write(OpenFlowMessages.flowDelete(f, flows.cookie(route.tag()), match(f, route.key(), hop), priority));
-                } catch (dev.switchboard.controller.NotMasterException demoted) {
+                } catch (NotMasterException demoted) {
                     // demoted meanwhile: the switch's new master reconciles its flows
                 }
             });

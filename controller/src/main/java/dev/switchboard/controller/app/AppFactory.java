@@ -5,6 +5,7 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Makes the instance of an app that runs, from the instance {@link java.util.ServiceLoader}
@@ -42,7 +43,7 @@ public interface AppFactory {
             List<Object> arguments = new ArrayList<>();
             for (Class<?> type : injectable.getParameterTypes()) {
                 arguments.add(type == AppContext.class ? context
-                        : type == java.util.Optional.class ? java.util.Optional.empty() : context.service(type));
+                        : type == Optional.class ? Optional.empty() : context.service(type));
             }
             try {
                 injectable.setAccessible(true); // a public constructor of a class nested in a non-public one
