@@ -2,6 +2,7 @@ package dev.switchboard.apps.routing;
 
 import dev.switchboard.apps.common.FlowPriorities;
 
+import dev.switchboard.controller.NotMasterException;
 import dev.switchboard.controller.OFSwitch;
 import dev.switchboard.controller.SwitchService;
 import dev.switchboard.controller.app.AppFlows;
@@ -120,7 +121,8 @@ final class RouteFlows {
     /**
      * Installs the flows that carry packets for {@code destination} from {@code ingress} to
      * the next hop at {@code host}, along {@code path} (empty when on the same switch).
-     * Nothing is installed unless every switch of the path is connected.
+     * Nothing is installed unless the ingress switch is served here; of the rest of the path,
+     * only the switches served here get their flow (in a cluster, the others are other members').
      *
      * <p>The flows are recorded before they are written, so a removal that runs meanwhile (a
      * link of the path failing, the next hop moving) finds and deletes them. If such a removal
@@ -141,15 +143,21 @@ final class RouteFlows {
         for (int i = path.size() - 1; i >= 0; i--) {
             outs.add(path.get(i).src());
         }
+        if (!outs.get(outs.size() - 1).dpid().equals(ingress)) {
+            return false; // the path does not start where the packet came in: a stale snapshot
+        }
         for (int i = 0; i < outs.size(); i++) {
+            boolean atIngress = i == outs.size() - 1;
             Optional<OFSwitch> sw = switchService.getSwitch(outs.get(i).dpid());
-            if (sw.isEmpty()) {
+            if (sw.isEmpty() && atIngress) {
                 return false;
             }
-            hops.add(new Hop(sw.get(), outs.get(i).port(), i == outs.size() - 1));
-        }
-        if (!hops.get(hops.size() - 1).sw().id().equals(ingress)) {
-            return false; // the path does not start where the packet came in: a stale snapshot
+            // Not served here: in a cluster the topology shows every member's switches, and this
+            // one is another member's. The routed frame reaches it addressed to the next hop's
+            // MAC, so its master carries it on (forwarding's flows or packet-in). Alone, the
+            // switch has just gone, and the topology's change removes the flows along it.
+            OFPort out = outs.get(i).port();
+            sw.ifPresent(served -> hops.add(new Hop(served, out, atIngress)));
         }
         U64 cookie = cookie(nextHop);
         List<InstalledFlow> toWrite = new ArrayList<>();
@@ -173,7 +181,11 @@ final class RouteFlows {
             List<OFAction> actions = hop.ingress()
                     ? routeActions(f, nextHopMac, hop.out())
                     : List.of(f.actions().output(hop.out(), 0));
-            hop.sw().write(flowAdd(f, cookie, flow.priority(), flow.match(), actions));
+            try {
+                hop.sw().write(flowAdd(f, cookie, flow.priority(), flow.match(), actions));
+            } catch (NotMasterException demoted) {
+                // demoted meanwhile (in a cluster): the switch's new master programs it
+            }
         }
         NextHopFlows now = installed.get(nextHop);
         if (now == null || now.generation() != generation) {
@@ -267,24 +279,32 @@ final class RouteFlows {
         U64 cookie = cookie(nextHop);
         for (DatapathId dpid : flows.switches()) {
             switchService.getSwitch(dpid).filter(OFSwitch::isConnected).ifPresent(sw -> {
-                OFFactory f = sw.factory();
-                if (f.getVersion() == OFVersion.OF_10) {
-                    flows.flows().stream().filter(flow -> flow.dpid().equals(dpid)).forEach(flow ->
-                            sw.write(f.buildFlowDeleteStrict()
-                                    .setMatch(flow.match())
-                                    .setPriority(flow.priority())
-                                    .setOutPort(OFPort.ANY)
-                                    .build()));
-                } else {
-                    sw.write(f.buildFlowDelete()
-                            .setCookie(cookie)
-                            .setCookieMask(U64.of(-1L)) // exactly this next hop's tag
-                            .setTableId(TableId.ALL)
-                            .setOutPort(OFPort.ANY)
-                            .setOutGroup(OFGroup.ANY)
-                            .build());
+                try {
+                    deleteFlows(sw, cookie, flows);
+                } catch (NotMasterException demoted) {
+                    // demoted meanwhile (in a cluster): the switch's new master reconciles its flows
                 }
             });
+        }
+    }
+
+    private static void deleteFlows(OFSwitch sw, U64 cookie, NextHopFlows flows) {
+        OFFactory f = sw.factory();
+        if (f.getVersion() == OFVersion.OF_10) {
+            flows.flows().stream().filter(flow -> flow.dpid().equals(sw.id())).forEach(flow ->
+                    sw.write(f.buildFlowDeleteStrict()
+                            .setMatch(flow.match())
+                            .setPriority(flow.priority())
+                            .setOutPort(OFPort.ANY)
+                            .build()));
+        } else {
+            sw.write(f.buildFlowDelete()
+                    .setCookie(cookie)
+                    .setCookieMask(U64.of(-1L)) // exactly this next hop's tag
+                    .setTableId(TableId.ALL)
+                    .setOutPort(OFPort.ANY)
+                    .setOutGroup(OFGroup.ANY)
+                    .build());
         }
     }
 

@@ -201,7 +201,9 @@ final class Router implements PacketInProcessor, HostListener, TopologyListener 
 
     /**
      * Sends a routed packet straight out of the next hop's port, and installs the flows for
-     * the packets that follow. Where the next hop is not located yet, the packet is flooded
+     * the packets that follow. Where the next hop's switch is not served here (another
+     * member's, in a cluster), the packet leaves the ingress switch along the path and only
+     * the served switches get flows. Where the next hop is not located yet, the packet is flooded
      * at the ingress switch and no flow is installed.
      */
     private void forward(Held packet, IPv4Address nextHop, MacAddress mac) {
@@ -218,14 +220,19 @@ final class Router implements PacketInProcessor, HostListener, TopologyListener 
                 return;
             }
             packetOut(hostSwitch.get(), routed, List.of(at.port()));
-            topology.current().path(packet.ingress(), at.dpid()).ifPresent(path -> {
-                if (flows.install(destination, nextHop, mac, packet.ingress(), at, path)
-                        && !stillValid(packet.ingress(), path, mac, at)) {
-                    // The path or the next hop changed after they were read, and the listener may
-                    // have run before the flows were recorded: nothing else would remove them.
-                    flows.remove(nextHop);
-                }
-            });
+            topology.current().path(packet.ingress(), at.dpid()).ifPresent(path -> installFlows(packet, destination,
+                    nextHop, mac, at, path));
+            return;
+        }
+        Optional<List<Link>> pathToMember = location.flatMap(at -> topology.current().path(packet.ingress(), at.dpid()))
+                .filter(path -> !path.isEmpty());
+        Optional<OFSwitch> ingress = switches.getSwitch(packet.ingress());
+        if (pathToMember.isPresent() && ingress.isPresent()) {
+            // In a cluster, the next hop's switch is another member's: the packet leaves the
+            // ingress switch along the path, addressed to the next hop's MAC, and the masters on
+            // its way carry it on as any frame to a known host.
+            packetOut(ingress.get(), routed, List.of(pathToMember.get().get(0).src().port()));
+            installFlows(packet, destination, nextHop, mac, location.get(), pathToMember.get());
             return;
         }
         switches.getSwitch(packet.ingress()).ifPresent(sw -> {
@@ -238,6 +245,16 @@ final class Router implements PacketInProcessor, HostListener, TopologyListener 
                 packetOut(sw, routed, ports);
             }
         });
+    }
+
+    private void installFlows(Held packet, IPv4Address destination, IPv4Address nextHop, MacAddress mac, SwitchPort at,
+            List<Link> path) {
+        if (flows.install(destination, nextHop, mac, packet.ingress(), at, path)
+                && !stillValid(packet.ingress(), path, mac, at)) {
+            // The path or the next hop changed after they were read, and the listener may
+            // have run before the flows were recorded: nothing else would remove them.
+            flows.remove(nextHop);
+        }
     }
 
     /**

@@ -94,6 +94,14 @@ class RoutingAppTest {
     }
 
     private void start(OFVersion version, Map<String, Object> extraConfig) {
+        start(version, extraConfig, true);
+    }
+
+    /**
+     * @param s2ServedHere false for a cluster member that masters s1 only: s2 is in the (shared)
+     *        topology and host table but never connects here, as another member's switch
+     */
+    private void start(OFVersion version, Map<String, Object> extraConfig, boolean s2ServedHere) {
         controller = new Controller(ControllerConfig.builder()
                 .listen(new InetSocketAddress("127.0.0.1", 0)).eventLoopThreads(1).build());
         address = controller.start().get(0);
@@ -117,7 +125,9 @@ class RoutingAppTest {
             return Disposition.STOP;
         });
         s1 = connect(version, S1);
-        s2 = connect(version, S2);
+        if (s2ServedHere) {
+            s2 = connect(version, S2);
+        }
     }
 
     private EmulatedSwitch connect(OFVersion version, DatapathId dpid) {
@@ -421,6 +431,56 @@ class RoutingAppTest {
 
         assertThat(s1.received(OFPacketOut.class)).noneMatch(out -> outputs(out).contains(OFPort.FLOOD));
         assertThat(s1.received(OFPacketOut.class).stream().map(OFPacketOut::getData)).noneMatch(RouterFrames::isIpv4);
+    }
+
+    // ---- in a cluster: s2 is another member's ----
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void aNextHopBehindAnotherMembersSwitchIsReachedAlongThePathWithTheIngressFlowOnly(OFVersion version) {
+        start(version, Map.of(), false);
+        byte[] packet = TestFrames.udp(A, ROUTER, "10.0.1.10", "10.0.3.7", 64);
+        s1.sendPacketIn(OFPort.of(1), packet);
+
+        // C is at s2/2: the routed packet leaves s1 towards s2, where s2's master carries it on.
+        byte[] routed = awaitPacketOut(s1, OFPort.of(3));
+        assertRouted(routed, packet, C);
+        await().atMost(WAIT).until(() -> routeFlows(s1).size() == 1);
+        OFFlowAdd ingress = routeFlows(s1).get(0);
+        assertThat(ingress.getPriority()).isEqualTo(RouteFlows.INGRESS_PRIORITY);
+        assertThat(ingress.getMatch().get(MatchField.ETH_DST)).isEqualTo(ROUTER);
+        assertThat(ingress.getMatch().get(MatchField.IPV4_DST)).isEqualTo(IPv4Address.of("10.0.3.7"));
+        assertIngressActions(version, actions(ingress), C, OFPort.of(3));
+        assertThat(s1.received(OFPacketOut.class).stream().filter(out -> RouterFrames.isIpv4(out.getData())))
+                .as("sent along the path, not flooded").hasSize(1);
+
+        // The next packet goes the same way; the flow is rewritten, nothing else.
+        s1.sendPacketIn(OFPort.of(1), TestFrames.udp(A, ROUTER, "10.0.1.10", "10.0.3.7", 9));
+        await().atMost(WAIT).until(() -> packetOutsTo(s1, OFPort.of(3)).size() == 2);
+        assertThat(RouterFrames.ttl(packetOutsTo(s1, OFPort.of(3)).get(1))).isEqualTo(8);
+        assertThat(arpRequests(s1)).isEmpty();
+    }
+
+    @Test
+    void aFailedLinkOnThePathToAnotherMembersSwitchDeletesTheIngressFlow() {
+        start(OFVersion.OF_13, Map.of(), false);
+        s1.sendPacketIn(OFPort.of(1), TestFrames.udp(A, ROUTER, "10.0.1.10", "10.0.3.7", 64));
+        await().atMost(WAIT).until(() -> routeFlows(s1).size() == 1);
+
+        network.changeTopology(((FakeTopology) network.current()).withoutCable(S1_TO_S2));
+
+        await().atMost(WAIT).until(() -> deletes(s1).size() == 1);
+    }
+
+    /** A frame another member routed (router MAC to the next hop's) reaching a switch of this one's: forwarding's. */
+    @Test
+    void aFrameRoutedByAnotherMemberGoesOnToForwarding() {
+        start(OFVersion.OF_13, Map.of(), false);
+        s1.sendPacketIn(OFPort.of(3), TestFrames.udp(ROUTER, A, "10.0.3.7", "10.0.1.10", 63));
+
+        await().atMost(WAIT).until(() -> reachedForwarding.size() == 1);
+        assertThat(s1.received(OFPacketOut.class)).isEmpty();
+        assertThat(routeFlows(s1)).isEmpty();
     }
 
     @Test
