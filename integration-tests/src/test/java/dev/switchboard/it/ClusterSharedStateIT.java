@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.cluster.ClusterConfig;
 import dev.switchboard.controller.ControllerConfig;
+import dev.switchboard.controller.app.AppCookies;
 import dev.switchboard.controller.app.AppConfig;
 import dev.switchboard.hostnet.ExecResult;
 import dev.switchboard.ovs.runtime.Commands;
@@ -42,7 +43,9 @@ import org.projectfloodlight.openflow.types.DatapathId;
  * namespaces). The mastership spreads one bridge per instance, so every link joins switches of two
  * masters and h1's traffic to h3 crosses three. Every instance's REST API shows the whole
  * network: all three switches with their master, the four one-way links, both hosts; h1 and h3
- * ping each other, and each master installed forwarding flows on its own bridge.
+ * ping each other, and each master installed forwarding flows on its own bridge; so on every
+ * OpenFlow version offered. With the routing app too, h1 and h3 in two subnets reach each other
+ * through the router, which each ingress master runs for the packets its switch takes in.
  */
 class ClusterSharedStateIT {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -50,6 +53,9 @@ class ClusterSharedStateIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** ForwardingApp's flows: the Switchboard cookie prefix and its cookie number 0x05. */
     private static final String FORWARDING_COOKIE = "cookie=0x534205";
+    /** RoutingApp's flows, the same way. */
+    private static final String ROUTING_COOKIE = String.format("cookie=0x%x",
+            AppCookies.cookie(dev.switchboard.apps.routing.RoutingApp.COOKIE_NUMBER).getValue() >>> 40);
 
     private record Instance(String id, Switchboard switchboard) {
         int openflowPort() {
@@ -64,21 +70,89 @@ class ClusterSharedStateIT {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @ParameterizedTest
-    @ValueSource(strings = {"OpenFlow13", "OpenFlow10"})
+    @ValueSource(strings = {"OpenFlow10", "OpenFlow12", "OpenFlow13", "OpenFlow14", "OpenFlow15"})
     void everyInstanceSeesTheWholeNetworkAndPingsCrossThreeMasters(String protocol) throws Exception {
-        String run = "ss" + protocol.substring(protocol.length() - 2);
+        int version = Integer.parseInt(protocol.substring(protocol.length() - 2));
+        String subnet = "10.221." + version + ".";
+        inCluster(protocol, "ss", 0x5e00 + version * 0x10, List.of("forwarding"), Map.of(), subnet + "1/24", subnet + "3/24",
+                (network, ovs, instances) -> {
+                    Map<String, Instance> masters = masters(network, ovs, instances);
+                    sharedStateAndForwarding(network, ovs, instances, masters, subnet);
+                });
+    }
+
+    /**
+     * The routing app across the three masters: h1 in 10.222.V1.0/24 behind s1, h3 in
+     * 10.222.V3.0/24 behind s3, their gateways only in the controller. s1's master routes h1's
+     * packets and sends them towards s3 along the path; s2's and s3's masters carry them on (their
+     * forwarding), and the same the other way from s3's master. One router hop: the TTL drops by one.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"OpenFlow10", "OpenFlow13"})
+    void routingCrossesThreeMasters(String protocol) throws Exception {
+        int version = Integer.parseInt(protocol.substring(protocol.length() - 2));
+        String left = "10.222." + version + "1.";
+        String right = "10.222." + version + "3.";
+        Map<String, Object> routing = Map.of("interfaces",
+                List.of(Map.of("gateway", left + "1/24"), Map.of("gateway", right + "1/24")));
+        inCluster(protocol, "sr", 0x5f00 + version * 0x10, List.of("forwarding", "routing"), Map.of("routing", routing),
+                left + "10/24", right + "10/24", (network, ovs, instances) -> {
+                    Map<String, Instance> masters = masters(network, ovs, instances);
+                    String h1 = network.namespaces().get(0);
+                    String h3 = network.namespaces().get(1);
+                    TestSetup.ip("-n", h1, "route", "add", "default", "via", left + "1");
+                    TestSetup.ip("-n", h3, "route", "add", "default", "via", right + "1");
+                    // each host's own gateway, answered by its switch's master: the shared host table learns their addresses
+                    await().atMost(PATIENCE).until(() -> ping(h1, left + "1"));
+                    await().atMost(PATIENCE).until(() -> ping(h3, right + "1"));
+                    long started = System.nanoTime();
+                    await().atMost(PATIENCE).until(() -> ping(h1, right + "10"));
+                    System.out.printf("routing in a cluster (%s): masters %s, h1 reached h3 after %d ms%n", protocol,
+                            describe(masters), (System.nanoTime() - started) / 1_000_000);
+                    for (List<String> pair : List.of(List.of(h1, right + "10"), List.of(h3, left + "10"))) {
+                        ExecResult three = Commands.run(List.of("ip", "netns", "exec", pair.get(0), "ping", "-c", "3", "-i",
+                                "0.3", "-W", "2", pair.get(1)), Map.of(), Duration.ofSeconds(20));
+                        assertThat(three.stdout()).as(three.stdout() + three.stderr()).contains("3 received")
+                                .as("one router hop").contains("ttl=63");
+                    }
+                    // the ingress masters programmed the routes on their own bridges: h1's at s1, h3's at s3
+                    for (String bridge : List.of(network.names().get(0), network.names().get(2))) {
+                        String flows = ovs.ofctl("-O", protocol, "dump-flows", bridge);
+                        assertThat(flows).as("routing flows on %s (master %s)", bridge, masters.get(bridge).id())
+                                .contains(ROUTING_COOKIE).contains("dec_ttl");
+                    }
+                });
+    }
+
+    /** What runs on the cluster and network that {@link #inCluster} made. */
+    private interface Scenario {
+        void run(Network network, PrivateOvs ovs, List<Instance> instances) throws Exception;
+    }
+
+    /**
+     * Starts ZooKeeper, OVS and three instances running topology, hosts and {@code apps}, makes the
+     * s1 - s2 - s3 line with h1 ({@code h1Address}) behind s1 and h3 behind s3, runs the scenario
+     * and removes it all.
+     */
+    private void inCluster(String protocol, String prefix, int firstDpid, List<String> apps,
+            Map<String, Map<String, Object>> configs, String h1Address, String h3Address, Scenario scenario) throws Exception {
+        String run = prefix + protocol.substring(protocol.length() - 2);
         Map<String, DatapathId> bridges = new LinkedHashMap<>();
         for (int i = 1; i <= 3; i++) {
-            bridges.put(RunNames.name(run + i), DatapathId.of(0x5e00 + (protocol.endsWith("13") ? 0x10 : 0x20) + i));
+            bridges.put(RunNames.name(run + i), DatapathId.of(firstDpid + i));
         }
         List<String> names = new ArrayList<>(bridges.keySet());
-        String subnet = protocol.endsWith("13") ? "10.221.13." : "10.221.10.";
         List<String> namespaces = List.of(RunNames.name(run + "h1"), RunNames.name(run + "h3"));
         List<String> veths = List.of(RunNames.name(run + "v1"), RunNames.name(run + "v3"));
         List<Instance> instances = new ArrayList<>();
         try (TestingServer zk = new TestingServer(); PrivateOvs ovs = PrivateOvs.start()) {
             try {
-                runScenario(new Network(protocol, run, bridges, names, subnet, namespaces, veths), zk, ovs, instances);
+                Network network = new Network(protocol, run, bridges, names, namespaces, veths);
+                for (String id : List.of("m1", "m2", "m3")) {
+                    instances.add(start(id, zk.getConnectString(), ovs, run, apps, configs));
+                }
+                build(network, ovs, instances, h1Address, h3Address);
+                scenario.run(network, ovs, instances);
             } finally {
                 // before ZooKeeper stops: the members leave while it is there to hear them
                 instances.forEach(instance -> instance.switchboard().close());
@@ -89,23 +163,18 @@ class ClusterSharedStateIT {
         }
     }
 
-    /** The names and addresses of one run's network. */
+    /** The names of one run's network. */
     private record Network(String protocol, String run, Map<String, DatapathId> bridges, List<String> names,
-            String subnet, List<String> namespaces, List<String> veths) {
+            List<String> namespaces, List<String> veths) {
     }
 
-    private void runScenario(Network network, TestingServer zk, PrivateOvs ovs, List<Instance> instances) throws Exception {
+    /** The bridges, each connected to every instance, the patch cables and the two hosts. */
+    private void build(Network network, PrivateOvs ovs, List<Instance> instances, String h1Address, String h3Address) {
         String protocol = network.protocol();
-        String run = network.run();
         Map<String, DatapathId> bridges = network.bridges();
         List<String> names = network.names();
-        String subnet = network.subnet();
         List<String> namespaces = network.namespaces();
         List<String> veths = network.veths();
-        for (String id : List.of("m1", "m2", "m3")) {
-            instances.add(start(id, zk.getConnectString(), ovs, run));
-        }
-        long started = System.nanoTime();
         List<String> targets = instances.stream().map(i -> ovs.controllerTarget(i.openflowPort())).toList();
         for (Map.Entry<String, DatapathId> bridge : bridges.entrySet()) {
             List<String> vsctl = new ArrayList<>(List.of("add-br", bridge.getKey(), "--", "set", "bridge",
@@ -118,14 +187,17 @@ class ClusterSharedStateIT {
         for (int i = 0; i < 2; i++) {
             patch(ovs, names.get(i), names.get(i + 1));
         }
-        hostBehind(namespaces.get(0), veths.get(0), subnet + "1/24");
-        hostBehind(namespaces.get(1), veths.get(1), subnet + "3/24");
+        hostBehind(namespaces.get(0), veths.get(0), h1Address);
+        hostBehind(namespaces.get(1), veths.get(1), h3Address);
         ovs.moveIntoNamespace(veths.get(0));
         ovs.moveIntoNamespace(veths.get(1));
         ovs.vsctl("add-port", names.get(0), veths.get(0));
         ovs.vsctl("add-port", names.get(2), veths.get(1));
+    }
 
-        // 1. one master per bridge by OVS's word, one bridge per instance
+    /** One master per bridge by OVS's word, one bridge per instance: bridge name -> its master. */
+    private Map<String, Instance> masters(Network network, PrivateOvs ovs, List<Instance> instances) {
+        List<String> names = network.names();
         Map<String, Instance> masters = new HashMap<>();
         for (String bridge : names) {
             await().atMost(PATIENCE).until(() -> masterByOvs(ovs, bridge, instances) != null);
@@ -140,7 +212,18 @@ class ClusterSharedStateIT {
         for (String bridge : names) {
             masters.put(bridge, masterByOvs(ovs, bridge, instances));
         }
-        System.out.printf("shared state (%s): masters %s%n", protocol, describe(masters));
+        System.out.printf("shared state (%s): masters %s%n", network.protocol(), describe(masters));
+        return masters;
+    }
+
+    private void sharedStateAndForwarding(Network network, PrivateOvs ovs, List<Instance> instances,
+            Map<String, Instance> masters, String subnet) throws Exception {
+        String protocol = network.protocol();
+        Map<String, DatapathId> bridges = network.bridges();
+        List<String> names = network.names();
+        List<String> namespaces = network.namespaces();
+        List<String> veths = network.veths();
+        long started = System.nanoTime();
 
         // 2. every instance's REST API: three switches with their masters, four links
         Set<String> expectedLinks = new TreeSet<>();
@@ -156,7 +239,7 @@ class ClusterSharedStateIT {
             await().atMost(PATIENCE).until(() -> links(instance).equals(expectedLinks));
         }
         long linksEverywhere = System.nanoTime();
-        System.out.printf("shared state (%s): all 4 links at all 3 instances %d ms after the bridges were added%n",
+        System.out.printf("shared state (%s): all 4 links at all 3 instances %d ms after the masters were settled%n",
                 protocol, (linksEverywhere - started) / 1_000_000);
         for (Instance instance : instances) {
             Map<String, String> shownMasters = new HashMap<>();
@@ -196,11 +279,15 @@ class ClusterSharedStateIT {
         }
     }
 
-    private static Instance start(String id, String zk, PrivateOvs ovs, String run) {
-        Map<String, Map<String, Object>> configs = Map.of("topology", Map.of("probeInterval", "1s"));
+    private static Instance start(String id, String zk, PrivateOvs ovs, String run, List<String> apps,
+            Map<String, Map<String, Object>> appConfigs) {
+        Map<String, Map<String, Object>> configs = new HashMap<>(appConfigs);
+        configs.put("topology", Map.of("probeInterval", "1s"));
+        List<String> names = new ArrayList<>(List.of("topology", "hosts"));
+        names.addAll(apps);
         Switchboard switchboard = Switchboard.start(
                 ControllerConfig.builder().listen(new InetSocketAddress(ovs.controllerAddress(), 0)).build(),
-                SwitchboardConfig.defaults().ovsdb(), List.of("topology", "hosts", "forwarding"),
+                SwitchboardConfig.defaults().ovsdb(), names,
                 name -> AppConfig.of("apps." + name, configs.get(name)),
                 new RestConfig(true, "127.0.0.1", 0, Optional.empty()),
                 Optional.of(new ClusterConfig(zk, id, SESSION, "/" + RunNames.name(run))));
