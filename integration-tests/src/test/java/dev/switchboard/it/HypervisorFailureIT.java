@@ -42,8 +42,9 @@ class HypervisorFailureIT {
         var hosts = network.hosts;
         var manager = network.switchboard.ovsdb().orElseThrow();
         await().atMost(OverlayNetwork.PATIENCE).until(() -> manager.connectedHosts().equals(List.of("hv1", "hv2")));
-        assertThat(network.ping("red1", "10.0.0.2").succeeded()).isTrue();
+        // the tenants' first packets need the bridges' OpenFlow connections, not only their OVSDB ones
         await().atMost(OverlayNetwork.PATIENCE).until(() -> network.switchboard.controller().switches().switches().size() == 4);
+        assertThat(network.ping("red1", "10.0.0.2").succeeded()).isTrue();
 
         hosts.killHypervisor("hv2");
 
