@@ -25,7 +25,9 @@ import dev.switchboard.topology.TopologyService;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Collectors;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.types.DatapathId;
@@ -183,18 +185,30 @@ final class Router implements PacketInProcessor, HostListener, TopologyListener 
     /**
      * ARP for the next hop from the router's address in its subnet, out of every edge port
      * that takes broadcasts: the next hop is somewhere at the edge, and the inter-switch ports
-     * would only carry the request to edges that get their own copy.
+     * would only carry the request to edges that get their own copy. Except, in a cluster, the
+     * edges of switches another member masters: this member cannot send there, so the request
+     * also crosses the tree links towards them, and their masters flood it on as any broadcast.
+     * The reply then reaches that member, and its address this one through the shared host
+     * table ({@link #releaseHeldFor}).
      */
     private void askForMac(NextHop nextHop) {
         byte[] request = RouterFrames.arpRequest(routerMac, nextHop.subnet().gateway().getInt(),
                 nextHop.address().getInt());
         Topology now = topology.current();
         for (DatapathId dpid : now.switches()) {
-            List<OFPort> edges = now.floodPorts(dpid).stream()
-                    .filter(port -> !now.isInterSwitchPort(new SwitchPort(dpid, port)))
+            Optional<OFSwitch> served = switches.getSwitch(dpid);
+            if (served.isEmpty()) {
+                continue;
+            }
+            Set<OFPort> towardsOthers = now.linksFrom(dpid).stream()
+                    .filter(link -> switches.getSwitch(link.dst().dpid()).isEmpty())
+                    .map(link -> link.src().port())
+                    .collect(Collectors.toSet());
+            List<OFPort> ports = now.floodPorts(dpid).stream()
+                    .filter(port -> !now.isInterSwitchPort(new SwitchPort(dpid, port)) || towardsOthers.contains(port))
                     .toList();
-            if (!edges.isEmpty()) {
-                switches.getSwitch(dpid).ifPresent(sw -> packetOut(sw, request, edges));
+            if (!ports.isEmpty()) {
+                packetOut(served.get(), request, ports);
             }
         }
     }
@@ -300,11 +314,37 @@ final class Router implements PacketInProcessor, HostListener, TopologyListener 
         sw.write(OpenFlowMessages.packetOut(f, frame, inPort, OpenFlowMessages.outputs(f, ports)));
     }
 
-    // ---- what makes installed flows wrong ----
+    // ---- what the host table learns, and what makes installed flows wrong ----
+
+    @Override
+    public void hostAdded(Host host) {
+        releaseHeldFor(host);
+    }
+
+    @Override
+    public void hostUpdated(Host before, Host after) {
+        releaseHeldFor(after);
+    }
+
+    /**
+     * Packets held for an address the host table now knows go on. Here, an ARP reply frees
+     * them first; in a cluster, a next hop behind another member's switch answers to that
+     * member, and its address arrives here only through the shared host table.
+     */
+    private void releaseHeldFor(Host host) {
+        for (IPv4Address address : host.ipv4()) {
+            if (held.isWaitingFor(address)) {
+                for (Held packet : held.release(address)) {
+                    forward(packet, address, host.mac());
+                }
+            }
+        }
+    }
 
     @Override
     public void hostMoved(Host before, Host after) {
         flows.nextHopsWithMac(before.mac()).forEach(flows::remove);
+        releaseHeldFor(after);
     }
 
     @Override

@@ -69,6 +69,12 @@ final class FakeNetworkApp implements SwitchboardApp, TopologyService, HostServi
         hostListeners.forEach(l -> l.hostAdded(host));
     }
 
+    /** A new address for a known host, as the host table tells it. */
+    void updateHost(Host after) {
+        Host before = hosts.put(after.mac(), after);
+        hostListeners.forEach(l -> l.hostUpdated(before, after));
+    }
+
     void moveHost(MacAddress mac, SwitchPort to) {
         Host before = hosts.get(mac);
         Host after = new Host(mac, before.vlan(), to, before.ipv4(), before.ipv6(), before.firstSeen(), Instant.now());

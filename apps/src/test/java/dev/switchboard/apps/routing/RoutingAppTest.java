@@ -461,6 +461,53 @@ class RoutingAppTest {
         assertThat(arpRequests(s1)).isEmpty();
     }
 
+    /**
+     * B's address is unknown and B is behind s2, another member's: the ARP request also leaves
+     * s1 towards s2 (whose master floods it on), B's reply reaches that member, and the held
+     * packet goes on when B's address arrives through the shared host table.
+     */
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void aNextHopBehindAnotherMembersSwitchIsAskedForThroughItAndReachedOnceTheSharedHostTableKnowsIt(
+            OFVersion version) {
+        start(version, Map.of(), false);
+        byte[] packet = TestFrames.udp(A, ROUTER, "10.0.1.10", "10.0.2.20", 64);
+        s1.sendPacketIn(OFPort.of(1), packet);
+
+        await().atMost(WAIT).until(() -> arpRequests(s1).size() == 1);
+        assertThat(outputs(arpRequests(s1).get(0))).as("s1's edge ports and the link to s2")
+                .containsExactlyInAnyOrder(OFPort.of(1), OFPort.of(2), OFPort.of(3));
+        assertThat(packetOutsTo(s1, OFPort.of(3)).stream().filter(RouterFrames::isIpv4).toList()).isEmpty();
+
+        network.updateHost(FakeNetworkApp.host(B.toString(), new SwitchPort(S2, OFPort.of(1)), "10.0.2.20"));
+
+        byte[] routed = await().atMost(WAIT).until(() -> packetOutsTo(s1, OFPort.of(3)).stream()
+                .filter(RouterFrames::isIpv4).findFirst(), java.util.Optional::isPresent).orElseThrow();
+        assertRouted(routed, packet, B);
+        await().atMost(WAIT).until(() -> routeFlows(s1).size() == 1);
+        assertIngressActions(version, actions(routeFlows(s1).get(0)), B, OFPort.of(3));
+    }
+
+    /**
+     * Alone too, an address the host table learns from traffic the router did not see releases
+     * the packets held for it; with every switch served here, the ARP request stays off the
+     * inter-switch ports.
+     */
+    @Test
+    void aNewAddressInTheHostTableReleasesPacketsHeldForIt() {
+        start(OFVersion.OF_13);
+        byte[] packet = TestFrames.udp(A, ROUTER, "10.0.1.10", "10.0.2.20", 64);
+        s1.sendPacketIn(OFPort.of(1), packet);
+        await().atMost(WAIT).until(() -> arpRequests(s1).size() == 1 && arpRequests(s2).size() == 1);
+        assertThat(outputs(arpRequests(s1).get(0))).containsExactlyInAnyOrder(OFPort.of(1), OFPort.of(2));
+
+        network.updateHost(FakeNetworkApp.host(B.toString(), new SwitchPort(S2, OFPort.of(1)), "10.0.2.20"));
+
+        byte[] routed = await().atMost(WAIT).until(() -> packetOutsTo(s2, OFPort.of(1)).stream()
+                .filter(RouterFrames::isIpv4).findFirst(), java.util.Optional::isPresent).orElseThrow();
+        assertRouted(routed, packet, B);
+    }
+
     @Test
     void aFailedLinkOnThePathToAnotherMembersSwitchDeletesTheIngressFlow() {
         start(OFVersion.OF_13, Map.of(), false);
