@@ -117,9 +117,13 @@ final class Router implements PacketInProcessor, HostListener, TopologyListener 
         }
         MacAddress mac = MacAddress.of(senderMac);
         if (arpCache.learn(sender, mac) || held.isWaitingFor(sender)) {
-            for (Held packet : held.release(sender)) {
-                forward(packet, sender, mac);
-            }
+            releaseHeld(sender, mac);
+        }
+    }
+
+    private void releaseHeld(IPv4Address nextHop, MacAddress mac) {
+        for (Held packet : held.release(nextHop)) {
+            forward(packet, nextHop, mac);
         }
     }
 
@@ -333,11 +337,7 @@ final class Router implements PacketInProcessor, HostListener, TopologyListener 
      */
     private void releaseHeldFor(Host host) {
         for (IPv4Address address : host.ipv4()) {
-            if (held.isWaitingFor(address)) {
-                for (Held packet : held.release(address)) {
-                    forward(packet, address, host.mac());
-                }
-            }
+            releaseHeld(address, host.mac());
         }
     }
 

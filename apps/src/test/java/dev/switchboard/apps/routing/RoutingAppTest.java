@@ -240,8 +240,7 @@ class RoutingAppTest {
         byte[] reply = RouterFrames.arpReply(arpRequests(s2).get(0).getData(), B.getLong());
         s2.sendPacketIn(OFPort.of(1), reply);
 
-        byte[] routed = await().atMost(WAIT).until(() -> packetOutsTo(s2, OFPort.of(1)).stream()
-                .filter(RouterFrames::isIpv4).findFirst(), java.util.Optional::isPresent).orElseThrow();
+        byte[] routed = awaitIpv4PacketOut(s2, OFPort.of(1));
         assertRouted(routed, packet, B);
         assertThat(reachedForwarding).as("the ARP reply to the router is consumed").isEmpty();
 
@@ -278,8 +277,7 @@ class RoutingAppTest {
         s1.sendPacketIn(OFPort.of(1), packet);
 
         // 10.0.2.254 is known to the host tracker: no ARP, straight out of C's port.
-        byte[] routed = await().atMost(WAIT).until(() -> packetOutsTo(s2, OFPort.of(2)).stream()
-                .filter(RouterFrames::isIpv4).findFirst(), java.util.Optional::isPresent).orElseThrow();
+        byte[] routed = awaitIpv4PacketOut(s2, OFPort.of(2));
         assertRouted(routed, packet, C);
         await().atMost(WAIT).until(() -> routeFlows(s1).size() == 1 && routeFlows(s2).size() == 1);
         U64 tag = U64.of(COOKIE.getValue() | (ip("10.0.2.254") & 0xFFFF_FFFFL));
@@ -391,8 +389,7 @@ class RoutingAppTest {
         byte[] packet = TestFrames.udp(A, ROUTER, "10.0.1.10", "10.0.2.99", 64);
         s1.sendPacketIn(OFPort.of(1), packet);
 
-        byte[] error = await().atMost(WAIT).until(() -> packetOutsTo(s1, OFPort.of(1)).stream()
-                .filter(f -> RouterFrames.isIpv4(f)).findFirst(), java.util.Optional::isPresent).orElseThrow();
+        byte[] error = awaitIpv4PacketOut(s1, OFPort.of(1));
         assertIcmpError(error, 3, 1, "10.0.1.1", packet);
     }
 
@@ -481,8 +478,7 @@ class RoutingAppTest {
 
         network.updateHost(FakeNetworkApp.host(B.toString(), new SwitchPort(S2, OFPort.of(1)), "10.0.2.20"));
 
-        byte[] routed = await().atMost(WAIT).until(() -> packetOutsTo(s1, OFPort.of(3)).stream()
-                .filter(RouterFrames::isIpv4).findFirst(), java.util.Optional::isPresent).orElseThrow();
+        byte[] routed = awaitIpv4PacketOut(s1, OFPort.of(3));
         assertRouted(routed, packet, B);
         await().atMost(WAIT).until(() -> routeFlows(s1).size() == 1);
         assertIngressActions(version, actions(routeFlows(s1).get(0)), B, OFPort.of(3));
@@ -503,8 +499,7 @@ class RoutingAppTest {
 
         network.updateHost(FakeNetworkApp.host(B.toString(), new SwitchPort(S2, OFPort.of(1)), "10.0.2.20"));
 
-        byte[] routed = await().atMost(WAIT).until(() -> packetOutsTo(s2, OFPort.of(1)).stream()
-                .filter(RouterFrames::isIpv4).findFirst(), java.util.Optional::isPresent).orElseThrow();
+        byte[] routed = awaitIpv4PacketOut(s2, OFPort.of(1));
         assertRouted(routed, packet, B);
     }
 
@@ -613,6 +608,12 @@ class RoutingAppTest {
         await().atMost(WAIT).until(() -> !packetOutsTo(sw, port).isEmpty());
         assertThat(packetOutsTo(sw, port)).hasSize(1);
         return packetOutsTo(sw, port).get(0);
+    }
+
+    /** The first IPv4 frame sent out of {@code port}: a routed packet or an ICMP error. */
+    private static byte[] awaitIpv4PacketOut(EmulatedSwitch sw, OFPort port) {
+        return await().atMost(WAIT).until(() -> packetOutsTo(sw, port).stream()
+                .filter(RouterFrames::isIpv4).findFirst(), java.util.Optional::isPresent).orElseThrow();
     }
 
     private static List<byte[]> packetOutsTo(EmulatedSwitch sw, OFPort port) {
